@@ -642,7 +642,8 @@ class Sandbox:
         source = params.get(key, "")
         mode = params.get("parse_mode")
         if mode is None:
-            text, entities = source, params.get(f"{'caption_' if key == 'caption' else ''}entities", [])
+            entity_key = "caption_entities" if key == "caption" else "entities"
+            text, entities = source, params.get(entity_key, [])
         elif mode.upper() == "HTML":
             text, entities = parse_html(source)
         else:

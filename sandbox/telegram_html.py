@@ -10,7 +10,10 @@ import re
 
 from sandbox.spec import ApiError
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"
+    r"((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>"
+)
 _ATTR = re.compile(r"([a-zA-Z-]+)(?:=(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -54,7 +57,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
                         f"Unmatched end tag at byte offset {byte_offset}, expected {expected}, "
                         f'found "</{name}>"'
                     )
-                tag, kind, start, attrs = stack.pop()
+                _, kind, start, attrs = stack.pop()
                 if pos16 > start:
                     entity = {"type": kind, "offset": start, "length": pos16 - start}
                     if kind == "text_link":

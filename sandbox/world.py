@@ -92,7 +92,9 @@ class Chat:
 
     def to_api(self) -> dict[str, Any]:
         if self.type == "private" and self.user:
-            data: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.user.first_name}
+            data: dict[str, Any] = {
+                "id": self.id, "type": "private", "first_name": self.user.first_name,
+            }
             if self.user.last_name:
                 data["last_name"] = self.user.last_name
             if self.user.username:

@@ -1,0 +1,123 @@
+"""The one wiring point: builds the database, the PTB Application, the services and handlers,
+and runs them in the right order (and stops them in the reverse order)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.error import TelegramError
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+import handlers
+from bot import commands
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.outbox import OutboxSender
+from bot.pacing import FloodPacer
+from bot.polling import ConfirmingPoller
+from bot.processing import LoggedUpdateProcessor
+from bot.services import Replies, Services
+from bot.services.groups import GroupService
+from bot.services.people import PeopleService
+from bot.services.roles import Roles
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at most 24 hours
+
+
+def file_url(base_url: str) -> str:
+    """Telegram serves files from /file/bot<token>/ beside /bot<token>/."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("/bot")] + "/file/bot"
+    return base_url
+
+
+class Linli:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 poll_timeout: float = 10.0, flush_timeout: float = 5.0,
+                 pacer: FloodPacer | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._poll_timeout = poll_timeout
+        self._flush_timeout = flush_timeout
+        self._pacer = pacer
+        self.db: Database | None = None
+        self.application: Application | None = None
+        self.services: Services | None = None
+        self.poller: ConfirmingPoller | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.db = await Database.open(settings.database_url, self.clock)
+        self.application = (
+            Application.builder()
+            .token(settings.bot_token.get_secret_value())
+            .base_url(settings.bot_api_base_url)
+            .base_file_url(file_url(settings.bot_api_base_url))
+            .request(HTTPXRequest(connection_pool_size=64, connect_timeout=5.0,
+                                  read_timeout=10.0, write_timeout=10.0, pool_timeout=10.0))
+            .get_updates_request(HTTPXRequest(connection_pool_size=2, connect_timeout=5.0,
+                                              read_timeout=self._poll_timeout + 5.0))
+            .updater(None)  # see bot/polling.py: confirm updates only once handled
+            .concurrent_updates(LoggedUpdateProcessor(1))
+            .build()
+        )
+        await self.application.initialize()  # getMe: fails fast on a bad token or URL
+        bot = self.application.bot
+        roles = Roles(bot, admin_ids=settings.admin_user_ids,
+                      committee_chat_id=settings.committee_chat_id,
+                      moderator_chat_id=settings.moderators_chat)
+        sender = OutboxSender(self.db, bot, self.clock, pacer=self._pacer)
+        groups = GroupService(self.db, roles, bot.username)
+        sender.register_fallback("group_link", groups.private_refused)
+        self.services = Services(settings=settings, db=self.db, clock=self.clock,
+                                 bot_username=bot.username, roles=roles, groups=groups,
+                                 people=PeopleService(self.db), replies=Replies(self.db),
+                                 outbox=sender)
+        handlers.register(self.application, self.services)
+        await self._register_staff_chats()
+        await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,
+                                                    settings.moderators_chat})
+        async with self.db.transaction() as tx:
+            await tx.updates.forget_before(tx.now - HANDLED_UPDATES_KEPT)
+        sender.start()
+        await self.application.start()
+        self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
+                                       allowed_updates=ALLOWED_UPDATES)
+        self.poller.start()
+        log.info("Linli is running as @%s", bot.username)
+
+    async def _register_staff_chats(self) -> None:
+        assert self.application and self.db
+        chats = {self.settings.committee_chat_id: "committee"}
+        chats.setdefault(self.settings.moderators_chat, "moderator")
+        for chat_id, kind in chats.items():
+            try:
+                chat = await self.application.bot.get_chat(chat_id)
+            except TelegramError as exc:
+                log.warning("cannot see the %s chat %d (%s): add the bot to it", kind, chat_id,
+                            exc)
+                continue
+            async with self.db.transaction() as tx:
+                await tx.chats.register_staff_chat(chat_id, kind, chat.title)  # type: ignore[arg-type]
+
+    async def stop(self) -> None:
+        """Finish the update in hand, flush the outbox, close the database."""
+        if self.poller:
+            await self.poller.stop()
+            self.poller = None
+        if self.application and self.application.running:
+            await self.application.stop()
+        if self.services:
+            await self.services.outbox.stop(self._flush_timeout)
+        if self.application:
+            await self.application.shutdown()
+            self.application = None
+        if self.db:
+            await self.db.close()
+            self.db = None

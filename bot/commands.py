@@ -1,0 +1,31 @@
+"""The command menus Telegram shows, per audience: residents never see staff commands."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+
+from bot import texts
+
+PRIVATE = [("start", texts.CMD_START), ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
+GROUPS = [("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
+GROUP_ADMINS = [*GROUPS, ("bind", texts.CMD_BIND), ("unbind", texts.CMD_UNBIND)]
+STAFF_CHAT = [("id", texts.CMD_ID)]
+
+
+async def publish(bot: Bot, *, staff_chat_ids: set[int]) -> None:
+    def as_commands(pairs: list[tuple[str, str]]) -> list[BotCommand]:
+        return [BotCommand(name, description) for name, description in pairs]
+
+    await bot.set_my_commands(as_commands(PRIVATE), scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(as_commands(GROUPS), scope=BotCommandScopeAllGroupChats())
+    await bot.set_my_commands(as_commands(GROUP_ADMINS),
+                              scope=BotCommandScopeAllChatAdministrators())
+    for chat_id in staff_chat_ids:
+        await bot.set_my_commands(as_commands(STAFF_CHAT), scope=BotCommandScopeChat(chat_id))

@@ -1,0 +1,240 @@
+"""The outbox sender: delivers what transactions queued, once, in order per chat, within limits.
+
+Every message a state change causes is written to the outbox in the same transaction as the
+change; this task is the only thing that sends them. A row stays 'pending' until Telegram has
+accepted it and its message id is recorded, so a kill -9 at any point loses nothing (at worst the
+one message in flight is sent again after a restart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import Bot, Message
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import Clock
+from bot.pacing import FloodPacer
+from storage import Database, Tx
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+FallbackHook = Callable[[Tx, OutboxMessage], Awaitable[None]]
+# Methods that put a new message in a chat count against Telegram's flood limits.
+PACED_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
+                           "copyMessage"})
+RETURNS_MESSAGE = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
+                             "editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+MAX_ATTEMPTS = 50
+MAX_BACKOFF_S = 300.0
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class OutboxSender:
+    def __init__(self, db: Database, bot: Bot, clock: Clock, *, pacer: FloodPacer | None = None,
+                 concurrency: int = 32, idle_poll_s: float = 5.0) -> None:
+        self._db = db
+        self._bot = bot
+        self._clock = clock
+        self._pacer = pacer or FloodPacer()
+        self._concurrency = concurrency
+        self._idle_poll_s = idle_poll_s
+        self._fallbacks: dict[str, FallbackHook] = {}
+        self._inflight: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.delivered = 0
+        db.on_commit(self._on_commit)
+        # Rows hold raw Bot API parameters (replayable, independent of PTB's classes), so they
+        # are sent with do_api_request on purpose, which PTB would otherwise warn about.
+        warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
+
+    def register_fallback(self, name: str, hook: FallbackHook) -> None:
+        """hook(tx, message) runs when a private chat refuses `message` (403), in the same
+        transaction that marks it undeliverable, so whatever it queues is not lost either."""
+        self._fallbacks[name] = hook
+
+    def _on_commit(self, tx: Tx) -> None:
+        if tx.queued_messages:
+            self._wake.set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self, flush_timeout: float = 5.0) -> None:
+        """Deliver what is due (for at most flush_timeout seconds), then stop; the rest waits
+        in the database for the next start."""
+        if self._task is None:
+            return
+        flushed = await self.flush(flush_timeout)
+        if not flushed:
+            log.warning("outbox: stopping with messages still queued; they go out after restart")
+        self._task.cancel()
+        for task in list(self._inflight.values()):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await asyncio.gather(*self._inflight.values(), return_exceptions=True)
+        self._task = None
+
+    async def flush(self, timeout: float) -> bool:
+        """Wait until nothing due is queued or in flight; False if time ran out first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            async with self._db.read() as tx:
+                due = await tx.outbox.due_heads(self._clock.now(), busy_chats=set(), limit=1)
+            if not due and not self._inflight:
+                return True
+            if loop.time() >= deadline:
+                return False
+            self._wake.set()
+            await asyncio.sleep(0.02)
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                timeout = self._idle_poll_s
+                free = self._concurrency - len(self._inflight)
+                if free > 0:
+                    async with self._db.read() as tx:
+                        heads = await tx.outbox.due_heads(
+                            self._clock.now(), busy_chats=set(self._inflight), limit=free)
+                        next_at = None if heads else await tx.outbox.next_attempt_at()
+                    for row in heads:
+                        self._start_delivery(row)
+                    if heads:
+                        continue  # other chats may have messages due too
+                    if next_at is not None:
+                        # Rows of chats in flight count here too; their end wakes us anyway.
+                        wait = (next_at - self._clock.now()).total_seconds()
+                        timeout = min(timeout, max(0.05, wait))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox: the sender loop failed; trying again in 1 s")
+                await asyncio.sleep(1.0)
+
+    def _start_delivery(self, row: OutboxMessage) -> None:
+        task = asyncio.create_task(self._deliver(row), name=f"outbox-{row.id}")
+        self._inflight[row.chat_id] = task
+
+        def done(_: asyncio.Task[None], chat_id: int = row.chat_id) -> None:
+            self._inflight.pop(chat_id, None)
+            self._wake.set()
+
+        task.add_done_callback(done)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        try:
+            if row.method in PACED_METHODS:
+                await self._pacer.acquire(row.chat_id)
+            result = await self._bot.do_api_request(
+                row.method,
+                api_kwargs={"chat_id": row.chat_id, **row.params},
+                return_type=Message if row.method in RETURNS_MESSAGE else None,
+            )
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            self._pacer.hold(row.chat_id, seconds)
+            log.info("outbox %d: flood limit, retrying in %.0f s", row.id, seconds)
+            await self._retry(row, str(exc), seconds, count_attempt=False)
+        except ChatMigrated as exc:
+            await self._moved(row, exc.new_chat_id)
+        except Forbidden as exc:
+            await self._forbidden(row, exc)
+        except BadRequest as exc:
+            await self._bad_request(row, exc)
+        except (NetworkError, InvalidToken) as exc:
+            # Timeouts, 5xx, dropped connections: Telegram may be back in a moment.
+            await self._retry(row, f"{type(exc).__name__}: {exc}", self._backoff(row.attempts))
+        except TelegramError as exc:
+            await self._retry(row, f"{type(exc).__name__}: {exc}", self._backoff(row.attempts))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("outbox %d: unexpected error", row.id)
+            await self._retry(row, repr(exc), self._backoff(row.attempts))
+        else:
+            message_id = result.message_id if isinstance(result, Message) else None
+            async with self._db.transaction() as tx:
+                await tx.outbox.mark_sent(row.id, message_id)
+            self.delivered += 1
+
+    @staticmethod
+    def _backoff(attempts: int) -> float:
+        base = min(MAX_BACKOFF_S, 0.5 * 2 ** attempts)
+        return base * random.uniform(0.8, 1.2)
+
+    async def _retry(self, row: OutboxMessage, error: str, seconds: float, *,
+                     count_attempt: bool = True) -> None:
+        async with self._db.transaction() as tx:
+            if count_attempt and row.attempts + 1 >= MAX_ATTEMPTS:
+                log.error("outbox %d: giving up after %d attempts: %s", row.id,
+                          row.attempts + 1, error)
+                await tx.outbox.give_up(row.id, error)
+                return
+            await tx.outbox.retry_later(row.id, tx.now + timedelta(seconds=seconds), error,
+                                        count_attempt=count_attempt)
+
+    async def _moved(self, row: OutboxMessage, new_chat_id: int) -> None:
+        log.info("outbox %d: chat %d became %d", row.id, row.chat_id, new_chat_id)
+        async with self._db.transaction() as tx:
+            await tx.chats.migrate(row.chat_id, new_chat_id)
+            await tx.outbox.move_chat(row.chat_id, new_chat_id)
+
+    async def _forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
+        async with self._db.transaction() as tx:
+            if row.chat_id > 0:
+                # A person who never opened the bot, or blocked it.
+                await tx.outbox.give_up(row.id, str(exc), undeliverable=True)
+                await tx.people.set_private_chat_open(row.chat_id, False)
+                hook = self._fallbacks.get(row.fallback or "")
+                if row.fallback and hook is None:
+                    log.error("outbox %d: no fallback named %r", row.id, row.fallback)
+                if hook is not None:
+                    await hook(tx, row)
+            else:
+                await tx.outbox.give_up(row.id, str(exc))
+                if await tx.chats.deactivate(row.chat_id):
+                    await tx.events.append("chat_lost", actor_id=None,
+                                           subject=f"chat:{row.chat_id}",
+                                           detail={"reason": str(exc)})
+        log.info("outbox %d: refused by Telegram (%s)", row.id, exc)
+
+    async def _bad_request(self, row: OutboxMessage, exc: BadRequest) -> None:
+        text = str(exc).lower()
+        async with self._db.transaction() as tx:
+            if "message is not modified" in text:
+                await tx.outbox.mark_sent(row.id, None)
+                return
+            await tx.outbox.give_up(row.id, str(exc))
+        log.warning("outbox %d: %s to chat %d refused, not retried: %s", row.id, row.method,
+                    row.chat_id, exc)

@@ -1,0 +1,47 @@
+"""The bot's services: plain async Python that owns the rules, testable without Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.outbox import OutboxSender
+from bot.services.groups import GroupService
+from bot.services.people import PeopleService
+from bot.services.roles import Roles
+from storage import AlreadyHandled, Database
+from storage.repositories import OutgoingMessage
+
+
+class Replies:
+    """Answers to a command: queued in the outbox under the update's claim, so a redelivered
+    update is not answered twice."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def send(self, update_id: int, message: OutgoingMessage, what: str) -> bool:
+        try:
+            async with self._db.transaction(update_id=update_id, what=what) as tx:
+                await tx.outbox.enqueue(message)
+        except AlreadyHandled:
+            return False
+        return True
+
+    async def already_handled(self, update_id: int) -> bool:
+        async with self._db.read() as tx:
+            return await tx.updates.is_handled(update_id)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    bot_username: str
+    roles: Roles
+    groups: GroupService
+    people: PeopleService
+    replies: Replies
+    outbox: OutboxSender

@@ -1,0 +1,145 @@
+"""Which groups the bot serves: binding resident groups, the staff chats, and the bot's own
+membership changes (added, removed, promoted)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot import texts
+from bot.services.messaging import deep_link, html, mention, text_message
+from bot.services.roles import Roles
+from storage import Database, Tx
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    id: int
+    title: str | None
+    is_group: bool
+
+
+class GroupService:
+    def __init__(self, db: Database, roles: Roles, bot_username: str) -> None:
+        self._db = db
+        self._roles = roles
+        self._bot_username = bot_username
+
+    async def is_resident_group(self, chat_id: int) -> bool:
+        async with self._db.read() as tx:
+            chat = await tx.chats.get(chat_id)
+        return chat is not None and chat.kind == "resident" and chat.active
+
+    async def bot_added(self, update_id: int, chat: GroupRef, by_user_id: int,
+                        bot_is_admin: bool) -> None:
+        """Someone added the bot: staff and admins make it a resident group; anyone else gets
+        one polite notice that the bot is not enabled there."""
+        if self._roles.is_staff_chat(chat.id):
+            await self._register_staff_chat(update_id, chat)
+            return
+        allowed = await self._roles.is_staff(by_user_id)
+        async with self._db.transaction(update_id=update_id, what="bot_added") as tx:
+            if allowed:
+                await self._bind(tx, chat, by_user_id, bot_is_admin, how="added")
+                link = deep_link(self._bot_username)
+                await tx.outbox.enqueue(text_message(chat.id, texts.GROUP_WELCOME.format(
+                    link=html(link))))
+            else:
+                await tx.events.append("bot_added_without_rights", actor_id=by_user_id,
+                                       subject=f"chat:{chat.id}")
+                await tx.outbox.enqueue(text_message(chat.id, texts.NOT_ENABLED,
+                                                     dedupe_key=f"not-enabled:{chat.id}"))
+
+    async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
+        kind = "committee" if chat.id == self._roles.committee_chat_id else "moderator"
+        async with self._db.transaction(update_id=update_id, what="staff_chat") as tx:
+            await tx.chats.register_staff_chat(chat.id, kind, chat.title)
+            await tx.events.append("staff_chat_joined", actor_id=None, subject=f"chat:{chat.id}",
+                                   detail={"kind": kind})
+            await tx.outbox.enqueue(text_message(chat.id, texts.STAFF_CHAT_HELLO,
+                                                 dedupe_key=f"staff-hello:{chat.id}"))
+
+    async def bot_removed(self, update_id: int, chat_id: int, by_user_id: int) -> None:
+        async with self._db.transaction(update_id=update_id, what="bot_removed") as tx:
+            if await tx.chats.deactivate(chat_id):
+                await tx.events.append("bot_removed", actor_id=by_user_id,
+                                       subject=f"chat:{chat_id}")
+
+    async def bot_rights_changed(self, update_id: int, chat_id: int, is_admin: bool,
+                                 by_user_id: int) -> None:
+        async with self._db.transaction(update_id=update_id, what="bot_rights") as tx:
+            if await tx.chats.get(chat_id) is None:
+                return
+            await tx.chats.set_bot_admin(chat_id, is_admin)
+            await tx.events.append("bot_rights_changed", actor_id=by_user_id,
+                                   subject=f"chat:{chat_id}", detail={"admin": is_admin})
+
+    async def bind(self, update_id: int, chat: GroupRef, user_id: int, message_id: int,
+                   bot_is_admin: bool) -> None:
+        """/bind: staff or an admin makes this group a resident group."""
+        reply = await self._refusal(chat, user_id)
+        async with self._db.transaction(update_id=update_id, what="bind") as tx:
+            if reply is None:
+                existing = await tx.chats.get(chat.id)
+                if existing and existing.kind == "resident" and existing.active:
+                    reply = texts.ALREADY_BOUND
+                else:
+                    await self._bind(tx, chat, user_id, bot_is_admin, how="command")
+                    reply = texts.BOUND
+            await tx.outbox.enqueue(text_message(chat.id, reply, reply_to=message_id))
+
+    async def unbind(self, update_id: int, chat: GroupRef, user_id: int, message_id: int) -> None:
+        reply = await self._refusal(chat, user_id)
+        async with self._db.transaction(update_id=update_id, what="unbind") as tx:
+            if reply is None:
+                existing = await tx.chats.get(chat.id)
+                if existing and existing.kind == "resident" and await tx.chats.deactivate(chat.id):
+                    await tx.events.append("chat_unbound", actor_id=user_id,
+                                           subject=f"chat:{chat.id}")
+                    reply = texts.UNBOUND
+                else:
+                    reply = texts.NOT_BOUND
+            await tx.outbox.enqueue(text_message(chat.id, reply, reply_to=message_id))
+
+    async def _refusal(self, chat: GroupRef, user_id: int) -> str | None:
+        if not chat.is_group:
+            return texts.BIND_ONLY_IN_GROUPS
+        if self._roles.is_staff_chat(chat.id):
+            return texts.BIND_STAFF_CHAT
+        if not await self._roles.is_staff(user_id):
+            return texts.BIND_NOT_ALLOWED
+        return None
+
+    @staticmethod
+    async def _bind(tx: Tx, chat: GroupRef, by_user_id: int, bot_is_admin: bool,
+                    how: str) -> None:
+        await tx.chats.bind_resident(chat.id, chat.title, by_user_id, bot_is_admin)
+        await tx.events.append("chat_bound", actor_id=by_user_id, subject=f"chat:{chat.id}",
+                               detail={"how": how, "title": chat.title})
+
+    async def migrated(self, update_id: int, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: it has a new id from now on."""
+        async with self._db.transaction(update_id=update_id, what="migrated") as tx:
+            if await tx.chats.get(old_id) is not None and await tx.chats.get(new_id) is None:
+                await tx.chats.migrate(old_id, new_id)
+                await tx.outbox.move_chat(old_id, new_id)
+                await tx.events.append("chat_migrated", actor_id=None, subject=f"chat:{new_id}",
+                                       detail={"from": old_id})
+
+    async def private_refused(self, tx: Tx, message: OutboxMessage) -> None:
+        """Outbox fallback 'group_link': a private message was refused (403), so say so in the
+        group the person wrote in, with a link that opens the private chat. The private text
+        itself is not repeated in the group."""
+        args = message.fallback_args or {}
+        group_id = args.get("group_chat_id")
+        if not isinstance(group_id, int):
+            log.error("outbox %d: group_link fallback without a group", message.id)
+            return
+        link = deep_link(self._bot_username, args.get("start"))
+        text = texts.PRIVATE_FALLBACK.format(
+            mention=mention(message.chat_id, str(args.get("name") or "您")), link=html(link))
+        await tx.outbox.enqueue(text_message(group_id, text, reply_to=args.get("reply_to"),
+                                             dedupe_key=f"fallback:{message.id}"))

@@ -1,0 +1,15 @@
+"""Thin Telegram adapters: read the update, find who asks, call one service, nothing more."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.services import Services
+from handlers import common, groups, start
+
+
+def register(application: Application, services: Services) -> None:
+    common.register(application, services)
+    groups.register(application, services)
+    start.register(application, services)
+    common.register_fallbacks(application)  # must stay last

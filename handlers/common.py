@@ -1,0 +1,87 @@
+"""What runs for every update: skipping redelivered ones, noting who we saw, and the error
+handler that keeps tracebacks away from users."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    TypeHandler,
+)
+
+from bot import texts
+from bot.services import Services
+from bot.services.groups import GroupRef
+from storage import AlreadyHandled
+
+log = logging.getLogger(__name__)
+
+SKIP_HANDLED_GROUP = -2
+NOTE_PEOPLE_GROUP = -1
+
+
+def group_ref(update: Update) -> GroupRef:
+    chat = update.effective_chat
+    assert chat is not None
+    return GroupRef(id=chat.id, title=chat.title,
+                    is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP))
+
+
+def register(application: Application, services: Services) -> None:
+    async def skip_handled(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update) and await services.replies.already_handled(
+                update.update_id):
+            log.info("update %d was handled before; skipping it", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def note_people(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or user.is_bot:
+            return
+        in_private = chat is not None and chat.type == ChatType.PRIVATE and (
+            update.message is not None or update.callback_query is not None)
+        await services.people.seen(user.id, user.first_name, user.last_name, user.username,
+                                   in_private=in_private)
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if isinstance(error, AlreadyHandled):
+            log.info("update %s was handled before; nothing done twice", error)
+            return
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=error)
+        if not isinstance(update, Update):
+            return
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(texts.SORRY)
+            elif update.effective_message and update.effective_chat and (
+                    update.effective_chat.type == ChatType.PRIVATE
+                    or (update.effective_message.text or "").startswith("/")):
+                await update.effective_message.reply_text(texts.SORRY)
+        except TelegramError as exc:
+            log.warning("could not tell the user about the failure: %s", exc)
+
+    application.add_handler(TypeHandler(Update, skip_handled), group=SKIP_HANDLED_GROUP)
+    application.add_handler(TypeHandler(Update, note_people), group=NOTE_PEOPLE_GROUP)
+    application.add_error_handler(on_error)
+
+
+def register_fallbacks(application: Application) -> None:
+    """Registered last in group 0: a button no handler knows (stale or forged data) gets a
+    polite answer instead of a spinning button."""
+
+    async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.callback_query
+        await update.callback_query.answer(texts.UNKNOWN_BUTTON)
+
+    application.add_handler(CallbackQueryHandler(unknown_button))

@@ -1,0 +1,69 @@
+"""The resident's way in: /start and /help with the menu of buttons, and the menu presses."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.services import Services
+from bot.services.messaging import deep_link, html, text_message
+
+MENU = (
+    ((texts.MENU_WISH, "menu:wish"), (texts.MENU_COMPLAIN, "menu:complain")),
+    ((texts.MENU_MINE, "menu:mine"), (texts.MENU_RECEPTION, "menu:reception")),
+)
+
+
+def register(application: Application, services: Services) -> None:
+    async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, message = update.effective_user, update.effective_message
+        assert user and message
+        text = texts.GREETING.format(name=html(user.first_name)) + "\n\n" + texts.HELP
+        await services.replies.send(update.update_id, text_message(
+            message.chat_id, text, buttons=MENU), "start")
+
+    async def help_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message
+        await services.replies.send(update.update_id, text_message(
+            message.chat_id, texts.HELP, buttons=MENU), "help")
+
+    async def help_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message
+        if not await services.groups.is_resident_group(message.chat_id):
+            return  # not enabled here: stay quiet
+        link = html(deep_link(services.bot_username))
+        await services.replies.send(update.update_id, text_message(
+            message.chat_id, texts.GROUP_HELP.format(link=link),
+            reply_to=message.message_id), "help")
+
+    async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message
+        await services.replies.send(update.update_id, text_message(
+            message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint")
+
+    async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query
+        # Wishes, complaints, own tickets and reception days arrive with their own issues.
+        await query.answer(texts.MENU_NOT_YET)
+
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("start", greet, filters=private))
+    application.add_handler(CommandHandler("help", help_private, filters=private))
+    application.add_handler(CommandHandler(["help", "start"], help_group, filters=groups))
+    application.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND & (
+        filters.TEXT | filters.PHOTO), private_text))
+

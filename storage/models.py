@@ -1,0 +1,87 @@
+"""The records repositories return (pydantic models; timestamps are aware UTC datetimes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+DB_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def to_db(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every timestamp must be timezone-aware")
+    return moment.astimezone(UTC).strftime(DB_TIME_FORMAT)
+
+
+def from_db(value: str) -> datetime:
+    return datetime.strptime(value, DB_TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _parse_db_time(value: Any) -> Any:
+    return from_db(value) if isinstance(value, str) else value
+
+
+UtcTime = Annotated[datetime, BeforeValidator(_parse_db_time)]
+ChatKind = Literal["resident", "committee", "moderator"]
+OutboxStatus = Literal["pending", "sent", "failed", "undeliverable"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ChatRecord(Record):
+    id: int
+    kind: ChatKind
+    title: str | None
+    active: bool
+    bot_is_admin: bool
+    bound_by: int | None
+    bound_at: UtcTime | None
+    unbound_at: UtcTime | None
+
+
+class Person(Record):
+    user_id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    private_chat_open: bool
+    first_seen: UtcTime
+    last_seen: UtcTime
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+
+class Event(Record):
+    id: int
+    at: UtcTime
+    actor_id: int | None
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+    public: bool
+    update_id: int | None
+
+
+class OutboxMessage(Record):
+    id: int
+    created_at: UtcTime
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    dedupe_key: str | None
+    update_id: int | None
+    fallback: str | None
+    fallback_args: dict[str, Any] | None
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: UtcTime
+    last_error: str | None
+    telegram_message_id: int | None
+    sent_at: UtcTime | None
