@@ -31,12 +31,12 @@ class SlidingWindow:
 
 
 class FloodPacer:
-    def __init__(self, *, overall: int = 30, per_group_per_minute: int = 20,
-                 per_private_per_second: int = 1, margin: float = 0.05,
+    def __init__(self, *, overall: int = 30, per_group: int = 20, group_period: float = 60.0,
+                 per_private: int = 1, private_period: float = 1.0, margin: float = 0.05,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._overall = SlidingWindow(overall, 1.0 + margin)
-        self._group = (per_group_per_minute, 60.0 * (1 + margin / 10))
-        self._private = (per_private_per_second, 1.0 + margin)
+        self._group = (per_group, group_period + margin)
+        self._private = (per_private, private_period + margin)
         self._chats: dict[int, SlidingWindow] = {}
         self._monotonic = monotonic
 

@@ -27,8 +27,10 @@ class FloodLimits:
     """Telegram's published limits: ~30 messages/s overall, 20/min per group, ~1/s per chat."""
 
     overall: int = 30
-    per_group_per_minute: int = 20
-    per_private_per_second: int = 1
+    per_group: int = 20
+    per_private: int = 1
+    group_period: float = 60.0
+    private_period: float = 1.0
     enabled: bool = False
     refused: int = 0
     _windows: dict[object, Window] = field(default_factory=dict)
@@ -45,9 +47,9 @@ class FloodLimits:
         now = time.monotonic() if now is None else now
         windows = [self._window("overall", self.overall, 1.0)]
         if chat_id < 0:
-            windows.append(self._window(chat_id, self.per_group_per_minute, 60.0))
+            windows.append(self._window(chat_id, self.per_group, self.group_period))
         else:
-            windows.append(self._window(chat_id, self.per_private_per_second, 1.0))
+            windows.append(self._window(chat_id, self.per_private, self.private_period))
         wait = max(w.wait_needed(now) for w in windows)
         if wait > 0:
             self.refused += 1

@@ -137,8 +137,13 @@ def _check_object(spec: Spec, type_name: str, value: Any) -> dict:
     return out
 
 
+_TAG_EXCEPTIONS = {"ChatMemberOwner": "creator", "ChatMemberBanned": "kicked"}
+
+
 def _tag_for(type_name: str, tag: str) -> str | None:
     """The fixed value of a discriminating field for a handful of subtype families."""
+    if type_name in _TAG_EXCEPTIONS:
+        return _TAG_EXCEPTIONS[type_name]
     families = {
         "BotCommandScope": "type",
         "MenuButton": "type",

@@ -1,0 +1,87 @@
+"""Fixtures: a sandbox Bot API server, a small community in it, and the real bot against it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import Linli
+from bot.config import Settings
+from sandbox import Sandbox
+from sandbox.world import Chat, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Community:
+    sb: Sandbox
+    admin: User          # in ADMIN_USER_IDS
+    staff: User          # a member of the committee chat
+    auntie: User         # residents
+    neighbour: User
+    committee: Chat
+    building: Chat       # a group whose owner is the admin; the bot is not in it yet
+    hobby: Chat          # a group run by a resident
+
+
+@pytest.fixture
+async def sb() -> AsyncIterator[Sandbox]:
+    async with Sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def community(sb: Sandbox) -> Community:
+    admin = sb.add_user("李书记")
+    staff = sb.add_user("张主任")
+    auntie = sb.add_user("王阿姨")
+    neighbour = sb.add_user("赵师傅")
+    committee = sb.add_group("社区工作群", owner=admin, members=[staff])
+    committee.members[sb.bot.id].status = "administrator"
+    building = sb.add_group("3号楼业主群", owner=admin, members=[auntie, neighbour, staff])
+    hobby = sb.add_group("广场舞交流群", owner=neighbour, members=[auntie])
+    return Community(sb, admin, staff, auntie, neighbour, committee, building, hobby)
+
+
+def make_settings(sb: Sandbox, tmp_path: Path, community: Community, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": sb.token,
+        "bot_api_base_url": sb.base_url,
+        "database_url": f"sqlite:///{tmp_path / 'linli.db'}",
+        "committee_chat_id": community.committee.id,
+        "admin_user_ids": frozenset({community.admin.id}),
+        "_env_file": None,
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
+    bot = Linli(make_settings(sb, tmp_path, community), poll_timeout=1.0, flush_timeout=2.0)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+def subprocess_env(**values: str) -> dict[str, str]:
+    """A clean environment for `python -m bot`: no inherited Linli settings."""
+    names = {"BOT_TOKEN", "BOT_API_BASE_URL", "DATABASE_URL", "TIMEZONE", "COMMITTEE_CHAT_ID",
+             "MODERATOR_CHAT_ID", "ADMIN_USER_IDS", "DIGEST_TIME"}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in names}
+    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(values)
+    return env
+
+
+PYTHON = sys.executable
