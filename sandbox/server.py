@@ -168,6 +168,7 @@ class Sandbox:
         self._allowed = set(DEFAULT_ALLOWED)
         self._changed = asyncio.Condition()
         self._poll_generation = 0
+        self._closing = False
         self._fetched_up_to = 0
         self._last_call = time.monotonic()
         self._cursors: dict[int, int] = {}
@@ -212,6 +213,11 @@ class Sandbox:
         return self.base_url
 
     async def stop(self) -> None:
+        # End pending long polls now: aiohttp keeps a handler running after its client is gone
+        # (say, a bot killed with SIGKILL), and cleanup would wait for it.
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -573,7 +579,7 @@ class Sandbox:
 
             while not (batch := ready()):
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 or self._closing:
                     return []
                 try:
                     async with asyncio.timeout(remaining):

@@ -137,9 +137,9 @@ async def test_one_chats_messages_keep_their_order_through_retries(
     linli = await start_bot()
     await opened(sb, community)
     sb.faults.fail_next("sendMessage", status=500)
-    await queue(linli, *[text_message(community.auntie.id, f"第{i}步") for i in range(1, 6)])
-    got = [(await sb.next_message(community.auntie, timeout=10)).text for _ in range(5)]
-    assert got == [f"第{i}步" for i in range(1, 6)]
+    await queue(linli, *[text_message(community.auntie.id, f"第{i}步") for i in range(1, 4)])
+    got = [(await sb.next_message(community.auntie, timeout=10)).text for _ in range(3)]
+    assert got == [f"第{i}步" for i in range(1, 4)]
 
 
 async def test_a_dedupe_key_sends_at_most_once(start_bot: StartBot, sb: Sandbox,

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from sandbox import Sandbox
 from sandbox.gen_spec import OUT, build
@@ -98,11 +98,11 @@ async def test_callback_data_must_be_1_to_64_bytes(sb: Sandbox, bot: Bot) -> Non
 
     await bot.send_message(person.id, "ok", reply_markup=markup("x" * 64))
     for data in ["x" * 65, "认领" * 11]:  # 65 and 66 bytes
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await bot.send_message(person.id, "no", reply_markup=markup(data))
     code, body = await raw(sb, "sendMessage", chat_id=person.id, text="no", reply_markup={
         "inline_keyboard": [[{"text": "按钮", "callback_data": ""}]]})
-    assert code == 400
+    assert code == 400 and body["description"] == "Bad Request: BUTTON_DATA_INVALID"
 
 
 async def test_deleting_others_messages_needs_admin_rights(sb: Sandbox, bot: Bot) -> None:

@@ -1,0 +1,115 @@
+"""Roles come from chat membership (cached briefly); storage migrates once and keeps order."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.clock import SystemClock
+from bot.services.roles import Roles
+from sandbox import Sandbox
+from storage import Database
+from tests.conftest import PYTHON, ROOT, Community, subprocess_env
+
+
+@pytest.fixture
+async def bot(sb: Sandbox):
+    async with Bot(sb.token, base_url=sb.base_url) as b:
+        yield b
+
+
+async def test_staff_are_committee_members_and_lose_it_when_they_leave(
+        bot: Bot, community: Community) -> None:
+    sb = community.sb
+    moderators = sb.add_group("审核群", owner=community.admin, members=[community.neighbour])
+    moderators.members[sb.bot.id].status = "member"
+    ticks = [0.0]
+    roles = Roles(bot, admin_ids=frozenset({community.admin.id}),
+                  committee_chat_id=community.committee.id, moderator_chat_id=moderators.id,
+                  ttl_s=60, monotonic=lambda: ticks[0])
+    assert await roles.is_staff(community.staff.id)
+    assert not await roles.is_staff(community.auntie.id)
+    assert await roles.is_moderator(community.neighbour.id)
+    assert not await roles.is_moderator(community.staff.id)
+    assert await roles.is_staff(community.admin.id) and await roles.is_moderator(
+        community.admin.id)
+
+    community.committee.members[community.staff.id].status = "left"
+    calls = len(sb.calls)
+    assert await roles.is_staff(community.staff.id)  # cached for a short while
+    assert len(sb.calls) == calls
+    ticks[0] += 61
+    assert not await roles.is_staff(community.staff.id)
+
+
+async def test_a_stranger_is_not_staff_even_if_telegram_does_not_know_them(
+        bot: Bot, community: Community) -> None:
+    roles = Roles(bot, admin_ids=frozenset(), committee_chat_id=community.committee.id,
+                  moderator_chat_id=community.committee.id)
+    assert not await roles.is_staff(987654321)
+
+
+async def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db = await Database.open(url, SystemClock())
+    assert await db.migrate() == []  # already applied on open
+    await db.close()
+    db = await Database.open(url, SystemClock())
+    await db.close()
+    with closing(sqlite3.connect(tmp_path / "x.db")) as conn:
+        versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert versions == [(1, "foundation")]
+    assert {"chats", "people", "events", "outbox", "handled_updates"} <= tables
+    assert mode == "wal"
+
+
+async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None:
+    db = await Database.open(f"sqlite:///{tmp_path / 'x.db'}", SystemClock())
+
+    async def bind_then_event(chat_id: int) -> None:
+        async with db.transaction() as tx:
+            await tx.chats.bind_resident(chat_id, f"群{chat_id}", 1, False)
+            await asyncio.sleep(0.01)  # another task runs here
+            await tx.events.append("chat_bound", actor_id=1, subject=f"chat:{chat_id}")
+            if chat_id % 2:
+                raise ValueError("this one fails and must leave no trace")
+
+    results = await asyncio.gather(*(bind_then_event(-i) for i in range(1, 11)),
+                                   return_exceptions=True)
+    assert sum(isinstance(r, ValueError) for r in results) == 5
+    async with db.read() as tx:
+        groups = sorted(c.id for c in await tx.chats.resident_groups())
+        events = [await tx.events.for_subject(f"chat:{g}") for g in groups]
+    await db.close()
+    assert groups == [-10, -8, -6, -4, -2]
+    assert all(len(e) == 1 for e in events)
+
+
+def test_the_demo_plays_its_scene_and_exits_0(tmp_path: Path) -> None:
+    result = subprocess.run([PYTHON, "-m", "bot", "demo"], env=subprocess_env(), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for seen in ["王阿姨：/start", "王阿姨，您好！", "[提交微心愿] [投诉/报修] [我的工单] [接待日]",
+                 "点了按钮「提交微心愿」", "3号楼业主群", "大家好", "还没有开通",
+                 "只有社区工作人员"]:
+        assert seen in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = section.split("```", 2)[1]
+    commands = [line for line in block.splitlines()[1:] if line.strip()]
+    assert len(commands) == 2
+    assert "demo" in commands[0] and "pytest" in commands[1]
+    assert "Quick start" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
