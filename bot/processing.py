@@ -11,13 +11,15 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("bot.updates")
+KINDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member",
+         "channel_post", "edited_channel_post", "inline_query")
 
 
 def describe(update: object) -> str:
     """'update 100023 message chat=-1001 /bind': ids, kind and command word only."""
     if not isinstance(update, Update):
         return f"non-Telegram update {type(update).__name__}"
-    kind = next((k for k in update.to_dict() if k != "update_id"), "unknown")
+    kind = next((k for k in KINDS if getattr(update, k, None) is not None), "other")
     chat = update.effective_chat
     parts = [f"update {update.update_id}", kind]
     if chat is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Linli
+from bot.services.messaging import text_message
 from tests.conftest import Community
 
 MENU = ["提交微心愿", "投诉/报修", "我的工单", "接待日"]
@@ -186,3 +187,37 @@ async def test_command_menus_are_set_per_audience(linli: Linli, community: Commu
     assert {"start", "help", "id"} <= names("all_private_chats")
     assert "bind" not in names("all_group_chats")
     assert {"bind", "unbind"} <= names("all_chat_administrators")
+
+
+async def test_a_failure_inside_a_handler_gets_a_kind_answer_and_changes_nothing(
+        linli: Linli, community: Community) -> None:
+    sb = community.sb
+    await sb.add_bot(community.hobby, community.neighbour)
+    await sb.next_message(community.hobby)
+    sb.join(community.hobby, community.admin)
+    sb.faults.fail_next("getChatMember", status=500, times=5)
+    await sb.send(community.admin, community.hobby, "/bind")
+    answer = await sb.next_message(community.hobby)
+    assert answer.text == "抱歉，刚才出了点问题，请稍后再试。"
+    assert await resident_groups(linli) == []
+
+
+async def test_a_resident_who_unblocks_the_bot_is_reachable_again(
+        linli: Linli, community: Community) -> None:
+    sb = community.sb
+    await sb.send(community.auntie, None, "/start")
+    await sb.next_message(community.auntie)
+    sb.block_bot(community.auntie)
+    assert linli.services
+    async with linli.services.db.transaction() as tx:
+        await tx.outbox.enqueue(text_message(community.auntie.id, "您的工单已办结"))
+    assert await linli.services.outbox.flush(timeout=5)
+    async with linli.services.db.read() as tx:
+        person = await tx.people.get(community.auntie.id)
+    assert person is not None and not person.private_chat_open  # refused with 403
+    await sb.send(community.auntie, None, "/help")  # writing again unblocks
+    await sb.next_message(community.auntie)
+    async with linli.services.db.read() as tx:
+        person = await tx.people.get(community.auntie.id)
+    assert person is not None and person.private_chat_open
+

@@ -27,6 +27,7 @@ async def test_a_redelivered_bot_added_update_binds_and_welcomes_once(
     added = next(uid for uid, u in sb._history.items() if "my_chat_member" in u)
     await sb.redeliver(added)
     await sb.settle()
+    assert linli.services and await linli.services.outbox.flush(timeout=5)
     assert len(sb.sent_to(community.building)) == 1
     assert linli.db
     async with linli.db.read() as tx:

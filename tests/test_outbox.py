@@ -67,7 +67,7 @@ async def test_429_waits_retry_after_then_delivers_once(start_bot: StartBot, sb:
     sent = await sb.next_message(community.auntie)
     assert time.monotonic() - began >= 1.0
     assert sent.text == "您的工单有进展了"
-    await sb.settle()
+    assert linli.services and await linli.services.outbox.flush(timeout=5)
     assert len(sb.sent_to(community.auntie)) == 2  # the greeting and this one, once
     stored = await row(linli, outbox_id)
     assert stored.status == "sent" and stored.telegram_message_id == sent.message_id
@@ -85,7 +85,7 @@ async def test_server_errors_and_dropped_connections_are_retried(
     sb.faults.fail_next("sendMessage", **fault)
     [outbox_id] = await queue(linli, text_message(community.auntie.id, "电梯已经修好了"))
     assert (await sb.next_message(community.auntie, timeout=10)).text == "电梯已经修好了"
-    await sb.settle()
+    assert linli.services and await linli.services.outbox.flush(timeout=5)
     assert [s.text for s in sb.sent_to(community.auntie)].count("电梯已经修好了") == 1
     stored = await row(linli, outbox_id)
     assert stored.status == "sent" and stored.attempts == fault.get("times", 1) + 1
@@ -150,7 +150,7 @@ async def test_a_dedupe_key_sends_at_most_once(start_bot: StartBot, sb: Sandbox,
     assert len(await queue(linli, once)) == 1
     assert await queue(linli, once) == []
     await sb.next_message(community.auntie)
-    await sb.settle()
+    assert linli.services and await linli.services.outbox.flush(timeout=5)
     assert [s.text for s in sb.sent_to(community.auntie)].count("明早九点接待日") == 1
 
 
@@ -163,6 +163,7 @@ async def test_a_rolled_back_change_sends_nothing(start_bot: StartBot, sb: Sandb
         async with linli.db.transaction() as tx:
             await tx.outbox.enqueue(text_message(community.auntie.id, "不该发出的消息"))
             raise RuntimeError("the change failed half-way")
+    assert linli.services and await linli.services.outbox.flush(timeout=5)
     await sb.settle()
     assert "不该发出的消息" not in [s.text for s in sb.sent_to(community.auntie)]
 

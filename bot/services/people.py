@@ -22,7 +22,8 @@ class PeopleService:
         key = (first_name, last_name, username, in_private)
         now = self._monotonic()
         cached = self._recent.get(user_id)
-        if cached and cached[0] == key and now - cached[1] < REFRESH_S:
+        # A private message always counts: it reopens a chat the outbox may have marked closed.
+        if not in_private and cached and cached[0] == key and now - cached[1] < REFRESH_S:
             return
         async with self._db.transaction() as tx:
             await tx.people.seen(user_id, first_name, last_name, username, private=in_private)
