@@ -443,6 +443,17 @@ class Sandbox:
             await asyncio.sleep(0.05)
         raise AssertionError("the bot did not settle")
 
+    async def wait_total_sent(self, count: int, *, timeout: float = 60.0) -> None:
+        """Wait until the bot has sent `count` messages in all (for benchmarks)."""
+        async with self._changed:
+            try:
+                async with asyncio.timeout(timeout):
+                    while len(self._sent) < count:
+                        await self._changed.wait()
+            except TimeoutError:
+                raise AssertionError(
+                    f"only {len(self._sent)} of {count} messages arrived") from None
+
     def mark_read(self, chat: Chat | User | int) -> None:
         chat_id = chat if isinstance(chat, int) else chat.id
         self._cursors[chat_id] = len(self._sent)
