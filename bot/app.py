@@ -83,14 +83,25 @@ class Linli:
         await self._register_staff_chats()
         await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,
                                                     settings.moderators_chat})
-        async with self.db.transaction() as tx:
-            await tx.updates.forget_before(tx.now - HANDLED_UPDATES_KEPT)
+        await self._forget_old_updates()
+        assert self.application.job_queue is not None
+        self.application.job_queue.run_repeating(self._forget_old_updates_job,
+                                                 interval=timedelta(hours=6), first=21600,
+                                                 name="forget-old-updates")
         sender.start()
         await self.application.start()
         self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
                                        allowed_updates=ALLOWED_UPDATES)
         self.poller.start()
         log.info("Linli is running as @%s", bot.username)
+
+    async def _forget_old_updates(self) -> None:
+        assert self.db
+        async with self.db.transaction() as tx:
+            await tx.updates.forget_before(tx.now - HANDLED_UPDATES_KEPT)
+
+    async def _forget_old_updates_job(self, context: object) -> None:
+        await self._forget_old_updates()
 
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db

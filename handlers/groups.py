@@ -67,8 +67,16 @@ def register(application: Application, services: Services) -> None:
             await services.groups.migrated(update.update_id, message.chat.id,
                                            message.migrate_to_chat_id)
 
+    async def renamed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        if message.new_chat_title:
+            await services.groups.renamed(update.update_id, message.chat.id,
+                                          message.new_chat_title)
+
     application.add_handler(ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CommandHandler("bind", bind))
     application.add_handler(CommandHandler("unbind", unbind))
     application.add_handler(CommandHandler("id", show_ids))
     application.add_handler(TgMessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    application.add_handler(TgMessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE, renamed))

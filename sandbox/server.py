@@ -294,6 +294,12 @@ class Sandbox:
         self.chats[chat_id] = chat
         return chat
 
+    async def rename(self, chat: Chat, by: User, title: str) -> None:
+        chat.title = title
+        self._note("system", chat, by, f"{by.display_name} 把群名改成了「{title}」")
+        msg = self._store_user_message(chat, by, extra={"new_chat_title": title})
+        await self._push_update("message", self._message_to_api(msg))
+
     def join(self, chat: Chat, user: User, status: str = "member") -> None:
         chat.members[user.id] = Member(status)
 

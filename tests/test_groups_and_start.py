@@ -221,3 +221,15 @@ async def test_a_resident_who_unblocks_the_bot_is_reachable_again(
         person = await tx.people.get(community.auntie.id)
     assert person is not None and person.private_chat_open
 
+
+
+async def test_a_renamed_group_keeps_its_new_title(linli: Linli, community: Community) -> None:
+    sb = community.sb
+    await sb.add_bot(community.building, community.admin)
+    await sb.next_message(community.building)
+    await sb.rename(community.building, community.admin, "3号楼业主交流群")
+    await sb.settle()
+    assert linli.db
+    async with linli.db.read() as tx:
+        chat = await tx.chats.get(community.building.id)
+    assert chat is not None and chat.title == "3号楼业主交流群"

@@ -129,6 +129,11 @@ class GroupService:
                 await tx.events.append("chat_migrated", actor_id=None, subject=f"chat:{new_id}",
                                        detail={"from": old_id})
 
+    async def renamed(self, update_id: int, chat_id: int, title: str) -> None:
+        async with self._db.transaction(update_id=update_id, what="renamed") as tx:
+            if await tx.chats.get(chat_id) is not None:
+                await tx.chats.set_title(chat_id, title)
+
     async def private_refused(self, tx: Tx, message: OutboxMessage) -> None:
         """Outbox fallback 'group_link': a private message was refused (403), so say so in the
         group the person wrote in, with a link that opens the private chat. The private text
