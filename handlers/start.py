@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -16,6 +18,7 @@ from bot import texts
 from bot.services import Services
 from bot.services.messaging import deep_link, html, text_message
 
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 MENU = (
     ((texts.MENU_WISH, "menu:wish"), (texts.MENU_COMPLAIN, "menu:complain")),
     ((texts.MENU_MINE, "menu:mine"), (texts.MENU_RECEPTION, "menu:reception")),
@@ -30,11 +33,14 @@ def register(application: Application, services: Services) -> None:
         await services.replies.send(update.update_id, text_message(
             message.chat_id, text, buttons=MENU), "start")
 
-    async def help_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, texts.HELP, buttons=MENU), "help")
+    def answer_with_menu(text: str, what: str) -> Callback:
+        async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message = update.effective_message
+            assert message
+            await services.replies.send(update.update_id, text_message(
+                message.chat_id, text, buttons=MENU), what)
+
+        return answer
 
     async def help_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -46,12 +52,6 @@ def register(application: Application, services: Services) -> None:
             message.chat_id, texts.GROUP_HELP.format(link=link),
             reply_to=message.message_id), "help")
 
-    async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint")
-
     async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query
@@ -61,9 +61,10 @@ def register(application: Application, services: Services) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     application.add_handler(CommandHandler("start", greet, filters=private))
-    application.add_handler(CommandHandler("help", help_private, filters=private))
+    application.add_handler(CommandHandler("help", answer_with_menu(texts.HELP, "help"),
+                                           filters=private))
     application.add_handler(CommandHandler(["help", "start"], help_group, filters=groups))
     application.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
     application.add_handler(MessageHandler(private & ~filters.COMMAND & (
-        filters.TEXT | filters.PHOTO), private_text))
+        filters.TEXT | filters.PHOTO), answer_with_menu(texts.PRIVATE_HINT, "hint")))
 
