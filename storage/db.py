@@ -31,6 +31,7 @@ from storage.repositories import (
     PeopleRepository,
     UpdateRepository,
 )
+from storage.tickets import DraftRepository, TicketRepository
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class Tx:
         self.events = EventRepository(self)
         self.outbox = OutboxRepository(self)
         self.updates = UpdateRepository(self)
+        self.tickets = TicketRepository(self)
+        self.drafts = DraftRepository(self)
 
     @property
     def now_db(self) -> str:

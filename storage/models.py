@@ -85,3 +85,50 @@ class OutboxMessage(Record):
     last_error: str | None
     telegram_message_id: int | None
     sent_at: UtcTime | None
+
+
+TicketKind = Literal["wish", "complaint"]
+TicketStatus = Literal["new", "in_progress", "done", "rated", "rejected"]
+OPEN_STATUSES: tuple[TicketStatus, ...] = ("new", "in_progress")
+
+
+class Ticket(Record):
+    id: int
+    kind: TicketKind
+    text: str
+    photo_file_id: str | None
+    category: str
+    party: str
+    status: TicketStatus
+    reporter_id: int
+    reporter_name: str
+    source_chat_id: int
+    source_message_id: int | None
+    source_update_id: int
+    assignee_id: int | None
+    assignee_name: str | None
+    created_at: UtcTime
+    due_at: UtcTime
+    overdue_at: UtcTime | None
+    done_at: UtcTime | None
+    rating: str | None
+    rated_at: UtcTime | None
+    reject_reason: str | None
+    card_chat_id: int | None
+    card_outbox_id: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Draft(Record):
+    id: int
+    user_id: int
+    kind: TicketKind
+    step: Literal["text", "photo", "confirm", "duplicate"]
+    text: str | None
+    photo_file_id: str | None
+    chat_id: int
+    message_id: int | None
+    updated_at: UtcTime

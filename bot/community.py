@@ -1,0 +1,134 @@
+"""A community's own rules: which party handles which category, SLA days, and each party's chat.
+
+Built-in defaults follow common practice in Chinese residential areas; an optional TOML file
+(COMMUNITY_CONFIG) overrides or extends them. See community.example.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+
+class Party(StrEnum):
+    PROPERTY = "物业"
+    OWNERS = "业委会"
+    RESIDENTS = "居委会"
+    STREET = "街道"
+
+
+class Category(BaseModel):
+    name: str
+    keywords: list[str]
+    party: Party
+    sla_days: int = Field(ge=1, le=60)
+
+
+class Routing(BaseModel):
+    party: Party
+    sla_days: int = Field(ge=1, le=60)
+
+
+def _c(name: str, party: Party, sla: int, *keywords: str) -> Category:
+    return Category(name=name, keywords=[name, *keywords], party=party, sla_days=sla)
+
+
+P, OC, RC, ST = Party.PROPERTY, Party.OWNERS, Party.RESIDENTS, Party.STREET
+DEFAULT_CATEGORIES = [
+    # The owners' committee and the residents' committee first: their words contain the
+    # property company's (维修资金 ⊃ 维修, 装修扰民 ⊃ 修), and the longest keyword wins.
+    _c("物业费", OC, 5, "物业收费", "管理费"),
+    _c("维修资金", OC, 10, "公共维修基金", "专项维修资金"),
+    _c("业主大会", OC, 10, "业主投票", "业委会选举"),
+    _c("选聘物业", OC, 10, "更换物业", "换物业", "物业合同"),
+    _c("电梯", P, 2, "电梯困人", "梯子"),
+    _c("水电", P, 1, "停水", "停电", "没水", "没电", "水压", "水管", "跳闸", "电表", "水表"),
+    _c("漏水", P, 2, "渗水", "滴水", "返水", "水漫", "管道堵", "下水道", "堵了"),
+    _c("维修", P, 3, "坏了", "报修", "损坏", "修一下", "不亮", "灯坏", "破损"),
+    _c("保洁", P, 2, "卫生", "打扫", "清洁", "脏"),
+    _c("垃圾", P, 1, "垃圾清运", "垃圾分类", "垃圾桶"),
+    _c("绿化", P, 5, "树枝", "草坪", "修剪", "花坛"),
+    _c("停车", P, 3, "车位", "乱停", "停车场", "车库", "充电桩"),
+    _c("门禁", P, 2, "门卡", "单元门", "大门", "门禁卡"),
+    _c("安保", P, 2, "保安", "监控", "巡逻", "陌生人"),
+    _c("装修扰民", RC, 3, "装修噪音", "电钻", "装修"),
+    _c("噪音", RC, 3, "太吵", "吵闹", "噪声", "广场舞"),
+    _c("邻里纠纷", RC, 5, "纠纷", "吵架", "矛盾"),
+    _c("宠物", RC, 3, "遛狗", "狗", "猫", "犬", "狗屎"),
+    _c("群租", RC, 5, "隔断房", "二房东"),
+    _c("政策咨询", RC, 3, "政策", "咨询", "补贴", "医保", "社保", "户口"),
+    _c("困难帮扶", RC, 3, "帮扶", "困难", "低保", "独居老人", "救助"),
+    _c("违建", ST, 10, "违章搭建", "私搭乱建", "违章建筑", "搭建"),
+    _c("占道", ST, 5, "占道经营", "摆摊", "占用道路"),
+    _c("消防通道", ST, 3, "消防", "堵塞通道", "楼道堆物"),
+    _c("治安", ST, 2, "偷", "被盗", "打架", "诈骗"),
+]
+DEFAULT_WISHES = Routing(party=Party.RESIDENTS, sla_days=7)
+DEFAULT_UNMATCHED = Routing(party=Party.RESIDENTS, sla_days=3)
+WISH_CATEGORY = "微心愿"
+UNMATCHED_CATEGORY = "其他"
+
+
+class _File(BaseModel):
+    replace_default_categories: bool = False
+    categories: list[Category] = Field(default_factory=list)
+    wishes: Routing = DEFAULT_WISHES
+    unmatched: Routing = DEFAULT_UNMATCHED
+    party_chats: dict[Party, int] = Field(default_factory=dict)
+
+
+class RulesError(Exception):
+    """The community file cannot be used; str() is one line for the operator."""
+
+
+class CommunityRules:
+    def __init__(self, categories: list[Category], wishes: Routing, unmatched: Routing,
+                 party_chats: dict[Party, int]) -> None:
+        self.categories = categories
+        self.wishes = wishes
+        self.unmatched = unmatched
+        self.party_chats = party_chats
+        self._keywords = sorted(
+            ((kw, i) for i, c in enumerate(categories) for kw in c.keywords),
+            key=lambda pair: (-len(pair[0]), pair[1]),
+        )
+
+    @classmethod
+    def defaults(cls) -> CommunityRules:
+        return cls(list(DEFAULT_CATEGORIES), DEFAULT_WISHES, DEFAULT_UNMATCHED, {})
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> CommunityRules:
+        if not path:
+            return cls.defaults()
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            parsed = _File.model_validate(raw)
+        except FileNotFoundError:
+            raise RulesError(f"COMMUNITY_CONFIG file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"COMMUNITY_CONFIG file {path} is not valid TOML: {exc}") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise RulesError(f"COMMUNITY_CONFIG file {path}: {where}: {first['msg']}") from None
+        categories = [] if parsed.replace_default_categories else list(DEFAULT_CATEGORIES)
+        for category in parsed.categories:
+            categories = [c for c in categories if c.name != category.name] + [category]
+        return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats)
+
+    def categorise(self, text: str) -> tuple[str, Routing]:
+        """The category of a complaint (the longest keyword found wins) and who handles it."""
+        folded = re.sub(r"\s+", "", text)
+        for keyword, index in self._keywords:
+            if keyword in folded:
+                c = self.categories[index]
+                return c.name, Routing(party=c.party, sla_days=c.sla_days)
+        return UNMATCHED_CATEGORY, self.unmatched
+
+    def chat_for(self, party: Party, committee_chat_id: int) -> int:
+        return self.party_chats.get(party, committee_chat_id)

@@ -1,0 +1,138 @@
+"""Repositories for tickets, their followers, and drafts of requests being written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from storage.models import Draft, Ticket, TicketKind, to_db
+
+if TYPE_CHECKING:
+    from storage.db import Tx
+
+_TICKET_FIELDS = (
+    "kind", "text", "photo_file_id", "category", "party", "reporter_id", "reporter_name",
+    "source_chat_id", "source_message_id", "source_update_id", "created_at", "due_at",
+)
+
+
+class TicketRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def create(self, *, kind: TicketKind, text: str, photo_file_id: str | None,
+                     category: str, party: str, reporter_id: int, reporter_name: str,
+                     source_chat_id: int, source_message_id: int | None,
+                     source_update_id: int, due_at: datetime) -> Ticket:
+        values: dict[str, Any] = {
+            "kind": kind, "text": text, "photo_file_id": photo_file_id, "category": category,
+            "party": party, "reporter_id": reporter_id, "reporter_name": reporter_name,
+            "source_chat_id": source_chat_id, "source_message_id": source_message_id,
+            "source_update_id": source_update_id, "created_at": self.tx.now_db,
+            "due_at": to_db(due_at),
+        }
+        cursor = await self.tx.execute(
+            f"INSERT INTO tickets ({', '.join(_TICKET_FIELDS)})"
+            f" VALUES ({', '.join('?' for _ in _TICKET_FIELDS)})",
+            [values[f] for f in _TICKET_FIELDS],
+        )
+        assert cursor.lastrowid is not None
+        ticket = await self.get(cursor.lastrowid)
+        assert ticket is not None
+        return ticket
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        row = await self.tx.fetchone("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def update(self, ticket_id: int, **fields: Any) -> Ticket:
+        """Set the given columns (datetimes are stored as UTC text) and return the ticket."""
+        if not fields:
+            raise ValueError("nothing to update")
+        names = list(fields)
+        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        await self.tx.execute(
+            f"UPDATE tickets SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            [*values, ticket_id],
+        )
+        ticket = await self.get(ticket_id)
+        assert ticket is not None
+        return ticket
+
+    async def of_reporter(self, user_id: int, limit: int = 20) -> list[Ticket]:
+        rows = await self.tx.fetchall(
+            "SELECT * FROM tickets WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
+            (user_id, limit))
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def followed_by(self, user_id: int, limit: int = 20) -> list[Ticket]:
+        rows = await self.tx.fetchall(
+            "SELECT t.* FROM tickets t JOIN ticket_followers f ON f.ticket_id = t.id"
+            " WHERE f.user_id = ? ORDER BY t.id DESC LIMIT ?", (user_id, limit))
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def open_in_category(self, category: str, since: datetime,
+                               limit: int = 200) -> list[Ticket]:
+        rows = await self.tx.fetchall(
+            "SELECT * FROM tickets WHERE category = ? AND kind = 'complaint'"
+            " AND status IN ('new', 'in_progress') AND created_at >= ?"
+            " ORDER BY id DESC LIMIT ?", (category, to_db(since), limit))
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def newly_overdue(self, now: datetime) -> list[Ticket]:
+        rows = await self.tx.fetchall(
+            "SELECT * FROM tickets WHERE status IN ('new', 'in_progress')"
+            " AND due_at < ? AND overdue_at IS NULL ORDER BY due_at", (to_db(now),))
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def add_follower(self, ticket_id: int, user_id: int) -> bool:
+        cursor = await self.tx.execute(
+            "INSERT INTO ticket_followers (ticket_id, user_id, added_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING", (ticket_id, user_id, self.tx.now_db))
+        return cursor.rowcount == 1
+
+    async def followers(self, ticket_id: int) -> list[int]:
+        rows = await self.tx.fetchall(
+            "SELECT user_id FROM ticket_followers WHERE ticket_id = ? ORDER BY added_at",
+            (ticket_id,))
+        return [r["user_id"] for r in rows]
+
+
+class DraftRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def start(self, *, user_id: int, kind: TicketKind, step: str, chat_id: int,
+                    message_id: int | None, text: str | None = None,
+                    photo_file_id: str | None = None) -> Draft:
+        """A person has at most one draft at a time: starting one drops the previous."""
+        await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        cursor = await self.tx.execute(
+            "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, kind, step, text, photo_file_id, chat_id, message_id, self.tx.now_db))
+        assert cursor.lastrowid is not None
+        draft = await self.get(cursor.lastrowid)
+        assert draft is not None
+        return draft
+
+    async def get(self, draft_id: int) -> Draft | None:
+        row = await self.tx.fetchone("SELECT * FROM drafts WHERE id = ?", (draft_id,))
+        return Draft.model_validate(dict(row)) if row else None
+
+    async def of_user(self, user_id: int) -> Draft | None:
+        row = await self.tx.fetchone("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
+        return Draft.model_validate(dict(row)) if row else None
+
+    async def update(self, draft_id: int, **fields: Any) -> Draft:
+        names = list(fields)
+        await self.tx.execute(
+            f"UPDATE drafts SET {', '.join(f'{n} = ?' for n in names)}, updated_at = ?"
+            " WHERE id = ?", [*fields.values(), self.tx.now_db, draft_id])
+        draft = await self.get(draft_id)
+        assert draft is not None
+        return draft
+
+    async def drop(self, draft_id: int) -> bool:
+        cursor = await self.tx.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        return cursor.rowcount == 1
