@@ -10,6 +10,7 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.community import CommunityRules, RulesError
 from bot.config import SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -67,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_demo())
     _configure_logging(logging.INFO)
     try:
-        load_settings()  # report every settings error before anything starts
-    except SettingsError as exc:
+        settings = load_settings()  # report every settings error before anything starts
+        CommunityRules.load(settings.community_config)
+    except (SettingsError, RulesError) as exc:
         for line in str(exc).splitlines():
             print(f"linli: {line}", file=sys.stderr)
         return 2

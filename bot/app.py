@@ -13,6 +13,7 @@ from telegram.request import HTTPXRequest
 import handlers
 from bot import commands
 from bot.clock import Clock, SystemClock
+from bot.community import CommunityRules
 from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.pacing import FloodPacer
@@ -22,12 +23,14 @@ from bot.services import Replies, Services
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.roles import Roles
+from bot.services.tickets import TicketService
 from storage import Database
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at most 24 hours
+OVERDUE_CHECK_EVERY = timedelta(minutes=10)
 
 
 def file_url(base_url: str) -> str:
@@ -53,6 +56,7 @@ class Linli:
 
     async def start(self) -> None:
         settings = self.settings
+        rules = CommunityRules.load(settings.community_config)  # RulesError before anything
         self.db = await Database.open(settings.database_url, self.clock)
         self.application = (
             Application.builder()
@@ -75,10 +79,13 @@ class Linli:
         sender = OutboxSender(self.db, bot, self.clock, pacer=self._pacer)
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
+        tickets = TicketService(self.db, roles, rules, zone=settings.tz,
+                                committee_chat_id=settings.committee_chat_id,
+                                bot_username=bot.username)
         self.services = Services(settings=settings, db=self.db, clock=self.clock,
                                  bot_username=bot.username, roles=roles, groups=groups,
                                  people=PeopleService(self.db), replies=Replies(self.db),
-                                 outbox=sender)
+                                 outbox=sender, tickets=tickets)
         handlers.register(self.application, self.services)
         await self._register_staff_chats()
         await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,
@@ -88,6 +95,9 @@ class Linli:
         self.application.job_queue.run_repeating(self._forget_old_updates_job,
                                                  interval=timedelta(hours=6), first=21600,
                                                  name="forget-old-updates")
+        self.application.job_queue.run_repeating(self._escalate_overdue_job,
+                                                 interval=OVERDUE_CHECK_EVERY, first=5,
+                                                 name="escalate-overdue")
         sender.start()
         await self.application.start()
         self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
@@ -102,6 +112,10 @@ class Linli:
 
     async def _forget_old_updates_job(self, context: object) -> None:
         await self._forget_old_updates()
+
+    async def _escalate_overdue_job(self, context: object) -> None:
+        assert self.services
+        await self.services.tickets.escalate_overdue()
 
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db

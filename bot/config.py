@@ -29,6 +29,8 @@ EXPECTED = {
                          "or empty for the committee chat",
     "ADMIN_USER_IDS": "comma-separated numeric Telegram user ids, like 10001,10002",
     "DIGEST_TIME": "a time of day as HH:MM, like 08:00",
+    "COMMUNITY_CONFIG": "the path of a TOML file with the community's own rules "
+                        "(see community.example.toml), or empty for the built-in defaults",
 }
 
 
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
     moderator_chat_id: int | None = None
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     digest_time: time = time(8, 0)
+    community_config: str | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -74,7 +77,7 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from exc
         return value
 
-    @field_validator("moderator_chat_id", mode="before")
+    @field_validator("moderator_chat_id", "community_config", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

@@ -42,6 +42,9 @@ PACED_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardM
 RETURNS_MESSAGE = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
                              "editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 MAX_ATTEMPTS = 50
+# An edit or delete may name the outbox row of the message it changes instead of a Telegram
+# message id, which is unknown until that row is sent; one chat's rows go out in order.
+TARGET_ROW = "_outbox_row"
 MAX_BACKOFF_S = 300.0
 
 
@@ -155,13 +158,34 @@ class OutboxSender:
 
         task.add_done_callback(done)
 
+    async def _resolve_target(self, row: OutboxMessage) -> dict | None:
+        """The row's parameters with TARGET_ROW replaced by that row's Telegram message id;
+        None (and the row given up) when that message was never sent."""
+        params = dict(row.params)
+        target_id = params.pop(TARGET_ROW, None)
+        if target_id is None:
+            return params
+        async with self._db.read() as tx:
+            target = await tx.outbox.get(int(target_id))
+        if target is None or target.telegram_message_id is None:
+            async with self._db.transaction() as tx:
+                await tx.outbox.give_up(row.id, f"outbox row {target_id} was never sent")
+            log.warning("outbox %d: the message it changes (row %s) was never sent", row.id,
+                        target_id)
+            return None
+        params["message_id"] = target.telegram_message_id
+        return params
+
     async def _deliver(self, row: OutboxMessage) -> None:
+        params = await self._resolve_target(row)
+        if params is None:
+            return
         try:
             if row.method in PACED_METHODS:
                 await self._pacer.acquire(row.chat_id)
             result = await self._bot.do_api_request(
                 row.method,
-                api_kwargs={"chat_id": row.chat_id, **row.params},
+                api_kwargs={"chat_id": row.chat_id, **params},
                 return_type=Message if row.method in RETURNS_MESSAGE else None,
             )
         except RetryAfter as exc:

@@ -25,7 +25,7 @@ MENU_WISH = "提交微心愿"
 MENU_COMPLAIN = "投诉/报修"
 MENU_MINE = "我的工单"
 MENU_RECEPTION = "接待日"
-MENU_NOT_YET = "这个功能马上开通，请过几天再试。"
+MENU_NOT_YET = "接待日提醒马上开通，请过几天再试。"
 
 # Groups -------------------------------------------------------------------------------------
 
@@ -66,3 +66,122 @@ CMD_HELP = "我能做什么"
 CMD_ID = "查看聊天 ID 和用户 ID"
 CMD_BIND = "设为居民群（工作人员）"
 CMD_UNBIND = "取消居民群（工作人员）"
+CMD_WISH = "提交微心愿，例如 /wish 想请人换个灯泡"
+CMD_COMPLAIN = "投诉或报修，例如 /complain 电梯坏了"
+CMD_MYTICKETS = "我的工单"
+CMD_CANCEL = "取消正在填写的内容"
+CMD_TICKET = "查看工单，例如 /ticket 42"
+
+# Tickets: words of the contract --------------------------------------------------------------
+
+KIND = {"wish": "微心愿", "complaint": "投诉/报修"}
+STATUS = {
+    ("wish", "new"): "待认领", ("wish", "in_progress"): "已认领", ("wish", "done"): "已完成",
+    ("complaint", "new"): "待受理", ("complaint", "in_progress"): "处理中",
+    ("complaint", "done"): "已办结",
+}
+STATUS_RATED = "已评价"
+STATUS_REJECTED = "不予受理"
+OVERDUE_FLAG = "已超时"
+BTN_CLAIM = "认领"
+BTN_ACCEPT = "受理"
+BTN_DONE = "完成"
+BTN_FORWARD = "转派"
+BTN_REJECT = "不予受理"
+BTN_BACK = "返回"
+RATINGS = ("满意", "基本满意", "不满意")
+BTN_UNSOLVED = "未解决"
+BTN_PLUS_ONE = "+1 到 #{n}"
+BTN_CREATE_ANYWAY = "仍然新建"
+BTN_SUBMIT = "确认提交"
+BTN_NO_PHOTO = "不加照片"
+BTN_CANCEL = "取消"
+
+# Tickets: intake ------------------------------------------------------------------------------
+
+ASK_TEXT = {
+    "wish": "请写下您的微心愿，比如：想请人帮忙换个灯泡。直接发文字给我就行。",
+    "complaint": "请说说遇到了什么问题，比如：3号楼电梯坏了。直接发文字给我就行。",
+}
+ASK_TEXT_IN_GROUP = "请在 {tag} 后面写上具体内容，比如：{tag} {example}"
+EXAMPLE = {"wish": "想请人教孩子下围棋", "complaint": "3号楼电梯坏了"}
+TOO_LONG = "内容有点长（最多 {limit} 个字），请简短一些再发一次。"
+ASK_PHOTO = "要不要加一张照片？直接发照片给我，或者点「不加照片」。"
+CONFIRM_DRAFT = "请确认您的{kind}：\n{text}{photo}\n\n没问题就点「确认提交」。"
+CONFIRM_PHOTO_NOTE = "\n（附照片一张）"
+DRAFT_CANCELLED = "好的，已经取消了。需要时随时找我。"
+NOTHING_TO_CANCEL = "现在没有要取消的事。"
+DRAFT_GONE = "这份内容已经提交或取消了。"
+NOT_YOURS = "这个按钮是给提交人用的。"
+DUPLICATE_OFFER = (
+    "已经有邻居反映过类似的问题：<b>#{n}</b>（{category} · {status}）。\n"
+    "点「+1」一起跟进，办理进度会同样通知您；不是同一件事就点「仍然新建」。"
+)
+FOLLOWING = "好的，已把您加到 <b>#{n}</b>，有进展会一起通知您。"
+
+ACK_PRIVATE = (
+    "已收到您的{kind} <b>#{n}</b>\n"
+    "内容：{text}\n"
+    "由{party}办理（{category}），预计 {due} 前处理。有进展我会马上告诉您。"
+)
+ACK_GROUP = "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}），办理进度会私信告诉您。"
+ACK_GROUP_WITH_LINK = (
+    "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}）。"
+    "想收到办理进度，请点 <a href=\"{link}\">这里</a> 和我私聊。"
+)
+
+# Tickets: updates to the resident ------------------------------------------------------------
+
+NOTIFY_CLAIMED = "您的微心愿 <b>#{n}</b> 有人认领了：{staff}会来帮您。"
+NOTIFY_ACCEPTED = "您的工单 <b>#{n}</b> 已受理，{party}正在处理。"
+NOTIFY_DONE = "您的{kind} <b>#{n}</b> 已{status}。\n请您评价一下，问题没解决就点「未解决」。"
+NOTIFY_DONE_FOLLOWER = "您跟进的工单 <b>#{n}</b> 已{status}。"
+NOTIFY_FORWARDED = "您的工单 <b>#{n}</b> 已转交{party}办理。"
+NOTIFY_REJECTED = "很抱歉，您的工单 <b>#{n}</b> 不予受理。\n原因：{reason}"
+NOTIFY_REOPENED = "好的，<b>#{n}</b> 已重新打开，我们会继续处理。"
+RATED = "谢谢您的评价：{rating}"
+RATED_ALREADY = "您已经评价过了，谢谢！"
+
+# Tickets: staff ------------------------------------------------------------------------------
+
+CARD = (
+    "{icon} <b>#{n}</b> {kind} · {category} · {party}\n"
+    "「{text}」\n"
+    "反映人：{reporter}（{where}）{followers}\n"
+    "提交：{created}　期限：{due}\n"
+    "状态：<b>{status}</b>{who}{flag}"
+)
+CARD_FOLLOWERS = "，另有 {count} 位居民 +1"
+CARD_PHOTO = "#{n} 的照片"
+CARD_FORWARDED_AWAY = "\n已转派给{party}"
+CARD_CHOOSE_PARTY = "\n请选择转派给："
+ASK_REJECT_REASON = "请回复这条消息，写上不予受理 #{n} 的原因（居民会看到）。"
+REJECT_REASON_PROMPT = "不予受理 #(\\d+) 的原因"
+REJECT_REASON_PLACEHOLDER = "不予受理的原因"
+REOPENED_FOR_STAFF = "🔁 <b>#{n}</b> 居民反映问题未解决，已重新打开，请继续处理。"
+ESCALATION = (
+    "⏰ 超时提醒：<b>#{n}</b> {kind} · {category} · {party}\n"
+    "期限 {due}，现在 {status}。请尽快处理。"
+)
+ANSWER_DONE = "已处理"
+ANSWER_STALE = "这个工单现在是「{status}」，按钮已过期。"
+WHERE_PRIVATE = "私聊"
+
+# Tickets: viewing -----------------------------------------------------------------------------
+
+MY_TICKETS_EMPTY = "您还没有提交过微心愿或投诉。点下面的按钮就能提交。"
+MY_TICKETS_TITLE = "您的工单："
+MY_TICKET_LINE = "<b>#{n}</b> {kind} · {category} · <b>{status}</b>\n　{text}"
+FOLLOWED_TITLE = "您 +1 跟进的："
+FOLLOWED_LINE = "<b>#{n}</b> {category} · <b>{status}</b>"
+MY_TICKETS_IN_GROUP = "您的工单只给您自己看，请点 <a href=\"{link}\">这里</a> 私聊我查看。"
+TICKET_NOT_FOUND = "没有找到这个工单。"
+TICKET_USAGE = "请这样写：/ticket 42"
+TICKET_VIEW = (
+    "<b>#{n}</b> {kind} · {category} · {party}\n"
+    "「{text}」\n"
+    "状态：<b>{status}</b>{flag}　期限：{due}"
+)
+TICKET_VIEW_STAFF_EXTRA = "\n反映人：{reporter}　提交：{created}"
+TICKET_LOG_TITLE = "\n经过："
+TICKET_LOG_LINE = "{at} {who}{what}"

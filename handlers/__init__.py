@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.services import Services
-from handlers import common, groups, start
+from handlers import common, groups, start, tickets
 
 
 def register(application: Application, services: Services) -> None:
     common.register(application, services)
     groups.register(application, services)
     start.register(application, services)
+    tickets.register(application, services)
     common.register_fallbacks(application)  # must stay last

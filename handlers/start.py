@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
@@ -10,7 +11,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    MessageHandler,
     filters,
 )
 
@@ -29,6 +29,10 @@ def register(application: Application, services: Services) -> None:
     async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user, message = update.effective_user, update.effective_message
         assert user and message
+        payload = context.args[0] if context.args else ""
+        if re.fullmatch(r"t\d{1,9}", payload) and await services.tickets.open_from_link(
+                update.update_id, user.id, int(payload[1:]), message.chat_id):
+            return  # the reporter came from the link in the group: show their ticket
         text = texts.GREETING.format(name=html(user.first_name)) + "\n\n" + texts.HELP
         await services.replies.send(update.update_id, text_message(
             message.chat_id, text, buttons=MENU), "start")
@@ -55,7 +59,7 @@ def register(application: Application, services: Services) -> None:
     async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query
-        # Wishes, complaints, own tickets and reception days arrive with their own issues.
+        # Reception days arrive with their own issue.
         await query.answer(texts.MENU_NOT_YET)
 
     private = filters.ChatType.PRIVATE
@@ -64,7 +68,5 @@ def register(application: Application, services: Services) -> None:
     application.add_handler(CommandHandler("help", answer_with_menu(texts.HELP, "help"),
                                            filters=private))
     application.add_handler(CommandHandler(["help", "start"], help_group, filters=groups))
-    application.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:"))
-    application.add_handler(MessageHandler(private & ~filters.COMMAND & (
-        filters.TEXT | filters.PHOTO), answer_with_menu(texts.PRIVATE_HINT, "hint")))
+    application.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:reception$"))
 

@@ -10,6 +10,7 @@ from bot.outbox import OutboxSender
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.roles import Roles
+from bot.services.tickets import TicketService
 from storage import AlreadyHandled, Database
 from storage.repositories import OutgoingMessage
 
@@ -45,3 +46,4 @@ class Services:
     people: PeopleService
     replies: Replies
     outbox: OutboxSender
+    tickets: TicketService

@@ -31,17 +31,47 @@ def keyboard(buttons: Buttons) -> dict[str, Any]:
 
 def text_message(chat_id: int, text: str, *, buttons: Buttons | None = None,
                  reply_to: int | None = None, dedupe_key: str | None = None,
-                 fallback: str | None = None,
-                 fallback_args: dict[str, Any] | None = None) -> OutgoingMessage:
-    """A sendMessage in HTML parse mode; `text` must already be escaped where needed."""
+                 fallback: str | None = None, fallback_args: dict[str, Any] | None = None,
+                 force_reply: str | None = None) -> OutgoingMessage:
+    """A sendMessage in HTML parse mode; `text` must already be escaped where needed.
+
+    force_reply: ask for an answer (Telegram opens a reply to this message, with this
+    placeholder in the input field)."""
     params: dict[str, Any] = {"text": text, "parse_mode": "HTML",
                               "link_preview_options": {"is_disabled": True}}
     if buttons:
         params["reply_markup"] = keyboard(buttons)
+    elif force_reply:
+        params["reply_markup"] = {"force_reply": True, "input_field_placeholder": force_reply}
     if reply_to is not None:
         params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
     return OutgoingMessage(chat_id=chat_id, params=params, dedupe_key=dedupe_key,
                            fallback=fallback, fallback_args=fallback_args)
+
+
+def edit_text(chat_id: int, text: str, *, buttons: Buttons | None = None,
+              message_id: int | None = None, target_row: int | None = None) -> OutgoingMessage:
+    """Replace a message's text (and buttons: none when `buttons` is empty or None).
+
+    Name the message by its Telegram id, or by the outbox row that sent it (same chat)."""
+    from bot.outbox import TARGET_ROW
+
+    params: dict[str, Any] = {"text": text, "parse_mode": "HTML",
+                              "link_preview_options": {"is_disabled": True}}
+    if buttons:
+        params["reply_markup"] = keyboard(buttons)
+    if message_id is not None:
+        params["message_id"] = message_id
+    elif target_row is not None:
+        params[TARGET_ROW] = target_row
+    else:
+        raise ValueError("edit_text needs a message_id or a target_row")
+    return OutgoingMessage(chat_id=chat_id, method="editMessageText", params=params)
+
+
+def photo_message(chat_id: int, file_id: str, caption: str) -> OutgoingMessage:
+    return OutgoingMessage(chat_id=chat_id, method="sendPhoto",
+                           params={"photo": file_id, "caption": caption, "parse_mode": "HTML"})
 
 
 def deep_link(bot_username: str, payload: str | None = None) -> str:
