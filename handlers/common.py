@@ -23,7 +23,9 @@ from storage import AlreadyHandled
 
 log = logging.getLogger(__name__)
 
-SKIP_HANDLED_GROUP = -2
+# PTB runs the first matching handler of each group, groups in ascending order.
+SKIP_HANDLED_GROUP = -3
+DATALESS_BUTTON_GROUP = -2
 NOTE_PEOPLE_GROUP = -1
 
 
@@ -52,6 +54,14 @@ def register(application: Application, services: Services) -> None:
         await services.people.seen(user.id, user.first_name, user.last_name, user.username,
                                    in_private=in_private)
 
+    async def dataless_button(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # PTB lets a press without data match every patterned CallbackQueryHandler; no button
+        # of ours lacks data, so such a press is forged or stale: decline it here.
+        if isinstance(update, Update) and update.callback_query and not (
+                update.callback_query.data or update.callback_query.game_short_name):
+            await update.callback_query.answer(texts.UNKNOWN_BUTTON)
+            raise ApplicationHandlerStop
+
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
         if isinstance(error, AlreadyHandled):
@@ -73,6 +83,7 @@ def register(application: Application, services: Services) -> None:
 
     application.add_handler(TypeHandler(Update, skip_handled), group=SKIP_HANDLED_GROUP)
     application.add_handler(TypeHandler(Update, note_people), group=NOTE_PEOPLE_GROUP)
+    application.add_handler(TypeHandler(Update, dataless_button), group=DATALESS_BUTTON_GROUP)
     application.add_error_handler(on_error)
 
 

@@ -119,6 +119,7 @@ class Sent:
     reply_to_message_id: int | None
     method: str
     raw: dict[str, Any]
+    markup: dict[str, Any] | None = None  # as the bot sent it (force_reply included)
 
     @property
     def button_texts(self) -> list[str]:
@@ -538,8 +539,8 @@ class Sandbox:
                 data["caption"] = msg.caption
                 if msg.caption_entities:
                     data["caption_entities"] = msg.caption_entities
-        if msg.reply_markup:
-            data["reply_markup"] = msg.reply_markup
+        if msg.reply_markup and "inline_keyboard" in msg.reply_markup:
+            data["reply_markup"] = msg.reply_markup  # Message carries inline keyboards only
         if msg.edit_date:
             data["edit_date"] = msg.edit_date
         if msg.reply_to_message_id and msg.reply_to_message_id in chat.messages:
@@ -726,7 +727,8 @@ class Sandbox:
         buttons = [[(b["text"], b.get("callback_data")) for b in row]
                    for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
         shown = msg.text if msg.text is not None else f"[图片] {msg.caption or ''}".strip()
-        sent = Sent(chat.id, msg.message_id, shown, buttons, msg.reply_to_message_id, method, api)
+        sent = Sent(chat.id, msg.message_id, shown, buttons, msg.reply_to_message_id, method, api,
+                    msg.reply_markup)
         self._note("bot", chat, self.bot, shown, sent.button_texts)
         async with self._changed:
             self._sent.append(sent)
