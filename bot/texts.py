@@ -134,8 +134,8 @@ ACK_GROUP_WITH_LINK = (
 
 NOTIFY_CLAIMED = "您的微心愿 <b>#{n}</b> 有人认领了：{staff}会来帮您。"
 NOTIFY_ACCEPTED = "您的工单 <b>#{n}</b> 已受理，{party}正在处理。"
-NOTIFY_DONE = "您的{kind} <b>#{n}</b> 已{status}。\n请您评价一下，问题没解决就点「未解决」。"
-NOTIFY_DONE_FOLLOWER = "您跟进的工单 <b>#{n}</b> 已{status}。"
+NOTIFY_DONE = "您的{kind} <b>#{n}</b> {status}。\n请您评价一下，问题没解决就点「未解决」。"
+NOTIFY_DONE_FOLLOWER = "您跟进的工单 <b>#{n}</b> {status}。"
 NOTIFY_FORWARDED = "您的工单 <b>#{n}</b> 已转交{party}办理。"
 NOTIFY_REJECTED = "很抱歉，您的工单 <b>#{n}</b> 不予受理。\n原因：{reason}"
 NOTIFY_REOPENED = "好的，<b>#{n}</b> 已重新打开，我们会继续处理。"
@@ -145,7 +145,7 @@ RATED_ALREADY = "您已经评价过了，谢谢！"
 # Tickets: staff ------------------------------------------------------------------------------
 
 CARD = (
-    "{icon} <b>#{n}</b> {kind} · {category} · {party}\n"
+    "{icon} <b>#{n}</b> {kind}{category} · {party}\n"
     "「{text}」\n"
     "反映人：{reporter}（{where}）{followers}\n"
     "提交：{created}　期限：{due}\n"

@@ -450,6 +450,18 @@ class Sandbox:
             await asyncio.sleep(0.05)
         raise AssertionError("the bot did not settle")
 
+    async def wait_for_edit(self, sent: Sent, contains: str, *, timeout: float = 5.0) -> Sent:
+        """Wait until the bot has edited `sent` so that its text contains `contains`."""
+        async with self._changed:
+            try:
+                async with asyncio.timeout(timeout):
+                    while contains not in (current := self.edited(sent.chat_id,
+                                                                  sent.message_id)).text:
+                        await self._changed.wait()
+            except TimeoutError:
+                raise AssertionError(f"the message never came to say {contains!r}") from None
+        return current
+
     async def wait_total_sent(self, count: int, *, timeout: float = 60.0) -> None:
         """Wait until the bot has sent `count` messages in all (for benchmarks)."""
         async with self._changed:

@@ -133,6 +133,9 @@ class DraftRepository:
         assert draft is not None
         return draft
 
+    async def drop_for_user(self, user_id: int) -> None:
+        await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+
     async def drop(self, draft_id: int) -> bool:
         cursor = await self.tx.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
         return cursor.rowcount == 1

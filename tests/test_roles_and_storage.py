@@ -101,7 +101,13 @@ def test_the_demo_plays_its_scene_and_exits_0(tmp_path: Path) -> None:
     out = result.stdout
     for seen in ["王阿姨：/start", "王阿姨，您好！", "[提交微心愿] [投诉/报修] [我的工单] [接待日]",
                  "点了按钮「提交微心愿」", "3号楼业主群", "大家好", "还没有开通",
-                 "只有社区工作人员"]:
+                 "只有社区工作人员",
+                 # 微心愿: filed, 认领, 完成, rated
+                 "#1 微心愿 · 居委会", "点了按钮「认领」", "已认领（张主任）",
+                 "您的微心愿 #1 已完成", "谢谢您的评价：满意",
+                 # 投诉 in a group: routed to 物业, 受理, 完成
+                 "#投诉 3号楼电梯坏了", "#2 投诉/报修 · 电梯 · 物业", "点了按钮「受理」",
+                 "您的工单 #2 已受理", "已办结（张主任）", "谢谢您的评价：基本满意"]:
         assert seen in out
     assert "Traceback" not in out + result.stderr
 

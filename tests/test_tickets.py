@@ -30,8 +30,7 @@ async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 async def card_shows(sb: Sandbox, card: Sent, words: str) -> Sent:
-    await until(lambda: words in sb.edited(card.chat_id, card.message_id).text)
-    return sb.edited(card.chat_id, card.message_id)
+    return await sb.wait_for_edit(card, words)
 
 
 async def tickets_of(linli: Linli) -> list[Ticket]:

@@ -127,6 +127,7 @@ class TicketService:
 
     async def _file(self, tx: Tx, kind: TicketKind, text: str, photo_file_id: str | None,
                     origin: Origin, update_id: int) -> Ticket:
+        await tx.drafts.drop_for_user(origin.person.id)  # a request filed ends any other
         if kind == "wish":
             category, routing = WISH_CATEGORY, self._rules.wishes
         else:
@@ -263,7 +264,7 @@ class TicketService:
             if action == "nophoto" and draft.step == "photo":
                 draft = await tx.drafts.update(draft.id, step="confirm")
                 await self._prompt_draft(tx, draft)
-                return texts.ANSWER_DONE
+                return ""  # the next question is the answer
             if action == "plus1" and draft.step == "duplicate" and ticket_id is not None:
                 return await self._follow(tx, draft, ticket_id)
             if (action == "ok" and draft.step == "confirm") or (
@@ -273,7 +274,7 @@ class TicketService:
                                 in_group=draft.chat_id < 0, group_title=origin_group_title)
                 await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id, origin,
                                  update_id)
-                return texts.ANSWER_DONE
+                return ""  # the acknowledgement with the number is the answer
             return texts.DRAFT_GONE
 
     async def _follow(self, tx: Tx, draft: Draft, ticket_id: int) -> str:
@@ -288,7 +289,7 @@ class TicketService:
             await self._refresh_card(tx, ticket)
         reply = texts.FOLLOWING.format(n=ticket.id)
         await tx.outbox.enqueue(text_message(draft.chat_id, reply, reply_to=draft.message_id))
-        return texts.ANSWER_DONE
+        return ""
 
     # ------------------------------------------------------------------ staff actions
 
@@ -552,7 +553,8 @@ class TicketService:
             who += f"　评价：{ticket.rating}"
         flag = f"　⏰{texts.OVERDUE_FLAG}" if ticket.overdue_at and ticket.is_open else ""
         return texts.CARD.format(
-            icon=icon, n=ticket.id, kind=texts.KIND[ticket.kind], category=html(ticket.category),
+            icon=icon, n=ticket.id, kind=texts.KIND[ticket.kind],
+            category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
             party=ticket.party, text=html(ticket.text), reporter=html(ticket.reporter_name),
             where=html(where),
             followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
