@@ -118,7 +118,12 @@ class CommunityRules:
             raise RulesError(f"COMMUNITY_CONFIG file {path}: {where}: {first['msg']}") from None
         categories = [] if parsed.replace_default_categories else list(DEFAULT_CATEGORIES)
         for category in parsed.categories:
-            categories = [c for c in categories if c.name != category.name] + [category]
+            # In place, so an override keeps its rank among keywords of equal length.
+            names = [c.name for c in categories]
+            if category.name in names:
+                categories[names.index(category.name)] = category
+            else:
+                categories.append(category)
         return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats)
 
     def categorise(self, text: str) -> tuple[str, Routing]:

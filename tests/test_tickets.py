@@ -421,7 +421,7 @@ async def test_due_dates_count_working_days_across_a_holiday(
     sb = community.sb
     await sb.send(community.auntie, None, "/complain 电梯停了")  # 电梯: 2 working days
     ack = await sb.next_message(community.auntie)
-    assert "10月9日 10:00" in ack.text  # 8 Oct is the last day off; 9 Oct is the 2nd workday
+    assert "10月9日 10:00" in ack.text  # 1-7 Oct off: 8 Oct is the 1st working day, 9 Oct the 2nd
     [ticket] = await tickets_of(linli)
     assert ticket.due_at == datetime(2026, 10, 9, 10, 0, tzinfo=SHANGHAI)
 
