@@ -20,8 +20,10 @@ from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
 from bot.processing import LoggedUpdateProcessor
 from bot.services import Replies, Services
+from bot.services.digest import DigestService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
+from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
 from storage import Database
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at most 24 hours
 OVERDUE_CHECK_EVERY = timedelta(minutes=10)
+CLOCK_TICK_EVERY = timedelta(seconds=15)  # reminders and the digest: at most this late
 
 
 def file_url(base_url: str) -> str:
@@ -82,10 +85,17 @@ class Linli:
         tickets = TicketService(self.db, roles, rules, zone=settings.tz,
                                 committee_chat_id=settings.committee_chat_id,
                                 bot_username=bot.username)
+        reception = ReceptionService(self.db, roles, zone=settings.tz,
+                                     committee_chat_id=settings.committee_chat_id,
+                                     reminders=rules.reminders)
+        digest = DigestService(self.db, roles, reception, zone=settings.tz,
+                               committee_chat_id=settings.committee_chat_id,
+                               digest_time=settings.digest_time)
         self.services = Services(settings=settings, db=self.db, clock=self.clock,
                                  bot_username=bot.username, roles=roles, groups=groups,
                                  people=PeopleService(self.db), replies=Replies(self.db),
-                                 outbox=sender, tickets=tickets)
+                                 outbox=sender, tickets=tickets, reception=reception,
+                                 digest=digest)
         handlers.register(self.application, self.services)
         await self._register_staff_chats()
         await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,
@@ -98,6 +108,8 @@ class Linli:
         self.application.job_queue.run_repeating(self._escalate_overdue_job,
                                                  interval=OVERDUE_CHECK_EVERY, first=5,
                                                  name="escalate-overdue")
+        self.application.job_queue.run_repeating(self._clock_tick_job, interval=CLOCK_TICK_EVERY,
+                                                 first=1, name="clock-tick")
         sender.start()
         await self.application.start()
         self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
@@ -116,6 +128,11 @@ class Linli:
     async def _escalate_overdue_job(self, context: object) -> None:
         assert self.services
         await self.services.tickets.escalate_overdue()
+
+    async def _clock_tick_job(self, context: object) -> None:
+        assert self.services
+        await self.services.reception.tick()
+        await self.services.digest.tick()
 
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db

@@ -15,11 +15,13 @@ from bot import texts
 
 PRIVATE = [("start", texts.CMD_START), ("wish", texts.CMD_WISH),
            ("complain", texts.CMD_COMPLAIN), ("mytickets", texts.CMD_MYTICKETS),
-           ("cancel", texts.CMD_CANCEL), ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
-GROUPS = [("wish", texts.CMD_WISH), ("complain", texts.CMD_COMPLAIN), ("help", texts.CMD_HELP),
-          ("id", texts.CMD_ID)]
+           ("reception", texts.CMD_RECEPTION), ("cancel", texts.CMD_CANCEL),
+           ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
+GROUPS = [("wish", texts.CMD_WISH), ("complain", texts.CMD_COMPLAIN),
+          ("reception", texts.CMD_RECEPTION), ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
 GROUP_ADMINS = [*GROUPS, ("bind", texts.CMD_BIND), ("unbind", texts.CMD_UNBIND)]
-STAFF_CHAT = [("ticket", texts.CMD_TICKET), ("id", texts.CMD_ID)]
+STAFF_CHAT = [("digest", texts.CMD_DIGEST), ("reception", texts.CMD_RECEPTION),
+              ("ticket", texts.CMD_TICKET), ("id", texts.CMD_ID)]
 
 
 async def publish(bot: Bot, *, staff_chat_ids: set[int]) -> None:

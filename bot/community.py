@@ -73,12 +73,20 @@ WISH_CATEGORY = "微心愿"
 UNMATCHED_CATEGORY = "其他"
 
 
+class Reminders(BaseModel):
+    """When reception reminders go out: the evening before, and shortly before the start."""
+
+    evening_time: str = Field(default="19:00", pattern=r"^\d{2}:\d{2}$")
+    minutes_before: int = Field(default=60, ge=5, le=720)
+
+
 class _File(BaseModel):
     replace_default_categories: bool = False
     categories: list[Category] = Field(default_factory=list)
     wishes: Routing = DEFAULT_WISHES
     unmatched: Routing = DEFAULT_UNMATCHED
     party_chats: dict[Party, int] = Field(default_factory=dict)
+    reminders: Reminders = Field(default_factory=Reminders)
 
 
 class RulesError(Exception):
@@ -87,7 +95,8 @@ class RulesError(Exception):
 
 class CommunityRules:
     def __init__(self, categories: list[Category], wishes: Routing, unmatched: Routing,
-                 party_chats: dict[Party, int]) -> None:
+                 party_chats: dict[Party, int], reminders: Reminders | None = None) -> None:
+        self.reminders = reminders or Reminders()
         self.categories = categories
         self.wishes = wishes
         self.unmatched = unmatched
@@ -124,7 +133,8 @@ class CommunityRules:
                 categories[names.index(category.name)] = category
             else:
                 categories.append(category)
-        return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats)
+        return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats,
+                   parsed.reminders)
 
     def categorise(self, text: str) -> tuple[str, Routing]:
         """The category of a complaint (the longest keyword found wins) and who handles it."""

@@ -25,7 +25,6 @@ MENU_WISH = "提交微心愿"
 MENU_COMPLAIN = "投诉/报修"
 MENU_MINE = "我的工单"
 MENU_RECEPTION = "接待日"
-MENU_NOT_YET = "接待日提醒马上开通，请过几天再试。"
 
 # Groups -------------------------------------------------------------------------------------
 
@@ -185,3 +184,62 @@ TICKET_VIEW = (
 TICKET_VIEW_STAFF_EXTRA = "\n反映人：{reporter}　提交：{created}"
 TICKET_LOG_TITLE = "\n经过："
 TICKET_LOG_LINE = "{at} {who}{what}"
+
+# Reception days, meetings and reminders --------------------------------------------------------
+
+RECEPTION_DEFAULT_TITLE = "联合接待日"
+RECEPTION_USAGE = (
+    "请这样设置：\n"
+    "/reception add 规则 时间 地点 [标题]\n"
+    "规则可以写：\n"
+    "· 每月15日\n"
+    "· 每月第一个周六（第二、第三、第四、最后一个也行）\n"
+    "· 每周一，或 每周一三五\n"
+    "· 某一天：2026-12-20\n"
+    "时间写成 09:00-11:00。\n"
+    "例如：/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日\n"
+    "加上「内部」只提醒工作群；加上「遇节假日取消」或「遇节假日照常」可以改变节假日的处理"
+    "（默认顺延到下一个工作日）。"
+)
+RECEPTION_ONLY_STAFF = "抱歉，只有社区工作人员可以设置接待日。"
+RECEPTION_ADDED = "好的，已添加 <b>{n}</b> 号安排：{line}\n下一次：{next}"
+RECEPTION_NO_NEXT = "近期没有"
+RECEPTION_DELETED = "好的，已删除 {n} 号安排。"
+RECEPTION_NOT_FOUND = "没有找到 {n} 号安排。用 /reception list 看看现有的安排。"
+RECEPTION_LIST_TITLE = "现有的安排："
+RECEPTION_LIST_EMPTY = (
+    "还没有安排。\n例如：/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
+)
+RECEPTION_LIST_LINE = "<b>{n}</b>. {line}"
+RECEPTION_RULE_LINE = "{schedule} {starts}-{ends} {title} · {place}{flags}"
+RECEPTION_STAFF_FLAG = "（内部）"
+RECEPTION_POLICY_FLAG = {"shift": "", "skip": "（遇节假日取消）", "keep": "（遇节假日照常）"}
+UPCOMING_TITLE = "近期安排："
+UPCOMING_EMPTY = "最近没有安排接待日。"
+UPCOMING_LINE = "· {date} {weekday} {starts}-{ends} <b>{title}</b> · {place}{moved}"
+MOVED_NOTE = "（原定{orig}，因{holiday}顺延）"
+REMINDER_EVENING = (
+    "📅 提醒：明天（{date} {weekday}）{starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
+)
+REMINDER_BEFORE = "⏰ {lead}开始：今天 {starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
+REMINDER_WHO_JOINT = "\n居委会、业委会、物业的工作人员都在，有事可以当面说。"
+
+# The daily digest ---------------------------------------------------------------------------
+
+DIGEST_TITLE = "📋 <b>社区日报 · {date} {weekday}</b>"
+DIGEST_PERIOD = "统计时段：{start} 至 {end}"
+DIGEST_NEW = "【新工单】{total} 件"
+DIGEST_NEW_LINE = "· {kind}：{parties}"
+DIGEST_RESOLVED = "【办结】{n} 件"
+DIGEST_RATINGS = "【评价】满意 {good} · 基本满意 {fair} · 不满意 {bad}{average}"
+DIGEST_AVERAGE = "，平均 {score} 分（满分 3 分）"
+DIGEST_OVERDUE = "【超时未办】{n} 件{items}"
+DIGEST_OVERDUE_ITEM = "#{n} 超 {days} 天"
+DIGEST_MORE = "，等{n}件"
+DIGEST_UNCLAIMED = "【微心愿超 3 天没人认领】{n} 件{items}"
+DIGEST_FLAGS = "【群消息审核】待审核 {pending} · 确认谣言 {confirmed} · 误报 {dismissed}"
+DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
+DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
+DIGEST_ONLY_STAFF = "抱歉，日报只发给社区工作人员。"
+CMD_RECEPTION = "近期接待日"
+CMD_DIGEST = "现在看日报"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.services import Services
-from handlers import common, groups, start, tickets
+from handlers import common, groups, reception, start, tickets
 
 
 def register(application: Application, services: Services) -> None:
@@ -13,4 +13,5 @@ def register(application: Application, services: Services) -> None:
     groups.register(application, services)
     start.register(application, services)
     tickets.register(application, services)
+    reception.register(application, services)
     common.register_fallbacks(application)  # must stay last

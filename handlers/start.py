@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     filters,
@@ -56,17 +55,10 @@ def register(application: Application, services: Services) -> None:
             message.chat_id, texts.GROUP_HELP.format(link=link),
             reply_to=message.message_id), "help")
 
-    async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query
-        # Reception days arrive with their own issue.
-        await query.answer(texts.MENU_NOT_YET)
-
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     application.add_handler(CommandHandler("start", greet, filters=private))
     application.add_handler(CommandHandler("help", answer_with_menu(texts.HELP, "help"),
                                            filters=private))
     application.add_handler(CommandHandler(["help", "start"], help_group, filters=groups))
-    application.add_handler(CallbackQueryHandler(menu_pressed, pattern=r"^menu:reception$"))
 

@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.clock import Clock, SystemClock
 from storage.models import to_db
+from storage.reception import DigestRepository, ReceptionRepository
 from storage.repositories import (
     ChatRepository,
     EventRepository,
@@ -71,6 +72,8 @@ class Tx:
         self.updates = UpdateRepository(self)
         self.tickets = TicketRepository(self)
         self.drafts = DraftRepository(self)
+        self.reception = ReceptionRepository(self)
+        self.digests = DigestRepository(self)
 
     @property
     def now_db(self) -> str:

@@ -132,3 +132,17 @@ class Draft(Record):
     chat_id: int
     message_id: int | None
     updated_at: UtcTime
+
+
+class ReceptionRule(Record):
+    id: int
+    schedule: str
+    starts: str
+    ends: str
+    place: str
+    title: str
+    audience: Literal["residents", "staff"]
+    holiday_policy: Literal["shift", "skip", "keep"]
+    created_by: int
+    created_at: UtcTime
+    deleted_at: UtcTime | None

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outbox import OutboxSender
+from bot.services.digest import DigestService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
+from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
 from storage import AlreadyHandled, Database
@@ -47,3 +49,5 @@ class Services:
     replies: Replies
     outbox: OutboxSender
     tickets: TicketService
+    reception: ReceptionService
+    digest: DigestService

@@ -1,0 +1,249 @@
+"""Reception days and meetings: the committee's rules, /reception, and the reminders.
+
+Reminders are not APScheduler jobs (those are not persisted, and a job scheduled in the past
+is dropped after a one-second grace). A short periodic tick asks the database which reminder
+slots are due: each (rule, date, slot) is recorded once, each group's message has a dedupe
+key, a slot up to two hours late is still sent and an older one is skipped. A restart or a
+redelivered tick therefore sends nothing twice and loses nothing recent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.community import Reminders
+from bot.reception import (
+    WEEKDAY_NAMES,
+    HolidayPolicy,
+    Occurrence,
+    RuleError,
+    occurrences,
+    parse_schedule,
+    parse_times,
+)
+from bot.services.messaging import html, text_message
+from bot.services.roles import Roles
+from storage import Database, Tx
+from storage.models import ReceptionRule
+
+log = logging.getLogger(__name__)
+
+LATE_LIMIT = timedelta(hours=2)
+STAFF_WORDS = {"内部", "仅工作人员"}
+POLICY_WORDS: dict[str, HolidayPolicy] = {"遇节假日顺延": "shift", "遇节假日取消": "skip",
+                                          "遇节假日照常": "keep"}
+LOOKAHEAD_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    rule: ReceptionRule
+    occurrence: Occurrence
+
+    @property
+    def starts_local(self) -> tuple[date, str]:
+        return self.occurrence.day, self.rule.starts
+
+
+def _hm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+class ReceptionService:
+    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo, committee_chat_id: int,
+                 reminders: Reminders) -> None:
+        self._db = db
+        self._roles = roles
+        self._zone = zone
+        self._committee = committee_chat_id
+        self._evening = _hm(reminders.evening_time)
+        self._before = timedelta(minutes=reminders.minutes_before)
+
+    # ------------------------------------------------------------------ staff commands
+
+    async def command(self, update_id: int, user_id: int, args: list[str], chat_id: int,
+                      reply_to: int | None) -> None:
+        """/reception [add …|list|del N]: everyone may look; only staff may change."""
+        verb = args[0].lower() if args else ""
+        if verb in ("add", "list", "del", "delete") and not await self._roles.is_staff(user_id):
+            reply = texts.RECEPTION_ONLY_STAFF
+            async with self._db.transaction(update_id=update_id, what="reception") as tx:
+                await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
+            return
+        async with self._db.transaction(update_id=update_id, what="reception") as tx:
+            if verb == "add":
+                reply = await self._add(tx, user_id, args[1:])
+            elif verb == "list":
+                reply = await self._list(tx)
+            elif verb in ("del", "delete"):
+                reply = await self._delete(tx, user_id, args[1:])
+            elif verb:
+                reply = texts.RECEPTION_USAGE
+            else:
+                staff_chat = self._roles.is_staff_chat(chat_id)
+                reply = self._upcoming_text(await self.upcoming(tx, include_staff=staff_chat))
+            await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
+
+    async def _add(self, tx: Tx, user_id: int, args: list[str]) -> str:
+        words = [w for w in args if w not in STAFF_WORDS and w not in POLICY_WORDS]
+        if len(words) < 3:
+            return texts.RECEPTION_USAGE
+        try:
+            schedule = parse_schedule(words[0])
+            starts, ends = parse_times(words[1])
+        except RuleError:
+            return texts.RECEPTION_USAGE
+        policy = next((POLICY_WORDS[w] for w in args if w in POLICY_WORDS), "shift")
+        rule = await tx.reception.add(
+            schedule=schedule.text, starts=f"{starts:%H:%M}", ends=f"{ends:%H:%M}",
+            place=words[2][:60], title=" ".join(words[3:])[:60] or texts.RECEPTION_DEFAULT_TITLE,
+            audience="staff" if any(w in STAFF_WORDS for w in args) else "residents",
+            holiday_policy=policy, created_by=user_id)
+        await tx.events.append("reception_added", actor_id=user_id,
+                               subject=f"reception:{rule.id}",
+                               detail={"schedule": rule.schedule, "place": rule.place})
+        nexts = [u for u in await self.upcoming(tx, include_staff=True, count=50)
+                 if u.rule.id == rule.id]
+        return texts.RECEPTION_ADDED.format(
+            n=rule.id, line=self._rule_line(rule),
+            next=self._when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT)
+
+    async def _list(self, tx: Tx) -> str:
+        rules = await tx.reception.active()
+        if not rules:
+            return texts.RECEPTION_LIST_EMPTY
+        return "\n".join([texts.RECEPTION_LIST_TITLE] + [
+            texts.RECEPTION_LIST_LINE.format(n=r.id, line=self._rule_line(r)) for r in rules])
+
+    async def _delete(self, tx: Tx, user_id: int, args: list[str]) -> str:
+        number = args[0].lstrip("#") if args else ""
+        if not number.isdigit() or len(number) > 9:
+            return texts.RECEPTION_USAGE
+        if not await tx.reception.delete(int(number)):
+            return texts.RECEPTION_NOT_FOUND.format(n=number)
+        await tx.events.append("reception_deleted", actor_id=user_id,
+                               subject=f"reception:{number}")
+        return texts.RECEPTION_DELETED.format(n=number)
+
+    # ------------------------------------------------------------------ when
+
+    async def upcoming(self, tx: Tx, *, include_staff: bool, count: int = 3) -> list[Upcoming]:
+        today = tx.now.astimezone(self._zone).date()
+        now_local = tx.now.astimezone(self._zone)
+        found = []
+        for rule in await tx.reception.active():
+            if rule.audience == "staff" and not include_staff:
+                continue
+            schedule = parse_schedule(rule.schedule)
+            for occ in occurrences(schedule, rule.holiday_policy, today,
+                                   today + timedelta(days=LOOKAHEAD_DAYS)):
+                ends = datetime.combine(occ.day, _hm(rule.ends), tzinfo=self._zone)
+                if ends > now_local:
+                    found.append(Upcoming(rule, occ))
+        found.sort(key=lambda u: u.starts_local)
+        return found[:count]
+
+    async def next_reception_line(self, tx: Tx) -> str | None:
+        upcoming = await self.upcoming(tx, include_staff=False, count=1)
+        return self._when(upcoming[0]) if upcoming else None
+
+    # ------------------------------------------------------------------ reminders
+
+    async def tick(self) -> int:
+        """Send every reminder slot that is due and not sent; return how many slots went."""
+        async with self._db.read() as tx:
+            now = tx.now
+            due = [(u, slot) for u, slot, at in await self._slots(tx)
+                   if at <= now < at + LATE_LIMIT
+                   and now < self._start(u)
+                   and not await tx.reception.was_sent(u.rule.id, u.occurrence.day.isoformat(),
+                                                       slot)]
+        sent = 0
+        for upcoming, slot in due:
+            async with self._db.transaction() as tx:
+                rule, day = upcoming.rule, upcoming.occurrence.day.isoformat()
+                targets = [self._committee] if rule.audience == "staff" else [
+                    c.id for c in await tx.chats.resident_groups()]
+                if not await tx.reception.mark_sent(rule.id, day, slot, len(targets)):
+                    continue
+                text = self._reminder_text(upcoming, slot)
+                for chat_id in targets:
+                    await tx.outbox.enqueue(text_message(
+                        chat_id, text, dedupe_key=f"reminder:{rule.id}:{day}:{slot}:{chat_id}"))
+                await tx.events.append("reminder_sent", actor_id=None,
+                                       subject=f"reception:{rule.id}",
+                                       detail={"day": day, "slot": slot, "chats": len(targets)})
+                sent += 1
+        if sent:
+            log.info("sent %d reminder slot(s)", sent)
+        return sent
+
+    async def _slots(self, tx: Tx) -> list[tuple[Upcoming, str, datetime]]:
+        today = tx.now.astimezone(self._zone).date()
+        out = []
+        for rule in await tx.reception.active():
+            schedule = parse_schedule(rule.schedule)
+            for occ in occurrences(schedule, rule.holiday_policy, today, today + timedelta(1)):
+                upcoming = Upcoming(rule, occ)
+                evening = datetime.combine(occ.day - timedelta(days=1), self._evening,
+                                           tzinfo=self._zone)
+                out.append((upcoming, "evening", evening))
+                out.append((upcoming, "before", self._start(upcoming) - self._before))
+        return out
+
+    def _start(self, upcoming: Upcoming) -> datetime:
+        return datetime.combine(upcoming.occurrence.day, _hm(upcoming.rule.starts),
+                                tzinfo=self._zone)
+
+    # ------------------------------------------------------------------ words
+
+    def _reminder_text(self, upcoming: Upcoming, slot: str) -> str:
+        rule, occ = upcoming.rule, upcoming.occurrence
+        common = {
+            "starts": rule.starts, "ends": rule.ends, "title": html(rule.title),
+            "place": html(rule.place), "moved": self._moved(occ),
+            "who": texts.REMINDER_WHO_JOINT if "联合接待" in rule.title else "",
+        }
+        if slot == "evening":
+            return texts.REMINDER_EVENING.format(date=_md(occ.day),
+                                                 weekday=WEEKDAY_NAMES[occ.day.weekday()],
+                                                 **common)
+        minutes = int(self._before.total_seconds() // 60)
+        lead = "一小时后" if minutes == 60 else (
+            f"{minutes // 60}小时后" if minutes % 60 == 0 else f"{minutes}分钟后")
+        return texts.REMINDER_BEFORE.format(lead=lead, **common)
+
+    @staticmethod
+    def _moved(occ: Occurrence) -> str:
+        if occ.moved_from is None:
+            return ""
+        return texts.MOVED_NOTE.format(orig=_md(occ.moved_from), holiday=occ.holiday)
+
+    def _when(self, upcoming: Upcoming) -> str:
+        occ, rule = upcoming.occurrence, upcoming.rule
+        return texts.UPCOMING_LINE.format(
+            date=_md(occ.day), weekday=WEEKDAY_NAMES[occ.day.weekday()], starts=rule.starts,
+            ends=rule.ends, title=html(rule.title), place=html(rule.place),
+            moved=self._moved(occ)).removeprefix("· ")
+
+    def _upcoming_text(self, upcoming: list[Upcoming]) -> str:
+        if not upcoming:
+            return texts.UPCOMING_EMPTY
+        return "\n".join([texts.UPCOMING_TITLE] + ["· " + self._when(u) for u in upcoming])
+
+    @staticmethod
+    def _rule_line(rule: ReceptionRule) -> str:
+        flags = (texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else "") + \
+            texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
+        return texts.RECEPTION_RULE_LINE.format(
+            schedule=rule.schedule, starts=rule.starts, ends=rule.ends, title=html(rule.title),
+            place=html(rule.place), flags=flags)
+
+
+def _md(day: date) -> str:
+    return f"{day.month}月{day.day}日"

@@ -1,0 +1,113 @@
+"""Repositories for reception rules, the reminder slots sent, and the daily digests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from storage.models import ReceptionRule, from_db, to_db
+
+if TYPE_CHECKING:
+    from storage.db import Tx
+
+
+class ReceptionRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def add(self, *, schedule: str, starts: str, ends: str, place: str, title: str,
+                  audience: str, holiday_policy: str, created_by: int) -> ReceptionRule:
+        cursor = await self.tx.execute(
+            "INSERT INTO reception_rules (schedule, starts, ends, place, title, audience,"
+            " holiday_policy, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (schedule, starts, ends, place, title, audience, holiday_policy, created_by,
+             self.tx.now_db))
+        assert cursor.lastrowid is not None
+        rule = await self.get(cursor.lastrowid)
+        assert rule is not None
+        return rule
+
+    async def get(self, rule_id: int) -> ReceptionRule | None:
+        row = await self.tx.fetchone(
+            "SELECT * FROM reception_rules WHERE id = ? AND deleted_at IS NULL", (rule_id,))
+        return ReceptionRule.model_validate(dict(row)) if row else None
+
+    async def active(self) -> list[ReceptionRule]:
+        rows = await self.tx.fetchall(
+            "SELECT * FROM reception_rules WHERE deleted_at IS NULL ORDER BY id")
+        return [ReceptionRule.model_validate(dict(r)) for r in rows]
+
+    async def delete(self, rule_id: int) -> bool:
+        cursor = await self.tx.execute(
+            "UPDATE reception_rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+            (self.tx.now_db, rule_id))
+        return cursor.rowcount == 1
+
+    async def mark_sent(self, rule_id: int, occurs_on: str, slot: str, groups: int) -> bool:
+        """Record a reminder slot as broadcast; False if it was before (send nothing twice)."""
+        cursor = await self.tx.execute(
+            "INSERT INTO reminders_sent (rule_id, occurs_on, slot, sent_at, groups)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (rule_id, occurs_on, slot, self.tx.now_db, groups))
+        return cursor.rowcount == 1
+
+    async def was_sent(self, rule_id: int, occurs_on: str, slot: str) -> bool:
+        row = await self.tx.fetchone(
+            "SELECT 1 FROM reminders_sent WHERE rule_id = ? AND occurs_on = ? AND slot = ?",
+            (rule_id, occurs_on, slot))
+        return row is not None
+
+
+class DigestRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def last_period_end(self) -> datetime | None:
+        row = await self.tx.fetchone("SELECT MAX(period_end) AS t FROM digests")
+        return from_db(row["t"]) if row and row["t"] else None
+
+    async def record(self, day: str, start: datetime, end: datetime) -> bool:
+        cursor = await self.tx.execute(
+            "INSERT INTO digests (day, period_start, period_end, sent_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING", (day, to_db(start), to_db(end), self.tx.now_db))
+        return cursor.rowcount == 1
+
+    async def sent_on(self, day: str) -> bool:
+        return await self.tx.fetchone("SELECT 1 FROM digests WHERE day = ?", (day,)) is not None
+
+    async def ticket_figures(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """What happened to tickets in [start, end): the digest's numbers."""
+        s, e = to_db(start), to_db(end)
+        new = await self.tx.fetchall(
+            "SELECT kind, party, COUNT(*) AS n FROM tickets WHERE created_at >= ?"
+            " AND created_at < ? GROUP BY kind, party ORDER BY kind, party", (s, e))
+        resolved = await self.tx.fetchone(
+            "SELECT COUNT(*) AS n FROM tickets WHERE done_at >= ? AND done_at < ?", (s, e))
+        ratings = await self.tx.fetchall(
+            "SELECT rating, COUNT(*) AS n FROM tickets WHERE rated_at >= ? AND rated_at < ?"
+            " GROUP BY rating", (s, e))
+        return {
+            "new": [(r["kind"], r["party"], r["n"]) for r in new],
+            "resolved": resolved["n"] if resolved else 0,
+            "ratings": {r["rating"]: r["n"] for r in ratings},
+        }
+
+    async def overdue(self, now: datetime, limit: int = 5) -> tuple[list[tuple[int, str]], int]:
+        """The most overdue open tickets (id, due_at), and how many are overdue in all."""
+        rows = await self.tx.fetchall(
+            "SELECT id, due_at FROM tickets WHERE status IN ('new', 'in_progress')"
+            " AND due_at < ? ORDER BY due_at LIMIT ?", (to_db(now), limit))
+        total = await self.tx.fetchone(
+            "SELECT COUNT(*) AS n FROM tickets WHERE status IN ('new', 'in_progress')"
+            " AND due_at < ?", (to_db(now),))
+        return [(r["id"], r["due_at"]) for r in rows], total["n"] if total else 0
+
+    async def unclaimed_wishes(self, before: datetime,
+                               limit: int = 5) -> tuple[list[int], int]:
+        rows = await self.tx.fetchall(
+            "SELECT id FROM tickets WHERE kind = 'wish' AND status = 'new' AND created_at < ?"
+            " ORDER BY id LIMIT ?", (to_db(before), limit))
+        total = await self.tx.fetchone(
+            "SELECT COUNT(*) AS n FROM tickets WHERE kind = 'wish' AND status = 'new'"
+            " AND created_at < ?", (to_db(before),))
+        return [r["id"] for r in rows], total["n"] if total else 0

@@ -1,0 +1,296 @@
+"""Reception days: rules, holidays, reminders exactly once, and the committee's daily digest."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import Linli
+from bot.clock import ManualClock
+from sandbox import Sandbox
+from tests.conftest import Community, make_settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RULE = "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
+Start = Callable[..., Awaitable[Linli]]
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+async def start(sb: Sandbox, community: Community,
+                tmp_path: Path) -> AsyncIterator[Start]:
+    running: list[Linli] = []
+
+    async def start_bot(clock: ManualClock, **settings: object) -> Linli:
+        bot = Linli(make_settings(sb, tmp_path, community, **settings), clock=clock,
+                    poll_timeout=1.0, flush_timeout=2.0)
+        await bot.start()
+        running.append(bot)
+        return bot
+
+    yield start_bot
+    for bot in running:
+        if bot.db is not None:
+            await bot.stop()
+
+
+async def two_groups(c: Community) -> None:
+    for group in (c.building, c.hobby):
+        c.sb.join(group, c.admin)
+        await c.sb.add_bot(group, c.admin)
+        await c.sb.next_message(group)
+
+
+async def add_rule(c: Community, command: str = RULE) -> str:
+    await c.sb.send(c.staff, c.committee, command)
+    return (await c.sb.next_message(c.committee)).text
+
+
+# 1. rules ---------------------------------------------------------------------------------
+
+async def test_staff_add_list_and_delete_rules(start: Start, community: Community) -> None:
+    await start(ManualClock(at(2026, 12, 1, 10, 0)))
+    sb = community.sb
+    added = await add_rule(community)
+    assert "1 号安排" in added and "每月15日 09:00-11:00 联合接待日 · 居委会一楼" in added
+    assert "12月15日 星期二 09:00-11:00" in added
+    await add_rule(community, "/reception add 每周一 14:00-16:00 居委会会议室 三驾马车例会 内部")
+    await sb.send(community.staff, community.committee, "/reception list")
+    listing = (await sb.next_message(community.committee)).text
+    assert "1. 每月15日" in listing and "2. 每周一 14:00-16:00 三驾马车例会" in listing
+    assert "（内部）" in listing
+    await sb.send(community.staff, community.committee, "/reception del 2")
+    assert "已删除 2 号" in (await sb.next_message(community.committee)).text
+    await sb.send(community.staff, community.committee, "/reception del 2")
+    assert "没有找到 2 号" in (await sb.next_message(community.committee)).text
+
+
+@pytest.mark.parametrize("command", [
+    "/reception add 每天 09:00-11:00 居委会一楼",
+    "/reception add 每月15日 9点到11点 居委会一楼",
+    "/reception add 每月15日 11:00-09:00 居委会一楼",
+    "/reception add 每月15日 09:00-11:00",
+    "/reception add 2026-02-30 09:00-11:00 居委会一楼",
+])
+async def test_a_bad_rule_gets_the_accepted_forms(start: Start, community: Community,
+                                                  command: str) -> None:
+    linli = await start(ManualClock(at(2026, 12, 1, 10, 0)))
+    answer = await add_rule(community, command)
+    assert "每月第一个周六" in answer and "/reception add 每月15日 09:00-11:00" in answer
+    assert linli.db
+    async with linli.db.read() as tx:
+        assert await tx.reception.active() == []
+
+
+async def test_residents_see_next_occurrences_but_cannot_change_rules(
+        start: Start, community: Community) -> None:
+    await start(ManualClock(at(2026, 12, 1, 10, 0)))
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community)
+    await add_rule(community, "/reception add 每周一 14:00-16:00 会议室 三驾马车例会 内部")
+    await sb.send(community.auntie, community.building, "/reception")
+    shown = (await sb.next_message(community.building)).text
+    assert "12月15日 星期二 09:00-11:00 联合接待日 · 居委会一楼" in shown
+    assert "2027年" not in shown and "三驾马车" not in shown  # staff meetings stay internal
+    await sb.send(community.auntie, community.building, "/reception add 每月1日 09:00-10:00 x")
+    assert "只有社区工作人员" in (await sb.next_message(community.building)).text
+
+
+# 2. holidays --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("words", "shown"), [
+    ("", "10月8日 星期四 09:00-11:00 联合接待日 · 居委会一楼（原定10月1日，因国庆节顺延）"),
+    ("遇节假日照常", "10月1日 星期四 09:00-11:00"),
+    ("遇节假日取消", "11月1日 星期日 09:00-11:00"),
+])
+async def test_a_date_on_a_public_holiday_moves_is_skipped_or_kept(
+        start: Start, community: Community, words: str, shown: str) -> None:
+    await start(ManualClock(at(2026, 9, 20, 10, 0)))
+    answer = await add_rule(community, f"/reception add 每月1日 09:00-11:00 居委会一楼 {words}")
+    assert f"下一次：{shown}" in answer
+
+
+# 3-4. reminders ------------------------------------------------------------------------
+
+async def test_reminders_the_evening_before_and_an_hour_before_in_every_group_once(
+        start: Start, community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 14, 18, 0))
+    linli = await start(clock)
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community)
+    assert linli.services
+    await linli.services.reception.tick()
+    assert all(len(sb.sent_to(g)) == 1 for g in (community.building, community.hobby))
+
+    clock.set(at(2026, 12, 14, 19, 0))
+    await linli.services.reception.tick()
+    for group in (community.building, community.hobby):
+        evening = await sb.next_message(group)
+        assert "明天（12月15日 星期二）09:00-11:00" in evening.text
+        assert "联合接待日" in evening.text and "地点：居委会一楼" in evening.text
+        assert "居委会、业委会、物业" in evening.text
+    assert await linli.services.reception.tick() == 0
+
+    clock.set(at(2026, 12, 15, 8, 0))
+    await linli.services.reception.tick()
+    before = await sb.next_message(community.building)
+    assert "一小时后开始：今天 09:00-11:00" in before.text
+    assert await linli.services.outbox.flush(timeout=5)
+    assert len(sb.sent_to(community.building)) == 3  # welcome, evening, an hour before
+
+
+async def test_a_staff_only_meeting_reminds_the_committee_chat_only(
+        start: Start, community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 13, 12, 0))
+    linli = await start(clock)
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community, "/reception add 每周一 14:00-16:00 居委会会议室 三驾马车例会 内部")
+    clock.set(at(2026, 12, 13, 19, 0, 30))
+    assert linli.services
+    await linli.services.reception.tick()
+    reminder = await sb.next_message(community.committee)
+    assert "三驾马车例会" in reminder.text and "12月14日 星期一" in reminder.text
+    assert await linli.services.outbox.flush(timeout=5)
+    assert len(sb.sent_to(community.building)) == 1
+
+
+async def test_a_missed_reminder_goes_if_under_two_hours_late_else_is_skipped(
+        start: Start, community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 14, 12, 0))
+    linli = await start(clock)
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community)
+    assert linli.services
+    clock.set(at(2026, 12, 14, 20, 50))  # down from 19:00 to 20:50: 1 h 50 min late
+    await linli.services.reception.tick()
+    assert "明天" in (await sb.next_message(community.building)).text
+    clock.set(at(2026, 12, 15, 8, 1))
+    await linli.services.reception.tick()
+    await sb.next_message(community.building)
+
+    # The next month: down from 18:00 to 21:30 on the evening before; back well after 08:00.
+    clock.set(at(2027, 1, 14, 21, 30))
+    await linli.services.reception.tick()
+    clock.set(at(2027, 1, 15, 10, 30))
+    await linli.services.reception.tick()
+    assert await linli.services.outbox.flush(timeout=5)
+    assert len(sb.sent_to(community.building)) == 3  # nothing for January: all too late
+
+
+async def test_reminders_survive_a_restart_without_repeating(
+        start: Start, community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 14, 18, 59))
+    first = await start(clock)
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community)
+    clock.set(at(2026, 12, 14, 19, 0))
+    assert first.services
+    await first.services.reception.tick()
+    await sb.next_message(community.building)
+    await first.stop()
+
+    second = await start(clock)  # same database, rules rebuilt from it
+    assert second.services
+    assert await second.services.reception.tick() == 0
+    clock.set(at(2026, 12, 15, 8, 0))
+    await second.services.reception.tick()
+    assert "一小时后" in (await sb.next_message(community.building)).text
+    assert await second.services.outbox.flush(timeout=5)
+    assert len(sb.sent_to(community.building)) == 3
+
+
+# 6. the digest --------------------------------------------------------------------------
+
+async def file(c: Community, text: str) -> None:
+    await c.sb.send(c.auntie, None, text)
+    await c.sb.next_message(c.auntie)
+    await c.sb.next_message(c.committee)
+
+
+async def test_the_daily_digest_once_a_day_with_figures(start: Start,
+                                                        community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 14, 9, 0))
+    linli = await start(clock, digest_time="08:00")
+    sb = community.sb
+    await sb.send(community.auntie, None, "/start")
+    await sb.next_message(community.auntie)
+    await add_rule(community)
+    assert linli.services
+    await linli.services.digest.tick()  # 09:00: today's first digest (the bot was down at 8)
+    first = await sb.next_message(community.committee)
+    assert "日报" in first.text and "12月14日" in first.text
+    await file(community, "/complain 电梯坏了")
+    await file(community, "/complain 楼上装修太吵")
+    await file(community, "/wish 想请人帮忙搬柜子")
+    clock.set(at(2026, 12, 18, 8, 0))
+    assert await linli.services.digest.tick()
+    digest = (await sb.next_message(community.committee)).text
+    assert "社区日报 · 12月18日 星期五" in digest
+    assert "统计时段：12月14日 09:00 至 12月18日 08:00" in digest
+    assert "【新工单】3 件" in digest
+    assert "投诉/报修：居委会 1 件，物业 1 件" in digest and "微心愿：居委会 1 件" in digest
+    # 电梯 was due 16 Dec 09:00 (2 working days), 装修扰民 17 Dec 09:00 (3)
+    assert "【超时未办】2 件：#1 超 2 天、#2 超 1 天" in digest
+    assert "【微心愿超 3 天没人认领】1 件：#3" in digest
+    assert "待审核 0 · 确认谣言 0 · 误报 0" in digest
+    assert "【下次接待日】12月15日" not in digest and "1月15日 星期五" in digest
+    assert not await linli.services.digest.tick()
+    clock.set(at(2026, 12, 18, 20, 0))
+    assert not await linli.services.digest.tick()
+
+
+async def test_a_digest_is_not_sent_twice_across_a_restart(start: Start,
+                                                          community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 14, 8, 0))
+    first = await start(clock)
+    assert first.services and await first.services.digest.tick()
+    await community.sb.next_message(community.committee)
+    await first.stop()
+    second = await start(clock)
+    assert second.services and not await second.services.digest.tick()
+
+
+async def test_digest_on_demand_is_for_staff_only(start: Start, community: Community) -> None:
+    await start(ManualClock(at(2026, 12, 14, 7, 0)))
+    sb = community.sb
+    await sb.send(community.staff, community.committee, "/digest")
+    assert "日报" in (await sb.next_message(community.committee)).text
+    await sb.send(community.auntie, None, "/digest")
+    assert "只发给社区工作人员" in (await sb.next_message(community.auntie)).text
+
+
+async def test_the_digest_stays_short_with_many_overdue_tickets(
+        start: Start, community: Community) -> None:
+    clock = ManualClock(at(2026, 12, 1, 9, 0))
+    linli = await start(clock)
+    assert linli.db and linli.services
+    async with linli.db.transaction() as tx:
+        for i in range(40):
+            await tx.tickets.create(
+                kind="complaint", text="电梯坏了" * 400, photo_file_id=None, category="电梯",
+                party="物业", reporter_id=community.auntie.id, reporter_name="王阿姨",
+                source_chat_id=community.auntie.id, source_message_id=None,
+                source_update_id=10_000 + i, due_at=tx.now - timedelta(days=40 - i))
+    clock.set(at(2026, 12, 2, 8, 0))
+    await linli.services.digest.tick()
+    digest = (await community.sb.next_message(community.committee)).text
+    assert "【超时未办】40 件：#1 超 41 天、#2 超 40 天" in digest and "，等40件" in digest
+    assert len(digest) < 1000
+
+
+async def test_the_clock_job_is_scheduled(start: Start, community: Community) -> None:
+    linli = await start(ManualClock(at(2026, 12, 1, 9, 0)))
+    assert linli.application and linli.application.job_queue
+    assert linli.application.job_queue.get_jobs_by_name("clock-tick")
