@@ -46,12 +46,16 @@ def file_url(base_url: str) -> str:
 class Linli:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  poll_timeout: float = 10.0, flush_timeout: float = 5.0,
-                 pacer: FloodPacer | None = None) -> None:
+                 pacer: FloodPacer | None = None,
+                 clock_tick: timedelta | None = CLOCK_TICK_EVERY) -> None:
+        """clock_tick: how often reminders and the digest are checked; None when the caller
+        drives services.reception.tick() and services.digest.tick() itself (the demo)."""
         self.settings = settings
         self.clock = clock or SystemClock()
         self._poll_timeout = poll_timeout
         self._flush_timeout = flush_timeout
         self._pacer = pacer
+        self._clock_tick = clock_tick
         self.db: Database | None = None
         self.application: Application | None = None
         self.services: Services | None = None
@@ -108,8 +112,10 @@ class Linli:
         self.application.job_queue.run_repeating(self._escalate_overdue_job,
                                                  interval=OVERDUE_CHECK_EVERY, first=5,
                                                  name="escalate-overdue")
-        self.application.job_queue.run_repeating(self._clock_tick_job, interval=CLOCK_TICK_EVERY,
-                                                 first=1, name="clock-tick")
+        if self._clock_tick is not None:
+            self.application.job_queue.run_repeating(self._clock_tick_job,
+                                                     interval=self._clock_tick, first=1,
+                                                     name="clock-tick")
         sender.start()
         await self.application.start()
         self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,

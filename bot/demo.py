@@ -4,11 +4,16 @@ and a readable transcript in Chinese. Each feature adds its scene here."""
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.app import Linli
+from bot.clock import ManualClock
 from bot.config import Settings
 from sandbox import Sandbox
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 TITLE = "邻里小助手 · 演示（本地模拟的 Telegram，不联网）"
 
@@ -23,6 +28,7 @@ async def run_demo() -> int:
             committee = sb.add_group("社区工作群", owner=secretary, members=[director])
             building = sb.add_group("3号楼业主群", owner=secretary, members=[auntie, neighbour])
             hobby = sb.add_group("广场舞交流群", owner=neighbour, members=[auntie])
+            building5 = sb.add_group("5号楼业主群", owner=secretary, members=[neighbour])
             await sb.add_bot(committee, secretary, admin=True)
 
             settings = Settings(
@@ -33,7 +39,10 @@ async def run_demo() -> int:
                 admin_user_ids=frozenset({secretary.id}),
                 _env_file=None,  # type: ignore[call-arg]
             )
-            linli = Linli(settings, poll_timeout=1.0)
+            # The scene plays on Monday 14 December 2026, from 18:00 in Shanghai.
+            clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
+            # The script drives reminders and the digest itself, so they come where it says.
+            linli = Linli(settings, clock=clock, poll_timeout=1.0, clock_tick=None)
             await linli.start()
             try:
                 await sb.next_message(committee)
@@ -42,7 +51,6 @@ async def run_demo() -> int:
                 menu = await sb.next_message(auntie)
                 await sb.send(auntie, None, "/help")
                 await sb.next_message(auntie)
-                await sb.press(auntie, menu, "接待日")
 
                 await sb.add_bot(building, director, admin=True)
                 await sb.next_message(building)
@@ -85,6 +93,27 @@ async def run_demo() -> int:
                 await sb.press(director, card, "完成")
                 rating = await sb.next_message(neighbour)
                 await sb.callback_answer(await sb.press(neighbour, rating, "基本满意"))
+                await sb.settle()
+
+                # 接待日: staff set the rule once; residents ask; the evening-before reminder
+                # reaches every resident group; the 日报 arrives the next morning.
+                await sb.add_bot(building5, secretary)
+                await sb.next_message(building5)
+                await sb.send(director, committee,
+                              "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日")
+                await sb.next_message(committee)
+                await sb.press(auntie, menu, "接待日")
+                await sb.next_message(auntie)
+                await sb.send(neighbour, building5, "/reception")
+                await sb.next_message(building5)
+                assert linli.services is not None
+                clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
+                await linli.services.reception.tick()
+                await sb.next_message(building, containing="明天")
+                await sb.next_message(building5, containing="明天")
+                clock.set(datetime(2026, 12, 15, 8, 0, tzinfo=SHANGHAI))
+                await linli.services.digest.tick()
+                await sb.next_message(committee, containing="日报")
                 await sb.settle()
             finally:
                 await linli.stop()

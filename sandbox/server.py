@@ -404,8 +404,10 @@ class Sandbox:
         chat_id = chat if isinstance(chat, int) else chat.id
         return [m for m in self.chats[chat_id].messages.values() if not m.deleted]
 
-    async def next_message(self, chat: Chat | User | int, *, timeout: float = 5.0) -> Sent:
-        """The next message the bot sends to `chat` that this caller has not read yet."""
+    async def next_message(self, chat: Chat | User | int, *, containing: str | None = None,
+                           timeout: float = 5.0) -> Sent:
+        """The next message the bot sends to `chat` that this caller has not read yet
+        (with `containing`, the next one whose text contains it; others are passed over)."""
         chat_id = chat if isinstance(chat, int) else chat.id
 
         def unread() -> Sent | None:
@@ -413,7 +415,8 @@ class Sandbox:
             for i, s in enumerate(self._sent):
                 if i >= seen and s.chat_id == chat_id:
                     self._cursors[chat_id] = i + 1
-                    return s
+                    if containing is None or containing in s.text:
+                        return s
             return None
 
         async with self._changed:

@@ -6,17 +6,26 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import Linli
+from bot.clock import ShiftedClock
 from bot.config import Settings
 from sandbox import Sandbox
 from sandbox.world import Chat, User
 
 ROOT = Path(__file__).resolve().parent.parent
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def quiet_morning() -> ShiftedClock:
+    """A Tuesday 07:00 in Shanghai, time passing: before the 08:00 digest, whenever CI runs."""
+    return ShiftedClock(datetime(2026, 11, 24, 7, 0, tzinfo=SHANGHAI))
 
 
 @dataclass
@@ -65,7 +74,8 @@ def make_settings(sb: Sandbox, tmp_path: Path, community: Community, **extra: An
 
 @pytest.fixture
 async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
-    bot = Linli(make_settings(sb, tmp_path, community), poll_timeout=1.0, flush_timeout=2.0)
+    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(), poll_timeout=1.0,
+                flush_timeout=2.0)
     await bot.start()
     try:
         yield bot

@@ -15,7 +15,7 @@ from bot.services.messaging import text_message
 from sandbox import Sandbox
 from storage.models import OutboxMessage
 from storage.repositories import OutgoingMessage
-from tests.conftest import Community, make_settings
+from tests.conftest import Community, make_settings, quiet_morning
 
 StartBot = Callable[..., Awaitable[Linli]]
 
@@ -26,8 +26,8 @@ async def start_bot(sb: Sandbox, community: Community,
     started: list[Linli] = []
 
     async def start(**kwargs: object) -> Linli:
-        bot = Linli(make_settings(sb, tmp_path, community), poll_timeout=1.0,
-                    flush_timeout=2.0, **kwargs)  # type: ignore[arg-type]
+        bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
+                    poll_timeout=1.0, flush_timeout=2.0, **kwargs)  # type: ignore[arg-type]
         await bot.start()
         started.append(bot)
         return bot

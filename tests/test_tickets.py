@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from sandbox import Sandbox, Sent
 from sandbox.world import User
 from storage.models import Ticket
-from tests.conftest import Community, make_settings
+from tests.conftest import Community, make_settings, quiet_morning
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -231,7 +231,7 @@ async def property_chat_bot(sb: Sandbox, community: Community,
     rules = tmp_path / "community.toml"
     rules.write_text(f'[party_chats]\n"物业" = {property_chat.id}\n', encoding="utf-8")
     bot = Linli(make_settings(sb, tmp_path, community, community_config=str(rules)),
-                poll_timeout=1.0, flush_timeout=2.0)
+                clock=quiet_morning(), poll_timeout=1.0, flush_timeout=2.0)
     await bot.start()
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
@@ -438,7 +438,7 @@ async def test_an_overdue_ticket_gets_one_escalation_card(
     clock.advance(timedelta(days=15))
     assert await linli.services.tickets.escalate_overdue() == 1
     assert await linli.services.tickets.escalate_overdue() == 0  # not one per run
-    escalation = await sb.next_message(community.committee)
+    escalation = await sb.next_message(community.committee, containing="超时提醒")
     assert "超时" in escalation.text and "#1" in escalation.text
     await card_shows(sb, card, "已超时")
     assert await linli.services.outbox.flush(timeout=5)
