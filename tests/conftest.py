@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from bot.clock import ShiftedClock
 from bot.config import Settings
 from sandbox import Sandbox
 from sandbox.world import Chat, User
+from tests.processes import BotProcess, until
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,3 +98,37 @@ def subprocess_env(**values: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture
+async def spawn(sb: Sandbox, community: Community,
+                tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
+    procs: list[BotProcess] = []
+
+    async def start(*prefix: str, **env: str) -> BotProcess:
+        """Start `python -m bot` (after `prefix`, e.g. faketime) and wait until it polls."""
+        values = {
+            "BOT_TOKEN": sb.token, "BOT_API_BASE_URL": sb.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'nested' / 'dir' / 'linli.db'}",
+            "COMMITTEE_CHAT_ID": str(community.committee.id),
+            "ADMIN_USER_IDS": str(community.admin.id),
+        }
+        values.update(env)
+        polls_before = sum(1 for m, _ in sb.calls if m == "getUpdates")
+        proc = await asyncio.create_subprocess_exec(
+            *prefix, PYTHON, "-m", "bot", env=subprocess_env(**values), cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        bot = BotProcess(proc)
+        procs.append(bot)
+        if "BOT_TOKEN" not in env:
+            await until(lambda: sum(1 for m, _ in sb.calls if m == "getUpdates") > polls_before,
+                        bot)
+        return bot
+
+    yield start  # type: ignore[misc]
+    for bot in procs:
+        if bot.proc.returncode is None:
+            bot.proc.kill()
+            await bot.proc.wait()
+        with contextlib.suppress(Exception):
+            await bot._reader

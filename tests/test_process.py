@@ -2,84 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import signal
 import sqlite3
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import pytest
-
 from sandbox import Sandbox
-from tests.conftest import PYTHON, Community, subprocess_env
-
-
-class BotProcess:
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.lines: list[str] = []
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.proc.stderr
-        async for raw in self.proc.stderr:
-            self.lines.append(raw.decode(errors="replace").rstrip())
-
-    @property
-    def log(self) -> str:
-        return "\n".join(self.lines)
-
-    async def wait(self, timeout: float = 20.0) -> int:
-        code = await asyncio.wait_for(self.proc.wait(), timeout)
-        await self._reader
-        return code
-
-
-@pytest.fixture
-async def spawn(sb: Sandbox, community: Community,
-                tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
-    procs: list[BotProcess] = []
-
-    async def start(**env: str) -> BotProcess:
-        values = {
-            "BOT_TOKEN": sb.token, "BOT_API_BASE_URL": sb.base_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'nested' / 'dir' / 'linli.db'}",
-            "COMMITTEE_CHAT_ID": str(community.committee.id),
-            "ADMIN_USER_IDS": str(community.admin.id),
-        }
-        values.update(env)
-        polls_before = sum(1 for m, _ in sb.calls if m == "getUpdates")
-        proc = await asyncio.create_subprocess_exec(
-            PYTHON, "-m", "bot", env=subprocess_env(**values), cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        bot = BotProcess(proc)
-        procs.append(bot)
-        if "BOT_TOKEN" not in env:
-            await until(lambda: sum(1 for m, _ in sb.calls if m == "getUpdates") > polls_before,
-                        bot)
-        return bot
-
-    yield start  # type: ignore[misc]
-    for bot in procs:
-        if bot.proc.returncode is None:
-            bot.proc.kill()
-            await bot.proc.wait()
-        with contextlib.suppress(Exception):
-            await bot._reader
-
-
-async def until(condition: Callable[[], bool], bot: BotProcess | None = None,
-                timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if bot and bot.proc.returncode is not None:
-            raise AssertionError(f"the bot exited early:\n{bot.log}")
-        if loop.time() > deadline:
-            raise AssertionError("timed out" + (f"\n{bot.log}" if bot else ""))
-        await asyncio.sleep(0.05)
+from tests.conftest import Community
+from tests.processes import until
 
 
 def outbox_rows(db: Path) -> list[tuple[int, str]]:
