@@ -1,5 +1,6 @@
-"""One message to many groups through Linli's outbox, against the sandbox enforcing Telegram's
-flood limits, beside python-telegram-bot's own AIORateLimiter on the same sandbox in the same run.
+"""One reception reminder to many resident groups (a rule, the reminder tick, the outbox),
+against the sandbox enforcing Telegram's flood limits, beside python-telegram-bot's own
+AIORateLimiter sending the same messages to the same sandbox in the same run.
 
 The goal (issue #5): total time <= 1.1 x the limit (N / 30 s), nothing lost, nothing refused twice.
 Overhead: the outbox (a database row and an update per message) against bare concurrent
@@ -12,18 +13,21 @@ import asyncio
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.app import Linli
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.pacing import FloodPacer
-from bot.services.messaging import text_message
 from sandbox import Sandbox
 from sandbox.world import Chat, Member
 
 REMINDER = "【提醒】明天上午 9:00-11:00 在居委会一楼举行联合接待日，欢迎大家来反映问题。"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -49,24 +53,33 @@ def _world(sb: Sandbox, groups: int) -> tuple[Chat, list[Chat]]:
 
 
 async def linli_outbox(groups: int, *, enforce: bool, pacer: FloodPacer | None = None,
-                       label: str = "Linli outbox") -> Run:
+                       label: str = "Linli reminder") -> Run:
+    """Bind the groups, add 每月15日 09:00-11:00, and time the 19:00 tick to the last delivery."""
     async with Sandbox(self_check=False) as sb:
         committee, chats = _world(sb, groups)
+        clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(bot_token=sb.token, bot_api_base_url=sb.base_url,
                                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
                                 committee_chat_id=committee.id,
                                 _env_file=None)  # type: ignore[call-arg]
-            linli = Linli(settings, poll_timeout=1.0, pacer=pacer)
+            linli = Linli(settings, clock=clock, poll_timeout=1.0, pacer=pacer,
+                          clock_tick=None)
             await linli.start()
             try:
-                assert linli.db
-                sb.flood.enabled = enforce
-                before = len(sb._sent)
-                started = time.perf_counter()
+                assert linli.db and linli.services
                 async with linli.db.transaction() as tx:
                     for chat in chats:
-                        await tx.outbox.enqueue(text_message(chat.id, REMINDER))
+                        await tx.chats.bind_resident(chat.id, chat.title, 1, True)
+                    await tx.reception.add(schedule="每月15日", starts="09:00", ends="11:00",
+                                           place="居委会一楼", title="联合接待日",
+                                           audience="residents", holiday_policy="shift",
+                                           created_by=1)
+                sb.flood.enabled = enforce
+                before = len(sb._sent)
+                clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
+                started = time.perf_counter()
+                assert await linli.services.reception.tick() == 1
                 await sb.wait_total_sent(before + groups, timeout=120)
                 seconds = time.perf_counter() - started
             finally:
@@ -101,10 +114,11 @@ async def run(groups: int = 300) -> list[str]:
     baseline = await ptb_rate_limiter(groups, enforce=True)
     unlimited = FloodPacer(overall=10**6, per_group=10**6, per_private=10**6)
     outbox_free = await linli_outbox(groups, enforce=False, pacer=unlimited,
-                                     label="Linli outbox, limits off")
+                                     label="Linli reminder, limits off")
     bare = await ptb_rate_limiter(groups, enforce=False)
     rows = [
-        f"broadcast of one reminder to {groups} groups, sandbox enforcing 30/s and 20/min/group "
+        f"one reception reminder to {groups} resident groups, sandbox enforcing 30/s and "
+        "20/min/group "
         f"(Telegram's limit: {limit_s:.1f} s)",
         "| run | seconds | ÷ limit | refused (429) | delivered |",
         "| --- | ---: | ---: | ---: | ---: |",
