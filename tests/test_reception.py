@@ -294,3 +294,40 @@ async def test_the_clock_job_is_scheduled(start: Start, community: Community) ->
     linli = await start(ManualClock(at(2026, 12, 1, 9, 0)))
     assert linli.application and linli.application.job_queue
     assert linli.application.job_queue.get_jobs_by_name("clock-tick")
+
+
+async def test_a_reminder_says_when_a_holiday_moved_the_date(start: Start,
+                                                            community: Community) -> None:
+    clock = ManualClock(at(2026, 9, 20, 10, 0))
+    linli = await start(clock)
+    await two_groups(community)
+    await add_rule(community, "/reception add 每月1日 09:00-11:00 居委会一楼")
+    clock.set(at(2026, 10, 7, 19, 0))  # the evening before 8 October, where 1 October moved
+    assert linli.services
+    await linli.services.reception.tick()
+    reminder = await community.sb.next_message(community.building)
+    assert "明天（10月8日 星期四）" in reminder.text
+    assert "原定10月1日，因国庆节顺延" in reminder.text
+
+
+async def test_reminder_times_come_from_the_community_file(
+        start: Start, community: Community, tmp_path: Path) -> None:
+    rules = tmp_path / "community.toml"
+    rules.write_text('[reminders]\nevening_time = "20:30"\nminutes_before = 30\n',
+                     encoding="utf-8")
+    clock = ManualClock(at(2026, 12, 14, 19, 0))
+    linli = await start(clock, community_config=str(rules))
+    await two_groups(community)
+    await add_rule(community)
+    assert linli.services
+    await linli.services.reception.tick()  # 19:00 is not the evening time any more
+    clock.set(at(2026, 12, 14, 20, 30))
+    await linli.services.reception.tick()
+    assert "明天" in (await community.sb.next_message(community.building)).text
+    clock.set(at(2026, 12, 15, 8, 10))  # an hour before: nothing, the file says 30 minutes
+    await linli.services.reception.tick()
+    clock.set(at(2026, 12, 15, 8, 30))
+    await linli.services.reception.tick()
+    assert "30分钟后开始" in (await community.sb.next_message(community.building)).text
+    assert await linli.services.outbox.flush(timeout=5)
+    assert len(community.sb.sent_to(community.building)) == 3
