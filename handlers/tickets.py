@@ -24,7 +24,7 @@ from handlers.start import MENU
 from storage.models import TicketKind
 
 TAG = re.compile(r"#(微心愿|投诉|报修)")
-COMMAND_TEXT = re.compile(r"^/\w+(?:@\w+)?\s*(.*)$", re.DOTALL)
+COMMAND_TEXT = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 STAFF_BUTTON = re.compile(r"^t:(claim|accept|done|forward|back|reject|to):(\d{1,9})(?::([A-Z]+))?$")
 RESIDENT_BUTTON = re.compile(r"^r:(0|1|2|unsolved):(\d{1,9})$")
 DRAFT_BUTTON = re.compile(r"^d:(ok|cancel|nophoto|plus1|new):(\d{1,9})(?::(\d{1,9}))?$")
@@ -45,6 +45,17 @@ def origin_of(update: Update) -> Origin:
                   chat.title if in_group else None)
 
 
+def parse_request(body: str) -> tuple[TicketKind, str]:
+    """'/wish 文本', '/complain 文本', or a post with #微心愿 / #投诉 / #报修 anywhere in it."""
+    command = COMMAND_TEXT.match(body)
+    if command and command.group(1) in ("wish", "complain"):
+        return ("wish" if command.group(1) == "wish" else "complaint"), command.group(2)
+    tag = TAG.search(body)
+    assert tag is not None, "handlers only route commands and tagged posts here"
+    kind: TicketKind = "wish" if tag.group(1) == "微心愿" else "complaint"
+    return kind, body[:tag.start()] + body[tag.end():]
+
+
 def photo_of(message: Message) -> str | None:
     return message.photo[-1].file_id if message.photo else None
 
@@ -57,28 +68,12 @@ def register(application: Application, services: Services) -> None:
         assert chat is not None
         return chat.type == ChatType.PRIVATE or await services.groups.is_resident_group(chat.id)
 
-    async def command_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None
         if not await in_resident_group_or_private(update):
             return
-        body = message.text or message.caption or ""
-        match = COMMAND_TEXT.match(body)
-        command = body.split()[0].split("@")[0]
-        kind: TicketKind = "wish" if command == "/wish" else "complaint"
-        await tickets.request(update.update_id, kind, match.group(1) if match else "",
-                              photo_of(message), origin_of(update))
-
-    async def tagged_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None
-        if not await in_resident_group_or_private(update):
-            return
-        body = message.text or message.caption or ""
-        match = TAG.search(body)
-        assert match is not None
-        kind: TicketKind = "wish" if match.group(1) == "微心愿" else "complaint"
-        text = (body[:match.start()] + body[match.end():]).strip()
+        kind, text = parse_request(message.text or message.caption or "")
         await tickets.request(update.update_id, kind, text, photo_of(message),
                               origin_of(update))
 
@@ -86,7 +81,7 @@ def register(application: Application, services: Services) -> None:
         message = update.effective_message
         assert message is not None
         if TAG.search(message.text or message.caption or ""):
-            await tagged_post(update, context)
+            await request(update, context)
             return
         if await tickets.draft_text(update.update_id, person_of(update),
                                     message.text or message.caption or "", photo_of(message)):
@@ -190,11 +185,11 @@ def register(application: Application, services: Services) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     tagged = (filters.TEXT & filters.Regex(TAG)) | (filters.PHOTO & filters.CaptionRegex(TAG))
-    application.add_handler(CommandHandler(["wish", "complain"], command_request))
+    application.add_handler(CommandHandler(["wish", "complain"], request))
     application.add_handler(CommandHandler("mytickets", my_tickets))
     application.add_handler(CommandHandler("ticket", show_ticket))
     application.add_handler(CommandHandler("cancel", cancel, filters=private))
-    application.add_handler(MessageHandler(groups & ~filters.COMMAND & tagged, tagged_post))
+    application.add_handler(MessageHandler(groups & ~filters.COMMAND & tagged, request))
     application.add_handler(MessageHandler(
         groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, reason_reply))
     application.add_handler(MessageHandler(

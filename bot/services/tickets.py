@@ -286,7 +286,7 @@ class TicketService:
                 ticket.id, draft.user_id):
             await tx.events.append("followed", actor_id=draft.user_id, subject=_subject(ticket),
                                    detail={"text": draft.text})
-            await self._refresh_card(tx, ticket)
+            await self._show_card(tx, ticket)
         reply = texts.FOLLOWING.format(n=ticket.id)
         await tx.outbox.enqueue(text_message(draft.chat_id, reply, reply_to=draft.message_id))
         return ""
@@ -336,7 +336,7 @@ class TicketService:
         action = "claimed" if ticket.kind == "wish" else "accepted"
         await tx.events.append(action, actor_id=staff.id, subject=_subject(ticket),
                                detail={"by": staff.name}, public=True)
-        await self._refresh_card(tx, ticket)
+        await self._show_card(tx, ticket)
         if ticket.kind == "wish":
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
         else:
@@ -350,7 +350,7 @@ class TicketService:
                                          assignee_name=ticket.assignee_name or staff.name)
         await tx.events.append("done", actor_id=staff.id, subject=_subject(ticket),
                                detail={"by": staff.name}, public=True)
-        await self._refresh_card(tx, ticket)
+        await self._show_card(tx, ticket)
         status = status_label(ticket)
         rate = [[(label, f"r:{i}:{ticket.id}") for i, label in enumerate(texts.RATINGS)],
                 [(texts.BTN_UNSOLVED, f"r:unsolved:{ticket.id}")]]
@@ -376,7 +376,7 @@ class TicketService:
                 + texts.CARD_FORWARDED_AWAY.format(party=party.value), target_row=old_card))
             await self._post_card(tx, ticket, await self._group_title(tx, ticket))
         else:
-            await self._refresh_card(tx, ticket)
+            await self._show_card(tx, ticket)
         await self._notify(tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id,
                                                                      party=party.value))
         return texts.ANSWER_DONE
@@ -395,7 +395,7 @@ class TicketService:
             await tx.events.append("rejected", actor_id=staff.id, subject=_subject(ticket),
                                    detail={"by": staff.name, "reason": reason[:500]},
                                    public=True)
-            await self._refresh_card(tx, ticket)
+            await self._show_card(tx, ticket)
             await self._notify(tx, ticket, texts.NOTIFY_REJECTED.format(
                 n=ticket.id, reason=html(reason[:500])))
         return True
@@ -417,7 +417,7 @@ class TicketService:
                 ticket = await tx.tickets.update(ticket.id, status="in_progress", done_at=None)
                 await tx.events.append("reopened", actor_id=person.id, subject=_subject(ticket),
                                        public=True)
-                await self._refresh_card(tx, ticket)
+                await self._show_card(tx, ticket)
                 if ticket.card_chat_id is not None:
                     await tx.outbox.enqueue(text_message(
                         ticket.card_chat_id, texts.REOPENED_FOR_STAFF.format(n=ticket.id)))
@@ -428,7 +428,7 @@ class TicketService:
                                                  rated_at=tx.now)
                 await tx.events.append("rated", actor_id=person.id, subject=_subject(ticket),
                                        detail={"rating": rating}, public=True)
-                await self._refresh_card(tx, ticket)
+                await self._show_card(tx, ticket)
                 reply = texts.RATED.format(rating=rating)
             else:
                 return texts.UNKNOWN_BUTTON
@@ -451,7 +451,7 @@ class TicketService:
                         category=html(ticket.category), party=ticket.party,
                         due=self._local(ticket.due_at), status=status_label(ticket)),
                     dedupe_key=f"overdue:{ticket.id}"))
-                await self._refresh_card(tx, ticket)
+                await self._show_card(tx, ticket)
         if overdue:
             log.info("%d ticket(s) became overdue", len(overdue))
         return len(overdue)
@@ -587,9 +587,6 @@ class TicketService:
         await tx.outbox.enqueue(edit_text(ticket.card_chat_id, text,
                                           buttons=self._card_buttons(ticket, choose_party),
                                           target_row=ticket.card_outbox_id))
-
-    async def _refresh_card(self, tx: Tx, ticket: Ticket) -> None:
-        await self._show_card(tx, ticket)
 
     async def _notify(self, tx: Tx, ticket: Ticket, text: str) -> None:
         """Tell the reporter and everyone who +1'd, in private."""
