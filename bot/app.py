@@ -82,7 +82,8 @@ class Linli:
         bot = self.application.bot
         roles = Roles(bot, admin_ids=settings.admin_user_ids,
                       committee_chat_id=settings.committee_chat_id,
-                      moderator_chat_id=settings.moderators_chat)
+                      moderator_chat_id=settings.moderators_chat,
+                      party_chat_ids=tuple(rules.party_chats.values()))
         sender = OutboxSender(self.db, bot, self.clock, pacer=self._pacer)
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)

@@ -13,7 +13,7 @@ import pytest
 from bot.app import Linli
 from bot.clock import ManualClock
 from sandbox import Sandbox, Sent
-from sandbox.world import User
+from sandbox.world import Member, User
 from storage.models import Ticket
 from tests.conftest import Community, make_settings, quiet_morning
 
@@ -227,6 +227,7 @@ async def test_someone_elses_ticket_link_shows_nothing_of_it(linli: Linli,
 async def property_chat_bot(sb: Sandbox, community: Community,
                             tmp_path: Path) -> AsyncIterator[tuple[Linli, Community, int]]:
     property_chat = sb.add_group("物业客服群", owner=community.admin, members=[community.staff])
+    property_chat.members[sb.add_user("钱经理").id] = Member("member")  # 物业's, not committee
     property_chat.members[sb.bot.id].status = "member"
     rules = tmp_path / "community.toml"
     rules.write_text(f'[party_chats]\n"物业" = {property_chat.id}\n', encoding="utf-8")
@@ -526,3 +527,16 @@ async def test_ticket_view_staff_see_all_residents_only_their_own(
     await sb.send(town.neighbour, None, "/ticket abc")
     assert "/ticket 42" in (await sb.next_message(town.neighbour)).text
     assert len(sb.sent_to(town.building)) == 1
+
+
+async def test_members_of_a_partys_own_chat_act_on_its_cards(
+        property_chat_bot: tuple[Linli, Community, int]) -> None:
+    _, c, property_chat = property_chat_bot
+    sb = c.sb
+    manager = next(u for u in sb.users.values() if u.first_name == "钱经理")
+    await sb.send(c.auntie, c.building, "#报修 5号楼电梯异响")
+    await sb.next_message(c.building)
+    card = await sb.next_message(property_chat)
+    answer = await sb.callback_answer(await sb.press(manager, card, "受理"))
+    assert answer["text"] == "已处理"
+    assert "钱经理" in (await sb.wait_for_edit(card, "处理中")).text

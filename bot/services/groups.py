@@ -54,7 +54,8 @@ class GroupService:
                                                      dedupe_key=f"not-enabled:{chat.id}"))
 
     async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
-        kind = "committee" if chat.id == self._roles.committee_chat_id else "moderator"
+        kind = "moderator" if chat.id == self._roles.moderator_chat_id and (
+            chat.id != self._roles.committee_chat_id) else "committee"
         async with self._db.transaction(update_id=update_id, what="staff_chat") as tx:
             await tx.chats.register_staff_chat(chat.id, kind, chat.title)
             await tx.events.append("staff_chat_joined", actor_id=None, subject=f"chat:{chat.id}",

@@ -1,4 +1,5 @@
-"""Who may do what: admins (from settings), staff (committee chat members), moderators.
+"""Who may do what: admins (from settings), staff (members of the committee chat, or of a
+party's own chat from the community file), moderators (members of the moderators' chat).
 
 Membership is asked of Telegram (getChatMember) and cached briefly, so that someone who leaves
 the committee chat loses staff rights within a minute.
@@ -21,12 +22,14 @@ PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberSta
 
 class Roles:
     def __init__(self, bot: Bot, *, admin_ids: frozenset[int], committee_chat_id: int,
-                 moderator_chat_id: int, ttl_s: float = 60.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 moderator_chat_id: int, party_chat_ids: tuple[int, ...] = (),
+                 ttl_s: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._bot = bot
         self.admin_ids = admin_ids
         self.committee_chat_id = committee_chat_id
         self.moderator_chat_id = moderator_chat_id
+        # The committee chat first: most staff are there, so most checks ask Telegram once.
+        self.staff_chat_ids = tuple(dict.fromkeys((committee_chat_id, *party_chat_ids)))
         self._ttl = ttl_s
         self._monotonic = monotonic
         self._cache: dict[tuple[int, int], tuple[float, bool]] = {}
@@ -35,13 +38,18 @@ class Roles:
         return user_id in self.admin_ids
 
     async def is_staff(self, user_id: int) -> bool:
-        return self.is_admin(user_id) or await self._member_of(self.committee_chat_id, user_id)
+        if self.is_admin(user_id):
+            return True
+        for chat_id in self.staff_chat_ids:
+            if await self._member_of(chat_id, user_id):
+                return True
+        return False
 
     async def is_moderator(self, user_id: int) -> bool:
         return self.is_admin(user_id) or await self._member_of(self.moderator_chat_id, user_id)
 
     def is_staff_chat(self, chat_id: int) -> bool:
-        return chat_id in (self.committee_chat_id, self.moderator_chat_id)
+        return chat_id in self.staff_chat_ids or chat_id == self.moderator_chat_id
 
     def forget(self, user_id: int | None = None) -> None:
         """Drop cached answers (e.g. when the committee chat's membership changed)."""
