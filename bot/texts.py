@@ -241,5 +241,6 @@ DIGEST_FLAGS = "【群消息审核】待审核 {pending} · 确认谣言 {confir
 DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
 DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
 DIGEST_ONLY_STAFF = "抱歉，日报只发给社区工作人员。"
+STAFF_COMMAND_ELSEWHERE = "这个命令请在工作群里或私聊我使用，居民群里不显示内部信息。"
 CMD_RECEPTION = "近期接待日"
 CMD_DIGEST = "现在看日报"

@@ -331,3 +331,17 @@ async def test_reminder_times_come_from_the_community_file(
     assert "30分钟后开始" in (await community.sb.next_message(community.building)).text
     assert await linli.services.outbox.flush(timeout=5)
     assert len(community.sb.sent_to(community.building)) == 3
+
+
+async def test_staff_commands_show_nothing_internal_in_a_resident_group(
+        start: Start, community: Community) -> None:
+    await start(ManualClock(at(2026, 12, 1, 7, 0)))
+    sb = community.sb
+    await two_groups(community)
+    await add_rule(community, "/reception add 每周一 14:00-16:00 会议室 三驾马车例会 内部")
+    for command in ("/digest", "/reception list", "/reception add 每月1日 09:00-10:00 x"):
+        await sb.send(community.admin, community.building, command)  # an admin, but in public
+        answer = (await sb.next_message(community.building)).text
+        assert "工作群" in answer and "日报" not in answer and "三驾马车" not in answer
+    await sb.send(community.admin, None, "/reception list")  # in private it works
+    assert "三驾马车例会" in (await sb.next_message(community.admin)).text
