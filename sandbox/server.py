@@ -476,10 +476,6 @@ class Sandbox:
                 raise AssertionError(
                     f"only {len(self._sent)} of {count} messages arrived") from None
 
-    def mark_read(self, chat: Chat | User | int) -> None:
-        chat_id = chat if isinstance(chat, int) else chat.id
-        self._cursors[chat_id] = len(self._sent)
-
     def format_transcript(self) -> str:
         icons = {"user": "👤", "bot": "🤖", "edit": "✏️", "press": "👆", "answer": "💬",
                  "system": "⚙️", "delete": "🗑️"}

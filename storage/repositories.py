@@ -181,10 +181,6 @@ class OutboxRepository(_Repository):
         row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
         return _outbox(row) if row else None
 
-    async def by_dedupe_key(self, key: str) -> OutboxMessage | None:
-        row = await self.tx.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (key,))
-        return _outbox(row) if row else None
-
     async def due_heads(self, now: datetime, *, busy_chats: set[int],
                         limit: int) -> list[OutboxMessage]:
         """The oldest pending message of each chat, if it is due: one chat's order is kept."""
@@ -204,10 +200,6 @@ class OutboxRepository(_Repository):
         if row is None or row["t"] is None:
             return None
         return from_db(row["t"])
-
-    async def pending_count(self) -> int:
-        row = await self.tx.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")
-        return int(row["n"]) if row else 0
 
     async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
         await self.tx.execute(
@@ -234,11 +226,6 @@ class OutboxRepository(_Repository):
         await self.tx.execute(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
             (new_id, old_id))
-
-    async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
-        rows = await self.tx.fetchall("SELECT * FROM outbox WHERE chat_id = ? ORDER BY id",
-                                      (chat_id,))
-        return [_outbox(r) for r in rows]
 
 
 def _outbox(row: sqlite3.Row) -> OutboxMessage:
