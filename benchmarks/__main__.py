@@ -8,7 +8,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast
+from benchmarks import broadcast, known_rumours
 
 
 def main() -> int:
@@ -17,6 +17,9 @@ def main() -> int:
           f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
     print()
     for line in asyncio.run(broadcast.run()):
+        print(line)
+    print()
+    for line in known_rumours.run():
         print(line)
     return 0
 

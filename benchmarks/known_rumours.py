@@ -1,0 +1,108 @@
+"""The known-rumour memory at 1k, 10k and 100k entries: lookup p50/p99 and resident memory.
+
+Entries are Weibo posts from ../shared/rumours/ced.tsv, recombined clause by clause into as many
+distinct texts as needed (deterministic). Queries: half are reworded repeats of known entries
+(clauses shuffled, punctuation and tails changed), half are texts from the other half of the
+clauses, which no entry contains. Goal (issue #4): p99 <= 2 ms at 100k, growth 1k -> 100k <= 1.5x,
+RSS <= 150 MB with 100k loaded. Memory is read in fresh processes, beside an empty one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from moderation.known import KnownRumours
+
+CED = Path(__file__).resolve().parents[2] / "shared" / "rumours" / "ced.tsv"
+FALLBACK = ["紧急通知内部消息明天全小区停水三天赶紧转发", "听说物业下个月要涨价大家千万别交",
+            "喝板蓝根可以预防流感家里有老人的赶紧去买", "明天下午三点在居委会开会欢迎参加"]
+
+
+def clauses() -> list[str]:
+    lines = CED.read_text(encoding="utf-8").splitlines()[1:] if CED.exists() else FALLBACK
+    texts = [line.split("\t", 1)[-1] for line in lines]
+    parts = [p for t in texts for p in re.split(r"[，。！？,.!?\s]+", t) if 4 <= len(p) <= 40]
+    return parts or FALLBACK
+
+
+def corpus(n: int, seed: int = 7, *, fresh: bool = False) -> list[str]:
+    """n distinct texts from the known half of the clauses (fresh=True: the other half)."""
+    rng = random.Random(seed)
+    every = clauses()
+    parts = every[1::2] if fresh else every[0::2]
+    seen: set[str] = set()
+    out: list[str] = []
+    while len(out) < n:
+        text = "，".join(rng.sample(parts, rng.randint(2, 4)))
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def reword(text: str, rng: random.Random) -> str:
+    pieces = text.split("，")
+    rng.shuffle(pieces)
+    return "！".join(pieces) + rng.choice(["", "！！", "，赶紧转发", " 🙏"])
+
+
+def lookups(size: int, queries: int = 1000) -> dict[str, float]:
+    texts = corpus(size)
+    index = KnownRumours.build(enumerate(texts))
+    rng = random.Random(size)
+    repeats = [reword(rng.choice(texts), rng) for _ in range(queries // 2)]
+    fresh = corpus(queries // 2, seed=size + 1, fresh=True)
+    timings, found, false_hits = [], 0, 0
+    for probe in repeats + fresh:
+        started = time.perf_counter()
+        hit = index.match(probe)
+        timings.append(time.perf_counter() - started)
+        if probe in repeats:
+            found += hit is not None
+        else:
+            false_hits += hit is not None
+    timings.sort()
+    return {"size": size, "p50_ms": 1000 * timings[len(timings) // 2],
+            "p99_ms": 1000 * timings[int(len(timings) * 0.99)],
+            "repeats_found": found / len(repeats), "false_hits": false_hits / len(fresh)}
+
+
+def rss_mb(size: int) -> float:
+    """Resident memory of a fresh process holding an index of `size` entries."""
+    code = (
+        "import sys; from benchmarks.known_rumours import corpus; "
+        "from moderation.known import KnownRumours; "
+        f"index = KnownRumours.build(enumerate(corpus({size}))) if {size} else KnownRumours(); "
+        "index.match('内部消息明天停水'); "
+        "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1])
+    return int(out.stdout.strip()) / 1024
+
+
+def run() -> list[str]:
+    results = [lookups(size) for size in (1_000, 10_000, 100_000)]
+    rows = ["known-rumour lookups (1000 queries each: half reworded repeats, half new texts)",
+            "| entries | p50 ms | p99 ms | reworded repeats found | new texts matched |",
+            "| ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        rows.append(f"| {r['size']:,} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
+                    f"{r['repeats_found']:.1%} | {r['false_hits']:.1%} |")
+    growth = results[-1]["p99_ms"] / results[0]["p99_ms"]
+    empty, full = rss_mb(0), rss_mb(100_000)
+    rows += [f"p99 growth 1k → 100k: {growth:.2f}× (goal ≤ 1.5×); p99 at 100k "
+             f"{results[-1]['p99_ms']:.2f} ms (goal ≤ 2 ms)",
+             f"resident memory: empty index {empty:.0f} MB, 100k entries {full:.0f} MB "
+             f"(goal ≤ 150 MB)"]
+    return rows
+
+
+if __name__ == "__main__":
+    print(json.dumps([lookups(1000)]))
