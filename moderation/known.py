@@ -113,7 +113,10 @@ class KnownRumours:
 
     def match(self, text: str) -> KnownMatch | None:
         """The confirmed rumour this text repeats, if any (the closest one)."""
-        normalised = normalize(text)
+        return self.match_normalised(normalize(text))
+
+    def match_normalised(self, normalised: str) -> KnownMatch | None:
+        """match() for a text already passed through normalize() (screening does that once)."""
         if not normalised or not self._ids:
             return None
         shared: Counter[int] = Counter()

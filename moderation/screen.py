@@ -63,7 +63,7 @@ _CONTACT = ("加微信", "加我微信", "加v", "vx", "wx", "威信", "薇信",
             "加群", "qq群")
 _MONEY = ("刷单", "兼职", "日结", "代购", "贷款", "无抵押", "日赚", "月入过万", "躺赚", "返利",
           "点赞赚钱", "免费领取")
-DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "12345", "weixin.qq.com/s")
+DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
 
 
 def _links(text: str, allowed: tuple[str, ...]) -> Iterable[Signal]:
@@ -112,7 +112,7 @@ class Screener:
         normalised = normalize(text)
         if not normalised:
             return Verdict("none", 0.0)
-        hit = self.known.match(text)
+        hit = self.known.match_normalised(normalised)
         if hit is not None:
             return Verdict("known", 1.0, (f"与已确认谣言#{hit.rumour_id}相似",), hit)
         signals = [*self._cue_signals(normalised), *_links(text, self.allowed_domains),
@@ -129,6 +129,6 @@ class Screener:
             missing *= 1.0 - signal.weight
         score = round(1.0 - missing, 3)
         reasons = tuple(dict.fromkeys(s.reason for s in signals))
-        if score < REVIEW_AT or self.dismissed.match(text) is not None:
+        if score < REVIEW_AT or self.dismissed.match_normalised(normalised) is not None:
             return Verdict("none", score, reasons)
         return Verdict("review", score, reasons)
