@@ -88,3 +88,11 @@ def test_the_evaluation_tool_reports_the_figures(tmp_path: Path) -> None:
     figures = dict(line.split() for line in result.stdout.splitlines())
     assert figures["posts"] == "4"
     assert figures["rumour_recall"] == "1.000" and figures["ordinary_flagged"] == "0.000"
+
+
+def test_ordinary_resident_chat_is_almost_never_flagged() -> None:
+    from moderation.evaluate import evaluate, read
+
+    rows = read(ROOT / "moderation" / "data" / "resident_chat.tsv")
+    assert len(rows) >= 300 and {label for label, _ in rows} == {"ordinary"}
+    assert evaluate(rows)["ordinary_flagged"] <= 0.01
