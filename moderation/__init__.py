@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from functools import cache
 
+from moderation.classifier import RumourModel
 from moderation.known import KnownMatch, KnownRumours
 from moderation.normalize import normalize
 from moderation.screen import Screener, Verdict
 
-__all__ = ["KnownMatch", "KnownRumours", "Screener", "Verdict", "normalize", "screen"]
+__all__ = ["KnownMatch", "KnownRumours", "RumourModel", "Screener", "Verdict", "normalize",
+           "screen"]
 
 
 @cache
 def _default() -> Screener:
-    return Screener()
+    return Screener(model=RumourModel.load())
 
 
 def screen(text: str, *, forwarded_from_channel: bool = False) -> Verdict:
-    """Screen with the built-in rules and no known rumours (the bot uses its own Screener)."""
+    """Screen with the built-in rules, the shipped classifier and no known rumours (the bot
+    builds its own Screener with its known rumours)."""
     return _default().screen(text, forwarded_from_channel=forwarded_from_channel)

@@ -44,11 +44,19 @@ def read(path: Path) -> list[tuple[str, str]]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or not Path(argv[0]).is_file():
-        print("usage: python -m moderation.evaluate FILE.tsv  (label<TAB>text lines)",
+    heldout = "--heldout" in argv
+    paths = [a for a in argv if a != "--heldout"]
+    if len(paths) != 1 or not Path(paths[0]).is_file():
+        print("usage: python -m moderation.evaluate [--heldout] FILE.tsv  (label<TAB>text)\n"
+              "--heldout: only the fifth of posts python -m moderation.train never trains on",
               file=sys.stderr)
         return 2
-    figures = evaluate(read(Path(argv[0])))
+    rows = read(Path(paths[0]))
+    if heldout:
+        from moderation.train import held_out
+
+        rows = [(label, text) for label, text in rows if held_out(text)]
+    figures = evaluate(rows)
     print(f"posts {figures['posts']:.0f}")
     for name in ("rumour_precision", "rumour_recall", "macro_f1", "ordinary_flagged"):
         print(f"{name} {figures[name]:.3f}")

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from moderation.classifier import RumourModel
 from moderation.known import KnownMatch, KnownRumours
 from moderation.normalize import normalize
 
 REVIEW_AT = 0.6
+MODEL_AT = 0.5  # below this the classifier says nothing
 Action = Literal["none", "review", "known"]
 
 
@@ -94,6 +96,7 @@ class Screener:
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
     dismissed: KnownRumours = field(default_factory=lambda: KnownRumours(min_score=85.0))
     extra_checks: tuple[Callable[[str, str], Iterable[Signal]], ...] = ()
+    model: RumourModel | None = None
 
     def __post_init__(self) -> None:
         def words(raw: Iterable[str]) -> tuple[str, ...]:
@@ -118,6 +121,10 @@ class Screener:
         signals = [*self._cue_signals(normalised), *_links(text, self.allowed_domains),
                    *_contact(normalised, text, self._contact_words),
                    *_money(normalised, self._money_words)]
+        if self.model is not None:
+            p = self.model.probability(normalised)
+            if p >= MODEL_AT:
+                signals.append(Signal(p, "内容像常见谣言"))
         if forwarded_from_channel:
             signals.append(Signal(0.3, "转发自频道"))
         for check in self.extra_checks:
