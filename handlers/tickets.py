@@ -93,6 +93,13 @@ def register(application: Application, services: Services) -> None:
         assert update.effective_chat
         await tickets.cancel_draft(update.update_id, person_of(update), update.effective_chat.id)
 
+    async def send_my_tickets(update: Update, chat_id: int) -> None:
+        """The person's own tickets and those they +1'd, or the menu when there are none."""
+        listing = await tickets.my_tickets(person_of(update).id)
+        reply = text_message(chat_id, listing) if listing else text_message(
+            chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
+        await services.replies.send(update.update_id, reply, "mytickets")
+
     async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None
@@ -103,10 +110,7 @@ def register(application: Application, services: Services) -> None:
                     message.chat_id, texts.MY_TICKETS_IN_GROUP.format(link=link),
                     reply_to=message.message_id), "mytickets")
             return
-        listing = await tickets.my_tickets(person_of(update).id)
-        reply = text_message(message.chat_id, listing) if listing else text_message(
-            message.chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
-        await services.replies.send(update.update_id, reply, "mytickets")
+        await send_my_tickets(update, message.chat_id)
 
     async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -129,10 +133,7 @@ def register(application: Application, services: Services) -> None:
         chat_id = query.message.chat.id
         if query.data == "menu:mine":
             await query.answer()
-            listing = await tickets.my_tickets(person_of(update).id)
-            reply = text_message(chat_id, listing) if listing else text_message(
-                chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
-            await services.replies.send(update.update_id, reply, "mytickets")
+            await send_my_tickets(update, chat_id)
             return
         kind: TicketKind = "wish" if query.data == "menu:wish" else "complaint"
         await query.answer()

@@ -735,12 +735,8 @@ class Sandbox:
         chat.messages[msg.message_id] = msg
         api = self._message_to_api(msg)
         self._check("Message", api)
-        buttons = [[(b["text"], b.get("callback_data")) for b in row]
-                   for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
-        shown = msg.text if msg.text is not None else f"[图片] {msg.caption or ''}".strip()
-        sent = Sent(chat.id, msg.message_id, shown, buttons, msg.reply_to_message_id, method, api,
-                    msg.reply_markup)
-        self._note("bot", chat, self.bot, shown, sent.button_texts)
+        sent = _as_sent(msg, method, api)
+        self._note("bot", chat, self.bot, sent.text, sent.button_texts)
         async with self._changed:
             self._sent.append(sent)
             self._changed.notify_all()
@@ -795,16 +791,11 @@ class Sandbox:
         msg.edit_date = now()
         api = self._message_to_api(msg)
         self._check("Message", api)
-        buttons = [b["text"] for row in (msg.reply_markup or {}).get("inline_keyboard", [])
-                   for b in row]
-        self._note("edit", chat, self.bot, msg.text or msg.caption or "", buttons)
         for i, s in enumerate(self._sent):
             if s.chat_id == chat.id and s.message_id == msg.message_id:
-                self._sent[i] = Sent(chat.id, msg.message_id, msg.text or msg.caption or "",
-                                     [[(b["text"], b.get("callback_data")) for b in row]
-                                      for row in (msg.reply_markup or {}).get(
-                                          "inline_keyboard", [])],
-                                     msg.reply_to_message_id, s.method, api)
+                self._sent[i] = _as_sent(msg, s.method, api)
+                self._note("edit", chat, self.bot, self._sent[i].text,
+                           self._sent[i].button_texts)
         async with self._changed:
             self._changed.notify_all()
         return api
@@ -947,6 +938,15 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         for key, value in form.items():
             params[key] = value if isinstance(value, str) else getattr(value, "file", value)
     return params
+
+
+def _as_sent(msg: StoredMessage, method: str, api: dict[str, Any]) -> Sent:
+    """A bot message as a person sees it: its text (or a photo's caption) and its buttons."""
+    buttons = [[(b["text"], b.get("callback_data")) for b in row]
+               for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
+    shown = msg.text if msg.text is not None else f"[图片] {msg.caption or ''}".strip()
+    return Sent(msg.chat_id, msg.message_id, shown, buttons, msg.reply_to_message_id, method,
+                api, msg.reply_markup)
 
 
 def _dumps(obj: Any) -> str:
