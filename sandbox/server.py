@@ -337,11 +337,15 @@ class Sandbox:
 
     async def send(self, user: User, chat: Chat | None = None, text: str | None = None, *,
                    photo: bool = False, caption: str | None = None,
-                   reply_to: int | None = None) -> dict[str, Any]:
-        """`user` posts in `chat` (their private chat with the bot when None)."""
+                   reply_to: int | None = None,
+                   forwarded_from_channel: str | None = None) -> dict[str, Any]:
+        """`user` posts in `chat` (their private chat with the bot when None); with
+        forwarded_from_channel, the post is forwarded from the channel of that title."""
         chat = chat or self.chats[user.id]
         if chat.is_group and not chat.member(user.id).is_present:
             raise ValueError(f"{user.display_name} is not in {chat.name}")
+        if chat.is_group and chat.member(user.id).is_muted:
+            raise PermissionError(f"{user.display_name} is muted in {chat.name}")
         if chat.type == "private":
             user.opened_bot = True
             user.blocked_bot = False
@@ -350,6 +354,11 @@ class Sandbox:
             extra["photo"] = [{"file_id": f"photo-{secrets.token_hex(6)}",
                                "file_unique_id": secrets.token_hex(4), "width": 800,
                                "height": 600, "file_size": 48_000}]
+        if forwarded_from_channel:
+            extra["forward_origin"] = {
+                "type": "channel", "date": now() - 60, "message_id": 7,
+                "chat": {"id": -1009000000000 - len(forwarded_from_channel), "type": "channel",
+                         "title": forwarded_from_channel}}
         msg = self._store_user_message(chat, user, text=text, caption=caption,
                                        reply_to=reply_to, extra=extra)
         shown = text if text is not None else f"[图片] {caption or ''}".strip()
@@ -916,8 +925,15 @@ class Sandbox:
         target = chat.member(params["user_id"])
         if target.status in ("creator", "administrator"):
             raise ApiError(400, "Bad Request: user is an administrator of the chat")
-        chat.members[params["user_id"]] = Member("restricted",
-                                                 until_date=params.get("until_date", 0))
+        permissions = params.get("permissions")
+        if not isinstance(permissions, dict):
+            raise ApiError(400, "Bad Request: invalid permissions")
+        until = int(params.get("until_date", 0))
+        if until and not time.time() + 30 <= until <= time.time() + 366 * 86400:
+            until = 0  # Telegram: less than 30 s or more than 366 days away means forever
+        chat.members[params["user_id"]] = Member(
+            "restricted", until_date=until,
+            can_send_messages=bool(permissions.get("can_send_messages", False)))
         user = self.users[params["user_id"]]
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
         return True

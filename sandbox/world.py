@@ -46,6 +46,12 @@ class Member:
     can_delete_messages: bool = False
     can_restrict_members: bool = False
     until_date: int = 0
+    can_send_messages: bool = True
+
+    @property
+    def is_muted(self) -> bool:
+        return self.status == "restricted" and not self.can_send_messages and (
+            self.until_date == 0 or self.until_date > time.time())
 
     @property
     def is_present(self) -> bool:
@@ -136,6 +142,7 @@ def member_to_api(spec: Spec, user: User, member: Member) -> dict[str, Any]:
             if required and types == ["Boolean"]:
                 data[name] = False
         data["is_member"] = True
+        data["can_send_messages"] = member.can_send_messages
         data["until_date"] = member.until_date
     elif member.status == "kicked":
         data["until_date"] = member.until_date
