@@ -22,10 +22,12 @@ from bot.processing import LoggedUpdateProcessor
 from bot.services import Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
+from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
+from moderation import RumourModel
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -96,11 +98,18 @@ class Linli:
         digest = DigestService(self.db, roles, reception, zone=settings.tz,
                                committee_chat_id=settings.committee_chat_id,
                                digest_time=settings.digest_time)
+        moderation = ModerationService(self.db, roles, rules.screening, zone=settings.tz,
+                                       moderator_chat_id=settings.moderators_chat,
+                                       committee_chat_id=settings.committee_chat_id,
+                                       model=RumourModel.load())
+        known = await moderation.load()
+        log.info("screening: %d decided texts remembered", known)
+        sender.register_fallback("delete_failed", moderation.delete_failed)
         self.services = Services(settings=settings, db=self.db, clock=self.clock,
                                  bot_username=bot.username, roles=roles, groups=groups,
                                  people=PeopleService(self.db), replies=Replies(self.db),
                                  outbox=sender, tickets=tickets, reception=reception,
-                                 digest=digest)
+                                 digest=digest, moderation=moderation)
         handlers.register(self.application, self.services)
         await self._register_staff_chats()
         await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,

@@ -21,7 +21,8 @@ GROUPS = [("wish", texts.CMD_WISH), ("complain", texts.CMD_COMPLAIN),
           ("reception", texts.CMD_RECEPTION), ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
 GROUP_ADMINS = [*GROUPS, ("bind", texts.CMD_BIND), ("unbind", texts.CMD_UNBIND)]
 STAFF_CHAT = [("digest", texts.CMD_DIGEST), ("reception", texts.CMD_RECEPTION),
-              ("ticket", texts.CMD_TICKET), ("id", texts.CMD_ID)]
+              ("ticket", texts.CMD_TICKET), ("modstats", texts.CMD_MODSTATS),
+              ("id", texts.CMD_ID)]
 
 
 async def publish(bot: Bot, *, staff_chat_ids: set[int]) -> None:

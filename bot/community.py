@@ -80,6 +80,14 @@ class Reminders(BaseModel):
     minutes_before: int = Field(default=60, ge=5, le=720)
 
 
+class Screening(BaseModel):
+    """Screening of group posts: links that are never suspicious, and when ads cost a mute."""
+
+    allowed_domains: list[str] = Field(default_factory=lambda: ["gov.cn", "weixin.qq.com/s"])
+    mute_after_ads: int = Field(default=3, ge=1, le=100)   # confirmed ads before a mute
+    mute_hours: int = Field(default=24, ge=1, le=24 * 7)
+
+
 class _File(BaseModel):
     replace_default_categories: bool = False
     categories: list[Category] = Field(default_factory=list)
@@ -87,6 +95,7 @@ class _File(BaseModel):
     unmatched: Routing = DEFAULT_UNMATCHED
     party_chats: dict[Party, int] = Field(default_factory=dict)
     reminders: Reminders = Field(default_factory=Reminders)
+    screening: Screening = Field(default_factory=Screening)
 
 
 class RulesError(Exception):
@@ -95,8 +104,10 @@ class RulesError(Exception):
 
 class CommunityRules:
     def __init__(self, categories: list[Category], wishes: Routing, unmatched: Routing,
-                 party_chats: dict[Party, int], reminders: Reminders | None = None) -> None:
+                 party_chats: dict[Party, int], reminders: Reminders | None = None,
+                 screening: Screening | None = None) -> None:
         self.reminders = reminders or Reminders()
+        self.screening = screening or Screening()
         self.categories = categories
         self.wishes = wishes
         self.unmatched = unmatched
@@ -134,7 +145,7 @@ class CommunityRules:
             else:
                 categories.append(category)
         return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats,
-                   parsed.reminders)
+                   parsed.reminders, parsed.screening)
 
     def categorise(self, text: str) -> tuple[str, Routing]:
         """The category of a complaint (the longest keyword found wins) and who handles it."""

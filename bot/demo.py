@@ -28,7 +28,7 @@ async def run_demo() -> int:
             committee = sb.add_group("社区工作群", owner=secretary, members=[director])
             building = sb.add_group("3号楼业主群", owner=secretary, members=[auntie, neighbour])
             hobby = sb.add_group("广场舞交流群", owner=neighbour, members=[auntie])
-            building5 = sb.add_group("5号楼业主群", owner=secretary, members=[neighbour])
+            building5 = sb.add_group("5号楼业主群", owner=secretary, members=[neighbour, auntie])
             await sb.add_bot(committee, secretary, admin=True)
 
             settings = Settings(
@@ -106,6 +106,23 @@ async def run_demo() -> int:
                 await sb.next_message(auntie)
                 await sb.send(neighbour, building5, "/reception")
                 await sb.next_message(building5)
+
+                # Screening: ordinary chat is untouched; a rumour goes to the moderators, who
+                # confirm it and leave a clarification; its repeat elsewhere is answered at once.
+                await sb.send(auntie, building, "谁家今晚有空？帮我收一下快递，谢谢啦")
+                await sb.send(neighbour, building,
+                              "紧急通知！内部消息，明天全小区停水三天，赶紧转发给家里人")
+                review = await sb.next_message(committee, containing="待审核")
+                await sb.press(director, review, "确认谣言")
+                await sb.next_message(building, containing="不实")
+                prompt = await sb.next_message(committee, containing="谣言#")
+                await sb.send(director, committee, "经向自来水公司核实，近期没有停水计划。",
+                              reply_to=prompt.message_id)
+                await sb.next_message(building, containing="澄清")
+                await sb.send(auntie, building5, "内部消息：明天全小区停水3天！！赶紧转发")
+                await sb.next_message(building5, containing="核实过")
+                await sb.settle()
+
                 assert linli.services is not None
                 clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
                 await linli.services.reception.tick()

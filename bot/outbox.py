@@ -263,5 +263,8 @@ class OutboxSender:
                 await tx.outbox.mark_sent(row.id, None)
                 return
             await tx.outbox.give_up(row.id, str(exc))
+            hook = self._fallbacks.get(row.fallback or "")
+            if hook is not None and row.chat_id < 0:
+                await hook(tx, row)  # e.g. a delete the bot no longer has the right to make
         log.warning("outbox %d: %s to chat %d refused, not retried: %s", row.id, row.method,
                     row.chat_id, exc)

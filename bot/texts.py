@@ -237,10 +237,91 @@ DIGEST_OVERDUE = "【超时未办】{n} 件{items}"
 DIGEST_OVERDUE_ITEM = "#{n} 超 {days} 天"
 DIGEST_MORE = "，等{n}件"
 DIGEST_UNCLAIMED = "【微心愿超 3 天没人认领】{n} 件{items}"
-DIGEST_FLAGS = "【群消息审核】待审核 {pending} · 确认谣言 {confirmed} · 误报 {dismissed}"
+DIGEST_FLAGS = (
+    "【群消息审核】待审核 {pending} · 确认 {confirmed} · 误报 {dismissed}"
+    " · 自动处理重复 {hits}"
+)
 DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
 DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
 DIGEST_ONLY_STAFF = "抱歉，日报只发给社区工作人员。"
 STAFF_COMMAND_ELSEWHERE = "这个命令请在工作群里或私聊我使用，居民群里不显示内部信息。"
 CMD_RECEPTION = "近期接待日"
 CMD_DIGEST = "现在看日报"
+
+# Screening of group posts (moderators) --------------------------------------------------------
+
+REVIEW_TITLE = {"rumour": "🔎 <b>待审核#{n}</b>：疑似谣言", "ad": "🔎 <b>待审核#{n}</b>：疑似广告"}
+REVIEW_CARD = (
+    "{title}\n"
+    "群：{group}\n"
+    "发送人：{author}\n"
+    "可疑程度：{score}%　原因：{reasons}\n"
+    "内容：{text}"
+)
+REVIEW_PENDING = "\n请核实后选择。确认前不会删除任何消息。"
+REVIEW_DECIDED = {
+    "confirmed": "\n✅ {who} 于 {when} 确认{what}",
+    "dismissed": "\n↩️ {who} 于 {when} 判定为误报，已放行",
+    "checking": "\n⏳ {who} 于 {when} 转社区工作群核实",
+}
+REVIEW_WHAT = {"rumour": "为谣言", "ad": "为广告"}
+REVIEW_DELETED = "，消息已删除"
+REVIEW_NOT_DELETED = "，但机器人不是该群管理员，<b>消息未删除</b>，请群主手动删除"
+BTN_CONFIRM = {"rumour": "确认谣言", "ad": "确认广告"}
+BTN_DISMISS = "误报/放行"
+BTN_CHECK = "需核实"
+CHECK_CARD = (
+    "📮 <b>请帮忙核实</b>（审核#{n}）\n"
+    "群里有一条说法，管理员拿不准，请向相关单位核实后在下面选择：\n"
+    "群：{group}\n"
+    "原因：{reasons}\n"
+    "内容：{text}"
+)
+ONLY_MODERATORS = "抱歉，只有群管理员（审核员）能做这个决定。"
+ANSWER_ALREADY_DECIDED = "这条已经处理过了。"
+ASK_CLARIFICATION = (
+    "谣言#{k} 已记下。请<b>回复这条消息</b>写一句澄清"
+    "（例如“经向自来水公司核实，近期没有停水计划”），"
+    "以后有人再发同样的说法，我会直接用它回复。"
+)
+CLARIFICATION_PLACEHOLDER = "澄清内容"
+CLARIFICATION_PROMPT = r"谣言#(\d+) 已记下"
+CLARIFICATION_SAVED = "已保存谣言#{k}的澄清，再有人发同样的说法会自动回复。"
+GROUP_RUMOUR_REMOVED = (
+    "📢 管理员核实，刚才群里的一条消息内容不实，已经移除。"
+    "请以居委会、物业的正式通知为准，不信谣、不传谣，谢谢大家。"
+)
+GROUP_RUMOUR_NOT_REMOVED = (
+    "📢 管理员核实，这条消息内容不实，请大家不要转发。"
+    "请以居委会、物业的正式通知为准，谢谢大家。"
+)
+GROUP_CLARIFICATION = "📢 关于刚才的不实消息，社区澄清：{clarification}"
+KNOWN_RUMOUR_REPLY = (
+    "📢 这条说法之前已经核实过，内容不实{removed}。\n"
+    "社区澄清：{clarification}"
+)
+KNOWN_RUMOUR_REMOVED = "，已移除"
+KNOWN_RUMOUR_NO_CLARIFICATION = "请以居委会、物业的正式通知为准，不信谣、不传谣。"
+GROUP_AD_REMOVED = "一条广告已被管理员移除。本群是邻里交流群，请不要发广告，谢谢。"
+KNOWN_LOG = {
+    "rumour": "🤖 {group} {author} 的消息与已确认谣言#{k}相同，{done}。",
+    "ad": "🤖 {group} {author} 的消息与已确认广告#{k}相同，{done}。",
+}
+KNOWN_LOG_DELETED = "已自动删除并回复澄清"
+KNOWN_LOG_AD_DELETED = "已自动删除"
+KNOWN_LOG_ANSWERED = "机器人不是该群管理员，只回复了澄清"
+KNOWN_LOG_AD_KEPT = "机器人不是该群管理员，未能删除"
+MUTED_LOG = "🔇 {author} 已第 {n} 次发广告，已在{group}禁言 1 天（不会踢出）。"
+MUTED_FAILED_LOG = "⚠️ {author} 已第 {n} 次发广告，但机器人不是{group}的管理员，无法禁言。"
+DELETE_FAILED_LOG = "⚠️ 未能删除{group}里的一条消息：机器人没有删除权限，请群主手动删除。"
+MODSTATS = (
+    "📊 <b>审核统计</b>\n"
+    "近7天：标记 {flagged7} · 确认 {confirmed7} · 误报 {dismissed7} · 自动处理重复 {hits7}"
+    " · 准确率 {precision7}\n"
+    "近30天：标记 {flagged30} · 确认 {confirmed30} · 误报 {dismissed30} · 自动处理重复 {hits30}"
+    " · 准确率 {precision30}\n"
+    "现在待审核：{pending}"
+)
+MODSTATS_NO_DECISIONS = "—"
+MODSTATS_ONLY = "抱歉，审核统计只给审核员看。"
+CMD_MODSTATS = "审核统计"

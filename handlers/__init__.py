@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.services import Services
-from handlers import common, groups, reception, start, tickets
+from handlers import common, groups, moderation, reception, start, tickets
 
 
 def register(application: Application, services: Services) -> None:
@@ -14,4 +14,5 @@ def register(application: Application, services: Services) -> None:
     start.register(application, services)
     tickets.register(application, services)
     reception.register(application, services)
+    moderation.register(application, services)
     common.register_fallbacks(application)  # must stay last

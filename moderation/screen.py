@@ -19,6 +19,7 @@ from moderation.normalize import normalize
 REVIEW_AT = 0.6
 MODEL_AT = 0.5  # below this the classifier says nothing
 Action = Literal["none", "review", "known"]
+Kind = Literal["rumour", "ad"]
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,22 @@ class Verdict:
     score: float                       # 0-1: how suspicious
     reasons: tuple[str, ...] = ()      # short Chinese phrases for the moderator
     known: KnownMatch | None = None
+    kind: Kind = "rumour"              # what the moderator is asked to confirm
 
 
 @dataclass(frozen=True)
 class Signal:
     weight: float   # this signal alone: the chance the post needs a look
     reason: str
+    kind: Kind = "rumour"
+
+
+def _combined(signals: Iterable[Signal]) -> float:
+    """Independent signals: the chance that at least one of them is right."""
+    missing = 1.0
+    for signal in signals:
+        missing *= 1.0 - signal.weight
+    return 1.0 - missing
 
 
 # Rumour cues: reason -> (weight, words). Two different families are needed to reach REVIEW_AT.
@@ -71,21 +82,21 @@ DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
 def _links(text: str, allowed: tuple[str, ...]) -> Iterable[Signal]:
     links = [m.group(0).lower() for m in _URL.finditer(text)]
     if any(not any(a in link for a in allowed) for link in links):
-        yield Signal(0.35, "站外链接")
+        yield Signal(0.35, "站外链接", "ad")
 
 
 def _contact(normalised: str, text: str, contact_words: tuple[str, ...]) -> Iterable[Signal]:
     asks_to_add = any(w in normalised for w in contact_words)
     has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", text)))
     if asks_to_add and has_phone:
-        yield Signal(0.7, "留联系方式拉人")
+        yield Signal(0.7, "留联系方式拉人", "ad")
     elif asks_to_add:
-        yield Signal(0.35, "拉人加好友或进群")
+        yield Signal(0.35, "拉人加好友或进群", "ad")
 
 
 def _money(normalised: str, money_words: tuple[str, ...]) -> Iterable[Signal]:
     if any(w in normalised for w in money_words):
-        yield Signal(0.45, "刷单兼职或借贷广告")
+        yield Signal(0.45, "刷单兼职或借贷广告", "ad")
 
 
 @dataclass
@@ -93,6 +104,7 @@ class Screener:
     """Built once; screen() is then pure and fast."""
 
     known: KnownRumours = field(default_factory=KnownRumours)
+    known_ads: KnownRumours = field(default_factory=KnownRumours)
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
     dismissed: KnownRumours = field(default_factory=lambda: KnownRumours(min_score=85.0))
     extra_checks: tuple[Callable[[str, str], Iterable[Signal]], ...] = ()
@@ -118,6 +130,9 @@ class Screener:
         hit = self.known.match_normalised(normalised)
         if hit is not None:
             return Verdict("known", 1.0, (f"与已确认谣言#{hit.rumour_id}相似",), hit)
+        hit = self.known_ads.match_normalised(normalised)
+        if hit is not None:
+            return Verdict("known", 1.0, (f"与已确认广告#{hit.rumour_id}相似",), hit, "ad")
         signals = [*self._cue_signals(normalised), *_links(text, self.allowed_domains),
                    *_contact(normalised, text, self._contact_words),
                    *_money(normalised, self._money_words)]
@@ -126,16 +141,15 @@ class Screener:
             if p >= MODEL_AT:
                 signals.append(Signal(p, "内容像常见谣言"))
         if forwarded_from_channel:
-            signals.append(Signal(0.3, "转发自频道"))
+            signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
             signals.extend(check(text, normalised))
         if not signals:
             return Verdict("none", 0.0)
-        missing = 1.0
-        for signal in signals:
-            missing *= 1.0 - signal.weight
-        score = round(1.0 - missing, 3)
+        score = round(_combined(signals), 3)
         reasons = tuple(dict.fromkeys(s.reason for s in signals))
+        kind: Kind = "ad" if _combined(s for s in signals if s.kind == "ad") > _combined(
+            s for s in signals if s.kind == "rumour") else "rumour"
         if score < REVIEW_AT or self.dismissed.match_normalised(normalised) is not None:
-            return Verdict("none", score, reasons)
-        return Verdict("review", score, reasons)
+            return Verdict("none", score, reasons, kind=kind)
+        return Verdict("review", score, reasons, kind=kind)

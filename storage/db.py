@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.clock import Clock, SystemClock
 from storage.models import to_db
+from storage.moderation import FlagRepository, KnownTextRepository
 from storage.reception import DigestRepository, ReceptionRepository
 from storage.repositories import (
     ChatRepository,
@@ -74,6 +75,8 @@ class Tx:
         self.drafts = DraftRepository(self)
         self.reception = ReceptionRepository(self)
         self.digests = DigestRepository(self)
+        self.flags = FlagRepository(self)
+        self.known = KnownTextRepository(self)
 
     @property
     def now_db(self) -> str:

@@ -146,3 +146,46 @@ class ReceptionRule(Record):
     created_by: int
     created_at: UtcTime
     deleted_at: UtcTime | None
+
+
+FlagKind = Literal["rumour", "ad"]
+FlagStatus = Literal["open", "checking", "confirmed", "dismissed"]
+KnownKind = Literal["rumour", "ad", "dismissed"]
+
+
+class Flag(Record):
+    """A group post the screen found suspicious, and what the moderators decided."""
+
+    id: int
+    kind: FlagKind
+    chat_id: int
+    message_id: int
+    author_id: int
+    author_name: str
+    text: str
+    score: float
+    reasons: list[str]
+    source_update_id: int
+    status: FlagStatus
+    decided_by: int | None
+    decided_by_name: str | None
+    decided_at: UtcTime | None
+    card_chat_id: int | None
+    card_outbox_id: int | None
+    check_chat_id: int | None
+    check_outbox_id: int | None
+    created_at: UtcTime
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in ("confirmed", "dismissed")
+
+
+class KnownText(Record):
+    id: int
+    kind: KnownKind
+    text: str
+    clarification: str | None
+    flag_id: int | None
+    created_by: int | None
+    created_at: UtcTime

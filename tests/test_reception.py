@@ -244,7 +244,7 @@ async def test_the_daily_digest_once_a_day_with_figures(start: Start,
     # 电梯 was due 16 Dec 09:00 (2 working days), 装修扰民 17 Dec 09:00 (3)
     assert "【超时未办】2 件：#1 超 2 天、#2 超 1 天" in digest
     assert "【微心愿超 3 天没人认领】1 件：#3" in digest
-    assert "待审核 0 · 确认谣言 0 · 误报 0" in digest
+    assert "待审核 0 · 确认 0 · 误报 0" in digest
     assert "【下次接待日】12月15日" not in digest and "1月15日 星期五" in digest
     assert not await linli.services.digest.tick()
     clock.set(at(2026, 12, 18, 20, 0))

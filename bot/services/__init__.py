@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
+from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
@@ -51,3 +52,4 @@ class Services:
     tickets: TicketService
     reception: ReceptionService
     digest: DigestService
+    moderation: ModerationService

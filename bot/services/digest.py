@@ -102,8 +102,11 @@ class DigestService:
             items += texts.DIGEST_MORE.format(n=waiting)
         lines.append(texts.DIGEST_UNCLAIMED.format(n=waiting, items=items))
 
-        # Screening of group posts arrives with the moderation issue: no flags exist yet.
-        lines.append(texts.DIGEST_FLAGS.format(pending=0, confirmed=0, dismissed=0))
+        flags = await tx.flags.figures(start)
+        lines.append(texts.DIGEST_FLAGS.format(pending=flags["pending"],
+                                               confirmed=flags["confirmed"],
+                                               dismissed=flags["dismissed"],
+                                               hits=flags["known_hits"]))
         reception = await self._reception.next_reception_line(tx)
         lines.append(texts.DIGEST_NEXT_RECEPTION.format(line=reception) if reception
                      else texts.DIGEST_NO_RECEPTION)

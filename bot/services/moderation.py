@@ -1,0 +1,350 @@
+"""Screening of resident-group posts and the moderators' decisions.
+
+The screen (moderation/) only says what a post looks like; this service acts on it. A suspicious
+post becomes a review card in the moderators' chat and nothing more: it is removed only when a
+moderator confirms. Confirmed rumours and ads, and dismissed false alarms, are remembered (in
+the database, and in the screen's in-memory index), so a repeat is answered at once with the
+stored clarification, and a dismissed text is not flagged again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.community import Screening
+from bot.services.messaging import edit_text, html, text_message
+from bot.services.roles import Roles
+from bot.services.tickets import Person
+from moderation import KnownRumours, RumourModel, Screener, Verdict
+from storage import Database, Tx
+from storage.models import Flag, OutboxMessage
+from storage.repositories import OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+CARD_TEXT_LIMIT = 300
+CLARIFICATION_LIMIT = 500
+DISMISSED_MATCH = 85.0  # a false alarm silences only nearly the same text
+MUTED = {"can_send_messages": False, "can_send_audios": False, "can_send_documents": False,
+         "can_send_photos": False, "can_send_videos": False, "can_send_video_notes": False,
+         "can_send_voice_notes": False, "can_send_polls": False,
+         "can_send_other_messages": False, "can_add_web_page_previews": False}
+
+
+@dataclass(frozen=True)
+class Post:
+    """A resident's post in a resident group, as the screen needs it."""
+
+    update_id: int
+    chat_id: int
+    chat_title: str | None
+    message_id: int
+    author: Person
+    text: str
+    forwarded_from_channel: bool = False
+
+
+def _short(text: str, limit: int = CARD_TEXT_LIMIT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class ModerationService:
+    def __init__(self, db: Database, roles: Roles, rules: Screening, *, zone: ZoneInfo,
+                 moderator_chat_id: int, committee_chat_id: int,
+                 model: RumourModel | None = None) -> None:
+        self._db = db
+        self._roles = roles
+        self._rules = rules
+        self._zone = zone
+        self._moderators = moderator_chat_id
+        self._committee = committee_chat_id
+        self._model = model
+        self.screener = Screener(allowed_domains=tuple(rules.allowed_domains), model=model)
+
+    async def load(self) -> int:
+        """Rebuild the screen's memory from the decisions stored; returns the entries loaded."""
+        async with self._db.read() as tx:
+            known = await tx.known.all()
+        by_kind: dict[str, list[tuple[int, str]]] = {"rumour": [], "ad": [], "dismissed": []}
+        for known_id, kind, text in known:
+            by_kind[kind].append((known_id, text))
+        self.screener = Screener(
+            known=KnownRumours.build(by_kind["rumour"]),
+            known_ads=KnownRumours.build(by_kind["ad"]),
+            dismissed=KnownRumours.build(by_kind["dismissed"], min_score=DISMISSED_MATCH),
+            allowed_domains=tuple(self._rules.allowed_domains), model=self._model)
+        return len(known)
+
+    # ------------------------------------------------------------------ screening a post
+
+    async def screen_post(self, post: Post) -> Verdict:
+        verdict = self.screener.screen(post.text,
+                                       forwarded_from_channel=post.forwarded_from_channel)
+        if verdict.action == "known":
+            await self._answer_known(post, verdict)
+        elif verdict.action == "review":
+            await self._flag(post, verdict)
+        return verdict
+
+    async def _flag(self, post: Post, verdict: Verdict) -> None:
+        async with self._db.transaction() as tx:
+            flag = await tx.flags.create(
+                kind=verdict.kind, chat_id=post.chat_id, message_id=post.message_id,
+                author_id=post.author.id, author_name=post.author.name, text=post.text,
+                score=verdict.score, reasons=list(verdict.reasons),
+                source_update_id=post.update_id)
+            if flag is None:
+                return  # flagged when Telegram first handed this update out
+            card = await tx.outbox.enqueue(text_message(
+                self._moderators, await self._card_text(tx, flag),
+                buttons=self._card_buttons(flag)))
+            await tx.flags.update(flag.id, card_chat_id=self._moderators, card_outbox_id=card)
+            await tx.events.append("flagged", actor_id=None, subject=f"flag:{flag.id}",
+                                   detail={"kind": flag.kind, "score": flag.score,
+                                           "reasons": flag.reasons, "chat": flag.chat_id})
+
+    async def _answer_known(self, post: Post, verdict: Verdict) -> None:
+        assert verdict.known is not None
+        async with self._db.transaction() as tx:
+            known = await tx.known.get(verdict.known.rumour_id)
+            if known is None or not await tx.known.record_hit(
+                    known.id, post.chat_id, post.message_id, post.author.id):
+                return  # answered when Telegram first handed this update out
+            chat = await tx.chats.get(post.chat_id)
+            deletable = chat is not None and chat.bot_is_admin
+            group = html(post.chat_title or (chat.title if chat else None) or post.chat_id)
+            if deletable:
+                await tx.outbox.enqueue(self._delete(post.chat_id, post.message_id, group))
+            if known.kind == "rumour":
+                reply = texts.KNOWN_RUMOUR_REPLY.format(
+                    removed=texts.KNOWN_RUMOUR_REMOVED if deletable else "",
+                    clarification=html(known.clarification)
+                    if known.clarification else texts.KNOWN_RUMOUR_NO_CLARIFICATION)
+                await tx.outbox.enqueue(text_message(
+                    post.chat_id, reply, reply_to=None if deletable else post.message_id))
+                done = texts.KNOWN_LOG_DELETED if deletable else texts.KNOWN_LOG_ANSWERED
+            else:
+                done = texts.KNOWN_LOG_AD_DELETED if deletable else texts.KNOWN_LOG_AD_KEPT
+            log_line = texts.KNOWN_LOG[known.kind].format(
+                group=group, author=html(post.author.name), k=known.id, done=done)
+            await tx.outbox.enqueue(text_message(self._moderators, log_line))
+            await tx.events.append(f"known_{known.kind}_hit", actor_id=None,
+                                   subject=f"known:{known.id}",
+                                   detail={"chat": post.chat_id, "author": post.author.id,
+                                           "deleted": deletable})
+            if known.kind == "ad":
+                await self._mute_if_repeated(tx, post.author, post.chat_id, group, deletable)
+
+    # ------------------------------------------------------------------ decisions
+
+    async def decide(self, update_id: int, person: Person, action: str, flag_id: int,
+                     pressed_in: int) -> str:
+        """A review card's button (action: confirm | dismiss | check). The role is checked
+        here, on every press; the button names only the action and the flag."""
+        async with self._db.read() as tx:
+            flag = await tx.flags.get(flag_id)
+        if flag is None or pressed_in not in (flag.card_chat_id, flag.check_chat_id):
+            return texts.UNKNOWN_BUTTON
+        allowed = await self._roles.is_moderator(person.id) or (
+            # The committee, asked to check with the source, may answer on its copy.
+            flag.status == "checking" and pressed_in == flag.check_chat_id
+            and action != "check" and await self._roles.is_staff(person.id))
+        if not allowed:
+            return texts.ONLY_MODERATORS
+        async with self._db.transaction(update_id=update_id, what=f"flag_{action}") as tx:
+            flag = await tx.flags.get(flag_id)
+            assert flag is not None
+            if flag.is_decided or (action == "check" and flag.status == "checking"):
+                return texts.ANSWER_ALREADY_DECIDED
+            if action == "confirm":
+                await self._confirm(tx, flag, person)
+            elif action == "dismiss":
+                await self._dismiss(tx, flag, person)
+            elif action == "check":
+                await self._ask_committee(tx, flag, person)
+            else:
+                return texts.UNKNOWN_BUTTON
+        return texts.ANSWER_DONE
+
+    async def _decided(self, tx: Tx, flag: Flag, person: Person, status: str) -> Flag:
+        return await tx.flags.update(flag.id, status=status, decided_by=person.id,
+                                     decided_by_name=person.name, decided_at=tx.now)
+
+    async def _confirm(self, tx: Tx, flag: Flag, person: Person) -> None:
+        flag = await self._decided(tx, flag, person, "confirmed")
+        chat = await tx.chats.get(flag.chat_id)
+        deletable = chat is not None and chat.bot_is_admin and chat.active
+        group = html(chat.title if chat and chat.title else flag.chat_id)
+        await self._show_cards(tx, flag, texts.REVIEW_DELETED if deletable
+                               else texts.REVIEW_NOT_DELETED)
+        if deletable:
+            await tx.outbox.enqueue(self._delete(flag.chat_id, flag.message_id, group))
+        known = await tx.known.add(kind=flag.kind, text=flag.text, flag_id=flag.id,
+                                   created_by=person.id)
+        index = self.screener.known if flag.kind == "rumour" else self.screener.known_ads
+        tx.after_commit(lambda: index.add(known.id, flag.text) and None)
+        if flag.kind == "rumour":
+            notice = texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
+            await tx.outbox.enqueue(text_message(
+                flag.chat_id, notice, reply_to=None if deletable else flag.message_id))
+            await tx.outbox.enqueue(text_message(
+                self._moderators, texts.ASK_CLARIFICATION.format(k=known.id),
+                force_reply=texts.CLARIFICATION_PLACEHOLDER))
+        elif deletable:
+            await tx.outbox.enqueue(text_message(flag.chat_id, texts.GROUP_AD_REMOVED))
+        await tx.events.append("flag_confirmed", actor_id=person.id, subject=f"flag:{flag.id}",
+                               detail={"kind": flag.kind, "known": known.id,
+                                       "deleted": deletable, "by": person.name})
+        if flag.kind == "ad":
+            author = Person(flag.author_id, flag.author_name)
+            await self._mute_if_repeated(tx, author, flag.chat_id, group, deletable)
+
+    async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
+        flag = await self._decided(tx, flag, person, "dismissed")
+        known = await tx.known.add(kind="dismissed", text=flag.text, flag_id=flag.id,
+                                   created_by=person.id)
+        dismissed = self.screener.dismissed
+        tx.after_commit(lambda: dismissed.add(known.id, flag.text) and None)
+        await tx.events.append("flag_dismissed", actor_id=person.id, subject=f"flag:{flag.id}",
+                               detail={"kind": flag.kind, "by": person.name})
+        await self._show_cards(tx, flag)
+
+    async def _ask_committee(self, tx: Tx, flag: Flag, person: Person) -> None:
+        flag = await tx.flags.update(flag.id, status="checking", decided_by=person.id,
+                                     decided_by_name=person.name, decided_at=tx.now)
+        if self._committee != self._moderators:
+            card = await tx.outbox.enqueue(text_message(
+                self._committee, await self._card_text(tx, flag, for_committee=True),
+                buttons=self._card_buttons(flag, with_check=False)))
+            flag = await tx.flags.update(flag.id, check_chat_id=self._committee,
+                                         check_outbox_id=card)
+        await tx.events.append("flag_checking", actor_id=person.id, subject=f"flag:{flag.id}",
+                               detail={"by": person.name})
+        await self._show_cards(tx, flag)
+
+    async def clarify(self, update_id: int, person: Person, known_id: int, text: str) -> bool:
+        """A moderator's reply to the clarification prompt: stored, and posted in the group
+        where the rumour was. False (nothing changed) when not allowed or not a rumour."""
+        text = text.strip()[:CLARIFICATION_LIMIT]
+        if not text or not await self._roles.is_moderator(person.id):
+            return False
+        async with self._db.transaction(update_id=update_id, what="clarification") as tx:
+            known = await tx.known.get(known_id)
+            if known is None or known.kind != "rumour":
+                return False
+            await tx.known.set_clarification(known.id, text)
+            await tx.events.append("clarification_saved", actor_id=person.id,
+                                   subject=f"known:{known.id}", detail={"by": person.name})
+            await tx.outbox.enqueue(text_message(
+                self._moderators, texts.CLARIFICATION_SAVED.format(k=known.id)))
+            flag = await tx.flags.get(known.flag_id) if known.flag_id else None
+            if flag is not None and known.clarification is None:
+                await tx.outbox.enqueue(text_message(
+                    flag.chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))))
+        return True
+
+    # ------------------------------------------------------------------ ads
+
+    async def _mute_if_repeated(self, tx: Tx, author: Person, chat_id: int, group: str,
+                                can_act: bool) -> None:
+        confirmed = await tx.flags.confirmed_ads_by(author.id) + await tx.known.ad_hits_by(
+            author.id)
+        if confirmed < self._rules.mute_after_ads:
+            return
+        name = html(author.name)
+        if not can_act:
+            await tx.outbox.enqueue(text_message(self._moderators, texts.MUTED_FAILED_LOG.format(
+                author=name, n=confirmed, group=group)))
+            return
+        until = tx.now + timedelta(hours=self._rules.mute_hours)
+        await tx.outbox.enqueue(OutgoingMessage(
+            chat_id=chat_id, method="restrictChatMember",
+            params={"user_id": author.id, "permissions": MUTED,
+                    "until_date": int(until.timestamp())}))
+        await tx.outbox.enqueue(text_message(self._moderators, texts.MUTED_LOG.format(
+            author=name, n=confirmed, group=group)))
+        await tx.events.append("muted", actor_id=None, subject=f"person:{author.id}",
+                               detail={"chat": chat_id, "ads": confirmed,
+                                       "until": until.isoformat()})
+
+    # ------------------------------------------------------------------ figures
+
+    async def stats(self, user_id: int) -> str:
+        if not await self._roles.is_moderator(user_id):
+            return texts.MODSTATS_ONLY
+        async with self._db.read() as tx:
+            week = await tx.flags.figures(tx.now - timedelta(days=7))
+            month = await tx.flags.figures(tx.now - timedelta(days=30))
+
+        def precision(f: dict[str, int]) -> str:
+            decided = f["confirmed"] + f["dismissed"]
+            return f"{f['confirmed'] / decided:.0%}" if decided else texts.MODSTATS_NO_DECISIONS
+
+        return texts.MODSTATS.format(
+            flagged7=week["flagged"], confirmed7=week["confirmed"], dismissed7=week["dismissed"],
+            hits7=week["known_hits"], precision7=precision(week),
+            flagged30=month["flagged"], confirmed30=month["confirmed"],
+            dismissed30=month["dismissed"], hits30=month["known_hits"],
+            precision30=precision(month), pending=month["pending"])
+
+    # ------------------------------------------------------------------ cards
+
+    def _delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:
+        return OutgoingMessage(chat_id=chat_id, method="deleteMessage",
+                               params={"message_id": message_id}, fallback="delete_failed",
+                               fallback_args={"group": group})
+
+    async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
+        """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
+        group = (row.fallback_args or {}).get("group", str(row.chat_id))
+        await tx.outbox.enqueue(text_message(self._moderators,
+                                             texts.DELETE_FAILED_LOG.format(group=group)))
+        await tx.chats.set_bot_admin(row.chat_id, False)
+
+    async def _card_text(self, tx: Tx, flag: Flag, note: str = "", *,
+                         for_committee: bool = False) -> str:
+        """The review card; the committee's copy (需核实) does not name the author."""
+        chat = await tx.chats.get(flag.chat_id)
+        group = html(chat.title if chat and chat.title else flag.chat_id)
+        reasons, text = "、".join(flag.reasons), html(_short(flag.text))
+        if for_committee:
+            card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
+        else:
+            card = texts.REVIEW_CARD.format(
+                title=texts.REVIEW_TITLE[flag.kind].format(n=flag.id), group=group,
+                author=html(flag.author_name), score=round(flag.score * 100), reasons=reasons,
+                text=text)
+        if flag.status == "open":
+            return card + texts.REVIEW_PENDING
+        assert flag.decided_at is not None
+        return card + texts.REVIEW_DECIDED[flag.status].format(
+            who=html(flag.decided_by_name or ""), when=self._local(flag.decided_at),
+            what=texts.REVIEW_WHAT[flag.kind]) + note
+
+    @staticmethod
+    def _card_buttons(flag: Flag, *, with_check: bool = True) -> list[list[tuple[str, str]]]:
+        row = [(texts.BTN_CONFIRM[flag.kind], f"m:confirm:{flag.id}"),
+               (texts.BTN_DISMISS, f"m:dismiss:{flag.id}")]
+        if with_check:
+            row.append((texts.BTN_CHECK, f"m:check:{flag.id}"))
+        return [row]
+
+    async def _show_cards(self, tx: Tx, flag: Flag, note: str = "") -> None:
+        buttons = [] if flag.is_decided else self._card_buttons(flag, with_check=False)
+        if flag.card_chat_id is not None and flag.card_outbox_id is not None:
+            await tx.outbox.enqueue(edit_text(flag.card_chat_id,
+                                              await self._card_text(tx, flag, note),
+                                              buttons=buttons, target_row=flag.card_outbox_id))
+        if flag.check_chat_id is not None and flag.check_outbox_id is not None:
+            await tx.outbox.enqueue(edit_text(
+                flag.check_chat_id, await self._card_text(tx, flag, note, for_committee=True),
+                buttons=buttons, target_row=flag.check_outbox_id))
+
+    def _local(self, moment: datetime) -> str:
+        local = moment.astimezone(self._zone)
+        return f"{local.month}月{local.day}日 {local:%H:%M}"

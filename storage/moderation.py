@@ -1,0 +1,125 @@
+"""Repositories for screening: flagged posts, the known texts moderators decided, and the
+automatic answers to repeats."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from storage.models import Flag, FlagKind, KnownKind, KnownText, to_db
+
+if TYPE_CHECKING:
+    from storage.db import Tx
+
+
+def _flag(row: Any) -> Flag:
+    data = dict(row)
+    data["reasons"] = json.loads(data["reasons"])
+    return Flag.model_validate(data)
+
+
+class FlagRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def create(self, *, kind: FlagKind, chat_id: int, message_id: int, author_id: int,
+                     author_name: str, text: str, score: float, reasons: list[str],
+                     source_update_id: int) -> Flag | None:
+        """None when this update was flagged before (Telegram handed it out again)."""
+        cursor = await self.tx.execute(
+            "INSERT INTO flags (kind, chat_id, message_id, author_id, author_name, text, score,"
+            " reasons, source_update_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (source_update_id) DO NOTHING",
+            (kind, chat_id, message_id, author_id, author_name, text, score,
+             json.dumps(reasons, ensure_ascii=False), source_update_id, self.tx.now_db))
+        if cursor.rowcount != 1 or cursor.lastrowid is None:
+            return None
+        return await self.get(cursor.lastrowid)
+
+    async def get(self, flag_id: int) -> Flag | None:
+        row = await self.tx.fetchone("SELECT * FROM flags WHERE id = ?", (flag_id,))
+        return _flag(row) if row else None
+
+    async def update(self, flag_id: int, **fields: Any) -> Flag:
+        names = list(fields)
+        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        await self.tx.execute(
+            f"UPDATE flags SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            [*values, flag_id])
+        flag = await self.get(flag_id)
+        assert flag is not None
+        return flag
+
+    async def confirmed_ads_by(self, author_id: int) -> int:
+        row = await self.tx.fetchone(
+            "SELECT COUNT(*) FROM flags WHERE author_id = ? AND kind = 'ad'"
+            " AND status = 'confirmed'", (author_id,))
+        return int(row[0]) if row else 0
+
+    async def figures(self, since: datetime) -> dict[str, int]:
+        """Flags raised since `since`, decisions made since then, and repeats answered."""
+        flagged = await self.tx.fetchone(
+            "SELECT COUNT(*) FROM flags WHERE created_at >= ?", (to_db(since),))
+        decided = await self.tx.fetchall(
+            "SELECT status, COUNT(*) AS n FROM flags WHERE decided_at >= ? GROUP BY status",
+            (to_db(since),))
+        pending = await self.tx.fetchone(
+            "SELECT COUNT(*) FROM flags WHERE status IN ('open', 'checking')")
+        hits = await self.tx.fetchone(
+            "SELECT COUNT(*) FROM known_hits WHERE at >= ?", (to_db(since),))
+        by_status = {r["status"]: r["n"] for r in decided}
+        return {"flagged": int(flagged[0]) if flagged else 0,
+                "confirmed": by_status.get("confirmed", 0),
+                "dismissed": by_status.get("dismissed", 0),
+                "pending": int(pending[0]) if pending else 0,
+                "known_hits": int(hits[0]) if hits else 0}
+
+
+class KnownTextRepository:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    async def add(self, *, kind: KnownKind, text: str, flag_id: int | None,
+                  created_by: int | None, clarification: str | None = None) -> KnownText:
+        cursor = await self.tx.execute(
+            "INSERT INTO known_texts (kind, text, clarification, flag_id, created_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, text, clarification, flag_id, created_by, self.tx.now_db))
+        assert cursor.lastrowid is not None
+        known = await self.get(cursor.lastrowid)
+        assert known is not None
+        return known
+
+    async def get(self, known_id: int) -> KnownText | None:
+        row = await self.tx.fetchone("SELECT * FROM known_texts WHERE id = ?", (known_id,))
+        return KnownText.model_validate(dict(row)) if row else None
+
+    async def of_flag(self, flag_id: int) -> KnownText | None:
+        row = await self.tx.fetchone(
+            "SELECT * FROM known_texts WHERE flag_id = ? ORDER BY id LIMIT 1", (flag_id,))
+        return KnownText.model_validate(dict(row)) if row else None
+
+    async def set_clarification(self, known_id: int, clarification: str) -> None:
+        await self.tx.execute("UPDATE known_texts SET clarification = ? WHERE id = ?",
+                              (clarification, known_id))
+
+    async def all(self) -> list[tuple[int, str, str]]:
+        """(id, kind, text) of every known text, oldest first (to rebuild the index)."""
+        rows = await self.tx.fetchall("SELECT id, kind, text FROM known_texts ORDER BY id")
+        return [(r["id"], r["kind"], r["text"]) for r in rows]
+
+    async def record_hit(self, known_id: int, chat_id: int, message_id: int,
+                         author_id: int) -> bool:
+        """False when this post was answered before."""
+        cursor = await self.tx.execute(
+            "INSERT INTO known_hits (known_id, chat_id, message_id, author_id, at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO NOTHING",
+            (known_id, chat_id, message_id, author_id, self.tx.now_db))
+        return cursor.rowcount == 1
+
+    async def ad_hits_by(self, author_id: int) -> int:
+        row = await self.tx.fetchone(
+            "SELECT COUNT(*) FROM known_hits h JOIN known_texts k ON k.id = h.known_id"
+            " WHERE h.author_id = ? AND k.kind = 'ad'", (author_id,))
+        return int(row[0]) if row else 0
