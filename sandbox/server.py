@@ -52,6 +52,7 @@ class Fault:
     retry_after: int | None = None
     drop: bool = False
     delay: float = 0.0
+    chat_id: int | None = None  # only calls to this chat, when given
 
 
 @dataclass
@@ -72,8 +73,10 @@ class Faults:
         times: int = 1,
         drop: bool = False,
         delay: float = 0.0,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` (any sending method when None) fail."""
+        """Make the next `times` calls of `method` (any sending method when None) fail (only
+        those to `chat_id`, when given)."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after or 1}",
@@ -85,12 +88,14 @@ class Faults:
         if status == 429 and retry_after is None:
             retry_after = 1
         self.queued.append(
-            (Fault(method, status, description, retry_after, drop, delay), times)
+            (Fault(method, status, description, retry_after, drop, delay, chat_id), times)
         )
 
-    def take(self, method: str) -> Fault | None:
+    def take(self, method: str, chat_id: object = None) -> Fault | None:
         for i, (fault, times) in enumerate(self.queued):
             wanted = fault.method
+            if fault.chat_id is not None and str(fault.chat_id) != str(chat_id):
+                continue
             if wanted == method or (wanted is None and _is_sending(method)):
                 if times <= 1:
                     del self.queued[i]
@@ -244,7 +249,7 @@ class Sandbox:
         except ValueError:
             return _error(ApiError(400, "Bad Request: can't parse request body"))
         self.calls.append((method, params))
-        fault = self.faults.take(method)
+        fault = self.faults.take(method, params.get("chat_id"))
         if fault:
             if fault.delay:
                 await asyncio.sleep(fault.delay)

@@ -36,9 +36,12 @@ async def test_boots_polls_logs_without_personal_text_and_stops_gracefully(
     await sb.next_message(community.auntie, timeout=15)
 
     # SIGTERM while a reply is on its way: it is still delivered, then the process exits 0.
-    sb.faults.fail_next("sendMessage", status=200, delay=1.5)
+    auntie = community.auntie.id
+    sb.faults.fail_next("sendMessage", status=200, delay=1.5, chat_id=auntie)
     await sb.send(community.auntie, None, "/help")
-    await until(lambda: sum(1 for m, _ in sb.calls if m == "sendMessage") >= 3, bot)
+    await until(lambda: sum(1 for m, p in sb.calls
+                            if m == "sendMessage" and str(p.get("chat_id")) == str(auntie)) >= 3,
+                bot)
     bot.proc.send_signal(signal.SIGTERM)
     assert await bot.wait() == 0
     assert "我能帮您做这些事" in sb.sent_to(community.auntie)[-1].text
