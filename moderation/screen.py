@@ -17,7 +17,6 @@ from moderation.known import KnownMatch, KnownRumours
 from moderation.normalize import normalize
 
 REVIEW_AT = 0.6
-MODEL_AT = 0.5  # below this the classifier says nothing
 Action = Literal["none", "review", "known"]
 Kind = Literal["rumour", "ad"]
 
@@ -138,8 +137,11 @@ class Screener:
                    *_money(normalised, self._money_words)]
         if self.model is not None:
             p = self.model.probability(normalised)
-            if p >= MODEL_AT:
-                signals.append(Signal(p, "内容像常见谣言"))
+            if p >= self.model.threshold:
+                # From the model's threshold up, enough for a look on its own.
+                weight = REVIEW_AT + (1 - REVIEW_AT) * (p - self.model.threshold) / max(
+                    1e-6, 1 - self.model.threshold)
+                signals.append(Signal(round(weight, 3), "内容像常见谣言"))
         if forwarded_from_channel:
             signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
