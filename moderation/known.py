@@ -1,10 +1,11 @@
 """The memory of confirmed rumours: near-duplicate lookup that stays fast at 100k entries.
 
 Each text (normalised) becomes a MinHash signature over its character bigrams; signatures are
-cut into bands, and each band's keys sit in one sorted numpy array, so a lookup is a few binary
-searches whatever the size. Candidates that share a band are confirmed by edit similarity
-(rapidfuzz) or bigram overlap on the normalised text, so rewording, reordering, punctuation and
-numbers written differently still match, and a different message on the same topic does not.
+cut into bands, and the keys of every band (the band mixed into the key) sit in one sorted
+numpy array, so a lookup is two vectorised binary searches whatever the size. Candidates that
+share a band are confirmed by edit similarity (rapidfuzz) or bigram overlap on the normalised
+text, so rewording, reordering, punctuation and numbers written differently still match, and a
+different message on the same topic does not.
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ ROWS = PERMUTATIONS // BANDS
 MATCH_SCORE = 75.0
 # Candidates sharing the most bands (the highest estimated similarity) are verified first, and
 # no more than this many: a lookup costs the same at 1k and at 100k entries.
-MAX_VERIFIED = 12
+MAX_VERIFIED = 8
 # A band key shared by very many entries says little (texts that share it are alike anyway):
 # take at most this many of its rows, so crowded keys do not make large indexes slower.
-MAX_ROWS_PER_KEY = 32
+MAX_ROWS_PER_KEY = 16
 _PRIME = np.uint64((1 << 61) - 1)
 _RNG = np.random.default_rng(20261124)  # fixed: signatures must agree across processes
 _A = _RNG.integers(1, 1 << 32, size=(PERMUTATIONS, 1), dtype=np.uint64)
 _B = _RNG.integers(0, 1 << 32, size=(PERMUTATIONS, 1), dtype=np.uint64)
 _MIX = _RNG.integers(1, 1 << 62, size=ROWS, dtype=np.uint64) | np.uint64(1)
+_BAND_SALT = _RNG.integers(1, 1 << 63, size=BANDS, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,19 @@ def _shingles(normalised: str) -> np.ndarray:
 
 
 def band_keys(normalised: str) -> np.ndarray:
-    """One uint64 key per band of the text's MinHash signature."""
+    """One uint64 key per band of the text's MinHash signature (the band mixed in, so the keys
+    of all bands can share one sorted array)."""
     hashes = (_A * _shingles(normalised) + _B) % _PRIME          # (PERMUTATIONS, shingles)
     signature = hashes.min(axis=1).reshape(BANDS, ROWS)
-    return (signature * _MIX).sum(axis=1, dtype=np.uint64)    # wraps modulo 2**64 on purpose
+    # Sums wrap modulo 2**64 on purpose.
+    return (signature * _MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
 
 
 class KnownRumours:
     def __init__(self, *, min_score: float = MATCH_SCORE) -> None:
         self._min_score = min_score
-        self._keys = [np.empty(0, dtype=np.uint64) for _ in range(BANDS)]
-        self._rows = [np.empty(0, dtype=np.int32) for _ in range(BANDS)]
+        self._keys = np.empty(0, dtype=np.uint64)   # every band key of every entry, sorted
+        self._rows = np.empty(0, dtype=np.int32)    # the entry each key belongs to
         self._texts: list[str] = []
         self._ids: list[int] = []
 
@@ -89,12 +93,10 @@ class KnownRumours:
             index._texts.append(normalised)
             keys.append(band_keys(normalised))
         if keys:
-            table = np.vstack(keys)                                # (entries, BANDS)
-            rows = np.arange(len(keys), dtype=np.int32)
-            for band in range(BANDS):
-                order = np.argsort(table[:, band], kind="stable")
-                index._keys[band] = table[order, band]
-                index._rows[band] = rows[order]
+            table = np.concatenate(keys)                            # entries * BANDS
+            rows = np.repeat(np.arange(len(keys), dtype=np.int32), BANDS)
+            order = np.argsort(table, kind="stable")
+            index._keys, index._rows = table[order], rows[order]
         return index
 
     def add(self, rumour_id: int, text: str) -> bool:
@@ -105,10 +107,10 @@ class KnownRumours:
         row = len(self._ids)
         self._ids.append(rumour_id)
         self._texts.append(normalised)
-        for band, key in enumerate(band_keys(normalised)):
-            at = int(np.searchsorted(self._keys[band], key))
-            self._keys[band] = np.insert(self._keys[band], at, key)
-            self._rows[band] = np.insert(self._rows[band], at, row)
+        keys = np.sort(band_keys(normalised))
+        at = np.searchsorted(self._keys, keys)
+        self._keys = np.insert(self._keys, at, keys)
+        self._rows = np.insert(self._rows, at, np.int32(row))
         return True
 
     def match(self, text: str) -> KnownMatch | None:
@@ -119,16 +121,23 @@ class KnownRumours:
         """match() for a text already passed through normalize() (screening does that once)."""
         if not normalised or not self._ids:
             return None
-        shared: Counter[int] = Counter()
-        for band, key in enumerate(band_keys(normalised)):
-            keys = self._keys[band]
-            lo = int(np.searchsorted(keys, key, side="left"))
-            hi = int(np.searchsorted(keys, key, side="right"))
-            if hi > lo:
-                shared.update(self._rows[band][lo:min(hi, lo + MAX_ROWS_PER_KEY)].tolist())
+        keys = band_keys(normalised)
+        lows = self._keys.searchsorted(keys, side="left")
+        highs = self._keys.searchsorted(keys, side="right")
+        hits = [self._rows[lo:min(hi, lo + MAX_ROWS_PER_KEY)]
+                for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True) if hi > lo]
+        if not hits:
+            return None
+        shared = Counter(np.concatenate(hits).tolist())
+        query = _bigrams(normalised)
         best: KnownMatch | None = None
         for row, _ in shared.most_common(MAX_VERIFIED):
-            score = similarity(normalised, self._texts[row])
+            text = self._texts[row]
+            # Edit similarity first (fast, in C); bigram overlap only when that falls short.
+            score = fuzz.ratio(normalised, text, score_cutoff=self._min_score)
+            if not score:
+                other = _bigrams(text)
+                score = 100.0 * len(query & other) / len(query | other)
             if score >= self._min_score and (best is None or score > best.score):
                 best = KnownMatch(self._ids[row], score)
         return best

@@ -10,3 +10,11 @@ async def test_the_broadcast_benchmark_delivers_everything_without_refusals() ->
     assert (run.delivered, run.refused) == (5, 0)
     baseline = await ptb_rate_limiter(5, enforce=True)
     assert baseline.delivered == 5
+
+
+def test_the_screen_benchmark_times_every_post() -> None:
+    from benchmarks.known_rumours import screens
+    from moderation import RumourModel
+
+    result = screens(50, RumourModel.load(), queries=30, rounds=1)
+    assert result["size"] == 50 and 0 < result["p50_ms"] <= result["p99_ms"]
