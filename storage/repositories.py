@@ -32,6 +32,7 @@ class ChatRepository(_Repository):
 
     async def bind_resident(self, chat_id: int, title: str | None, by: int | None,
                             bot_is_admin: bool) -> ChatRecord:
+        self.tx.chats_changed = True
         await self.tx.execute(
             "INSERT INTO chats (id, kind, title, active, bot_is_admin, bound_by, bound_at)"
             " VALUES (?, 'resident', ?, 1, ?, ?, ?)"
@@ -45,6 +46,7 @@ class ChatRepository(_Repository):
         return record
 
     async def register_staff_chat(self, chat_id: int, kind: ChatKind, title: str | None) -> None:
+        self.tx.chats_changed = True
         await self.tx.execute(
             "INSERT INTO chats (id, kind, title, active, bound_at) VALUES (?, ?, ?, 1, ?)"
             " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
@@ -53,6 +55,7 @@ class ChatRepository(_Repository):
         )
 
     async def deactivate(self, chat_id: int) -> bool:
+        self.tx.chats_changed = True
         cursor = await self.tx.execute(
             "UPDATE chats SET active = 0, unbound_at = ? WHERE id = ? AND active = 1",
             (self.tx.now_db, chat_id),
@@ -60,14 +63,17 @@ class ChatRepository(_Repository):
         return cursor.rowcount > 0
 
     async def set_bot_admin(self, chat_id: int, is_admin: bool) -> None:
+        self.tx.chats_changed = True
         await self.tx.execute("UPDATE chats SET bot_is_admin = ? WHERE id = ?",
                               (int(is_admin), chat_id))
 
     async def set_title(self, chat_id: int, title: str) -> None:
+        self.tx.chats_changed = True
         await self.tx.execute("UPDATE chats SET title = ? WHERE id = ?", (title, chat_id))
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         """A group upgraded to a supergroup gets a new id; keep its history under the new one."""
+        self.tx.chats_changed = True
         await self.tx.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
 
     async def resident_groups(self) -> list[ChatRecord]:
@@ -134,6 +140,11 @@ class UpdateRepository(_Repository):
             (update_id, what, self.tx.now_db),
         )
         return cursor.rowcount == 1
+
+    async def recent(self) -> list[int]:
+        """Every update id still remembered as handled (see forget_before)."""
+        rows = await self.tx.fetchall("SELECT update_id FROM handled_updates")
+        return [r["update_id"] for r in rows]
 
     async def is_handled(self, update_id: int) -> bool:
         row = await self.tx.fetchone("SELECT 1 FROM handled_updates WHERE update_id = ?",

@@ -124,6 +124,7 @@ async def test_400_gives_up_with_a_logged_reason_and_the_chat_goes_on(
     bad, good = await queue(linli, text_message(community.auntie.id, "长" * 5000),
                             text_message(community.auntie.id, "下一条消息"))
     assert (await sb.next_message(community.auntie)).text == "下一条消息"
+    assert linli.services and await linli.services.outbox.flush(timeout=5)  # recorded as sent
     stored = await row(linli, bad)
     assert stored.status == "failed" and "too long" in (stored.last_error or "").lower()
     assert sum(1 for method, params in sb.calls

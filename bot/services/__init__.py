@@ -14,7 +14,7 @@ from bot.services.people import PeopleService
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
-from storage import AlreadyHandled, Database
+from storage import AlreadyHandled, Database, Tx
 from storage.repositories import OutgoingMessage
 
 
@@ -24,6 +24,19 @@ class Replies:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Update ids claimed (here or by an earlier run, see load): every update is checked
+        # against them, so they are kept in memory and grow only with committed claims.
+        self._handled: set[int] = set()
+        db.on_commit(self._on_commit)
+
+    def _on_commit(self, tx: Tx) -> None:
+        if tx.update_id is not None:
+            self._handled.add(tx.update_id)
+
+    async def load(self) -> None:
+        """Read the claims still on record (after start, and after old ones are forgotten)."""
+        async with self._db.read() as tx:
+            self._handled = set(await tx.updates.recent())
 
     async def send(self, update_id: int, message: OutgoingMessage, what: str) -> bool:
         try:
@@ -34,8 +47,7 @@ class Replies:
         return True
 
     async def already_handled(self, update_id: int) -> bool:
-        async with self._db.read() as tx:
-            return await tx.updates.is_handled(update_id)
+        return update_id in self._handled
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,29 @@ class GroupService:
         self._db = db
         self._roles = roles
         self._bot_username = bot_username
+        # Asked for every group post; forgotten whenever a transaction changes any chat.
+        self._resident: dict[int, bool] = {}
+        self._generation = 0
+        db.on_commit(self._on_commit)
+
+    def _on_commit(self, tx: Tx) -> None:
+        if tx.chats_changed:
+            self._generation += 1
+            self._resident.clear()
 
     async def is_resident_group(self, chat_id: int) -> bool:
+        known = self._resident.get(chat_id)
+        if known is not None:
+            return known
+        generation = self._generation
         async with self._db.read() as tx:
             chat = await tx.chats.get(chat_id)
-        return chat is not None and chat.kind == "resident" and chat.active
+        answer = chat is not None and chat.kind == "resident" and chat.active
+        if generation == self._generation:  # no chat changed while we read
+            if len(self._resident) > 10_000:
+                self._resident.clear()
+            self._resident[chat_id] = answer
+        return answer
 
     async def bot_added(self, update_id: int, chat: GroupRef, by_user_id: int,
                         bot_is_admin: bool) -> None:
