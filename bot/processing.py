@@ -1,7 +1,9 @@
-"""PTB update processor that logs one line per handled update, without personal text."""
+"""PTB update processor: updates of different chats are handled concurrently, each chat's in
+the order Telegram gave them; one log line per handled update, without personal text."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable
@@ -32,15 +34,44 @@ def describe(update: object) -> str:
     return " ".join(parts)
 
 
-class LoggedUpdateProcessor(BaseUpdateProcessor):
+def chat_key(update: object) -> int | None:
+    """What must stay in order: one chat's updates (a person's, for updates without a chat)."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Up to `max_concurrent_updates` updates at a time, but never two of the same chat: PTB
+    starts one task per update in arrival order, and each waits (FIFO) for its chat's lock,
+    so a chat's updates are handled one after another in order."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, asyncio.Lock] = {}
+        self._waiting: dict[int | None, int] = {}
+
     async def do_process_update(self, update: object,
                                 coroutine: Awaitable[Any]) -> None:
-        started = time.perf_counter()
+        key = chat_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            await coroutine
+            async with lock:
+                started = time.perf_counter()
+                try:
+                    await coroutine
+                finally:
+                    if log.isEnabledFor(logging.INFO):
+                        log.info("%s handled in %.1f ms", describe(update),
+                                 (time.perf_counter() - started) * 1000)
         finally:
-            log.info("%s handled in %.1f ms", describe(update),
-                     (time.perf_counter() - started) * 1000)
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # nobody else queued for this chat: forget its lock
+                del self._waiting[key]
+                del self._locks[key]
 
     async def initialize(self) -> None:
         pass
