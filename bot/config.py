@@ -31,6 +31,7 @@ EXPECTED = {
     "DIGEST_TIME": "a time of day as HH:MM, like 08:00",
     "COMMUNITY_CONFIG": "the path of a TOML file with the community's own rules "
                         "(see community.example.toml), or empty for the built-in defaults",
+    "GROUP_MESSAGES_PER_MINUTE": "a whole number from 1 to 1000 (Telegram allows 20)",
 }
 
 
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     digest_time: time = time(8, 0)
     community_config: str | None = None
+    group_messages_per_minute: int = Field(default=20, ge=1, le=1000)
 
     @field_validator("bot_token")
     @classmethod

@@ -89,7 +89,8 @@ async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncItera
 def subprocess_env(**values: str) -> dict[str, str]:
     """A clean environment for `python -m bot`: no inherited Linli settings."""
     names = {"BOT_TOKEN", "BOT_API_BASE_URL", "DATABASE_URL", "TIMEZONE", "COMMITTEE_CHAT_ID",
-             "MODERATOR_CHAT_ID", "ADMIN_USER_IDS", "DIGEST_TIME"}
+             "MODERATOR_CHAT_ID", "ADMIN_USER_IDS", "DIGEST_TIME", "COMMUNITY_CONFIG",
+             "GROUP_MESSAGES_PER_MINUTE"}
     env = {k: v for k, v in os.environ.items() if k.upper() not in names}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
