@@ -18,7 +18,8 @@ from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
-from bot.processing import LoggedUpdateProcessor
+from bot.processing import PerChatUpdateProcessor
+from bot.request import RetryingRequest
 from bot.services import Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
@@ -36,6 +37,7 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at most 24 hours
 OVERDUE_CHECK_EVERY = timedelta(minutes=10)
 CLOCK_TICK_EVERY = timedelta(seconds=15)  # reminders and the digest: at most this late
+UPDATES_AT_ONCE = 16  # different chats' updates in parallel (see bot/processing.py)
 
 
 def file_url(base_url: str) -> str:
@@ -49,9 +51,12 @@ class Linli:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  poll_timeout: float = 10.0, flush_timeout: float = 5.0,
                  pacer: FloodPacer | None = None,
-                 clock_tick: timedelta | None = CLOCK_TICK_EVERY) -> None:
+                 clock_tick: timedelta | None = CLOCK_TICK_EVERY,
+                 concurrency: int = UPDATES_AT_ONCE) -> None:
         """clock_tick: how often reminders and the digest are checked; None when the caller
-        drives services.reception.tick() and services.digest.tick() itself (the demo)."""
+        drives services.reception.tick() and services.digest.tick() itself (the demo).
+        concurrency: updates handled at once (never two of one chat)."""
+        self._concurrency = concurrency
         self.settings = settings
         self.clock = clock or SystemClock()
         self._poll_timeout = poll_timeout
@@ -72,12 +77,12 @@ class Linli:
             .token(settings.bot_token.get_secret_value())
             .base_url(settings.bot_api_base_url)
             .base_file_url(file_url(settings.bot_api_base_url))
-            .request(HTTPXRequest(connection_pool_size=64, connect_timeout=5.0,
-                                  read_timeout=10.0, write_timeout=10.0, pool_timeout=10.0))
+            .request(RetryingRequest(connection_pool_size=64, connect_timeout=5.0,
+                                     read_timeout=10.0, write_timeout=10.0, pool_timeout=10.0))
             .get_updates_request(HTTPXRequest(connection_pool_size=2, connect_timeout=5.0,
                                               read_timeout=self._poll_timeout + 5.0))
             .updater(None)  # see bot/polling.py: confirm updates only once handled
-            .concurrent_updates(LoggedUpdateProcessor(1))
+            .concurrent_updates(PerChatUpdateProcessor(self._concurrency))
             .build()
         )
         await self.application.initialize()  # getMe: fails fast on a bad token or URL
@@ -86,7 +91,8 @@ class Linli:
                       committee_chat_id=settings.committee_chat_id,
                       moderator_chat_id=settings.moderators_chat,
                       party_chat_ids=tuple(rules.party_chats.values()))
-        sender = OutboxSender(self.db, bot, self.clock, pacer=self._pacer)
+        pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
+        sender = OutboxSender(self.db, bot, self.clock, pacer=pacer)
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
         tickets = TicketService(self.db, roles, rules, zone=settings.tz,
@@ -105,9 +111,11 @@ class Linli:
         known = await moderation.load()
         log.info("screening: %d decided texts remembered", known)
         sender.register_fallback("delete_failed", moderation.delete_failed)
+        replies = Replies(self.db)
+        await replies.load()
         self.services = Services(settings=settings, db=self.db, clock=self.clock,
                                  bot_username=bot.username, roles=roles, groups=groups,
-                                 people=PeopleService(self.db), replies=Replies(self.db),
+                                 people=PeopleService(self.db), replies=replies,
                                  outbox=sender, tickets=tickets, reception=reception,
                                  digest=digest, moderation=moderation)
         handlers.register(self.application, self.services)
@@ -137,6 +145,8 @@ class Linli:
         assert self.db
         async with self.db.transaction() as tx:
             await tx.updates.forget_before(tx.now - HANDLED_UPDATES_KEPT)
+        if self.services:
+            await self.services.replies.load()
 
     async def _forget_old_updates_job(self, context: object) -> None:
         await self._forget_old_updates()
