@@ -23,10 +23,9 @@ from storage import AlreadyHandled
 
 log = logging.getLogger(__name__)
 
-# PTB runs the first matching handler of each group, groups in ascending order.
-SKIP_HANDLED_GROUP = -3
-DATALESS_BUTTON_GROUP = -2
-NOTE_PEOPLE_GROUP = -1
+# PTB runs the first matching handler of each group, groups in ascending order; what every
+# update needs first runs as one handler in a group of its own (one call, not three).
+FIRST_GROUP = -1
 
 
 def group_ref(update: Update) -> GroupRef:
@@ -81,9 +80,12 @@ def register(application: Application, services: Services) -> None:
         except TelegramError as exc:
             log.warning("could not tell the user about the failure: %s", exc)
 
-    application.add_handler(TypeHandler(Update, skip_handled), group=SKIP_HANDLED_GROUP)
-    application.add_handler(TypeHandler(Update, note_people), group=NOTE_PEOPLE_GROUP)
-    application.add_handler(TypeHandler(Update, dataless_button), group=DATALESS_BUTTON_GROUP)
+    async def first(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await skip_handled(update, context)     # may stop here: nothing runs twice
+        await dataless_button(update, context)  # may stop here: a forged press
+        await note_people(update, context)
+
+    application.add_handler(TypeHandler(Update, first), group=FIRST_GROUP)
     application.add_error_handler(on_error)
 
 

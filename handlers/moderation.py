@@ -43,8 +43,6 @@ def register(application: Application, services: Services) -> None:
             return  # anonymous admins and channels, bots, tickets (#投诉 goes to staff)
         if not await services.groups.is_resident_group(message.chat_id):
             return
-        if await services.roles.is_staff(user.id) or await services.roles.is_moderator(user.id):
-            return  # committee notices and moderators' own words are not screened
         await moderation.screen_post(Post(
             update_id=update.update_id, chat_id=message.chat_id, chat_title=message.chat.title,
             message_id=message.message_id, author=person_of(update), text=text,

@@ -27,15 +27,18 @@ class FlagRepository:
                      author_name: str, text: str, score: float, reasons: list[str],
                      source_update_id: int) -> Flag | None:
         """None when this update was flagged before (Telegram handed it out again)."""
-        cursor = await self.tx.execute(
+        row = await self.tx.fetchone(
             "INSERT INTO flags (kind, chat_id, message_id, author_id, author_name, text, score,"
             " reasons, source_update_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (source_update_id) DO NOTHING",
+            " ON CONFLICT (source_update_id) DO NOTHING RETURNING *",
             (kind, chat_id, message_id, author_id, author_name, text, score,
              json.dumps(reasons, ensure_ascii=False), source_update_id, self.tx.now_db))
-        if cursor.rowcount != 1 or cursor.lastrowid is None:
-            return None
-        return await self.get(cursor.lastrowid)
+        return _flag(row) if row else None
+
+    async def set_card(self, flag_id: int, chat_id: int, outbox_id: int | None) -> None:
+        await self.tx.execute(
+            "UPDATE flags SET card_chat_id = ?, card_outbox_id = ? WHERE id = ?",
+            (chat_id, outbox_id, flag_id))
 
     async def get(self, flag_id: int) -> Flag | None:
         row = await self.tx.fetchone("SELECT * FROM flags WHERE id = ?", (flag_id,))

@@ -83,8 +83,13 @@ class ModerationService:
     # ------------------------------------------------------------------ screening a post
 
     async def screen_post(self, post: Post) -> Verdict:
+        """Screen a resident's post and act on the verdict. Staff and moderators are exempt
+        (their notices may well say 紧急 or 转告); asking Telegram who they are costs a round
+        trip, so it is asked only about the few posts that would need acting on."""
         verdict = self.screener.screen(post.text,
                                        forwarded_from_channel=post.forwarded_from_channel)
+        if verdict.action == "none" or await self._exempt(post.author.id):
+            return verdict
         if verdict.action == "known":
             await self._answer_known(post, verdict)
         elif verdict.action == "review":
@@ -101,9 +106,9 @@ class ModerationService:
             if flag is None:
                 return  # flagged when Telegram first handed this update out
             card = await tx.outbox.enqueue(text_message(
-                self._moderators, await self._card_text(tx, flag),
+                self._moderators, await self._card_text(tx, flag, group=post.chat_title),
                 buttons=self._card_buttons(flag)))
-            await tx.flags.update(flag.id, card_chat_id=self._moderators, card_outbox_id=card)
+            await tx.flags.set_card(flag.id, self._moderators, card)
             await tx.events.append("flagged", actor_id=None, subject=f"flag:{flag.id}",
                                    detail={"kind": flag.kind, "score": flag.score,
                                            "reasons": flag.reasons, "chat": flag.chat_id})
@@ -139,6 +144,9 @@ class ModerationService:
                                            "deleted": deletable})
             if known.kind == "ad":
                 await self._mute_if_repeated(tx, post.author, post.chat_id, group, deletable)
+
+    async def _exempt(self, user_id: int) -> bool:
+        return await self._roles.is_staff(user_id) or await self._roles.is_moderator(user_id)
 
     # ------------------------------------------------------------------ decisions
 
@@ -307,10 +315,12 @@ class ModerationService:
         await tx.chats.set_bot_admin(row.chat_id, False)
 
     async def _card_text(self, tx: Tx, flag: Flag, note: str = "", *,
-                         for_committee: bool = False) -> str:
+                         for_committee: bool = False, group: str | None = None) -> str:
         """The review card; the committee's copy (需核实) does not name the author."""
-        chat = await tx.chats.get(flag.chat_id)
-        group = html(chat.title if chat and chat.title else flag.chat_id)
+        if group is None:
+            chat = await tx.chats.get(flag.chat_id)
+            group = chat.title if chat and chat.title else None
+        group = html(group or flag.chat_id)
         reasons, text = "、".join(flag.reasons), html(_short(flag.text))
         if for_committee:
             card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
