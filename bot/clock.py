@@ -48,3 +48,7 @@ class ShiftedClock:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=time.monotonic() - self._t0)
+
+    def set(self, moment: datetime) -> None:
+        """Jump to `moment`; time goes on passing from there."""
+        self._start, self._t0 = moment.astimezone(UTC), time.monotonic()

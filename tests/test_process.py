@@ -81,23 +81,3 @@ async def test_kill_9_with_queued_messages_loses_none_and_sends_each_once(
         assert "您好" in (await sb.next_message(person, timeout=20)).text
     await sb.settle(quiet=2.5)  # longer than the 1/s pacing of a private chat
     assert [len(sb.sent_to(p)) for p in residents] == [1] * 5
-
-
-async def test_kill_9_during_a_burst_loses_no_resident_message(
-        spawn, sb: Sandbox, community: Community) -> None:
-    residents = [sb.add_user(f"居民{i}") for i in range(12)]
-    bot = await spawn()
-    for person in residents:
-        await sb.send(person, None, "/start")
-    await until(lambda: sum(1 for m, _ in sb.calls if m == "sendMessage") >= 2, bot)
-    bot.proc.kill()
-    await bot.wait()
-
-    await spawn()
-    for person in residents:
-        await sb.next_message(person, timeout=20)
-    await sb.settle(quiet=2.5)  # longer than the 1/s pacing of a private chat
-    counts = [len(sb.sent_to(p)) for p in residents]
-    # Every resident is answered; at most one answer twice (accepted by Telegram just before
-    # the kill, not yet recorded).
-    assert all(c >= 1 for c in counts) and sum(counts) - len(counts) <= 1, counts
