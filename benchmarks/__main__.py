@@ -1,4 +1,5 @@
-"""`python -m benchmarks`: run every benchmark and print its table (ratios are within one run)."""
+"""`python -m benchmarks`: run every benchmark and print its tables (each ratio is measured in
+this one run)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast, known_rumours
+from benchmarks import broadcast, digest, known_rumours, throughput
 
 
 def main() -> int:
@@ -16,11 +17,15 @@ def main() -> int:
     print(f"# Linli benchmarks, {date.today()} — {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
     print()
-    for line in asyncio.run(broadcast.run()):
-        print(line)
-    print()
+    for part in (throughput.run, broadcast.run):
+        for line in asyncio.run(part()):
+            print(line, flush=True)
+        print()
     for line in known_rumours.run():
-        print(line)
+        print(line, flush=True)
+    print()
+    for line in asyncio.run(digest.run()):
+        print(line, flush=True)
     return 0
 
 
