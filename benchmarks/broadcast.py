@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.app import Linli
-from bot.clock import ManualClock
+from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.pacing import FloodPacer
 from sandbox import Sandbox
@@ -57,7 +57,8 @@ async def linli_outbox(groups: int, *, enforce: bool, pacer: FloodPacer | None =
     """Bind the groups, add 每月15日 09:00-11:00, and time the 19:00 tick to the last delivery."""
     async with Sandbox(self_check=False) as sb:
         committee, chats = _world(sb, groups)
-        clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
+        # Time passes (retries come due), starting on the day before a reception day.
+        clock = ShiftedClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(bot_token=sb.token, bot_api_base_url=sb.base_url,
                                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",

@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters
 
 from bot.app import Linli
-from bot.clock import ManualClock
+from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.pacing import FloodPacer
 from sandbox import Sandbox
@@ -114,7 +114,7 @@ async def linli_posts(n: int, *, suspicious: float = 0.02, concurrency: int | No
                                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
                                 committee_chat_id=info["committee"],
                                 _env_file=None)  # type: ignore[call-arg]
-            clock = ManualClock(datetime(2026, 12, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+            clock = ShiftedClock(datetime(2026, 12, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
             extra = {} if concurrency is None else {"concurrency": concurrency}
             linli = Linli(settings, clock=clock, poll_timeout=1.0, clock_tick=None,
                           pacer=FloodPacer(overall=10**6, per_group=10**6, per_private=10**6),
