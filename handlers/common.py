@@ -4,6 +4,7 @@ handler that keeps tracebacks away from users."""
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -33,6 +34,16 @@ def group_ref(update: Update) -> GroupRef:
     assert chat is not None
     return GroupRef(id=chat.id, title=chat.title,
                     is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP))
+
+
+def answered_prompt(update: Update, bot_id: int, prompt: re.Pattern[str]) -> re.Match[str] | None:
+    """For a reply to one of the bot's force-reply prompts (e.g. "不予受理 #12 的原因"): the
+    prompt's match, which names what the answer is about; None for any other message."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    return prompt.search(replied.text or "")
 
 
 def register(application: Application, services: Services) -> None:

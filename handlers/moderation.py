@@ -20,6 +20,7 @@ from bot import texts
 from bot.services import Services
 from bot.services.messaging import text_message
 from bot.services.moderation import Post
+from handlers.common import answered_prompt
 from handlers.tickets import TAG, person_of
 
 # Handler groups of their own: screening looks at every post, whatever else handled it, and
@@ -58,15 +59,11 @@ def register(application: Application, services: Services) -> None:
         await query.answer(answer, show_alert=answer == texts.ONLY_MODERATORS)
 
     async def clarification(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None and message.reply_to_message is not None
-        prompt = message.reply_to_message
-        if prompt.from_user is None or prompt.from_user.id != context.bot.id:
-            return
-        match = CLARIFICATION_PROMPT.search(prompt.text or "")
+        match = answered_prompt(update, context.bot.id, CLARIFICATION_PROMPT)
         if match is not None:
+            assert update.effective_message
             await moderation.clarify(update.update_id, person_of(update), int(match.group(1)),
-                                     message.text or "")
+                                     update.effective_message.text or "")
 
     async def modstats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.effective_message, update.effective_user

@@ -20,6 +20,7 @@ from bot import texts
 from bot.services import Services
 from bot.services.messaging import deep_link, html, text_message
 from bot.services.tickets import Origin, Person
+from handlers.common import answered_prompt
 from handlers.start import MENU
 from storage.models import TicketKind
 
@@ -172,16 +173,11 @@ def register(application: Application, services: Services) -> None:
         await query.answer(answer)
 
     async def reason_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None and message.reply_to_message is not None
-        prompt = message.reply_to_message
-        if prompt.from_user is None or prompt.from_user.id != context.bot.id:
-            return
-        match = REASON_PROMPT.search(prompt.text or "")
-        if match is None:
-            return
-        await tickets.reject(update.update_id, person_of(update), int(match.group(1)),
-                             message.text or "")
+        match = answered_prompt(update, context.bot.id, REASON_PROMPT)
+        if match is not None:
+            assert update.effective_message
+            await tickets.reject(update.update_id, person_of(update), int(match.group(1)),
+                                 update.effective_message.text or "")
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
