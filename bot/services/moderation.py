@@ -195,7 +195,7 @@ class ModerationService:
         known = await tx.known.add(kind=flag.kind, text=flag.text, flag_id=flag.id,
                                    created_by=person.id)
         index = self.screener.known if flag.kind == "rumour" else self.screener.known_ads
-        tx.after_commit(lambda: index.add(known.id, flag.text) and None)
+        tx.after_commit(lambda: self._remember(index, known.id, flag.text))
         if flag.kind == "rumour":
             notice = texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
             await tx.outbox.enqueue(text_message(
@@ -212,12 +212,17 @@ class ModerationService:
             author = Person(flag.author_id, flag.author_name)
             await self._mute_if_repeated(tx, author, flag.chat_id, group, deletable)
 
+    @staticmethod
+    def _remember(index: KnownRumours, known_id: int, text: str) -> None:
+        """After the decision is committed, the live screen knows it too."""
+        index.add(known_id, text)
+
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "dismissed")
         known = await tx.known.add(kind="dismissed", text=flag.text, flag_id=flag.id,
                                    created_by=person.id)
         dismissed = self.screener.dismissed
-        tx.after_commit(lambda: dismissed.add(known.id, flag.text) and None)
+        tx.after_commit(lambda: self._remember(dismissed, known.id, flag.text))
         await tx.events.append("flag_dismissed", actor_id=person.id, subject=f"flag:{flag.id}",
                                detail={"kind": flag.kind, "by": person.name})
         await self._show_cards(tx, flag)
