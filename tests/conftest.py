@@ -18,6 +18,7 @@ import pytest
 from bot.app import Linli
 from bot.clock import ShiftedClock
 from bot.config import Settings
+from bot.pacing import FloodPacer
 from sandbox import Sandbox
 from sandbox.world import Chat, User
 from tests.processes import BotProcess, until
@@ -81,6 +82,22 @@ async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncItera
                 flush_timeout=2.0)
     await bot.start()
     try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+async def loose_linli(sb: Sandbox, community: Community,
+                      tmp_path: Path) -> AsyncIterator[Linli]:
+    """The bot with pacing out of the way (not under test), the building group bound."""
+    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
+                poll_timeout=1.0, flush_timeout=2.0,
+                pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000))
+    await bot.start()
+    try:
+        await sb.add_bot(community.building, community.admin, admin=True)
+        await sb.next_message(community.building)
         yield bot
     finally:
         await bot.stop()

@@ -4,17 +4,13 @@ would refuse (property-based: hypothesis generates the posts and the names)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Linli
-from bot.pacing import FloodPacer
-from sandbox import Sandbox
-from tests.conftest import Community, make_settings, quiet_morning
+from tests.conftest import Community
 
 NASTY = st.sampled_from([
     "<b>", "</i>", "&", "&amp;", "<a href='x'>", "\u202e", "\u200f", "\x00", "\x1b[31m", "\n",
@@ -35,20 +31,6 @@ NAMES = st.one_of(st.sampled_from(["<b>王</b>", "A&B", "\u202e阿姨", "😀�
                   st.text(min_size=1, max_size=20))
 
 
-@pytest.fixture
-async def loose_bot(sb: Sandbox, community: Community,
-                    tmp_path: Path) -> AsyncIterator[Linli]:
-    # Pacing is not under test here: let replies flow.
-    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
-                poll_timeout=1.0, flush_timeout=2.0,
-                pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000))
-    await bot.start()
-    await sb.add_bot(community.building, community.admin, admin=True)
-    await sb.next_message(community.building)
-    yield bot
-    await bot.stop()
-
-
 @settings(max_examples=4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -57,7 +39,7 @@ async def loose_bot(sb: Sandbox, community: Community,
                 ("\u202e阿姨", "#微心愿 \x00\u202e", False), ("李", "#投诉 " + "楼" * 2001, True)]
          + [("李", "你好", False)] * 11)
 async def test_hostile_posts_and_names_never_fail_the_bot(
-        loose_bot: Linli, community: Community, posts: list[tuple[str, str, bool]],
+        loose_linli: Linli, community: Community, posts: list[tuple[str, str, bool]],
         caplog: pytest.LogCaptureFixture) -> None:
     sb = community.sb
     caplog.set_level(logging.WARNING)
@@ -66,13 +48,13 @@ async def test_hostile_posts_and_names_never_fail_the_bot(
         sb.join(community.building, person)
         await sb.send(person, community.building if in_group else None, text)
     await sb.settle(quiet=0.5)
-    assert loose_bot.services and await loose_bot.services.outbox.flush(timeout=20)
+    assert loose_linli.services and await loose_linli.services.outbox.flush(timeout=20)
     failures = [r.getMessage() for r in caplog.records
                 if r.name.startswith(("handlers", "bot", "telegram.ext"))
                 and r.levelno >= logging.WARNING]
     assert failures == []
-    assert loose_bot.db
-    async with loose_bot.db.read() as tx:
+    assert loose_linli.db
+    async with loose_linli.db.read() as tx:
         refused = await tx.fetchall(
             "SELECT method, last_error FROM outbox WHERE status IN ('failed', 'pending')")
     assert [dict(r) for r in refused] == []

@@ -6,17 +6,13 @@ and whatever the bot sends is accepted by the strict sandbox."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Linli
-from bot.pacing import FloodPacer
-from sandbox import Sandbox
-from tests.conftest import Community, make_settings, quiet_morning
+from tests.conftest import Community
 
 FORGED = st.one_of(
     st.sampled_from(["t:done:1", "t:accept:1", "t:reject:1", "t:to:1:STREET", "r:0:1",
@@ -36,20 +32,14 @@ ACTIONS = st.lists(st.one_of(
 
 
 @pytest.fixture
-async def town(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
-    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
-                poll_timeout=1.0, flush_timeout=2.0,
-                pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000))
-    await bot.start()
-    await sb.add_bot(community.building, community.admin, admin=True)
-    await sb.next_message(community.building)
-    # One real ticket and one real review card, for forged presses to aim at.
+async def town(loose_linli: Linli, community: Community) -> Linli:
+    """One real ticket and one real review card, for forged presses to aim at."""
+    sb = community.sb
     await sb.send(community.auntie, community.building, "#投诉 楼道灯坏了")
     await sb.next_message(community.committee, containing="#1")
     await sb.send(community.neighbour, community.building, "内部消息：明天停水三天，赶紧转发")
     await sb.next_message(community.committee, containing="待审核")
-    yield bot
-    await bot.stop()
+    return loose_linli
 
 
 @settings(max_examples=10, deadline=None,
