@@ -21,7 +21,7 @@ from bot.services.roles import Roles
 from bot.services.tickets import Person
 from moderation import KnownRumours, RumourModel, Screener, Verdict
 from storage import Database, Tx
-from storage.models import Flag, OutboxMessage
+from storage.models import ChatRecord, Flag, OutboxMessage
 from storage.repositories import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,12 @@ class Post:
     author: Person
     text: str
     forwarded_from_channel: bool = False
+
+
+def _can_delete(chat: ChatRecord | None) -> bool:
+    """Whether the bot may remove a post there, as far as we know (Telegram has the last word:
+    see delete_failed)."""
+    return chat is not None and chat.active and chat.bot_is_admin
 
 
 def _short(text: str, limit: int = CARD_TEXT_LIMIT) -> str:
@@ -121,7 +127,7 @@ class ModerationService:
                     known.id, post.chat_id, post.message_id, post.author.id):
                 return  # answered when Telegram first handed this update out
             chat = await tx.chats.get(post.chat_id)
-            deletable = chat is not None and chat.bot_is_admin
+            deletable = _can_delete(chat)
             group = html(post.chat_title or (chat.title if chat else None) or post.chat_id)
             if deletable:
                 await tx.outbox.enqueue(self._delete(post.chat_id, post.message_id, group))
@@ -186,7 +192,7 @@ class ModerationService:
     async def _confirm(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "confirmed")
         chat = await tx.chats.get(flag.chat_id)
-        deletable = chat is not None and chat.bot_is_admin and chat.active
+        deletable = _can_delete(chat)
         group = html(chat.title if chat and chat.title else flag.chat_id)
         await self._show_cards(tx, flag, texts.REVIEW_DELETED if deletable
                                else texts.REVIEW_NOT_DELETED)
