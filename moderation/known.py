@@ -135,7 +135,8 @@ class KnownRumours:
             text = self._texts[row]
             # Edit similarity first (fast, in C); bigram overlap only when that falls short.
             score = fuzz.ratio(normalised, text, score_cutoff=self._min_score)
-            if not score:
+            # Overlap can reach the bar only if the shorter text has enough bigrams at all.
+            if not score and 100.0 * max(1, len(text) - 1) >= self._min_score * len(query):
                 other = _bigrams(text)
                 score = 100.0 * len(query & other) / len(query | other)
             if score >= self._min_score and (best is None or score > best.score):
