@@ -98,11 +98,6 @@ class KnownTextRepository:
         row = await self.tx.fetchone("SELECT * FROM known_texts WHERE id = ?", (known_id,))
         return KnownText.model_validate(dict(row)) if row else None
 
-    async def of_flag(self, flag_id: int) -> KnownText | None:
-        row = await self.tx.fetchone(
-            "SELECT * FROM known_texts WHERE flag_id = ? ORDER BY id LIMIT 1", (flag_id,))
-        return KnownText.model_validate(dict(row)) if row else None
-
     async def set_clarification(self, known_id: int, clarification: str) -> None:
         await self.tx.execute("UPDATE known_texts SET clarification = ? WHERE id = ?",
                               (clarification, known_id))

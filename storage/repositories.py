@@ -146,11 +146,6 @@ class UpdateRepository(_Repository):
         rows = await self.tx.fetchall("SELECT update_id FROM handled_updates")
         return [r["update_id"] for r in rows]
 
-    async def is_handled(self, update_id: int) -> bool:
-        row = await self.tx.fetchone("SELECT 1 FROM handled_updates WHERE update_id = ?",
-                                     (update_id,))
-        return row is not None
-
     async def forget_before(self, moment: datetime) -> int:
         """Telegram keeps an unconfirmed update for 24 hours; older claims can go."""
         cursor = await self.tx.execute("DELETE FROM handled_updates WHERE handled_at < ?",
