@@ -76,6 +76,22 @@ def make_settings(sb: Sandbox, tmp_path: Path, community: Community, **extra: An
     return Settings(**values)
 
 
+STOP_WITHIN_S = 60.0
+
+
+async def stopped(bot: Linli) -> None:
+    """Stop the bot; if that hangs, show where every task waits (pytest-timeout shows only
+    threads, and a hang in an asyncio program is a task waiting on something)."""
+    stopping = asyncio.ensure_future(bot.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=STOP_WITHIN_S)
+    if not done:
+        for task in asyncio.all_tasks():  # before cancelling, while they still wait there
+            task.print_stack(file=sys.stderr)
+        stopping.cancel()
+        raise AssertionError(f"Linli.stop() did not finish within {STOP_WITHIN_S:.0f} s")
+    stopping.result()
+
+
 @pytest.fixture
 async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
     bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(), poll_timeout=1.0,
@@ -84,7 +100,7 @@ async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncItera
     try:
         yield bot
     finally:
-        await bot.stop()
+        await stopped(bot)
 
 
 @pytest.fixture
@@ -100,7 +116,7 @@ async def loose_linli(sb: Sandbox, community: Community,
         await sb.next_message(community.building)
         yield bot
     finally:
-        await bot.stop()
+        await stopped(bot)
 
 
 def subprocess_env(**values: str) -> dict[str, str]:
