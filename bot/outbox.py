@@ -69,6 +69,7 @@ class OutboxSender:
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.delivered = 0
         db.on_commit(self._on_commit)
         # Rows hold raw Bot API parameters (replayable, independent of PTB's classes), so they
@@ -89,6 +90,7 @@ class OutboxSender:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self, flush_timeout: float = 5.0) -> None:
@@ -99,6 +101,8 @@ class OutboxSender:
         flushed = await self.flush(flush_timeout)
         if not flushed:
             log.warning("outbox: stopping with messages still queued; they go out after restart")
+        self._stopping = True  # the loop ends even if a cancel were lost on the way
+        self._wake.set()
         self._task.cancel()
         for task in list(self._inflight.values()):
             task.cancel()
@@ -122,7 +126,7 @@ class OutboxSender:
             await asyncio.sleep(0.02)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 timeout = self._idle_poll_s
@@ -140,8 +144,12 @@ class OutboxSender:
                         # Rows of chats in flight count here too; their end wakes us anyway.
                         wait = (next_at - self._clock.now()).total_seconds()
                         timeout = min(timeout, max(0.05, wait))
+                # asyncio.timeout, not wait_for: in Python 3.11 wait_for swallows a cancel
+                # that arrives as the event is set (flush sets it often), and stop() then
+                # waited for this loop for ever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout)
+                    async with asyncio.timeout(timeout):
+                        await self._wake.wait()
             except asyncio.CancelledError:
                 raise
             except Exception:
