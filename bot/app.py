@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.error import TelegramError
-from telegram.ext import Application
+from telegram.error import ChatMigrated, TelegramError
+from telegram.ext import Application, ContextTypes
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -20,14 +20,16 @@ from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
 from bot.processing import PerChatUpdateProcessor
 from bot.request import RetryingRequest
-from bot.services import Replies, Services
+from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
 from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
+from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
+from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
 from storage import Database
 
@@ -83,6 +85,7 @@ class Linli:
                                               read_timeout=self._poll_timeout + 5.0))
             .updater(None)  # see bot/polling.py: confirm updates only once handled
             .concurrent_updates(PerChatUpdateProcessor(self._concurrency))
+            .context_types(ContextTypes(context=LinliContext))
             .build()
         )
         await self.application.initialize()  # getMe: fails fast on a bad token or URL
@@ -90,23 +93,20 @@ class Linli:
         roles = Roles(bot, admin_ids=settings.admin_user_ids,
                       committee_chat_id=settings.committee_chat_id,
                       moderator_chat_id=settings.moderators_chat,
-                      party_chat_ids=tuple(rules.party_chats.values()))
+                      party_chats=rules.party_chats)
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
-        sender = OutboxSender(self.db, bot, self.clock, pacer=pacer)
+        sender = OutboxSender(self.db, bot, self.clock, pacer=pacer,
+                              on_chat_migrated=roles.chat_migrated)
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
         tickets = TicketService(self.db, roles, rules, zone=settings.tz,
-                                committee_chat_id=settings.committee_chat_id,
                                 bot_username=bot.username)
+        sender.register_fallback("card_refused", tickets.card_refused)
         reception = ReceptionService(self.db, roles, zone=settings.tz,
-                                     committee_chat_id=settings.committee_chat_id,
                                      reminders=rules.reminders)
         digest = DigestService(self.db, roles, reception, zone=settings.tz,
-                               committee_chat_id=settings.committee_chat_id,
                                digest_time=settings.digest_time)
         moderation = ModerationService(self.db, roles, rules.screening, zone=settings.tz,
-                                       moderator_chat_id=settings.moderators_chat,
-                                       committee_chat_id=settings.committee_chat_id,
                                        model=RumourModel.load())
         known = await moderation.load()
         log.info("screening: %d decided texts remembered", known)
@@ -117,11 +117,14 @@ class Linli:
                                  bot_username=bot.username, roles=roles, groups=groups,
                                  people=PeopleService(self.db), replies=replies,
                                  outbox=sender, tickets=tickets, reception=reception,
-                                 digest=digest, moderation=moderation)
-        handlers.register(self.application, self.services)
+                                 digest=digest, moderation=moderation,
+                                 prompts=PromptAnswers(self.db, tickets, moderation),
+                                 retries=FailedUpdates())
+        self.application.bot_data[SERVICES_KEY] = self.services
+        handlers.register(self.application)
         await self._register_staff_chats()
-        await commands.publish(bot, staff_chat_ids={settings.committee_chat_id,
-                                                    settings.moderators_chat})
+        await commands.publish(bot, staff_chat_ids={roles.committee_chat_id,
+                                                    roles.moderator_chat_id})
         await self._forget_old_updates()
         assert self.application.job_queue is not None
         self.application.job_queue.run_repeating(self._forget_old_updates_job,
@@ -137,7 +140,8 @@ class Linli:
         sender.start()
         await self.application.start()
         self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
-                                       allowed_updates=ALLOWED_UPDATES)
+                                       allowed_updates=ALLOWED_UPDATES,
+                                       failed_updates=self.services.retries.take)
         self.poller.start()
         log.info("Linli is running as @%s", bot.username)
 
@@ -161,18 +165,26 @@ class Linli:
         await self.services.digest.tick()
 
     async def _register_staff_chats(self) -> None:
-        assert self.application and self.db
-        chats = {self.settings.committee_chat_id: "committee"}
-        chats.setdefault(self.settings.moderators_chat, "moderator")
+        assert self.application and self.db and self.services
+        roles = self.services.roles
+        chats = {roles.committee_chat_id: "committee"}
+        chats.setdefault(roles.moderator_chat_id, "moderator")
         for chat_id, kind in chats.items():
             try:
                 chat = await self.application.bot.get_chat(chat_id)
+            except ChatMigrated as exc:
+                roles.chat_migrated(chat_id, exc.new_chat_id)
+                try:
+                    chat = await self.application.bot.get_chat(exc.new_chat_id)
+                except TelegramError as again:
+                    log.warning("cannot see the %s chat %d (%s)", kind, exc.new_chat_id, again)
+                    continue
             except TelegramError as exc:
                 log.warning("cannot see the %s chat %d (%s): add the bot to it", kind, chat_id,
                             exc)
                 continue
             async with self.db.transaction() as tx:
-                await tx.chats.register_staff_chat(chat_id, kind, chat.title)  # type: ignore[arg-type]
+                await tx.chats.register_staff_chat(chat.id, kind, chat.title)  # type: ignore[arg-type]
 
     async def stop(self) -> None:
         """Finish the update in hand, flush the outbox, close the database."""

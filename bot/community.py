@@ -88,6 +88,12 @@ class Screening(BaseModel):
     mute_hours: int = Field(default=24, ge=1, le=24 * 7)
 
 
+class Limits(BaseModel):
+    """How much one person may ask at once: beyond it, one polite refusal an hour."""
+
+    requests_per_hour: int = Field(default=5, ge=1, le=1000)  # tickets and +1 offers
+
+
 class _File(BaseModel):
     replace_default_categories: bool = False
     categories: list[Category] = Field(default_factory=list)
@@ -96,6 +102,7 @@ class _File(BaseModel):
     party_chats: dict[Party, int] = Field(default_factory=dict)
     reminders: Reminders = Field(default_factory=Reminders)
     screening: Screening = Field(default_factory=Screening)
+    limits: Limits = Field(default_factory=Limits)
 
 
 class RulesError(Exception):
@@ -105,9 +112,10 @@ class RulesError(Exception):
 class CommunityRules:
     def __init__(self, categories: list[Category], wishes: Routing, unmatched: Routing,
                  party_chats: dict[Party, int], reminders: Reminders | None = None,
-                 screening: Screening | None = None) -> None:
+                 screening: Screening | None = None, limits: Limits | None = None) -> None:
         self.reminders = reminders or Reminders()
         self.screening = screening or Screening()
+        self.limits = limits or Limits()
         self.categories = categories
         self.wishes = wishes
         self.unmatched = unmatched
@@ -145,7 +153,7 @@ class CommunityRules:
             else:
                 categories.append(category)
         return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats,
-                   parsed.reminders, parsed.screening)
+                   parsed.reminders, parsed.screening, parsed.limits)
 
     def categorise(self, text: str) -> tuple[str, Routing]:
         """The category of a complaint (the longest keyword found wins) and who handles it."""
@@ -155,6 +163,3 @@ class CommunityRules:
                 c = self.categories[index]
                 return c.name, Routing(party=c.party, sla_days=c.sla_days)
         return UNMATCHED_CATEGORY, self.unmatched
-
-    def chat_for(self, party: Party, committee_chat_id: int) -> int:
-        return self.party_chats.get(party, committee_chat_id)

@@ -30,7 +30,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.clock import Clock
 from bot.pacing import FloodPacer
-from storage import Database, Tx
+from storage import Database, StorageError, Tx
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 class OutboxSender:
     def __init__(self, db: Database, bot: Bot, clock: Clock, *, pacer: FloodPacer | None = None,
-                 concurrency: int = 32, idle_poll_s: float = 5.0) -> None:
+                 concurrency: int = 32, idle_poll_s: float = 5.0,
+                 on_chat_migrated: Callable[[int, int], None] | None = None) -> None:
         self._db = db
         self._bot = bot
         self._clock = clock
@@ -70,6 +71,11 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._on_chat_migrated = on_chat_migrated
+        # Rows Telegram accepted whose recording failed (the database refused the write):
+        # row id -> Telegram message id. Kept in memory and recorded before anything else is
+        # sent, so an accepted message is never sent twice while the process lives.
+        self._unrecorded: dict[int, int | None] = {}
         self.delivered = 0
         db.on_commit(self._on_commit)
         # Rows hold raw Bot API parameters (replayable, independent of PTB's classes), so they
@@ -112,23 +118,51 @@ class OutboxSender:
         self._task = None
 
     async def flush(self, timeout: float) -> bool:
-        """Wait until nothing due is queued or in flight; False if time ran out first."""
+        """Wait until nothing due is queued, in flight or unrecorded; False if time ran out."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             async with self._db.read() as tx:
                 due = await tx.outbox.due_heads(self._clock.now(), busy_chats=set(), limit=1)
-            if not due and not self._inflight:
+            due = [row for row in due if row.id not in self._unrecorded]
+            if not due and not self._inflight and not self._unrecorded:
                 return True
             if loop.time() >= deadline:
                 return False
             self._wake.set()
             await asyncio.sleep(0.02)
 
+    async def _record_unrecorded(self) -> bool:
+        """Record the sends Telegram accepted but the database did not take; False (and the
+        sender waits) while it still refuses."""
+        try:
+            async with self._db.transaction() as tx:
+                for row_id, message_id in self._unrecorded.items():
+                    await tx.outbox.mark_sent(row_id, message_id)
+        except StorageError as exc:
+            log.error("outbox: %d sent message(s) still cannot be recorded (%s); nothing more "
+                      "is sent until the database takes writes again", len(self._unrecorded),
+                      exc)
+            return False
+        log.warning("outbox: the database takes writes again; %d sent message(s) recorded, "
+                    "sending resumes", len(self._unrecorded))
+        self._unrecorded.clear()
+        return True
+
     async def _run(self) -> None:
+        paused = 0.5
         while not self._stopping:
             self._wake.clear()
             try:
+                if self._unrecorded and not self._inflight:
+                    if not await self._record_unrecorded():
+                        await asyncio.sleep(paused)
+                        paused = min(paused * 2, 10.0)
+                        continue
+                    paused = 0.5
+                if self._unrecorded:  # wait for the deliveries in flight, then record
+                    await asyncio.sleep(0.05)
+                    continue
                 timeout = self._idle_poll_s
                 free = self._concurrency - len(self._inflight)
                 if free > 0:
@@ -152,6 +186,9 @@ class OutboxSender:
                         await self._wake.wait()
             except asyncio.CancelledError:
                 raise
+            except StorageError as exc:
+                log.error("outbox: the database failed (%s); trying again in 1 s", exc)
+                await asyncio.sleep(1.0)
             except Exception:
                 log.exception("outbox: the sender loop failed; trying again in 1 s")
                 await asyncio.sleep(1.0)
@@ -185,6 +222,14 @@ class OutboxSender:
         return params
 
     async def _deliver(self, row: OutboxMessage) -> None:
+        try:
+            await self._deliver_row(row)
+        except StorageError as exc:
+            # Whatever Telegram said is not recorded; a sent row is in _unrecorded, any other
+            # stays pending and is tried again.
+            log.error("outbox %d: the database failed (%s)", row.id, exc)
+
+    async def _deliver_row(self, row: OutboxMessage) -> None:
         params = await self._resolve_target(row)
         if params is None:
             return
@@ -219,9 +264,14 @@ class OutboxSender:
             await self._retry(row, repr(exc), self._backoff(row.attempts))
         else:
             message_id = result.message_id if isinstance(result, Message) else None
-            async with self._db.transaction() as tx:
-                await tx.outbox.mark_sent(row.id, message_id)
             self.delivered += 1
+            try:
+                async with self._db.transaction() as tx:
+                    await tx.outbox.mark_sent(row.id, message_id)
+            except StorageError as exc:
+                self._unrecorded[row.id] = message_id
+                log.error("outbox %d: Telegram accepted it, but recording that failed (%s); "
+                          "sending stops until the database takes writes again", row.id, exc)
 
     @staticmethod
     def _backoff(attempts: int) -> float:
@@ -241,8 +291,11 @@ class OutboxSender:
 
     async def _moved(self, row: OutboxMessage, new_chat_id: int) -> None:
         log.info("outbox %d: chat %d became %d", row.id, row.chat_id, new_chat_id)
+        if self._on_chat_migrated is not None:
+            self._on_chat_migrated(row.chat_id, new_chat_id)
         async with self._db.transaction() as tx:
-            await tx.chats.migrate(row.chat_id, new_chat_id)
+            if await tx.chats.get(new_chat_id) is None:
+                await tx.chats.migrate(row.chat_id, new_chat_id)
             await tx.outbox.move_chat(row.chat_id, new_chat_id)
 
     async def _forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
@@ -258,11 +311,20 @@ class OutboxSender:
                     await hook(tx, row)
             else:
                 await tx.outbox.give_up(row.id, str(exc))
-                if await tx.chats.deactivate(row.chat_id):
-                    await tx.events.append("chat_lost", actor_id=None,
-                                           subject=f"chat:{row.chat_id}",
-                                           detail={"reason": str(exc)})
+                await self._chat_lost(tx, row, str(exc))
         log.info("outbox %d: refused by Telegram (%s)", row.id, exc)
+
+    async def _chat_lost(self, tx: Tx, row: OutboxMessage, reason: str) -> None:
+        """A group refused the bot (it was removed, or the group deleted): it is no longer
+        served, and a message with a fallback (a staff card) goes where it can still be read."""
+        if await tx.chats.deactivate(row.chat_id):
+            await tx.events.append("chat_lost", actor_id=None, subject=f"chat:{row.chat_id}",
+                                   detail={"reason": reason})
+            log.warning("chat %d refused the bot (%s); it is no longer served", row.chat_id,
+                        reason)
+        hook = self._fallbacks.get(row.fallback or "")
+        if hook is not None:
+            await hook(tx, row.model_copy(update={"last_error": reason}))
 
     async def _bad_request(self, row: OutboxMessage, exc: BadRequest) -> None:
         text = str(exc).lower()
@@ -271,8 +333,12 @@ class OutboxSender:
                 await tx.outbox.mark_sent(row.id, None)
                 return
             await tx.outbox.give_up(row.id, str(exc))
+            if row.chat_id < 0 and "chat not found" in text:
+                await self._chat_lost(tx, row, str(exc))
+                return
             hook = self._fallbacks.get(row.fallback or "")
             if hook is not None and row.chat_id < 0:
-                await hook(tx, row)  # e.g. a delete the bot no longer has the right to make
+                # e.g. a delete the bot no longer has the right to make
+                await hook(tx, row.model_copy(update={"last_error": str(exc)}))
         log.warning("outbox %d: %s to chat %d refused, not retried: %s", row.id, row.method,
                     row.chat_id, exc)

@@ -4,6 +4,10 @@ PTB's Updater asks for the next offset as soon as it has queued a batch, which t
 the batch is done before any handler ran: a crash then loses those messages. Here the next
 getUpdates (which is what confirms) waits until PTB has processed the whole batch, so a crash
 means redelivery instead, and idempotency by update id makes redelivery harmless.
+
+An update whose handling failed on storage (the database refused a write) is not confirmed
+either: polling pauses, backing off, and asks for it again, so a resident's request waits for
+the database instead of being lost.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
@@ -20,12 +24,16 @@ log = logging.getLogger(__name__)
 
 
 class ConfirmingPoller:
-    def __init__(self, application: Application, *, timeout: float,
-                 allowed_updates: Sequence[str]) -> None:
+    def __init__(self, application: Application, *, timeout: float,  # type: ignore[type-arg]
+                 allowed_updates: Sequence[str],
+                 failed_updates: Callable[[], set[int]] = set) -> None:
+        """failed_updates: the ids of updates whose handling failed on storage since the last
+        call (they are asked for again)."""
         self._app = application
         self._timeout = timeout
         self._allowed = list(allowed_updates)
         self._offset: int | None = None
+        self._failed_updates = failed_updates
         self._task: asyncio.Task[None] | None = None
         self._fetching = False
         self._stopping = False
@@ -35,7 +43,7 @@ class ConfirmingPoller:
         self._task = asyncio.create_task(self._loop(), name="poller")
 
     async def _loop(self) -> None:
-        backoff = 1.0
+        backoff = storage_backoff = 1.0
         bot = self._app.bot
         while not self._stopping:
             self._fetching = True
@@ -61,6 +69,19 @@ class ConfirmingPoller:
             await self._app.update_queue.join()
             if updates:
                 self._offset = updates[-1].update_id + 1
+            failed = self._failed_updates()
+            if failed:
+                self._offset = min(failed)  # it and what came after it come again
+                log.error("%d update(s) could not be stored; asking Telegram for them again "
+                          "in %.0f s (first: %d)", len(failed), storage_backoff, self._offset)
+                self._fetching = True  # stop() may end this wait at once
+                try:
+                    await asyncio.sleep(storage_backoff)
+                finally:
+                    self._fetching = False
+                storage_backoff = min(storage_backoff * 2, 30.0)
+            else:
+                storage_backoff = 1.0
 
     async def stop(self) -> None:
         """Finish the batch in hand, stop, and confirm what was handled."""

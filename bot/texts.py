@@ -55,8 +55,9 @@ PRIVATE_FALLBACK = (
     "请点 <a href=\"{link}\">这里</a> 打开和我的对话。"
 )
 SORRY = "抱歉，刚才出了点问题，请稍后再试。"
+TRY_LATER = "抱歉，系统有点忙，刚才这条没能记下，请稍后再试。"
 ONLY_STAFF = "抱歉，这个按钮只有社区工作人员能用。"
-UNKNOWN_BUTTON = "这个按钮已经失效了，请重新打开菜单。"
+UNKNOWN_BUTTON = "这个按钮已经失效了，请重新打开菜单。"  # also: pressed outside its place
 
 # Command menu descriptions (Telegram shows them next to each command) -----------------------
 
@@ -93,6 +94,7 @@ BTN_UNSOLVED = "未解决"
 BTN_PLUS_ONE = "+1 到 #{n}"
 BTN_CREATE_ANYWAY = "仍然新建"
 BTN_SUBMIT = "确认提交"
+BTN_EDIT = "修改"
 BTN_NO_PHOTO = "不加照片"
 BTN_CANCEL = "取消"
 
@@ -105,6 +107,7 @@ ASK_TEXT = {
 ASK_TEXT_IN_GROUP = "请在 {tag} 后面写上具体内容，比如：{tag} {example}"
 EXAMPLE = {"wish": "想请人教孩子下围棋", "complaint": "3号楼电梯坏了"}
 TOO_LONG = "内容有点长（最多 {limit} 个字），请简短一些再发一次。"
+ASK_TEXT_AGAIN = "好的，请重新写一下内容，直接发文字给我就行。"
 ASK_PHOTO = "要不要加一张照片？直接发照片给我，或者点「不加照片」。"
 CONFIRM_DRAFT = "请确认您的{kind}：\n{text}{photo}\n\n没问题就点「确认提交」。"
 CONFIRM_PHOTO_NOTE = "\n（附照片一张）"
@@ -116,6 +119,8 @@ DUPLICATE_OFFER = (
     "已经有邻居反映过类似的问题：<b>#{n}</b>（{category} · {status}）。\n"
     "点「+1」一起跟进，办理进度会同样通知您；不是同一件事就点「仍然新建」。"
 )
+DUPLICATE_ASKED_IN_PRIVATE = "{name}，收到！好像已经有邻居反映过类似的问题，我私信问您一下。"
+QUOTA_REACHED = "您这一小时已经提交了 {n} 件，先等等处理结果吧。急事请直接打电话给居委会或物业。"
 FOLLOWING = "好的，已把您加到 <b>#{n}</b>，有进展会一起通知您。"
 
 ACK_PRIVATE = (
@@ -154,8 +159,10 @@ CARD_FOLLOWERS = "，另有 {count} 位居民 +1"
 CARD_PHOTO = "#{n} 的照片"
 CARD_FORWARDED_AWAY = "\n已转派给{party}"
 CARD_CHOOSE_PARTY = "\n请选择转派给："
+CARD_PARTY_CHAT_REFUSED = (
+    "\n⚠️ {party}的工作群收不到卡片（机器人不在群里），先发到这里，请把机器人加回该群。"
+)
 ASK_REJECT_REASON = "请回复这条消息，写上不予受理 #{n} 的原因（居民会看到）。"
-REJECT_REASON_PROMPT = "不予受理 #(\\d+) 的原因"
 REJECT_REASON_PLACEHOLDER = "不予受理的原因"
 REOPENED_FOR_STAFF = "🔁 <b>#{n}</b> 居民反映问题未解决，已重新打开，请继续处理。"
 ESCALATION = (
@@ -163,6 +170,13 @@ ESCALATION = (
     "期限 {due}，现在 {status}。请尽快处理。"
 )
 ANSWER_DONE = "已处理"
+ANSWER_CLAIMED = "已认领"
+ANSWER_ACCEPTED = "已受理"
+ANSWER_FINISHED = "已完成，正在请居民评价"
+ANSWER_FORWARDED = "已转派给{party}"
+ANSWER_CHOOSE_PARTY = "请选择转派给谁"
+ANSWER_BACK = "已返回"
+ANSWER_REPLY_REASON = "请回复卡片下面的提问，写上原因"
 ANSWER_STALE = "这个工单现在是「{status}」，按钮已过期。"
 WHERE_PRIVATE = "私聊"
 
@@ -244,7 +258,7 @@ DIGEST_FLAGS = (
 DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
 DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
 DIGEST_ONLY_STAFF = "抱歉，日报只发给社区工作人员。"
-STAFF_COMMAND_ELSEWHERE = "这个命令请在工作群里或私聊我使用，居民群里不显示内部信息。"
+STAFF_COMMAND_ELSEWHERE = "这个命令请在社区工作群里或私聊我使用，其他群里不显示内部信息。"
 CMD_RECEPTION = "近期接待日"
 CMD_DIGEST = "现在看日报"
 
@@ -285,7 +299,6 @@ ASK_CLARIFICATION = (
     "以后有人再发同样的说法，我会直接用它回复。"
 )
 CLARIFICATION_PLACEHOLDER = "澄清内容"
-CLARIFICATION_PROMPT = r"谣言#(\d+) 已记下"
 CLARIFICATION_SAVED = "已保存谣言#{k}的澄清，再有人发同样的说法会自动回复。"
 GROUP_RUMOUR_REMOVED = (
     "📢 管理员核实，刚才群里的一条消息内容不实，已经移除。"
@@ -311,7 +324,7 @@ KNOWN_LOG_DELETED = "已自动删除并回复澄清"
 KNOWN_LOG_AD_DELETED = "已自动删除"
 KNOWN_LOG_ANSWERED = "机器人不是该群管理员，只回复了澄清"
 KNOWN_LOG_AD_KEPT = "机器人不是该群管理员，未能删除"
-MUTED_LOG = "🔇 {author} 已第 {n} 次发广告，已在{group}禁言 1 天（不会踢出）。"
+MUTED_LOG = "🔇 {author} 已第 {n} 次发广告，已在{group}禁言 {hours} 小时（不会踢出）。"
 MUTED_FAILED_LOG = "⚠️ {author} 已第 {n} 次发广告，但机器人不是{group}的管理员，无法禁言。"
 DELETE_FAILED_LOG = "⚠️ 未能删除{group}里的一条消息：机器人没有删除权限，请群主手动删除。"
 MODSTATS = (

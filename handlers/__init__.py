@@ -1,18 +1,32 @@
-"""Thin Telegram adapters: read the update, find who asks, call one service, nothing more."""
+"""Thin Telegram adapters: read the update, find who asks, call one service, nothing more.
+
+Every handler is a module-level function taking a LinliContext (context.services); this list
+is the one place they are registered, in PTB's handler groups: the first matching handler of
+each group runs, groups in ascending order.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, BaseHandler
 
-from bot.services import Services
-from handlers import common, groups, moderation, reception, start, tickets
+from handlers import buttons, common, groups, moderation, reception, start, tickets
+from handlers.context import LinliContext
+
+REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] = [
+    (common.FIRST_GROUP, common.FIRST_HANDLERS),   # redelivered updates stop here
+    (0, groups.HANDLERS),
+    (0, start.HANDLERS),
+    (0, tickets.HANDLERS),
+    (0, reception.HANDLERS),
+    (0, moderation.HANDLERS),
+    (0, buttons.HANDLERS),
+    (0, common.LAST_HANDLERS),                      # must stay last in its group
+    (moderation.SCREEN_GROUP, moderation.SCREEN_HANDLERS),  # every post, whatever handled it
+]
 
 
-def register(application: Application, services: Services) -> None:
-    common.register(application, services)
-    groups.register(application, services)
-    start.register(application, services)
-    tickets.register(application, services)
-    reception.register(application, services)
-    moderation.register(application, services)
-    common.register_fallbacks(application)  # must stay last
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    for group, handlers in REGISTRATIONS:
+        application.add_handlers(handlers, group=group)
+    application.add_error_handler(common.on_error)

@@ -1,64 +1,60 @@
-"""The resident's way in: /start and /help with the menu of buttons, and the menu presses."""
+"""The resident's way in: /start and /help with the menu of buttons (presses: handlers/buttons)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import (
-    Application,
-    CommandHandler,
-    ContextTypes,
-    filters,
-)
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import texts
-from bot.services import Services
+from bot.buttons import MenuButton
 from bot.services.messaging import deep_link, html, text_message
+from handlers.context import LinliContext
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 MENU = (
-    ((texts.MENU_WISH, "menu:wish"), (texts.MENU_COMPLAIN, "menu:complain")),
-    ((texts.MENU_MINE, "menu:mine"), (texts.MENU_RECEPTION, "menu:reception")),
+    ((texts.MENU_WISH, MenuButton("wish")), (texts.MENU_COMPLAIN, MenuButton("complain"))),
+    ((texts.MENU_MINE, MenuButton("mine")), (texts.MENU_RECEPTION, MenuButton("reception"))),
 )
+TICKET_LINK = re.compile(r"t(\d{1,9})")
 
 
-def register(application: Application, services: Services) -> None:
-    async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user, message = update.effective_user, update.effective_message
-        assert user and message
-        payload = context.args[0] if context.args else ""
-        if re.fullmatch(r"t\d{1,9}", payload) and await services.tickets.open_from_link(
-                update.update_id, user.id, int(payload[1:]), message.chat_id):
-            return  # the reporter came from the link in the group: show their ticket
-        text = texts.GREETING.format(name=html(user.first_name)) + "\n\n" + texts.HELP
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, text, buttons=MENU), "start")
+async def greet(update: Update, context: LinliContext) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user and message
+    services = context.services
+    payload = context.args[0] if context.args else ""
+    link = TICKET_LINK.fullmatch(payload)
+    if link and await services.tickets.open_from_link(update.update_id, user.id,
+                                                      int(link.group(1))):
+        return  # the reporter came from the link in the group: show their ticket
+    text = texts.GREETING.format(name=html(user.first_name)) + "\n\n" + texts.HELP
+    await services.replies.send(update.update_id, text_message(
+        message.chat_id, text, buttons=MENU), "start")
 
-    def answer_with_menu(text: str, what: str) -> Callback:
-        async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            message = update.effective_message
-            assert message
-            await services.replies.send(update.update_id, text_message(
-                message.chat_id, text, buttons=MENU), what)
 
-        return answer
+async def help_private(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message
+    await context.services.replies.send(update.update_id, text_message(
+        message.chat_id, texts.HELP, buttons=MENU), "help")
 
-    async def help_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message
-        if not await services.groups.is_resident_group(message.chat_id):
-            return  # not enabled here: stay quiet
-        link = html(deep_link(services.bot_username))
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, texts.GROUP_HELP.format(link=link),
-            reply_to=message.message_id), "help")
 
-    private = filters.ChatType.PRIVATE
-    groups = filters.ChatType.GROUPS
-    application.add_handler(CommandHandler("start", greet, filters=private))
-    application.add_handler(CommandHandler("help", answer_with_menu(texts.HELP, "help"),
-                                           filters=private))
-    application.add_handler(CommandHandler(["help", "start"], help_group, filters=groups))
+async def help_group(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message
+    services = context.services
+    if not await services.groups.is_resident_group(message.chat_id):
+        return  # not enabled here: stay quiet
+    link = html(deep_link(services.bot_username))
+    await services.replies.send(update.update_id, text_message(
+        message.chat_id, texts.GROUP_HELP.format(link=link),
+        reply_to=message.message_id), "help")
 
+
+NEW = filters.UpdateType.MESSAGE
+HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
+    CommandHandler("start", greet, filters=filters.ChatType.PRIVATE & NEW),
+    CommandHandler("help", help_private, filters=filters.ChatType.PRIVATE & NEW),
+    CommandHandler(["help", "start"], help_group, filters=filters.ChatType.GROUPS & NEW),
+]

@@ -1,5 +1,6 @@
-"""Tickets from Telegram: /wish, /complain, #微心愿 / #投诉 / #报修 posts, the private
-conversation, staff card buttons, the resident's rating, /mytickets and /ticket."""
+"""Tickets from Telegram: /wish, /complain, #微心愿 / #投诉 / #报修 posts (and their edits), the
+private conversation, /mytickets, /ticket and answers to the bot's force-reply prompts.
+Button presses are in handlers/buttons.py."""
 
 from __future__ import annotations
 
@@ -7,35 +8,19 @@ import re
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.services import Services
 from bot.services.messaging import deep_link, html, text_message
-from bot.services.tickets import Origin, Person
-from handlers.common import answered_prompt
+from bot.services.tickets import Origin
+from handlers.context import LinliContext, person_of
 from handlers.start import MENU
 from storage.models import TicketKind
 
 TAG = re.compile(r"#(微心愿|投诉|报修)")
 COMMAND_TEXT = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
-STAFF_BUTTON = re.compile(r"^t:(claim|accept|done|forward|back|reject|to):(\d{1,9})(?::([A-Z]+))?$")
-RESIDENT_BUTTON = re.compile(r"^r:(0|1|2|unsolved):(\d{1,9})$")
-DRAFT_BUTTON = re.compile(r"^d:(ok|cancel|nophoto|plus1|new):(\d{1,9})(?::(\d{1,9}))?$")
-REASON_PROMPT = re.compile(texts.REJECT_REASON_PROMPT)
-
-
-def person_of(update: Update) -> Person:
-    user = update.effective_user
-    assert user is not None
-    return Person(user.id, user.full_name)
+MAX_TICKET_DIGITS = 9
 
 
 def origin_of(update: Update) -> Origin:
@@ -61,137 +46,120 @@ def photo_of(message: Message) -> str | None:
     return message.photo[-1].file_id if message.photo else None
 
 
-def register(application: Application, services: Services) -> None:
-    tickets = services.tickets
+async def in_resident_group_or_private(services: Services, update: Update) -> bool:
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.type == ChatType.PRIVATE or await services.groups.is_resident_group(chat.id)
 
-    async def in_resident_group_or_private(update: Update) -> bool:
-        chat = update.effective_chat
-        assert chat is not None
-        return chat.type == ChatType.PRIVATE or await services.groups.is_resident_group(chat.id)
 
-    async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None
-        if not await in_resident_group_or_private(update):
-            return
-        kind, text = parse_request(message.text or message.caption or "")
-        await tickets.request(update.update_id, kind, text, photo_of(message),
-                              origin_of(update))
+async def request(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    if not await in_resident_group_or_private(context.services, update):
+        return
+    kind, text = parse_request(message.text or message.caption or "")
+    await context.services.tickets.request(update.update_id, kind, text, photo_of(message),
+                                           origin_of(update))
 
-    async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None
-        if TAG.search(message.text or message.caption or ""):
-            await request(update, context)
-            return
-        if await tickets.draft_text(update.update_id, person_of(update),
-                                    message.text or message.caption or "", photo_of(message)):
-            return
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint")
 
-    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_chat
-        await tickets.cancel_draft(update.update_id, person_of(update), update.effective_chat.id)
+async def edited_post(update: Update, context: LinliContext) -> None:
+    """An edited tagged post updates the ticket it filed, never files another."""
+    message = update.edited_message
+    assert message is not None
+    if not await context.services.groups.is_resident_group(message.chat_id):
+        return
+    _, text = parse_request(message.text or message.caption or "")
+    await context.services.tickets.edited_post(update.update_id, person_of(update),
+                                               message.chat_id, message.message_id, text)
 
-    async def send_my_tickets(update: Update, chat_id: int) -> None:
-        """The person's own tickets and those they +1'd, or the menu when there are none."""
-        listing = await tickets.my_tickets(person_of(update).id)
-        reply = text_message(chat_id, listing) if listing else text_message(
-            chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
-        await services.replies.send(update.update_id, reply, "mytickets")
 
-    async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None
-        if message.chat.type != ChatType.PRIVATE:
-            if await services.groups.is_resident_group(message.chat_id):
-                link = html(deep_link(services.bot_username))
-                await services.replies.send(update.update_id, text_message(
-                    message.chat_id, texts.MY_TICKETS_IN_GROUP.format(link=link),
-                    reply_to=message.message_id), "mytickets")
-            return
-        await send_my_tickets(update, message.chat_id)
+async def private_message(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    if TAG.search(message.text or message.caption or ""):
+        await request(update, context)
+        return
+    if await services.tickets.draft_text(update.update_id, person_of(update),
+                                         message.text or message.caption or "",
+                                         photo_of(message)):
+        return
+    await services.replies.send(update.update_id, text_message(
+        message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint")
 
-    async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None
-        if message.chat.type != ChatType.PRIVATE and not (
-                services.roles.is_staff_chat(message.chat_id)):
-            return  # a ticket may name a resident: only in private or in the staff chats
-        args = context.args or []
-        number = args[0].lstrip("#") if args else ""
-        if not number.isdigit() or len(number) > 9:
-            view = texts.TICKET_USAGE
-        else:
-            view = await tickets.view(int(number), person_of(update).id)
-        await services.replies.send(update.update_id, text_message(
-            message.chat_id, view, reply_to=message.message_id), "ticket")
 
-    async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None and query.message is not None
-        chat_id = query.message.chat.id
-        if query.data == "menu:mine":
-            await query.answer()
-            await send_my_tickets(update, chat_id)
-            return
-        kind: TicketKind = "wish" if query.data == "menu:wish" else "complaint"
-        await query.answer()
-        await tickets.start_draft(update.update_id, person_of(update), kind, chat_id)
+async def cancel(update: Update, context: LinliContext) -> None:
+    await context.services.tickets.cancel_draft(update.update_id, person_of(update))
 
-    async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None
-        match = STAFF_BUTTON.match(query.data or "")
-        assert match is not None
-        action, ticket_id, party = match.group(1), int(match.group(2)), match.group(3)
-        answer = await tickets.staff_action(update.update_id, person_of(update), action,
-                                            ticket_id, party)
-        await query.answer(answer, show_alert=answer == texts.ONLY_STAFF)
 
-    async def resident_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None and query.message is not None
-        match = RESIDENT_BUTTON.match(query.data or "")
-        assert match is not None
-        answer = await tickets.resident_answer(
-            update.update_id, person_of(update), int(match.group(2)), match.group(1),
-            query.message.chat.id, query.message.message_id)
-        await query.answer(answer)
+async def send_my_tickets(services: Services, update: Update, chat_id: int) -> None:
+    """The person's own tickets and those they +1'd, or the menu when there are none."""
+    listing = await services.tickets.my_tickets(person_of(update).id)
+    reply = text_message(chat_id, listing) if listing else text_message(
+        chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
+    await services.replies.send(update.update_id, reply, "mytickets")
 
-    async def draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None and query.message is not None
-        match = DRAFT_BUTTON.match(query.data or "")
-        assert match is not None
-        chat = query.message.chat
-        answer = await tickets.draft_button(
-            update.update_id, person_of(update), match.group(1), int(match.group(2)),
-            int(match.group(3)) if match.group(3) else None,
-            chat.title if chat.type != ChatType.PRIVATE else None)
-        await query.answer(answer)
 
-    async def reason_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        match = answered_prompt(update, context.bot.id, REASON_PROMPT)
-        if match is not None:
-            assert update.effective_message
-            await tickets.reject(update.update_id, person_of(update), int(match.group(1)),
-                                 update.effective_message.text or "")
+async def my_tickets(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    if message.chat.type != ChatType.PRIVATE:
+        if await services.groups.is_resident_group(message.chat_id):
+            link = html(deep_link(services.bot_username))
+            await services.replies.send(update.update_id, text_message(
+                message.chat_id, texts.MY_TICKETS_IN_GROUP.format(link=link),
+                reply_to=message.message_id), "mytickets")
+        return
+    await send_my_tickets(services, update, message.chat_id)
 
-    private = filters.ChatType.PRIVATE
-    groups = filters.ChatType.GROUPS
-    tagged = (filters.TEXT & filters.Regex(TAG)) | (filters.PHOTO & filters.CaptionRegex(TAG))
-    application.add_handler(CommandHandler(["wish", "complain"], request))
-    application.add_handler(CommandHandler("mytickets", my_tickets))
-    application.add_handler(CommandHandler("ticket", show_ticket))
-    application.add_handler(CommandHandler("cancel", cancel, filters=private))
-    application.add_handler(MessageHandler(groups & ~filters.COMMAND & tagged, request))
-    application.add_handler(MessageHandler(
-        groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, reason_reply))
-    application.add_handler(MessageHandler(
-        private & ~filters.COMMAND & (filters.TEXT | filters.PHOTO), private_message))
-    application.add_handler(CallbackQueryHandler(menu, pattern=r"^menu:(wish|complain|mine)$"))
-    application.add_handler(CallbackQueryHandler(staff_button, pattern=STAFF_BUTTON))
-    application.add_handler(CallbackQueryHandler(resident_button, pattern=RESIDENT_BUTTON))
-    application.add_handler(CallbackQueryHandler(draft_button, pattern=DRAFT_BUTTON))
+
+async def show_ticket(update: Update, context: LinliContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    if message.chat.type != ChatType.PRIVATE and not services.roles.is_staff_chat(
+            message.chat_id):
+        return  # a ticket may name a resident: only in private or in the staff chats
+    args = context.args or []
+    number = args[0].lstrip("#") if args else ""
+    if not number.isdigit() or len(number) > MAX_TICKET_DIGITS:
+        view = texts.TICKET_USAGE
+    else:
+        view = await services.tickets.view(int(number), person_of(update).id, message.chat_id)
+    await services.replies.send(update.update_id, text_message(
+        message.chat_id, view, reply_to=message.message_id), "ticket")
+
+
+async def prompt_answer(update: Update, context: LinliContext) -> None:
+    """A reply in a staff chat to one of the bot's force-reply prompts, found by the replied
+    message's id in this chat (never by its words)."""
+    message = update.effective_message
+    assert message is not None
+    replied = message.reply_to_message
+    services = context.services
+    if (replied is None or replied.from_user is None or replied.from_user.id != context.bot.id
+            or not services.roles.is_staff_chat(message.chat_id)):
+        return
+    await services.prompts.answer(update.update_id, person_of(update), message.chat_id,
+                                  replied.message_id, message.text or "")
+
+
+NEW = filters.UpdateType.MESSAGE  # commands and posts act on new messages only, never edits
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+TAGGED = (filters.TEXT & filters.Regex(TAG)) | (filters.PHOTO & filters.CaptionRegex(TAG))
+
+HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
+    CommandHandler(["wish", "complain"], request, filters=NEW),
+    CommandHandler("mytickets", my_tickets, filters=NEW),
+    CommandHandler("ticket", show_ticket, filters=NEW),
+    CommandHandler("cancel", cancel, filters=PRIVATE & NEW),
+    MessageHandler(GROUPS & NEW & ~filters.COMMAND & TAGGED, request),
+    MessageHandler(GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND & TAGGED,
+                   edited_post),
+    MessageHandler(GROUPS & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+                   prompt_answer),
+    MessageHandler(PRIVATE & NEW & ~filters.COMMAND & (filters.TEXT | filters.PHOTO),
+                   private_message),
+]

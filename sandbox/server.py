@@ -285,9 +285,11 @@ class Sandbox:
         return user
 
     def add_group(self, title: str, *, members: Iterable[User] = (), admins: Iterable[User] = (),
-                  owner: User | None = None) -> Chat:
-        chat_id = -1_000_000_000_000 - next(self._group_ids)
-        chat = Chat(id=chat_id, type="supergroup", title=title)
+                  owner: User | None = None, basic: bool = False) -> Chat:
+        """A supergroup (or, with basic, a small basic group, which can be upgraded)."""
+        number = next(self._group_ids)
+        chat_id = -number if basic else -1_000_000_000_000 - number
+        chat = Chat(id=chat_id, type="group" if basic else "supergroup", title=title)
         for user in members:
             chat.members[user.id] = Member("member")
         for user in admins:
@@ -299,6 +301,27 @@ class Sandbox:
         chat.members.setdefault(self.bot.id, Member("left"))
         self.chats[chat_id] = chat
         return chat
+
+    async def upgrade(self, chat: Chat, by: User) -> Chat:
+        """`by` upgrades a basic group to a supergroup: a new chat id, the same members. The
+        old id then answers 400 with migrate_to_chat_id, as Telegram does."""
+        if chat.type != "group":
+            raise ValueError("only a basic group can be upgraded")
+        new = Chat(id=-1_000_000_000_000 - next(self._group_ids), type="supergroup",
+                   title=chat.title, members=dict(chat.members))
+        self.chats[new.id] = new
+        chat.migrated_to = new.id
+        self._note("system", chat, by, f"{by.display_name} 把群升级成了超级群")
+        old_msg = self._store_user_message(chat, by, extra={"migrate_to_chat_id": new.id})
+        await self._push_update("message", self._message_to_api(old_msg))
+        new_msg = self._store_user_message(new, by, extra={"migrate_from_chat_id": chat.id})
+        await self._push_update("message", self._message_to_api(new_msg))
+        return new
+
+    def delete_group(self, chat: Chat, by: User) -> None:
+        """The owner deletes the group: Telegram tells the bot nothing until it writes there."""
+        chat.deleted = True
+        self._note("system", chat, by, f"{by.display_name} 解散了这个群")
 
     async def rename(self, chat: Chat, by: User, title: str) -> None:
         chat.title = title
@@ -671,6 +694,7 @@ class Sandbox:
         if not isinstance(chat_id, int) or chat_id not in self.chats:
             raise ApiError(400, "Bad Request: chat not found")
         chat = self.chats[chat_id]
+        self._gone(chat)
         if chat.type == "private":
             user = chat.user
             assert user is not None
@@ -874,10 +898,21 @@ class Sandbox:
             self._changed.notify_all()
         return True
 
+    @staticmethod
+    def _gone(chat: Chat) -> None:
+        if chat.migrated_to is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           migrate_to_chat_id=chat.migrated_to)
+        if chat.deleted:
+            raise ApiError(403, "Forbidden: the group chat was deleted")
+
     def _known_chat(self, chat_id: Any) -> Chat:
         if not isinstance(chat_id, int) or chat_id not in self.chats:
             raise ApiError(400, "Bad Request: chat not found")
         chat = self.chats[chat_id]
+        if chat.deleted:
+            raise ApiError(400, "Bad Request: chat not found")
+        self._gone(chat)
         if chat.is_group and not chat.member(self.bot.id).is_present:
             raise ApiError(400, "Bad Request: chat not found")
         if chat.type == "private" and chat.user and not chat.user.opened_bot:

@@ -85,6 +85,8 @@ class Chat:
     members: dict[int, Member] = field(default_factory=dict)
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
+    migrated_to: int | None = None  # a basic group upgraded to this supergroup
+    deleted: bool = False           # the group was deleted by its owner
 
     @property
     def is_group(self) -> bool:

@@ -1,5 +1,5 @@
 """Persistence: one SQLite database (aiosqlite), numbered migrations, repositories."""
 
-from storage.db import AlreadyHandled, Database, Tx
+from storage.db import AlreadyHandled, Database, StorageError, Tx
 
-__all__ = ["AlreadyHandled", "Database", "Tx"]
+__all__ = ["AlreadyHandled", "Database", "StorageError", "Tx"]

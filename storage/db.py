@@ -10,6 +10,7 @@ so another backend can implement the same Tx surface later.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -25,6 +26,7 @@ import aiosqlite
 from bot.clock import Clock, SystemClock
 from storage.models import to_db
 from storage.moderation import FlagRepository, KnownTextRepository
+from storage.prompts import PromptRepository
 from storage.reception import DigestRepository, ReceptionRepository
 from storage.repositories import (
     ChatRepository,
@@ -43,6 +45,11 @@ BUSY_TIMEOUT_MS = 5000
 
 class AlreadyHandled(Exception):
     """The update was handled before (Telegram handed it out again): do nothing twice."""
+
+
+class StorageError(Exception):
+    """The database failed a statement (read-only, disk full, locked for too long): nothing of
+    the transaction was kept, and the work may be tried again later."""
 
 
 def sqlite_path(database_url: str) -> str:
@@ -78,6 +85,7 @@ class Tx:
         self.digests = DigestRepository(self)
         self.flags = FlagRepository(self)
         self.known = KnownTextRepository(self)
+        self.prompts = PromptRepository(self)
 
     @property
     def now_db(self) -> str:
@@ -162,25 +170,37 @@ class Database:
                 applied.append(version)
             return applied
 
+    async def set_read_only(self, read_only: bool) -> None:
+        """Refuse every write from now on (or allow them again), as a read-only mount or a full
+        disk would: for fault drills and their tests."""
+        async with self._lock:
+            await self._conn.execute(f"PRAGMA query_only = {int(read_only)}")
+
     @asynccontextmanager
     async def transaction(self, *, update_id: int | None = None,
                           what: str = "") -> AsyncIterator[Tx]:
         """An explicit write transaction; with update_id, it first claims that update.
 
-        Raises AlreadyHandled (and changes nothing) when the update was claimed before.
+        Raises AlreadyHandled (and changes nothing) when the update was claimed before, and
+        StorageError (nothing kept) when the database fails a statement.
         """
         async with self._lock:
             tx = Tx(self._conn, self.clock.now(), update_id)
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StorageError(str(exc)) from exc
             try:
                 if update_id is not None and not await tx.updates.claim(update_id, what):
                     raise AlreadyHandled(update_id)
                 yield tx
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
                 await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    await self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageError(str(exc)) from exc
+                raise
         for callback in tx._after_commit:
             callback()
         for listener in self._commit_listeners:
@@ -190,7 +210,10 @@ class Database:
     async def read(self) -> AsyncIterator[Tx]:
         """Consistent reads (no other transaction can be half-way through)."""
         async with self._lock:
-            yield Tx(self._conn, self.clock.now())
+            try:
+                yield Tx(self._conn, self.clock.now())
+            except sqlite3.Error as exc:
+                raise StorageError(str(exc)) from exc
 
 
 def _migrations() -> list[tuple[int, str, str]]:

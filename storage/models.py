@@ -116,6 +116,7 @@ class Ticket(Record):
     reject_reason: str | None
     card_chat_id: int | None
     card_outbox_id: int | None
+    rating_outbox_id: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -129,9 +130,10 @@ class Draft(Record):
     step: Literal["text", "photo", "confirm", "duplicate"]
     text: str | None
     photo_file_id: str | None
-    chat_id: int
+    chat_id: int                   # where the request was made (the conversation is private)
     message_id: int | None
     updated_at: UtcTime
+    offered_ticket_id: int | None = None
 
 
 class ReceptionRule(Record):
@@ -189,3 +191,19 @@ class KnownText(Record):
     flag_id: int | None
     created_by: int | None
     created_at: UtcTime
+
+
+PromptKind = Literal["reject_reason", "clarification"]
+
+
+class Prompt(Record):
+    """A force-reply question the bot asked; only a reply to its own message answers it."""
+
+    id: int
+    kind: PromptKind
+    subject_id: int
+    chat_id: int
+    outbox_id: int
+    asked_by: int
+    created_at: UtcTime
+    answered_at: UtcTime | None

@@ -119,6 +119,14 @@ class EventRepository(_Repository):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    async def count_by(self, actor_id: int, actions: tuple[str, ...], since: datetime) -> int:
+        """How many of these actions one person took since then (e.g. requests, for a quota)."""
+        marks = ", ".join("?" for _ in actions)
+        row = await self.tx.fetchone(
+            f"SELECT COUNT(*) AS n FROM events WHERE actor_id = ? AND action IN ({marks})"
+            " AND at >= ?", (actor_id, *actions, to_db(since)))
+        return int(row["n"]) if row else 0
+
     async def for_subject(self, subject: str) -> list[Event]:
         rows = await self.tx.fetchall("SELECT * FROM events WHERE subject = ? ORDER BY id",
                                       (subject,))

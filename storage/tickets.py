@@ -59,6 +59,13 @@ class TicketRepository:
         assert ticket is not None
         return ticket
 
+    async def from_post(self, chat_id: int, message_id: int) -> Ticket | None:
+        """The ticket a group post filed (an edit of that post finds it)."""
+        row = await self.tx.fetchone(
+            "SELECT * FROM tickets WHERE source_chat_id = ? AND source_message_id = ?",
+            (chat_id, message_id))
+        return Ticket.model_validate(dict(row)) if row else None
+
     async def of_reporter(self, user_id: int, limit: int = 20) -> list[Ticket]:
         rows = await self.tx.fetchall(
             "SELECT * FROM tickets WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
@@ -104,13 +111,15 @@ class DraftRepository:
 
     async def start(self, *, user_id: int, kind: TicketKind, step: str, chat_id: int,
                     message_id: int | None, text: str | None = None,
-                    photo_file_id: str | None = None) -> Draft:
+                    photo_file_id: str | None = None,
+                    offered_ticket_id: int | None = None) -> Draft:
         """A person has at most one draft at a time: starting one drops the previous."""
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         cursor = await self.tx.execute(
             "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, kind, step, text, photo_file_id, chat_id, message_id, self.tx.now_db))
+            " offered_ticket_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, kind, step, text, photo_file_id, chat_id, message_id, offered_ticket_id,
+             self.tx.now_db))
         assert cursor.lastrowid is not None
         draft = await self.get(cursor.lastrowid)
         assert draft is not None

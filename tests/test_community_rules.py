@@ -49,8 +49,8 @@ def test_a_file_overrides_adds_and_sets_party_chats(tmp_path: Path) -> None:
     assert rules.categorise("快递柜打不开")[0] == "快递"
     assert rules.categorise("物业费太贵")[0] == "物业费"  # defaults kept
     assert rules.wishes.sla_days == 5
-    assert rules.chat_for(Party.PROPERTY, -1) == -100555
-    assert rules.chat_for(Party.STREET, -1) == -1
+    assert rules.party_chats[Party.PROPERTY] == -100555
+    assert Party.STREET not in rules.party_chats
 
 
 def test_the_shipped_example_file_loads() -> None:

@@ -33,26 +33,41 @@ async def test_staff_are_committee_members_and_lose_it_when_they_leave(
     roles = Roles(bot, admin_ids=frozenset({community.admin.id}),
                   committee_chat_id=community.committee.id, moderator_chat_id=moderators.id,
                   ttl_s=60, monotonic=lambda: ticks[0])
-    assert await roles.is_staff(community.staff.id)
-    assert not await roles.is_staff(community.auntie.id)
+    assert await roles.is_committee(community.staff.id)
+    assert not await roles.is_committee(community.auntie.id)
     assert await roles.is_moderator(community.neighbour.id)
     assert not await roles.is_moderator(community.staff.id)
-    assert await roles.is_staff(community.admin.id) and await roles.is_moderator(
+    assert await roles.is_committee(community.admin.id) and await roles.is_moderator(
         community.admin.id)
 
     community.committee.members[community.staff.id].status = "left"
     calls = len(sb.calls)
-    assert await roles.is_staff(community.staff.id)  # cached for a short while
+    assert await roles.is_committee(community.staff.id)  # cached for a short while
     assert len(sb.calls) == calls
     ticks[0] += 61
-    assert not await roles.is_staff(community.staff.id)
+    assert not await roles.is_committee(community.staff.id)
+
+
+async def test_the_role_cache_forgets_expired_answers(bot: Bot, community: Community) -> None:
+    sb = community.sb
+    ticks = [0.0]
+    roles = Roles(bot, admin_ids=frozenset(), committee_chat_id=community.committee.id,
+                  moderator_chat_id=community.committee.id, ttl_s=60,
+                  monotonic=lambda: ticks[0])
+    strangers = [sb.add_user(f"路人{i}") for i in range(50)]
+    for person in strangers:
+        assert not await roles.is_committee(person.id)
+    assert roles.cached_answers == 50
+    ticks[0] += 121  # two periods later, one more check sweeps what expired
+    assert await roles.is_committee(community.staff.id)
+    assert roles.cached_answers == 1
 
 
 async def test_a_stranger_is_not_staff_even_if_telegram_does_not_know_them(
         bot: Bot, community: Community) -> None:
     roles = Roles(bot, admin_ids=frozenset(), committee_chat_id=community.committee.id,
                   moderator_chat_id=community.committee.id)
-    assert not await roles.is_staff(987654321)
+    assert not await roles.is_committee(987654321)
 
 
 async def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:

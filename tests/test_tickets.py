@@ -268,7 +268,7 @@ async def test_staff_accept_then_complete_and_the_resident_hears_each_step(
     await sb.next_message(town.auntie)
     card = await sb.next_message(town.committee)
     answer = await sb.callback_answer(await sb.press(town.staff, card, "受理"))
-    assert answer["text"] == "已处理"
+    assert answer["text"] == "已受理"
     accepted = await card_shows(sb, card, "处理中")
     assert "张主任" in accepted.text and accepted.button_texts[0] == "完成"
     assert "#1 已受理" in (await sb.next_message(town.auntie)).text
@@ -302,9 +302,10 @@ async def test_a_resident_replaying_a_staff_button_changes_nothing(
     ack = await sb.next_message(town.auntie)
     card = await sb.next_message(town.committee)
     data = card.button_data("受理")
-    # The resident sends the staff card's callback data from her own chat...
+    # The resident sends the staff card's callback data under a message in her own chat: not
+    # the card, so the press is out of its scope...
     answer = await sb.callback_answer(await sb.press_data(town.auntie, ack, data))
-    assert "只有社区工作人员" in answer["text"] and answer["show_alert"]
+    assert GONE in answer["text"]
     # ...or is somehow in the staff chat and presses the real button.
     sb.join(town.committee, town.neighbour, status="left")
     answer = await sb.callback_answer(await sb.press(town.neighbour, card, "受理"))
@@ -382,8 +383,13 @@ async def test_the_resident_rates_once(linli: Linli, town: Community) -> None:
 async def test_only_the_reporter_can_rate(linli: Linli, town: Community) -> None:
     sb = town.sb
     rating = await finish_one(sb, town)
-    answer = await sb.callback_answer(await sb.press_data(town.neighbour, rating,
-                                                          rating.button_data("满意")))
+    data = rating.button_data("满意")
+    # A neighbour's forged press under her message, and under a message in his own chat.
+    answer = await sb.callback_answer(await sb.press_data(town.neighbour, rating, data))
+    assert GONE in answer["text"]
+    await opened(sb, town.neighbour)
+    own = sb.sent_to(town.neighbour)[-1]
+    answer = await sb.callback_answer(await sb.press_data(town.neighbour, own, data))
     assert "给提交人用的" in answer["text"]
     [ticket] = await tickets_of(linli)
     assert ticket.status == "done" and ticket.rating is None
@@ -450,7 +456,7 @@ async def test_an_overdue_ticket_gets_one_escalation_card(
 
 # 7. duplicates ----------------------------------------------------------------------------
 
-async def test_a_similar_complaint_offers_plus_one_and_both_hear_the_outcome(
+async def test_a_similar_complaint_offers_plus_one_in_private_and_both_hear_the_outcome(
         linli: Linli, town: Community) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 3号楼电梯坏了一周")
@@ -458,13 +464,18 @@ async def test_a_similar_complaint_offers_plus_one_and_both_hear_the_outcome(
     card = await sb.next_message(town.committee)
     await opened(sb, town.neighbour)
     await sb.send(town.neighbour, town.building, "#投诉 3号楼电梯又坏了，一周了")
-    offer = await sb.next_message(town.building)
+    said = await sb.next_message(town.building)
+    assert "私信" in said.text and said.button_texts == []  # nothing to press in the group
+    assert "#1" not in said.text and "王阿姨" not in said.text
+    offer = await sb.next_message(town.neighbour)
     assert offer.button_texts == ["+1 到 #1", "仍然新建"]
     assert "王阿姨" not in offer.text and "坏了一周" not in offer.text
-    stranger = await sb.callback_answer(await sb.press(town.auntie, offer, "+1 到 #1"))
+    stranger = await sb.callback_answer(
+        await sb.press_data(town.auntie, sb.sent_to(town.auntie)[-1],
+                            offer.button_data("+1 到 #1")))
     assert "给提交人用的" in stranger["text"]
     await sb.press(town.neighbour, offer, "+1 到 #1")
-    assert "已把您加到 #1" in (await sb.next_message(town.building)).text
+    assert "已把您加到 #1" in (await sb.next_message(town.neighbour)).text
     assert len(await tickets_of(linli)) == 1
     await card_shows(sb, card, "另有 1 位居民 +1")
     await sb.press(town.staff, sb.edited(town.committee, card.message_id), "受理")
@@ -538,5 +549,5 @@ async def test_members_of_a_partys_own_chat_act_on_its_cards(
     await sb.next_message(c.building)
     card = await sb.next_message(property_chat)
     answer = await sb.callback_answer(await sb.press(manager, card, "受理"))
-    assert answer["text"] == "已处理"
+    assert answer["text"] == "已受理"
     assert "钱经理" in (await sb.wait_for_edit(card, "处理中")).text

@@ -11,6 +11,7 @@ from bot.services.digest import DigestService
 from bot.services.groups import GroupService
 from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
+from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
@@ -50,6 +51,31 @@ class Replies:
         return update_id in self._handled
 
 
+class FailedUpdates:
+    """Updates whose handling failed on storage: not confirmed to Telegram, so they come
+    again (see bot/polling.py); and their people were told to try again, once each."""
+
+    def __init__(self) -> None:
+        self._failed: set[int] = set()
+        self._told: set[int] = set()
+
+    def add(self, update_id: int) -> None:
+        self._failed.add(update_id)
+
+    def take(self) -> set[int]:
+        failed, self._failed = self._failed, set()
+        return failed
+
+    def first_telling(self, update_id: int) -> bool:
+        """True once per update: a retried update does not say "try again" twice."""
+        if update_id in self._told:
+            return False
+        if len(self._told) > 10_000:
+            self._told.clear()
+        self._told.add(update_id)
+        return True
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -65,3 +91,5 @@ class Services:
     reception: ReceptionService
     digest: DigestService
     moderation: ModerationService
+    prompts: PromptAnswers
+    retries: FailedUpdates

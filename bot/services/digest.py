@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.reception import WEEKDAY_NAMES
-from bot.services.messaging import text_message
+from bot.services.messaging import local_time, text_message
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from storage import Database, Tx
@@ -27,12 +27,11 @@ UNCLAIMED_AFTER = timedelta(days=3)
 
 class DigestService:
     def __init__(self, db: Database, roles: Roles, reception: ReceptionService, *,
-                 zone: ZoneInfo, committee_chat_id: int, digest_time: time) -> None:
+                 zone: ZoneInfo, digest_time: time) -> None:
         self._db = db
         self._roles = roles
         self._reception = reception
         self._zone = zone
-        self._committee = committee_chat_id
         self._at = digest_time
 
     async def tick(self) -> bool:
@@ -46,21 +45,25 @@ class DigestService:
             start = await tx.digests.last_period_end() or tx.now - timedelta(days=1)
             if not await tx.digests.record(day, start, tx.now):
                 return False
-            await tx.outbox.enqueue(text_message(self._committee, await self.compose(tx, start),
-                                                 dedupe_key=f"digest:{day}"))
+            await tx.outbox.enqueue(text_message(
+                self._roles.committee_chat_id, await self.compose(tx, start),
+                dedupe_key=f"digest:{day}"))
         log.info("daily digest for %s queued", day)
         return True
 
     async def on_demand(self, update_id: int, user_id: int, chat_id: int,
                         reply_to: int | None) -> None:
-        """/digest: staff get the figures since the last daily digest, now."""
-        allowed = await self._roles.is_staff(user_id)
+        """/digest: committee staff get the figures since the last daily digest, now, in the
+        committee chat or in private (never where others would read them)."""
+        allowed = await self._roles.is_committee(user_id)
         async with self._db.transaction(update_id=update_id, what="digest") as tx:
-            if allowed:
+            if not allowed:
+                text = texts.DIGEST_ONLY_STAFF
+            elif not self._roles.is_committee_place(chat_id, user_id):
+                text = texts.STAFF_COMMAND_ELSEWHERE
+            else:
                 start = await tx.digests.last_period_end() or tx.now - timedelta(days=1)
                 text = await self.compose(tx, start)
-            else:
-                text = texts.DIGEST_ONLY_STAFF
             await tx.outbox.enqueue(text_message(chat_id, text, reply_to=reply_to))
 
     async def compose(self, tx: Tx, start: datetime) -> str:
@@ -114,5 +117,4 @@ class DigestService:
         return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
     def _stamp(self, moment: datetime) -> str:
-        local = moment.astimezone(self._zone)
-        return f"{local.month}月{local.day}日 {local:%H:%M}"
+        return local_time(moment, self._zone)

@@ -58,7 +58,7 @@ class GroupService:
         if self._roles.is_staff_chat(chat.id):
             await self._register_staff_chat(update_id, chat)
             return
-        allowed = await self._roles.is_staff(by_user_id)
+        allowed = await self._roles.is_committee(by_user_id)
         async with self._db.transaction(update_id=update_id, what="bot_added") as tx:
             if allowed:
                 await self._bind(tx, chat, by_user_id, bot_is_admin, how="added")
@@ -128,7 +128,7 @@ class GroupService:
             return texts.BIND_ONLY_IN_GROUPS
         if self._roles.is_staff_chat(chat.id):
             return texts.BIND_STAFF_CHAT
-        if not await self._roles.is_staff(user_id):
+        if not await self._roles.is_committee(user_id):
             return texts.BIND_NOT_ALLOWED
         return None
 
@@ -140,7 +140,9 @@ class GroupService:
                                detail={"how": how, "title": chat.title})
 
     async def migrated(self, update_id: int, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: it has a new id from now on."""
+        """A group became a supergroup: it has a new id from now on (a staff chat's members
+        keep their rights under it)."""
+        self._roles.chat_migrated(old_id, new_id)
         async with self._db.transaction(update_id=update_id, what="migrated") as tx:
             if await tx.chats.get(old_id) is not None and await tx.chats.get(new_id) is None:
                 await tx.chats.migrate(old_id, new_id)

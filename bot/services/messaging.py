@@ -1,15 +1,22 @@
-"""Building outgoing messages: HTML escaping, inline keyboards, deep links."""
+"""Building outgoing messages: HTML escaping, Telegram's length units, inline keyboards, deep
+links, and the one way dates are written for people."""
 
 from __future__ import annotations
 
 import html as _html
-from collections.abc import Sequence
+import re
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.buttons import Keyboard
 from storage.repositories import OutgoingMessage
 
-MAX_CALLBACK_DATA_BYTES = 64
-Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
+MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
+ELLIPSIS = "…"
+Buttons = Keyboard
+_TAG = re.compile(r"<[^>]*>")
 
 
 def html(value: object) -> str:
@@ -17,16 +24,53 @@ def html(value: object) -> str:
     return _html.escape(str(value), quote=True)
 
 
-def keyboard(buttons: Buttons) -> dict[str, Any]:
-    rows = []
-    for row in buttons:
-        out = []
-        for label, data in row:
-            if not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA_BYTES:
-                raise ValueError(f"callback data must be 1-64 bytes: {data!r}")
-            out.append({"text": label, "callback_data": data})
-        rows.append(out)
-    return {"inline_keyboard": rows}
+def utf16_len(text: str) -> int:
+    """Length as Telegram measures it: UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten(text: str, limit: int) -> str:
+    """Whitespace folded and, if still longer than `limit` UTF-16 units, cut with an ellipsis
+    (never inside a surrogate pair)."""
+    flat = " ".join(text.split())
+    if utf16_len(flat) <= limit:
+        return flat
+    out, used = [], 0
+    for char in flat:
+        size = 2 if ord(char) > 0xFFFF else 1
+        if used + size > limit - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + ELLIPSIS
+
+
+def visible_len(markup: str) -> int:
+    """UTF-16 length of an HTML message as Telegram counts it: after tags and entities."""
+    return utf16_len(_html.unescape(_TAG.sub("", markup)))
+
+
+def fit(render: Callable[[str], str], quoted: str, limit: int = MAX_MESSAGE_UNITS) -> str:
+    """render(html(quoted)), with `quoted` (a resident's text) shortened just enough for the
+    whole message to stay within `limit` UTF-16 units."""
+    message = render(html(quoted))
+    excess = visible_len(message) - limit
+    if excess <= 0:
+        return message
+    keep = max(1, utf16_len(quoted) - excess - 1)
+    return render(html(shorten(quoted, keep)))
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    """"12月1日 08:00": how every time is shown to people."""
+    local = moment.astimezone(zone)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def keyboard(buttons: Keyboard) -> dict[str, Any]:
+    """An inline keyboard from (label, button data) rows; the data packs itself (≤ 64 bytes)."""
+    return {"inline_keyboard": [[{"text": label, "callback_data": data.pack()}
+                                 for label, data in row] for row in buttons]}
 
 
 def text_message(chat_id: int, text: str, *, buttons: Buttons | None = None,

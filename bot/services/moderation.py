@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.buttons import Keyboard, Press, ReviewButton
 from bot.community import Screening
-from bot.services.messaging import edit_text, html, text_message
+from bot.services.messaging import edit_text, html, local_time, shorten, text_message
 from bot.services.roles import Roles
 from bot.services.tickets import Person
 from moderation import KnownRumours, RumourModel, Screener, Verdict
 from storage import Database, Tx
-from storage.models import ChatRecord, Flag, OutboxMessage
+from storage.models import ChatRecord, Flag, OutboxMessage, Prompt
 from storage.repositories import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -54,21 +55,13 @@ def _can_delete(chat: ChatRecord | None) -> bool:
     return chat is not None and chat.active and chat.bot_is_admin
 
 
-def _short(text: str, limit: int = CARD_TEXT_LIMIT) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 class ModerationService:
     def __init__(self, db: Database, roles: Roles, rules: Screening, *, zone: ZoneInfo,
-                 moderator_chat_id: int, committee_chat_id: int,
                  model: RumourModel | None = None) -> None:
         self._db = db
         self._roles = roles
         self._rules = rules
         self._zone = zone
-        self._moderators = moderator_chat_id
-        self._committee = committee_chat_id
         self._model = model
         self.screener = Screener(allowed_domains=tuple(rules.allowed_domains), model=model)
 
@@ -112,9 +105,10 @@ class ModerationService:
             if flag is None:
                 return  # flagged when Telegram first handed this update out
             card = await tx.outbox.enqueue(text_message(
-                self._moderators, await self._card_text(tx, flag, group=post.chat_title),
+                self._roles.moderator_chat_id,
+                await self._card_text(tx, flag, group=post.chat_title),
                 buttons=self._card_buttons(flag)))
-            await tx.flags.set_card(flag.id, self._moderators, card)
+            await tx.flags.set_card(flag.id, self._roles.moderator_chat_id, card)
             await tx.events.append("flagged", actor_id=None, subject=f"flag:{flag.id}",
                                    detail={"kind": flag.kind, "score": flag.score,
                                            "reasons": flag.reasons, "chat": flag.chat_id})
@@ -143,7 +137,7 @@ class ModerationService:
                 done = texts.KNOWN_LOG_AD_DELETED if deletable else texts.KNOWN_LOG_AD_KEPT
             log_line = texts.KNOWN_LOG[known.kind].format(
                 group=group, author=html(post.author.name), k=known.id, done=done)
-            await tx.outbox.enqueue(text_message(self._moderators, log_line))
+            await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, log_line))
             await tx.events.append(f"known_{known.kind}_hit", actor_id=None,
                                    subject=f"known:{known.id}",
                                    detail={"chat": post.chat_id, "author": post.author.id,
@@ -152,26 +146,28 @@ class ModerationService:
                 await self._mute_if_repeated(tx, post.author, post.chat_id, group, deletable)
 
     async def _exempt(self, user_id: int) -> bool:
-        return await self._roles.is_staff(user_id) or await self._roles.is_moderator(user_id)
+        return await self._roles.is_committee(user_id) or await self._roles.is_moderator(user_id)
 
     # ------------------------------------------------------------------ decisions
 
-    async def decide(self, update_id: int, person: Person, action: str, flag_id: int,
-                     pressed_in: int) -> str:
-        """A review card's button (action: confirm | dismiss | check). The role is checked
-        here, on every press; the button names only the action and the flag."""
+    async def decide(self, update_id: int, press: Press, button: ReviewButton) -> str:
+        """A review card's button. Its scope: the card itself, in the moderators' chat (or its
+        copy in the committee chat); the role is checked here, on every press."""
+        person = Person(press.user_id, press.user_name)
         async with self._db.read() as tx:
-            flag = await tx.flags.get(flag_id)
-        if flag is None or pressed_in not in (flag.card_chat_id, flag.check_chat_id):
+            flag = await tx.flags.get(button.flag)
+            on_card = flag is not None and await self._on_card(tx, flag, press)
+        if flag is None or not on_card:
             return texts.UNKNOWN_BUTTON
+        action = button.action
         allowed = await self._roles.is_moderator(person.id) or (
             # The committee, asked to check with the source, may answer on its copy.
-            flag.status == "checking" and pressed_in == flag.check_chat_id
-            and action != "check" and await self._roles.is_staff(person.id))
+            flag.status == "checking" and press.chat_id == flag.check_chat_id
+            and action != "check" and await self._roles.is_committee(person.id))
         if not allowed:
             return texts.ONLY_MODERATORS
         async with self._db.transaction(update_id=update_id, what=f"flag_{action}") as tx:
-            flag = await tx.flags.get(flag_id)
+            flag = await tx.flags.get(button.flag)
             assert flag is not None
             if flag.is_decided or (action == "check" and flag.status == "checking"):
                 return texts.ANSWER_ALREADY_DECIDED
@@ -179,11 +175,21 @@ class ModerationService:
                 await self._confirm(tx, flag, person)
             elif action == "dismiss":
                 await self._dismiss(tx, flag, person)
-            elif action == "check":
-                await self._ask_committee(tx, flag, person)
             else:
-                return texts.UNKNOWN_BUTTON
+                await self._ask_committee(tx, flag, person)
         return texts.ANSWER_DONE
+
+    @staticmethod
+    async def _on_card(tx: Tx, flag: Flag, press: Press) -> bool:
+        """Was this pressed under the flag's own review card (or its committee copy)?"""
+        for chat_id, row_id in ((flag.card_chat_id, flag.card_outbox_id),
+                                (flag.check_chat_id, flag.check_outbox_id)):
+            if chat_id != press.chat_id or row_id is None:
+                continue
+            row = await tx.outbox.get(row_id)
+            if row is not None and row.telegram_message_id == press.message_id:
+                return True
+        return False
 
     async def _decided(self, tx: Tx, flag: Flag, person: Person, status: str) -> Flag:
         return await tx.flags.update(flag.id, status=status, decided_by=person.id,
@@ -206,9 +212,13 @@ class ModerationService:
             notice = texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
             await tx.outbox.enqueue(text_message(
                 flag.chat_id, notice, reply_to=None if deletable else flag.message_id))
-            await tx.outbox.enqueue(text_message(
-                self._moderators, texts.ASK_CLARIFICATION.format(k=known.id),
+            prompt = await tx.outbox.enqueue(text_message(
+                self._roles.moderator_chat_id, texts.ASK_CLARIFICATION.format(k=known.id),
                 force_reply=texts.CLARIFICATION_PLACEHOLDER))
+            assert prompt is not None
+            await tx.prompts.create(kind="clarification", subject_id=known.id,
+                                    chat_id=self._roles.moderator_chat_id, outbox_id=prompt,
+                                    asked_by=person.id)
         elif deletable:
             await tx.outbox.enqueue(text_message(flag.chat_id, texts.GROUP_AD_REMOVED))
         await tx.events.append("flag_confirmed", actor_id=person.id, subject=f"flag:{flag.id}",
@@ -236,31 +246,33 @@ class ModerationService:
     async def _ask_committee(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await tx.flags.update(flag.id, status="checking", decided_by=person.id,
                                      decided_by_name=person.name, decided_at=tx.now)
-        if self._committee != self._moderators:
+        if self._roles.committee_chat_id != self._roles.moderator_chat_id:
             card = await tx.outbox.enqueue(text_message(
-                self._committee, await self._card_text(tx, flag, for_committee=True),
+                self._roles.committee_chat_id, await self._card_text(tx, flag, for_committee=True),
                 buttons=self._card_buttons(flag, with_check=False)))
-            flag = await tx.flags.update(flag.id, check_chat_id=self._committee,
+            flag = await tx.flags.update(flag.id, check_chat_id=self._roles.committee_chat_id,
                                          check_outbox_id=card)
         await tx.events.append("flag_checking", actor_id=person.id, subject=f"flag:{flag.id}",
                                detail={"by": person.name})
         await self._show_cards(tx, flag)
 
-    async def clarify(self, update_id: int, person: Person, known_id: int, text: str) -> bool:
-        """A moderator's reply to the clarification prompt: stored, and posted in the group
-        where the rumour was. False (nothing changed) when not allowed or not a rumour."""
-        text = text.strip()[:CLARIFICATION_LIMIT]
+    async def clarify(self, update_id: int, person: Person, prompt: Prompt, text: str) -> bool:
+        """A moderator's reply to a clarification prompt (matched by its message id): stored,
+        and posted in the group where the rumour was. False (nothing changed) when the person
+        is not a moderator or the text is empty."""
+        text = shorten(text, CLARIFICATION_LIMIT) if text.strip() else ""
         if not text or not await self._roles.is_moderator(person.id):
             return False
         async with self._db.transaction(update_id=update_id, what="clarification") as tx:
-            known = await tx.known.get(known_id)
+            known = await tx.known.get(prompt.subject_id)
             if known is None or known.kind != "rumour":
                 return False
+            await tx.prompts.answered(prompt.id)
             await tx.known.set_clarification(known.id, text)
             await tx.events.append("clarification_saved", actor_id=person.id,
                                    subject=f"known:{known.id}", detail={"by": person.name})
             await tx.outbox.enqueue(text_message(
-                self._moderators, texts.CLARIFICATION_SAVED.format(k=known.id)))
+                self._roles.moderator_chat_id, texts.CLARIFICATION_SAVED.format(k=known.id)))
             flag = await tx.flags.get(known.flag_id) if known.flag_id else None
             if flag is not None and known.clarification is None:
                 await tx.outbox.enqueue(text_message(
@@ -277,16 +289,17 @@ class ModerationService:
             return
         name = html(author.name)
         if not can_act:
-            await tx.outbox.enqueue(text_message(self._moderators, texts.MUTED_FAILED_LOG.format(
-                author=name, n=confirmed, group=group)))
+            await tx.outbox.enqueue(text_message(
+                self._roles.moderator_chat_id,
+                texts.MUTED_FAILED_LOG.format(author=name, n=confirmed, group=group)))
             return
         until = tx.now + timedelta(hours=self._rules.mute_hours)
         await tx.outbox.enqueue(OutgoingMessage(
             chat_id=chat_id, method="restrictChatMember",
             params={"user_id": author.id, "permissions": MUTED,
                     "until_date": int(until.timestamp())}))
-        await tx.outbox.enqueue(text_message(self._moderators, texts.MUTED_LOG.format(
-            author=name, n=confirmed, group=group)))
+        await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, texts.MUTED_LOG.format(
+            author=name, n=confirmed, group=group, hours=self._rules.mute_hours)))
         await tx.events.append("muted", actor_id=None, subject=f"person:{author.id}",
                                detail={"chat": chat_id, "ads": confirmed,
                                        "until": until.isoformat()})
@@ -321,7 +334,7 @@ class ModerationService:
     async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
         """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
         group = (row.fallback_args or {}).get("group", str(row.chat_id))
-        await tx.outbox.enqueue(text_message(self._moderators,
+        await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id,
                                              texts.DELETE_FAILED_LOG.format(group=group)))
         await tx.chats.set_bot_admin(row.chat_id, False)
 
@@ -332,7 +345,7 @@ class ModerationService:
             chat = await tx.chats.get(flag.chat_id)
             group = chat.title if chat and chat.title else None
         group = html(group or flag.chat_id)
-        reasons, text = "、".join(flag.reasons), html(_short(flag.text))
+        reasons, text = "、".join(flag.reasons), html(shorten(flag.text, CARD_TEXT_LIMIT))
         if for_committee:
             card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
         else:
@@ -348,11 +361,11 @@ class ModerationService:
             what=texts.REVIEW_WHAT[flag.kind]) + note
 
     @staticmethod
-    def _card_buttons(flag: Flag, *, with_check: bool = True) -> list[list[tuple[str, str]]]:
-        row = [(texts.BTN_CONFIRM[flag.kind], f"m:confirm:{flag.id}"),
-               (texts.BTN_DISMISS, f"m:dismiss:{flag.id}")]
+    def _card_buttons(flag: Flag, *, with_check: bool = True) -> Keyboard:
+        row = [(texts.BTN_CONFIRM[flag.kind], ReviewButton("confirm", flag.id)),
+               (texts.BTN_DISMISS, ReviewButton("dismiss", flag.id))]
         if with_check:
-            row.append((texts.BTN_CHECK, f"m:check:{flag.id}"))
+            row.append((texts.BTN_CHECK, ReviewButton("check", flag.id)))
         return [row]
 
     async def _show_cards(self, tx: Tx, flag: Flag, note: str = "") -> None:
@@ -367,5 +380,4 @@ class ModerationService:
                 buttons=buttons, target_row=flag.check_outbox_id))
 
     def _local(self, moment: datetime) -> str:
-        local = moment.astimezone(self._zone)
-        return f"{local.month}月{local.day}日 {local:%H:%M}"
+        return local_time(moment, self._zone)

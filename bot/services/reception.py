@@ -37,6 +37,7 @@ STAFF_WORDS = {"内部", "仅工作人员"}
 POLICY_WORDS: dict[str, HolidayPolicy] = {"遇节假日顺延": "shift", "遇节假日取消": "skip",
                                           "遇节假日照常": "keep"}
 LOOKAHEAD_DAYS = 120
+STAFF_VERBS = frozenset({"add", "list", "del", "delete"})
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,11 @@ def _hm(value: str) -> time:
 
 
 class ReceptionService:
-    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo, committee_chat_id: int,
+    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo,
                  reminders: Reminders) -> None:
         self._db = db
         self._roles = roles
         self._zone = zone
-        self._committee = committee_chat_id
         self._evening = _hm(reminders.evening_time)
         self._before = timedelta(minutes=reminders.minutes_before)
 
@@ -68,12 +68,18 @@ class ReceptionService:
 
     async def command(self, update_id: int, user_id: int, args: list[str], chat_id: int,
                       reply_to: int | None) -> None:
-        """/reception [add …|list|del N]: everyone may look; only staff may change."""
+        """/reception [add …|list|del N]: everyone may look; only committee staff may change,
+        in the committee chat or in private."""
         verb = args[0].lower() if args else ""
-        if verb in ("add", "list", "del", "delete") and not await self._roles.is_staff(user_id):
-            reply = texts.RECEPTION_ONLY_STAFF
+        refusal = None
+        if verb in STAFF_VERBS:
+            if not await self._roles.is_committee(user_id):
+                refusal = texts.RECEPTION_ONLY_STAFF
+            elif not self._roles.is_committee_place(chat_id, user_id):
+                refusal = texts.STAFF_COMMAND_ELSEWHERE
+        if refusal is not None:
             async with self._db.transaction(update_id=update_id, what="reception") as tx:
-                await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
+                await tx.outbox.enqueue(text_message(chat_id, refusal, reply_to=reply_to))
             return
         async with self._db.transaction(update_id=update_id, what="reception") as tx:
             if verb == "add":
@@ -85,8 +91,9 @@ class ReceptionService:
             elif verb:
                 reply = texts.RECEPTION_USAGE
             else:
-                staff_chat = self._roles.is_staff_chat(chat_id)
-                reply = self._upcoming_text(await self.upcoming(tx, include_staff=staff_chat))
+                # Internal meetings are shown where they are reminded: the committee chat.
+                internal = chat_id == self._roles.committee_chat_id
+                reply = self._upcoming_text(await self.upcoming(tx, include_staff=internal))
             await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
 
     async def _add(self, tx: Tx, user_id: int, args: list[str]) -> str:
@@ -167,7 +174,7 @@ class ReceptionService:
         for upcoming, slot in due:
             async with self._db.transaction() as tx:
                 rule, day = upcoming.rule, upcoming.occurrence.day.isoformat()
-                targets = [self._committee] if rule.audience == "staff" else [
+                targets = [self._roles.committee_chat_id] if rule.audience == "staff" else [
                     c.id for c in await tx.chats.resident_groups()]
                 if not await tx.reception.mark_sent(rule.id, day, slot, len(targets)):
                     continue

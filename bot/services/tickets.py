@@ -2,7 +2,10 @@
 
 Every change is one transaction that claims the Telegram update, updates the ticket, appends
 events (the audit trail) and queues every message it causes: the staff card and its edits, the
-resident's notifications. Roles are checked here, server-side, on every action.
+resident's notifications. Who may do what, and where, is checked here on every action: a press
+acts only on what the bot recorded (the card's own message, the rating question sent to the
+reporter, the ticket a duplicate offer proposed), never on ids taken from button data.
+What people see is built in ticket_views.
 """
 
 from __future__ import annotations
@@ -10,33 +13,47 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
 
 from bot import texts
+from bot.buttons import (
+    CardButton,
+    DraftButton,
+    DuplicateButton,
+    ForwardButton,
+    Press,
+    RatingButton,
+)
 from bot.community import WISH_CATEGORY, CommunityRules, Party
+from bot.services import ticket_views as views
 from bot.services.messaging import (
-    Buttons,
     deep_link,
     edit_text,
     html,
+    local_time,
     photo_message,
+    shorten,
     text_message,
+    utf16_len,
 )
 from bot.services.roles import Roles
 from bot.workdays import add_working_days
 from storage import Database, Tx
-from storage.models import Draft, Event, Ticket, TicketKind
+from storage.models import Draft, OutboxMessage, Prompt, Ticket, TicketKind
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 2000
+MAX_TEXT = 2000  # UTF-16 units, as Telegram counts
+REASON_LIMIT = 500
 DUPLICATE_SCORE = 75.0
 DUPLICATE_WINDOW = timedelta(days=30)
-LOG_LINES_SHOWN = 15
+QUOTA_WINDOW = timedelta(hours=1)
+REQUEST_EVENTS = ("filed", "offered")  # what counts against a person's quota
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+status_label = views.status_label
 
 
 @dataclass(frozen=True)
@@ -58,12 +75,11 @@ class Origin:
 
 class TicketService:
     def __init__(self, db: Database, roles: Roles, rules: CommunityRules, *, zone: ZoneInfo,
-                 committee_chat_id: int, bot_username: str) -> None:
+                 bot_username: str) -> None:
         self._db = db
         self._roles = roles
         self._rules = rules
         self._zone = zone
-        self._committee = committee_chat_id
         self._bot_username = bot_username
 
     # ------------------------------------------------------------------ intake
@@ -76,15 +92,35 @@ class TicketService:
             if not text:
                 await self._ask_for_text(tx, kind, origin)
                 return
-            if len(text) > MAX_TEXT:
+            if utf16_len(text) > MAX_TEXT:
                 await tx.outbox.enqueue(text_message(
                     origin.chat_id, texts.TOO_LONG.format(limit=MAX_TEXT),
                     reply_to=origin.message_id))
+                return
+            if await self._over_quota(tx, origin):
                 return
             if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id,
                                                                    origin):
                 return
             await self._file(tx, kind, text, photo_file_id, origin, update_id)
+
+    async def _over_quota(self, tx: Tx, origin: Origin) -> bool:
+        """More requests in the last hour than the community allows one person: one polite
+        refusal for that hour, then silence, so a flood never buries others' cards."""
+        quota = self._rules.limits.requests_per_hour
+        person = origin.person.id
+        if self._roles.is_admin(person) or await tx.events.count_by(
+                person, REQUEST_EVENTS, tx.now - QUOTA_WINDOW) < quota:
+            return False
+        hour = tx.now.strftime("%Y%m%d%H")
+        queued = await tx.outbox.enqueue(text_message(
+            origin.chat_id, texts.QUOTA_REACHED.format(n=quota), reply_to=origin.message_id,
+            dedupe_key=f"quota:{person}:{hour}"))
+        if queued is not None:
+            await tx.events.append("quota_reached", actor_id=person, subject=f"person:{person}",
+                                   detail={"quota": quota})
+            log.warning("person %d reached the request quota (%d an hour)", person, quota)
+        return True
 
     async def _ask_for_text(self, tx: Tx, kind: TicketKind, origin: Origin) -> None:
         if origin.in_group:
@@ -99,6 +135,10 @@ class TicketService:
 
     async def _offer_duplicate(self, tx: Tx, text: str, photo_file_id: str | None,
                                origin: Origin) -> bool:
+        """A similar open complaint is offered for "+1", in private only: an offer in a group
+        would let anyone probe for others' complaints by posting guesses."""
+        if origin.in_group and not await self._private_open(tx, origin.person.id):
+            return False  # nowhere private to ask: file it; staff see both cards
         category, _ = self._rules.categorise(text)
         match = await self._similar_open(tx, category, text)
         if match is None:
@@ -106,13 +146,18 @@ class TicketService:
         draft = await tx.drafts.start(user_id=origin.person.id, kind="complaint",
                                       step="duplicate", chat_id=origin.chat_id,
                                       message_id=origin.message_id, text=text,
-                                      photo_file_id=photo_file_id)
-        buttons = [[(texts.BTN_PLUS_ONE.format(n=match.id), f"d:plus1:{draft.id}:{match.id}"),
-                    (texts.BTN_CREATE_ANYWAY, f"d:new:{draft.id}")]]
+                                      photo_file_id=photo_file_id, offered_ticket_id=match.id)
+        await tx.events.append("offered", actor_id=origin.person.id,
+                               subject=f"ticket:{match.id}", detail={"draft": draft.id})
+        buttons = [[(texts.BTN_PLUS_ONE.format(n=match.id), DuplicateButton("plus1", draft.id)),
+                    (texts.BTN_CREATE_ANYWAY, DuplicateButton("new", draft.id))]]
         offer = texts.DUPLICATE_OFFER.format(n=match.id, category=html(match.category),
                                              status=status_label(match))
-        await tx.outbox.enqueue(text_message(origin.chat_id, offer, buttons=buttons,
-                                             reply_to=origin.message_id))
+        await tx.outbox.enqueue(text_message(origin.person.id, offer, buttons=buttons))
+        if origin.in_group:
+            await tx.outbox.enqueue(text_message(
+                origin.chat_id, texts.DUPLICATE_ASKED_IN_PRIVATE.format(
+                    name=html(origin.person.name)), reply_to=origin.message_id))
         return True
 
     async def _similar_open(self, tx: Tx, category: str, text: str) -> Ticket | None:
@@ -124,6 +169,11 @@ class TicketService:
             if score >= best_score:
                 best, best_score = candidate, score
         return best
+
+    @staticmethod
+    async def _private_open(tx: Tx, user_id: int) -> bool:
+        person = await tx.people.get(user_id)
+        return person is not None and person.private_chat_open
 
     async def _file(self, tx: Tx, kind: TicketKind, text: str, photo_file_id: str | None,
                     origin: Origin, update_id: int) -> Ticket:
@@ -146,29 +196,49 @@ class TicketService:
         await self._acknowledge(tx, ticket, origin)
         return ticket
 
-    async def _post_card(self, tx: Tx, ticket: Ticket, group_title: str | None) -> Ticket:
-        chat_id = self._rules.chat_for(Party(ticket.party), self._committee)
+    async def _post_card(self, tx: Tx, ticket: Ticket, group_title: str | None, *,
+                         chat_id: int | None = None, note: str = "") -> Ticket:
+        if chat_id is None:
+            chat_id = self._roles.chat_for(Party(ticket.party))
+        # A party chat the bot cannot post to sends the card to the committee (card_refused).
+        fallback = "card_refused" if chat_id != self._roles.committee_chat_id else None
         if ticket.photo_file_id:
-            await tx.outbox.enqueue(photo_message(
-                chat_id, ticket.photo_file_id, texts.CARD_PHOTO.format(n=ticket.id)))
+            photo = photo_message(chat_id, ticket.photo_file_id,
+                                  texts.CARD_PHOTO.format(n=ticket.id))
+            await tx.outbox.enqueue(photo)
         where = group_title or texts.WHERE_PRIVATE
         card_id = await tx.outbox.enqueue(text_message(
-            chat_id, self._card_text(ticket, where, 0), buttons=self._card_buttons(ticket)))
+            chat_id, views.card_text(ticket, where=where, followers=0, zone=self._zone,
+                                     note=note),
+            buttons=views.card_buttons(ticket), fallback=fallback,
+            fallback_args={"ticket": ticket.id} if fallback else None))
         return await tx.tickets.update(ticket.id, card_chat_id=chat_id, card_outbox_id=card_id)
 
+    async def card_refused(self, tx: Tx, row: OutboxMessage) -> None:
+        """Outbox fallback: a party's chat refused a card (the bot left it, or was never
+        added). The card goes to the committee chat instead, saying why."""
+        ticket_id = (row.fallback_args or {}).get("ticket")
+        ticket = await tx.tickets.get(ticket_id) if isinstance(ticket_id, int) else None
+        if ticket is None or ticket.card_outbox_id != row.id:
+            return
+        log.error("the card of ticket #%d was refused by chat %d (%s); it goes to the "
+                  "committee chat instead: add the bot to that chat again", ticket.id,
+                  row.chat_id, row.last_error)
+        await tx.events.append("card_refused", actor_id=None, subject=_subject(ticket),
+                               detail={"chat": row.chat_id})
+        await self._post_card(tx, ticket, await self._group_title(tx, ticket),
+                              chat_id=self._roles.committee_chat_id,
+                              note=texts.CARD_PARTY_CHAT_REFUSED.format(party=ticket.party))
+
     async def _acknowledge(self, tx: Tx, ticket: Ticket, origin: Origin) -> None:
-        person = await tx.people.get(origin.person.id)
-        private_open = person is not None and person.private_chat_open
-        private_ack = texts.ACK_PRIVATE.format(
-            kind=texts.KIND[ticket.kind], n=ticket.id, text=html(ticket.text),
-            party=ticket.party, category=html(ticket.category), due=self._local(ticket.due_at))
+        private_ack = views.private_acknowledgement(ticket, self._zone)
         if not origin.in_group:
-            await tx.outbox.enqueue(text_message(origin.chat_id, private_ack))
+            await tx.outbox.enqueue(text_message(origin.person.id, private_ack))
             return
         name = html(origin.person.name)
         common = {"name": name, "n": ticket.id, "category": html(ticket.category),
                   "party": ticket.party}
-        if private_open:
+        if await self._private_open(tx, origin.person.id):
             await tx.outbox.enqueue(text_message(origin.chat_id, texts.ACK_GROUP.format(**common),
                                                  reply_to=origin.message_id))
             await tx.outbox.enqueue(text_message(
@@ -180,6 +250,21 @@ class TicketService:
             await tx.outbox.enqueue(text_message(
                 origin.chat_id, texts.ACK_GROUP_WITH_LINK.format(**common, link=link),
                 reply_to=origin.message_id))
+
+    async def edited_post(self, update_id: int, person: Person, chat_id: int, message_id: int,
+                          text: str) -> None:
+        """A resident edited a #投诉 / #微心愿 post: its own ticket takes the new words while
+        nobody has taken it on yet; an edit never files another ticket."""
+        text = text.strip()
+        async with self._db.transaction(update_id=update_id, what="ticket_edited") as tx:
+            ticket = await tx.tickets.from_post(chat_id, message_id)
+            if (ticket is None or ticket.reporter_id != person.id or ticket.status != "new"
+                    or not text or utf16_len(text) > MAX_TEXT or text == ticket.text):
+                return
+            ticket = await tx.tickets.update(ticket.id, text=text)
+            await tx.events.append("edited", actor_id=person.id, subject=_subject(ticket),
+                                   detail={"text": text}, public=True, update_id=update_id)
+            await self._show_card(tx, ticket)
 
     # ------------------------------------------------------------------ drafts (private)
 
@@ -195,18 +280,19 @@ class TicketService:
             draft = await tx.drafts.get(waiting.id)
             if draft is None:
                 return False
+            here = draft.user_id
             if draft.step == "text":
                 text = text.strip()
                 if not text and not photo_file_id:
-                    await tx.outbox.enqueue(text_message(draft.chat_id, texts.ASK_TEXT[draft.kind]))
+                    await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
                     return True
-                if len(text) > MAX_TEXT:
+                if utf16_len(text) > MAX_TEXT:
                     await tx.outbox.enqueue(text_message(
-                        draft.chat_id, texts.TOO_LONG.format(limit=MAX_TEXT)))
+                        here, texts.TOO_LONG.format(limit=MAX_TEXT)))
                     return True
                 if not text:  # a photo without a caption: keep it, still ask for words
                     await tx.drafts.update(draft.id, photo_file_id=photo_file_id)
-                    await tx.outbox.enqueue(text_message(draft.chat_id, texts.ASK_TEXT[draft.kind]))
+                    await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
                     return True
                 draft = await tx.drafts.update(
                     draft.id, text=text, photo_file_id=photo_file_id or draft.photo_file_id,
@@ -215,67 +301,103 @@ class TicketService:
                 draft = await tx.drafts.update(draft.id, photo_file_id=photo_file_id,
                                                step="confirm")
             else:  # more words while we wait for a photo: they belong to the text
-                draft = await tx.drafts.update(draft.id, text=f"{draft.text}\n{text}"[:MAX_TEXT])
+                joined = f"{draft.text}\n{text}"
+                if utf16_len(joined) > MAX_TEXT:
+                    await tx.outbox.enqueue(text_message(
+                        here, texts.TOO_LONG.format(limit=MAX_TEXT)))
+                    return True
+                draft = await tx.drafts.update(draft.id, text=joined)
             await self._prompt_draft(tx, draft)
             return True
 
     async def _prompt_draft(self, tx: Tx, draft: Draft) -> None:
         if draft.step == "photo":
             await tx.outbox.enqueue(text_message(
-                draft.chat_id, texts.ASK_PHOTO,
-                buttons=[[(texts.BTN_NO_PHOTO, f"d:nophoto:{draft.id}"),
-                          (texts.BTN_CANCEL, f"d:cancel:{draft.id}")]]))
+                draft.user_id, texts.ASK_PHOTO,
+                buttons=[[(texts.BTN_NO_PHOTO, DraftButton("nophoto", draft.id)),
+                          (texts.BTN_CANCEL, DraftButton("cancel", draft.id))]]))
             return
         confirm = texts.CONFIRM_DRAFT.format(
             kind=texts.KIND[draft.kind], text=html(draft.text or ""),
             photo=texts.CONFIRM_PHOTO_NOTE if draft.photo_file_id else "")
         await tx.outbox.enqueue(text_message(
-            draft.chat_id, confirm, buttons=[[(texts.BTN_SUBMIT, f"d:ok:{draft.id}"),
-                                              (texts.BTN_CANCEL, f"d:cancel:{draft.id}")]]))
+            draft.user_id, confirm,
+            buttons=[[(texts.BTN_SUBMIT, DraftButton("ok", draft.id)),
+                      (texts.BTN_EDIT, DraftButton("edit", draft.id)),
+                      (texts.BTN_CANCEL, DraftButton("cancel", draft.id))]]))
 
-    async def start_draft(self, update_id: int, person: Person, kind: TicketKind,
-                          chat_id: int) -> None:
+    async def start_draft(self, update_id: int, person: Person, kind: TicketKind) -> None:
+        """A menu press: the conversation starts in the person's private chat, always."""
         async with self._db.transaction(update_id=update_id, what="draft_start") as tx:
-            await tx.drafts.start(user_id=person.id, kind=kind, step="text", chat_id=chat_id,
+            await tx.drafts.start(user_id=person.id, kind=kind, step="text", chat_id=person.id,
                                   message_id=None)
-            await tx.outbox.enqueue(text_message(chat_id, texts.ASK_TEXT[kind]))
+            await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT[kind]))
 
-    async def cancel_draft(self, update_id: int, person: Person, chat_id: int) -> None:
+    async def cancel_draft(self, update_id: int, person: Person) -> None:
         async with self._db.transaction(update_id=update_id, what="draft_cancel") as tx:
             draft = await tx.drafts.of_user(person.id)
             if draft is not None:
                 await tx.drafts.drop(draft.id)
             reply = texts.DRAFT_CANCELLED if draft else texts.NOTHING_TO_CANCEL
-            await tx.outbox.enqueue(text_message(chat_id, reply))
+            await tx.outbox.enqueue(text_message(person.id, reply))
 
-    async def draft_button(self, update_id: int, person: Person, action: str, draft_id: int,
-                           ticket_id: int | None, origin_group_title: str | None) -> str:
-        """A button under a draft: only its author may press it. Returns the answer to show."""
-        async with self._db.transaction(update_id=update_id, what=f"draft_{action}") as tx:
-            draft = await tx.drafts.get(draft_id)
-            if draft is None:
+    async def draft_button(self, update_id: int, press: Press, button: DraftButton) -> str:
+        """A button under a draft, pressed in its author's private chat (the family's scope,
+        checked before this). Returns the answer to show."""
+        person = Person(press.user_id, press.user_name)
+        async with self._db.transaction(update_id=update_id,
+                                        what=f"draft_{button.action}") as tx:
+            draft = await tx.drafts.get(button.draft)
+            if draft is None or draft.step == "duplicate":
                 return texts.DRAFT_GONE
             if draft.user_id != person.id:
                 return texts.NOT_YOURS
-            if action == "cancel":
+            if button.action == "cancel":
                 await tx.drafts.drop(draft.id)
-                await tx.outbox.enqueue(text_message(draft.chat_id, texts.DRAFT_CANCELLED))
+                await tx.outbox.enqueue(text_message(person.id, texts.DRAFT_CANCELLED))
                 return texts.DRAFT_CANCELLED
-            if action == "nophoto" and draft.step == "photo":
+            if button.action == "nophoto" and draft.step == "photo":
                 draft = await tx.drafts.update(draft.id, step="confirm")
                 await self._prompt_draft(tx, draft)
                 return ""  # the next question is the answer
-            if action == "plus1" and draft.step == "duplicate" and ticket_id is not None:
-                return await self._follow(tx, draft, ticket_id)
-            if (action == "ok" and draft.step == "confirm") or (
-                    action == "new" and draft.step == "duplicate"):
+            if button.action == "edit" and draft.step == "confirm":
+                await tx.drafts.update(draft.id, step="text", text=None)
+                await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT_AGAIN))
+                return ""
+            if button.action == "ok" and draft.step == "confirm":
                 await tx.drafts.drop(draft.id)
-                origin = Origin(person, draft.chat_id, draft.message_id,
-                                in_group=draft.chat_id < 0, group_title=origin_group_title)
-                await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id, origin,
-                                 update_id)
+                await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
+                                 await self._origin_of(tx, draft, person), update_id)
                 return ""  # the acknowledgement with the number is the answer
             return texts.DRAFT_GONE
+
+    async def duplicate_button(self, update_id: int, press: Press,
+                               button: DuplicateButton) -> str:
+        """+1 or 仍然新建 under a duplicate offer, in its author's private chat. "+1" follows the
+        ticket stored with the offer."""
+        person = Person(press.user_id, press.user_name)
+        async with self._db.transaction(update_id=update_id,
+                                        what=f"duplicate_{button.action}") as tx:
+            draft = await tx.drafts.get(button.draft)
+            if draft is None or draft.step != "duplicate":
+                return texts.DRAFT_GONE
+            if draft.user_id != person.id:
+                return texts.NOT_YOURS
+            if button.action == "plus1" and draft.offered_ticket_id is not None:
+                return await self._follow(tx, draft, draft.offered_ticket_id)
+            await tx.drafts.drop(draft.id)
+            await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
+                             await self._origin_of(tx, draft, person), update_id)
+            return ""
+
+    async def _origin_of(self, tx: Tx, draft: Draft, person: Person) -> Origin:
+        in_group = draft.chat_id != draft.user_id
+        title = None
+        if in_group:
+            chat = await tx.chats.get(draft.chat_id)
+            title = chat.title if chat else None
+        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group,
+                      group_title=title)
 
     async def _follow(self, tx: Tx, draft: Draft, ticket_id: int) -> str:
         ticket = await tx.tickets.get(ticket_id)
@@ -287,22 +409,30 @@ class TicketService:
             await tx.events.append("followed", actor_id=draft.user_id, subject=_subject(ticket),
                                    detail={"text": draft.text})
             await self._show_card(tx, ticket)
-        reply = texts.FOLLOWING.format(n=ticket.id)
-        await tx.outbox.enqueue(text_message(draft.chat_id, reply, reply_to=draft.message_id))
+        await tx.outbox.enqueue(text_message(draft.user_id, texts.FOLLOWING.format(n=ticket.id)))
         return ""
 
     # ------------------------------------------------------------------ staff actions
 
-    async def staff_action(self, update_id: int, staff: Person, action: str, ticket_id: int,
-                           party_name: str | None = None) -> str:
-        """A staff card's button. The role is checked here; button data names only the
-        action and the ticket. Returns the answer to show the person who pressed."""
-        if not await self._roles.is_staff(staff.id):
+    async def card_press(self, update_id: int, press: Press,
+                         button: CardButton | ForwardButton) -> str:
+        """A staff card's button. Scope: the card's own message in the chat it lives in; right:
+        the presser may handle this ticket's party from that chat. Returns the answer."""
+        staff = Person(press.user_id, press.user_name)
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(button.ticket)
+            on_card = ticket is not None and await self._on_card(tx, ticket, press)
+        if ticket is None or not on_card:
+            return texts.UNKNOWN_BUTTON
+        if not await self._roles.may_handle_ticket(staff.id, ticket.party, press.chat_id):
             return texts.ONLY_STAFF
+        action = button.action if isinstance(button, CardButton) else "to"
         async with self._db.transaction(update_id=update_id, what=f"ticket_{action}") as tx:
-            ticket = await tx.tickets.get(ticket_id)
-            if ticket is None:
-                return texts.UNKNOWN_BUTTON
+            current = await tx.tickets.get(ticket.id)
+            assert current is not None
+            if (current.card_outbox_id, current.party) != (ticket.card_outbox_id, ticket.party):
+                return texts.UNKNOWN_BUTTON  # moved to another card while we checked
+            ticket = current
             if action in ("claim", "accept"):
                 if ticket.status != "new" or action != ("claim" if ticket.kind == "wish"
                                                         else "accept"):
@@ -314,21 +444,30 @@ class TicketService:
                 return await self._finish(tx, ticket, staff)
             if not ticket.is_open:
                 return texts.ANSWER_STALE.format(status=status_label(ticket))
+            if isinstance(button, ForwardButton):
+                return await self._forward(tx, ticket, Party[button.party], staff)
             if action == "forward":
                 await self._show_card(tx, ticket, choose_party=True)
-                return texts.ANSWER_DONE
+                return texts.ANSWER_CHOOSE_PARTY
             if action == "back":
                 await self._show_card(tx, ticket)
-                return texts.ANSWER_DONE
-            if action == "to" and party_name in Party.__members__:
-                return await self._forward(tx, ticket, Party[party_name], staff)
-            if action == "reject":
-                await tx.outbox.enqueue(text_message(
-                    ticket.card_chat_id or self._committee,
-                    texts.ASK_REJECT_REASON.format(n=ticket.id),
-                    force_reply=texts.REJECT_REASON_PLACEHOLDER))
-                return texts.ANSWER_DONE
-            return texts.UNKNOWN_BUTTON
+                return texts.ANSWER_BACK
+            assert action == "reject"
+            chat_id = ticket.card_chat_id or self._roles.committee_chat_id
+            prompt = await tx.outbox.enqueue(text_message(
+                chat_id, texts.ASK_REJECT_REASON.format(n=ticket.id),
+                force_reply=texts.REJECT_REASON_PLACEHOLDER))
+            assert prompt is not None
+            await tx.prompts.create(kind="reject_reason", subject_id=ticket.id,
+                                    chat_id=chat_id, outbox_id=prompt, asked_by=staff.id)
+            return texts.ANSWER_REPLY_REASON
+
+    @staticmethod
+    async def _on_card(tx: Tx, ticket: Ticket, press: Press) -> bool:
+        if ticket.card_chat_id != press.chat_id or ticket.card_outbox_id is None:
+            return False
+        card = await tx.outbox.get(ticket.card_outbox_id)
+        return card is not None and card.telegram_message_id == press.message_id
 
     async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
         ticket = await tx.tickets.update(ticket.id, status="in_progress", assignee_id=staff.id,
@@ -342,7 +481,7 @@ class TicketService:
         else:
             note = texts.NOTIFY_ACCEPTED.format(n=ticket.id, party=ticket.party)
         await self._notify(tx, ticket, note)
-        return texts.ANSWER_DONE
+        return texts.ANSWER_CLAIMED if ticket.kind == "wish" else texts.ANSWER_ACCEPTED
 
     async def _finish(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
         ticket = await tx.tickets.update(ticket.id, status="done", done_at=tx.now,
@@ -352,69 +491,80 @@ class TicketService:
                                detail={"by": staff.name}, public=True)
         await self._show_card(tx, ticket)
         status = status_label(ticket)
-        rate = [[(label, f"r:{i}:{ticket.id}") for i, label in enumerate(texts.RATINGS)],
-                [(texts.BTN_UNSOLVED, f"r:unsolved:{ticket.id}")]]
-        await tx.outbox.enqueue(text_message(ticket.reporter_id, texts.NOTIFY_DONE.format(
-            kind=texts.KIND[ticket.kind], n=ticket.id, status=status), buttons=rate))
+        question = await tx.outbox.enqueue(text_message(
+            ticket.reporter_id, texts.NOTIFY_DONE.format(kind=texts.KIND[ticket.kind],
+                                                         n=ticket.id, status=status),
+            buttons=views.rating_buttons(ticket)))
+        await tx.tickets.update(ticket.id, rating_outbox_id=question)
         for follower in await tx.tickets.followers(ticket.id):
             await tx.outbox.enqueue(text_message(follower, texts.NOTIFY_DONE_FOLLOWER.format(
                 n=ticket.id, status=status)))
-        return texts.ANSWER_DONE
+        return texts.ANSWER_FINISHED
 
     async def _forward(self, tx: Tx, ticket: Ticket, party: Party, staff: Person) -> str:
         if party.value == ticket.party:
             await self._show_card(tx, ticket)
-            return texts.ANSWER_DONE
+            return texts.ANSWER_BACK
         old_chat, old_card = ticket.card_chat_id, ticket.card_outbox_id
         ticket = await tx.tickets.update(ticket.id, party=party.value)
         await tx.events.append("forwarded", actor_id=staff.id, subject=_subject(ticket),
                                detail={"to": party.value, "by": staff.name}, public=True)
-        new_chat = self._rules.chat_for(party, self._committee)
+        new_chat = self._roles.chat_for(party)
         if new_chat != old_chat and old_chat is not None and old_card is not None:
             await tx.outbox.enqueue(edit_text(
-                old_chat, await self._card_text_for(tx, ticket)
-                + texts.CARD_FORWARDED_AWAY.format(party=party.value), target_row=old_card))
+                old_chat, await self._card_text(tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(
+                    party=party.value)), target_row=old_card))
             await self._post_card(tx, ticket, await self._group_title(tx, ticket))
         else:
             await self._show_card(tx, ticket)
         await self._notify(tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id,
                                                                      party=party.value))
-        return texts.ANSWER_DONE
+        return texts.ANSWER_FORWARDED.format(party=party.value)
 
-    async def reject(self, update_id: int, staff: Person, ticket_id: int, reason: str) -> bool:
-        """A staff member's reply to the 'why not' prompt. False if not staff or not open."""
-        reason = reason.strip()
-        if not reason or not await self._roles.is_staff(staff.id):
+    async def reject(self, update_id: int, staff: Person, prompt: Prompt, reason: str) -> bool:
+        """A reply to the reject-reason prompt (matched by its message id, in its chat) from
+        someone who may handle the ticket there. False when nothing changed."""
+        reason = shorten(reason, REASON_LIMIT) if reason.strip() else ""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(prompt.subject_id)
+        if (not reason or ticket is None or not ticket.is_open
+                or not await self._roles.may_handle_ticket(staff.id, ticket.party,
+                                                           prompt.chat_id)):
             return False
         async with self._db.transaction(update_id=update_id, what="ticket_reject") as tx:
-            ticket = await tx.tickets.get(ticket_id)
+            ticket = await tx.tickets.get(prompt.subject_id)
             if ticket is None or not ticket.is_open:
                 return False
-            ticket = await tx.tickets.update(ticket.id, status="rejected",
-                                             reject_reason=reason[:500])
+            await tx.prompts.answered(prompt.id)
+            ticket = await tx.tickets.update(ticket.id, status="rejected", reject_reason=reason)
             await tx.events.append("rejected", actor_id=staff.id, subject=_subject(ticket),
-                                   detail={"by": staff.name, "reason": reason[:500]},
-                                   public=True)
+                                   detail={"by": staff.name, "reason": reason}, public=True)
             await self._show_card(tx, ticket)
             await self._notify(tx, ticket, texts.NOTIFY_REJECTED.format(
-                n=ticket.id, reason=html(reason[:500])))
+                n=ticket.id, reason=html(reason)))
         return True
 
     # ------------------------------------------------------------------ the resident's answer
 
-    async def resident_answer(self, update_id: int, person: Person, ticket_id: int,
-                              answer: str, chat_id: int, message_id: int | None) -> str:
-        """满意 / 基本满意 / 不满意 (answer '0'..'2') or 未解决 ('unsolved'), reporter only."""
+    async def rate(self, update_id: int, press: Press, button: RatingButton) -> str:
+        """满意 / 基本满意 / 不满意 or 未解决, pressed by the reporter under the very rating
+        question the bot sent them (the family's private scope is checked before this)."""
+        person = Person(press.user_id, press.user_name)
         async with self._db.transaction(update_id=update_id, what="ticket_rating") as tx:
-            ticket = await tx.tickets.get(ticket_id)
+            ticket = await tx.tickets.get(button.ticket)
             if ticket is None or ticket.reporter_id != person.id:
                 return texts.NOT_YOURS
+            question = (await tx.outbox.get(ticket.rating_outbox_id)
+                        if ticket.rating_outbox_id is not None else None)
+            if question is None or question.telegram_message_id != press.message_id:
+                return texts.UNKNOWN_BUTTON
             if ticket.status == "rated":
                 return texts.RATED_ALREADY
             if ticket.status != "done":
                 return texts.ANSWER_STALE.format(status=status_label(ticket))
-            if answer == "unsolved":
-                ticket = await tx.tickets.update(ticket.id, status="in_progress", done_at=None)
+            if button.answer == "unsolved":
+                ticket = await tx.tickets.update(ticket.id, status="in_progress", done_at=None,
+                                                 rating_outbox_id=None)
                 await tx.events.append("reopened", actor_id=person.id, subject=_subject(ticket),
                                        public=True)
                 await self._show_card(tx, ticket)
@@ -422,18 +572,17 @@ class TicketService:
                     await tx.outbox.enqueue(text_message(
                         ticket.card_chat_id, texts.REOPENED_FOR_STAFF.format(n=ticket.id)))
                 reply = texts.NOTIFY_REOPENED.format(n=ticket.id)
-            elif answer in ("0", "1", "2"):
-                rating = texts.RATINGS[int(answer)]
+            else:
+                rating = texts.RATINGS[int(button.answer)]
                 ticket = await tx.tickets.update(ticket.id, status="rated", rating=rating,
                                                  rated_at=tx.now)
                 await tx.events.append("rated", actor_id=person.id, subject=_subject(ticket),
                                        detail={"rating": rating}, public=True)
                 await self._show_card(tx, ticket)
                 reply = texts.RATED.format(rating=rating)
-            else:
-                return texts.UNKNOWN_BUTTON
-            if message_id is not None:  # the question, answered: no more buttons under it
-                await tx.outbox.enqueue(edit_text(chat_id, reply, message_id=message_id))
+            if press.message_id is not None:  # the question, answered: no more buttons
+                await tx.outbox.enqueue(edit_text(press.chat_id, reply,
+                                                  message_id=press.message_id))
             return reply
 
     # ------------------------------------------------------------------ deadlines
@@ -446,10 +595,11 @@ class TicketService:
                 ticket = await tx.tickets.update(ticket.id, overdue_at=tx.now)
                 await tx.events.append("overdue", actor_id=None, subject=_subject(ticket))
                 await tx.outbox.enqueue(text_message(
-                    self._committee, texts.ESCALATION.format(
+                    self._roles.committee_chat_id, texts.ESCALATION.format(
                         n=ticket.id, kind=texts.KIND[ticket.kind],
                         category=html(ticket.category), party=ticket.party,
-                        due=self._local(ticket.due_at), status=status_label(ticket)),
+                        due=local_time(ticket.due_at, self._zone),
+                        status=status_label(ticket)),
                     dedupe_key=f"overdue:{ticket.id}"))
                 await self._show_card(tx, ticket)
         if overdue:
@@ -462,130 +612,54 @@ class TicketService:
         async with self._db.read() as tx:
             own = await tx.tickets.of_reporter(user_id)
             followed = await tx.tickets.followed_by(user_id)
-        if not own and not followed:
-            return None
-        lines = []
-        if own:
-            lines.append(texts.MY_TICKETS_TITLE)
-            lines += [texts.MY_TICKET_LINE.format(
-                n=t.id, kind=texts.KIND[t.kind], category=html(t.category),
-                status=status_label(t), text=html(_short(t.text, 40))) for t in own]
-        if followed:
-            lines.append(texts.FOLLOWED_TITLE)
-            lines += [texts.FOLLOWED_LINE.format(n=t.id, category=html(t.category),
-                                                 status=status_label(t)) for t in followed]
-        return "\n".join(lines)
+        return views.my_tickets(own, followed)
 
-    async def view(self, ticket_id: int, user_id: int) -> str:
-        """Staff see any ticket with its whole log; a resident only their own, with the
-        public steps. Anyone else is told it was not found (not that it exists)."""
-        staff = await self._roles.is_staff(user_id)
+    async def view(self, ticket_id: int, user_id: int, chat_id: int) -> str:
+        """/ticket N typed in `chat_id`. Staff who may handle the ticket there see the reporter
+        and the whole log; the reporter, in private, the public steps. Anyone else is told it
+        was not found (not that it exists)."""
         async with self._db.read() as tx:
             ticket = await tx.tickets.get(ticket_id)
-            if ticket is None or not (staff or ticket.reporter_id == user_id):
-                return texts.TICKET_NOT_FOUND
-            events = await tx.events.for_subject(_subject(ticket))
-        text = texts.TICKET_VIEW.format(
-            n=ticket.id, kind=texts.KIND[ticket.kind], category=html(ticket.category),
-            party=ticket.party, text=html(ticket.text), status=status_label(ticket),
-            flag=f"（{texts.OVERDUE_FLAG}）" if ticket.overdue_at and ticket.is_open else "",
-            due=self._local(ticket.due_at))
-        if staff:
-            text += texts.TICKET_VIEW_STAFF_EXTRA.format(reporter=html(ticket.reporter_name),
-                                                         created=self._local(ticket.created_at))
-        shown = [e for e in events if staff or e.public][-LOG_LINES_SHOWN:]
-        if shown:
-            text += texts.TICKET_LOG_TITLE + "".join(
-                "\n" + self._log_line(e, ticket, staff) for e in shown)
-        return text
+            events = await tx.events.for_subject(f"ticket:{ticket_id}") if ticket else []
+        if ticket is None:
+            return texts.TICKET_NOT_FOUND
+        full = await self._roles.may_handle_ticket(user_id, ticket.party, chat_id)
+        if not full and not (ticket.reporter_id == user_id and chat_id == user_id):
+            return texts.TICKET_NOT_FOUND
+        return views.ticket_view(ticket, events, full=full, zone=self._zone)
 
-    async def open_from_link(self, update_id: int, user_id: int, ticket_id: int,
-                             chat_id: int) -> bool:
+    async def open_from_link(self, update_id: int, user_id: int, ticket_id: int) -> bool:
         """/start t42: the reporter opens the private chat from the group link."""
         async with self._db.read() as tx:
             ticket = await tx.tickets.get(ticket_id)
         if ticket is None or ticket.reporter_id != user_id:
             return False
-        view = await self.view(ticket_id, user_id)
+        view = await self.view(ticket_id, user_id, user_id)
         async with self._db.transaction(update_id=update_id, what="open_link") as tx:
             await tx.people.set_private_chat_open(user_id, True)
-            await tx.outbox.enqueue(text_message(chat_id, view))
+            await tx.outbox.enqueue(text_message(user_id, view))
         return True
 
     # ------------------------------------------------------------------ helpers
-
-    def _local(self, moment: datetime) -> str:
-        local = moment.astimezone(self._zone)
-        return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-    def _log_line(self, event: Event, ticket: Ticket, staff: bool) -> str:
-        what = {
-            "filed": "提交", "claimed": "认领", "accepted": "受理", "done": "完成",
-            "forwarded": f"转派给{event.detail.get('to', '')}", "rejected": "不予受理",
-            "reopened": "居民反映未解决", "rated": f"评价：{event.detail.get('rating', '')}",
-            "overdue": "超时", "followed": "有居民 +1",
-        }.get(event.action, event.action)
-        who = ""
-        if event.detail.get("by"):
-            who = f"{html(event.detail['by'])} "
-        elif staff and event.actor_id == ticket.reporter_id:
-            who = f"{html(ticket.reporter_name)} "
-        return texts.TICKET_LOG_LINE.format(at=self._local(event.at), who=who, what=what)
 
     async def _group_title(self, tx: Tx, ticket: Ticket) -> str | None:
         chat = await tx.chats.get(ticket.source_chat_id)
         return chat.title if chat else None
 
-    async def _card_text_for(self, tx: Tx, ticket: Ticket) -> str:
+    async def _card_text(self, tx: Tx, ticket: Ticket, *, note: str = "") -> str:
         followers = len(await tx.tickets.followers(ticket.id))
         where = await self._group_title(tx, ticket) if ticket.source_chat_id < 0 else None
-        return self._card_text(ticket, where or texts.WHERE_PRIVATE, followers)
-
-    def _card_text(self, ticket: Ticket, where: str, followers: int) -> str:
-        icon = {"new": "🆕", "in_progress": "🔧", "done": "✅", "rated": "⭐",
-                "rejected": "🚫"}[ticket.status]
-        who = ""
-        if ticket.status == "rejected":
-            who = f"\n原因：{html(ticket.reject_reason or '')}"
-        elif ticket.assignee_name:
-            who = f"（{html(ticket.assignee_name)}）"
-        if ticket.rating:
-            who += f"　评价：{ticket.rating}"
-        flag = f"　⏰{texts.OVERDUE_FLAG}" if ticket.overdue_at and ticket.is_open else ""
-        return texts.CARD.format(
-            icon=icon, n=ticket.id, kind=texts.KIND[ticket.kind],
-            category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
-            party=ticket.party, text=html(ticket.text), reporter=html(ticket.reporter_name),
-            where=html(where),
-            followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
-            created=self._local(ticket.created_at), due=self._local(ticket.due_at),
-            status=status_label(ticket), who=who, flag=flag)
-
-    @staticmethod
-    def _card_buttons(ticket: Ticket, choose_party: bool = False) -> Buttons:
-        n = ticket.id
-        if not ticket.is_open:
-            return []
-        if choose_party:
-            others = [p for p in Party if p.value != ticket.party]
-            return [[(p.value, f"t:to:{n}:{p.name}") for p in others],
-                    [(texts.BTN_BACK, f"t:back:{n}")]]
-        if ticket.status == "new":
-            first = (texts.BTN_CLAIM, f"t:claim:{n}") if ticket.kind == "wish" else (
-                texts.BTN_ACCEPT, f"t:accept:{n}")
-            return [[first, (texts.BTN_FORWARD, f"t:forward:{n}"),
-                     (texts.BTN_REJECT, f"t:reject:{n}")]]
-        return [[(texts.BTN_DONE, f"t:done:{n}"), (texts.BTN_FORWARD, f"t:forward:{n}"),
-                 (texts.BTN_REJECT, f"t:reject:{n}")]]
+        return views.card_text(ticket, where=where or texts.WHERE_PRIVATE, followers=followers,
+                               zone=self._zone, note=note)
 
     async def _show_card(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
         if ticket.card_chat_id is None or ticket.card_outbox_id is None:
             return
-        text = await self._card_text_for(tx, ticket)
-        if choose_party:
-            text += texts.CARD_CHOOSE_PARTY
+        text = await self._card_text(tx, ticket,
+                                     note=texts.CARD_CHOOSE_PARTY if choose_party else "")
         await tx.outbox.enqueue(edit_text(ticket.card_chat_id, text,
-                                          buttons=self._card_buttons(ticket, choose_party),
+                                          buttons=views.card_buttons(ticket,
+                                                                     choose_party=choose_party),
                                           target_row=ticket.card_outbox_id))
 
     async def _notify(self, tx: Tx, ticket: Ticket, text: str) -> None:
@@ -594,18 +668,5 @@ class TicketService:
             await tx.outbox.enqueue(text_message(user_id, text))
 
 
-def status_label(ticket: Ticket) -> str:
-    if ticket.status == "rated":
-        return texts.STATUS_RATED
-    if ticket.status == "rejected":
-        return texts.STATUS_REJECTED
-    return texts.STATUS[(ticket.kind, ticket.status)]
-
-
 def _subject(ticket: Ticket) -> str:
     return f"ticket:{ticket.id}"
-
-
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,212 @@
+"""Button families: each kind of inline button the bot shows is one typed definition.
+
+A family packs its callback data (at most 64 bytes, as Telegram allows), parses it back, and is
+the pattern that routes a press to its handler, so the button and its handler cannot drift
+apart. Each family also declares its scope: where a press may come from. Button data is never
+trusted: any client can send any data under any bot message it can see, so the data only names
+an action and an id; who may press, and where, is checked on the server for every press.
+
+This module knows nothing of Telegram; services build keyboards with it, handlers route with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, Literal, Self
+
+MAX_CALLBACK_DATA_BYTES = 64
+_INT = re.compile(r"[1-9][0-9]{0,9}")  # ids as the bot writes them: no sign, no leading zeros
+_MAX_ID = 2**31 - 1
+
+
+class Scope(StrEnum):
+    """Where a press of a family's buttons may come from."""
+
+    PRIVATE = "private"  # the presser's own private chat with the bot
+    CARD = "card"        # the very message of a staff card, in the chat it was posted to
+    REVIEW = "review"    # a review card in the moderators' chat, or its copy for the committee
+
+
+@dataclass(frozen=True)
+class Press:
+    """What Telegram (not the button) tells about a press: who pressed, where, under what."""
+
+    user_id: int
+    user_name: str
+    chat_id: int
+    chat_is_private: bool
+    message_id: int | None
+
+    @property
+    def in_own_private_chat(self) -> bool:
+        return self.chat_is_private and self.chat_id == self.user_id
+
+
+@dataclass(frozen=True)
+class ButtonData:
+    """Base of the families. Subclasses are frozen dataclasses whose fields are ints (ids) or
+    Literal strings (actions); they set `prefix` (unique) and `scope`."""
+
+    prefix: ClassVar[str]
+    scope: ClassVar[Scope]
+    _parsers: ClassVar[tuple[tuple[str, Any], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if ":" in cls.__dict__.get("prefix", ":"):
+            raise TypeError(f"{cls.__name__} needs a prefix without ':'")
+
+    @classmethod
+    def _fields(cls) -> tuple[tuple[str, Any], ...]:
+        if "_parsers" not in cls.__dict__:  # worked out once per family
+            hints = typing.get_type_hints(cls)
+            cls._parsers = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+        return cls._parsers
+
+    def pack(self) -> str:
+        values = []
+        for name, kind in self._fields():
+            value = getattr(self, name)
+            if kind is int and not (isinstance(value, int) and 0 < value <= _MAX_ID):
+                raise ValueError(f"{type(self).__name__}.{name} must be a positive id: {value!r}")
+            if typing.get_origin(kind) is Literal and value not in typing.get_args(kind):
+                raise ValueError(f"{type(self).__name__}.{name} cannot be {value!r}")
+            values.append(str(value))
+        data = ":".join([self.prefix, *values])
+        if len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_DATA_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        """The button this data names, or None for anything this family did not write."""
+        if not isinstance(data, str) or len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
+            return None
+        parts = data.split(":")
+        fields = cls._fields()
+        if parts[0] != cls.prefix or len(parts) != len(fields) + 1:
+            return None
+        values: dict[str, Any] = {}
+        for (name, kind), raw in zip(fields, parts[1:], strict=True):
+            if kind is int:
+                if not _INT.fullmatch(raw) or int(raw) > _MAX_ID:
+                    return None
+                values[name] = int(raw)
+            elif typing.get_origin(kind) is Literal and raw in typing.get_args(kind):
+                values[name] = raw
+            else:
+                return None
+        return cls(**values)
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """The route: python-telegram-bot calls this with a press's data."""
+        return cls.unpack(data) is not None
+
+
+# The families ----------------------------------------------------------------------------------
+
+MenuChoice = Literal["wish", "complain", "mine", "reception"]
+
+
+@dataclass(frozen=True)
+class MenuButton(ButtonData):
+    """The resident's menu (提交微心愿 · 投诉/报修 · 我的工单 · 接待日)."""
+
+    prefix = "menu"
+    scope = Scope.PRIVATE
+    choice: MenuChoice
+
+
+DraftAction = Literal["ok", "cancel", "nophoto", "edit"]
+
+
+@dataclass(frozen=True)
+class DraftButton(ButtonData):
+    """Under a request being written in private: 确认提交, 修改, 不加照片, 取消."""
+
+    prefix = "d"
+    scope = Scope.PRIVATE
+    action: DraftAction
+    draft: int
+
+
+DuplicateAction = Literal["plus1", "new"]
+
+
+@dataclass(frozen=True)
+class DuplicateButton(ButtonData):
+    """The offer to +1 a similar open ticket. The ticket followed is the one stored with the
+    offer, never an id from the data."""
+
+    prefix = "dup"
+    scope = Scope.PRIVATE
+    action: DuplicateAction
+    draft: int
+
+
+CardAction = Literal["claim", "accept", "done", "forward", "back", "reject"]
+
+
+@dataclass(frozen=True)
+class CardButton(ButtonData):
+    """A staff card's buttons: 认领/受理, 完成, 转派, 不予受理 (and 返回 from choosing)."""
+
+    prefix = "t"
+    scope = Scope.CARD
+    action: CardAction
+    ticket: int
+
+
+PartyName = Literal["PROPERTY", "OWNERS", "RESIDENTS", "STREET"]  # bot.community.Party names
+
+
+@dataclass(frozen=True)
+class ForwardButton(ButtonData):
+    """转派 to one party, on a staff card showing the choice."""
+
+    prefix = "tf"
+    scope = Scope.CARD
+    ticket: int
+    party: PartyName
+
+
+RatingAnswer = Literal["0", "1", "2", "unsolved"]  # 满意 · 基本满意 · 不满意 · 未解决
+
+
+@dataclass(frozen=True)
+class RatingButton(ButtonData):
+    """The question to the reporter once a ticket is done; valid only on that question."""
+
+    prefix = "r"
+    scope = Scope.PRIVATE
+    answer: RatingAnswer
+    ticket: int
+
+
+ReviewAction = Literal["confirm", "dismiss", "check"]
+
+
+@dataclass(frozen=True)
+class ReviewButton(ButtonData):
+    """A review card's 确认谣言 / 误报/放行 / 需核实."""
+
+    prefix = "m"
+    scope = Scope.REVIEW
+    action: ReviewAction
+    flag: int
+
+
+FAMILIES: tuple[type[ButtonData], ...] = (
+    MenuButton, DraftButton, DuplicateButton, CardButton, ForwardButton, RatingButton,
+    ReviewButton,
+)
+if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
+    raise RuntimeError("two button families share a prefix")
+
+Button = tuple[str, ButtonData]  # (label, data)
+Keyboard = typing.Sequence[typing.Sequence[Button]]

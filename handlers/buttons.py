@@ -1,0 +1,98 @@
+"""Every button press, routed by its family (bot/buttons.py).
+
+One adapter per family: the data is parsed by the family that wrote it, the press is checked
+against the family's scope before anything else (a private-scope button pressed anywhere but
+the presser's own private chat is declined here; card and review scopes need the database and
+are checked by the service, which knows the card's message), and the service's answer is shown
+to the presser. A press outside its scope changes and sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot import texts
+from bot.buttons import (
+    ButtonData,
+    CardButton,
+    DraftButton,
+    DuplicateButton,
+    ForwardButton,
+    MenuButton,
+    Press,
+    RatingButton,
+    ReviewButton,
+    Scope,
+)
+from bot.services import Services
+from handlers.context import LinliContext, person_of, press_of
+from handlers.tickets import send_my_tickets
+
+B = TypeVar("B", bound=ButtonData)
+Act = Callable[[Services, Update, Press, B], Awaitable[str]]
+ALERTS = frozenset({texts.ONLY_STAFF, texts.ONLY_MODERATORS})  # shown as a dialog, not a toast
+
+
+def route(family: type[B], act: Act[B]) -> BaseHandler[Update, LinliContext, None]:
+    async def press(update: Update, context: LinliContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        button = family.unpack(query.data)
+        where = press_of(update)
+        if button is None or (family.scope is Scope.PRIVATE and not where.in_own_private_chat):
+            await query.answer(texts.UNKNOWN_BUTTON)
+            return
+        answer = await act(context.services, update, where, button)
+        await query.answer(answer or None, show_alert=answer in ALERTS)
+
+    press.__name__ = press.__qualname__ = f"press_{family.__name__}"
+    return CallbackQueryHandler(press, pattern=family.matches)
+
+
+async def menu(services: Services, update: Update, press: Press, button: MenuButton) -> str:
+    if button.choice == "mine":
+        await send_my_tickets(services, update, press.chat_id)
+    elif button.choice == "reception":
+        await services.reception.command(update.update_id, press.user_id, [], press.chat_id,
+                                         None)
+    else:
+        kind = "wish" if button.choice == "wish" else "complaint"
+        await services.tickets.start_draft(update.update_id, person_of(update), kind)
+    return ""
+
+
+async def draft(services: Services, update: Update, press: Press, button: DraftButton) -> str:
+    return await services.tickets.draft_button(update.update_id, press, button)
+
+
+async def duplicate(services: Services, update: Update, press: Press,
+                    button: DuplicateButton) -> str:
+    return await services.tickets.duplicate_button(update.update_id, press, button)
+
+
+async def card(services: Services, update: Update, press: Press,
+               button: CardButton | ForwardButton) -> str:
+    return await services.tickets.card_press(update.update_id, press, button)
+
+
+async def rating(services: Services, update: Update, press: Press, button: RatingButton) -> str:
+    return await services.tickets.rate(update.update_id, press, button)
+
+
+async def review(services: Services, update: Update, press: Press, button: ReviewButton) -> str:
+    return await services.moderation.decide(update.update_id, press, button)
+
+
+HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
+    route(MenuButton, menu),
+    route(DraftButton, draft),
+    route(DuplicateButton, duplicate),
+    route(CardButton, card),
+    route(ForwardButton, card),
+    route(RatingButton, rating),
+    route(ReviewButton, review),
+]
