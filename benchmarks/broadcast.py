@@ -63,7 +63,7 @@ async def linli_outbox(groups: int, *, enforce: bool, pacer: FloodPacer | None =
             settings = Settings(bot_token=sb.token, bot_api_base_url=sb.base_url,
                                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
                                 committee_chat_id=committee.id,
-                                _env_file=None)  # type: ignore[call-arg]
+                                _env_file=None)
             linli = Linli(settings, clock=clock, poll_timeout=1.0, pacer=pacer,
                           clock_tick=None)
             await linli.start()

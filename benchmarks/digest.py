@@ -23,6 +23,7 @@ from bot.clock import ManualClock
 from bot.community import Reminders
 from bot.services.digest import DigestService
 from bot.services.reception import ReceptionService
+from bot.services.roles import Roles
 from storage import Database
 from storage.models import to_db
 
@@ -43,7 +44,10 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
                          else timedelta(days=rng.uniform(2, 3 * 365)))
         kind = "wish" if rng.random() < 0.3 else "complaint"
         due = created + timedelta(days=rng.choice((1, 2, 3, 5)))
-        status, done, rating, rated = "rated", created + timedelta(days=1), "满意", None
+        status = "rated"
+        done: datetime | None = created + timedelta(days=1)
+        rating: str | None = "满意"
+        rated: datetime | None = None
         if recent:
             status = rng.choice(("new", "in_progress", "done", "rated"))
             if status in ("new", "in_progress"):
@@ -73,10 +77,10 @@ async def _fill(db: Database, total: int) -> None:
 
 async def _service(db: Database) -> DigestService:
     zone = ZoneInfo("Asia/Shanghai")
-    reception = ReceptionService(db, None, zone=zone,  # type: ignore[arg-type]
-                                 committee_chat_id=-1, reminders=Reminders())
-    return DigestService(db, None, reception, zone=zone,  # type: ignore[arg-type]
-                         committee_chat_id=-1, digest_time=dtime(8, 0))
+    roles = Roles(None, admin_ids=frozenset(), committee_chat_id=-1,  # type: ignore[arg-type]
+                  moderator_chat_id=-1)  # no Bot: the digest asks Telegram nothing
+    reception = ReceptionService(db, roles, zone=zone, reminders=Reminders())
+    return DigestService(db, roles, reception, zone=zone, digest_time=dtime(8, 0))
 
 
 async def _compose(db: Database, digest: DigestService) -> float:

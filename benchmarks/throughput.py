@@ -113,7 +113,7 @@ async def linli_posts(n: int, *, suspicious: float = 0.02, concurrency: int | No
             settings = Settings(bot_token=info["token"], bot_api_base_url=info["base_url"],
                                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
                                 committee_chat_id=info["committee"],
-                                _env_file=None)  # type: ignore[call-arg]
+                                _env_file=None)
             clock = ShiftedClock(datetime(2026, 12, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
             extra = {} if concurrency is None else {"concurrency": concurrency}
             linli = Linli(settings, clock=clock, poll_timeout=1.0, clock_tick=None,

@@ -37,7 +37,7 @@ async def run_demo() -> int:
                 database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
                 committee_chat_id=committee.id,
                 admin_user_ids=frozenset({secretary.id}),
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
             )
             # The scene plays on Monday 14 December 2026, from 18:00 in Shanghai.
             clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class ConfirmingPoller:
-    def __init__(self, application: Application, *, timeout: float,  # type: ignore[type-arg]
+    def __init__(self, application: Application, *, timeout: float,
                  allowed_updates: Sequence[str],
                  failed_updates: Callable[[], set[int]] = set) -> None:
         """failed_updates: the ids of updates whose handling failed on storage since the last

@@ -139,7 +139,7 @@ def holiday_zh(day: date) -> str | None:
 def occurrences(schedule: Schedule, policy: HolidayPolicy, start: date,
                 end: date) -> list[Occurrence]:
     """When the rule really falls between start and end, holidays applied."""
-    out = []
+    out: list[Occurrence] = []
     # A date moved forward may come from a little before `start`.
     for nominal in _nominal_dates(schedule, start - timedelta(days=14), end):
         holiday = holiday_zh(nominal)

@@ -26,7 +26,7 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
 ]
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     for group, handlers in REGISTRATIONS:
         application.add_handlers(handlers, group=group)
     application.add_error_handler(common.on_error)

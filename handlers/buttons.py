@@ -31,6 +31,7 @@ from bot.buttons import (
 from bot.services import Services
 from handlers.context import LinliContext, person_of, press_of
 from handlers.tickets import send_my_tickets
+from storage.models import TicketKind
 
 B = TypeVar("B", bound=ButtonData)
 Act = Callable[[Services, Update, Press, B], Awaitable[str]]
@@ -60,7 +61,7 @@ async def menu(services: Services, update: Update, press: Press, button: MenuBut
         await services.reception.command(update.update_id, press.user_id, [], press.chat_id,
                                          None)
     else:
-        kind = "wish" if button.choice == "wish" else "complaint"
+        kind: TicketKind = "wish" if button.choice == "wish" else "complaint"
         await services.tickets.start_draft(update.update_id, person_of(update), kind)
     return ""
 

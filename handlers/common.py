@@ -59,7 +59,7 @@ async def first(update: object, context: LinliContext) -> None:
                                in_private=in_private)
 
 
-async def on_error(update: object, context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def on_error(update: object, context: CallbackContext) -> None:
     error = context.error
     if isinstance(error, AlreadyHandled):
         log.info("update %s was handled before; nothing done twice", error)

@@ -19,7 +19,7 @@ class LinliContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
                                    dict[Any, Any]]):
     @property
     def services(self) -> Services:
-        return self.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+        return self.application.bot_data[SERVICES_KEY]
 
 
 LinliApplication = Application[ExtBot[None], LinliContext, dict[Any, Any], dict[Any, Any],

@@ -13,6 +13,7 @@ import json
 import zlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def inverse_frequency(found: list[np.ndarray]) -> np.ndarray:
     return (np.log((1 + len(found)) / (1 + df)) + 1).astype(np.float32)
 
 
-def matrix(found: list[np.ndarray], idf: np.ndarray):
+def matrix(found: list[np.ndarray], idf: np.ndarray) -> Any:
     from scipy.sparse import csr_matrix
 
     rows = np.repeat(np.arange(len(found)), [f.size for f in found])

@@ -538,14 +538,15 @@ class Sandbox:
     # ------------------------------------------------------------------ internals: updates
 
     async def _push_update(self, kind: str, payload: dict[str, Any]) -> int:
-        update = {"update_id": self._next_update_id, kind: payload}
+        update_id = self._next_update_id
+        update: dict[str, Any] = {"update_id": update_id, kind: payload}
         self._next_update_id += 1
         self._check("Update", update)
-        self._history[update["update_id"]] = update
+        self._history[update_id] = update
         async with self._changed:
             self._pending.append(update)
             self._changed.notify_all()
-        return update["update_id"]
+        return update_id
 
     async def _push_my_chat_member(self, chat: Chat, by: User, old: Member, new: Member) -> None:
         await self._push_update("my_chat_member", {

@@ -10,7 +10,7 @@ from bot import texts
 from bot.services.messaging import deep_link, html, mention, text_message
 from bot.services.roles import Roles
 from storage import Database, Tx
-from storage.models import OutboxMessage
+from storage.models import ChatKind, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class GroupService:
                                                      dedupe_key=f"not-enabled:{chat.id}"))
 
     async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
-        kind = "moderator" if chat.id == self._roles.moderator_chat_id and (
+        kind: ChatKind = "moderator" if chat.id == self._roles.moderator_chat_id and (
             chat.id != self._roles.committee_chat_id) else "committee"
         async with self._db.transaction(update_id=update_id, what="staff_chat") as tx:
             await tx.chats.register_staff_chat(chat.id, kind, chat.title)

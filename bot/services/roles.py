@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 
-from telegram import Bot
+from telegram import Bot, ChatMemberRestricted
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
@@ -170,8 +170,7 @@ class Roles:
             return False  # not cached: try again next time
         else:
             result = member.status in PRESENT or (
-                member.status == ChatMemberStatus.RESTRICTED and bool(member.is_member)
-            )
+                isinstance(member, ChatMemberRestricted) and member.is_member)
         if now >= self._next_sweep:
             self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
             self._next_sweep = now + self._ttl
