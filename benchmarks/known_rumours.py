@@ -1,7 +1,8 @@
 """screen() and the known-rumour memory at 1k, 10k and 100k entries: p50/p99 per post and
 resident memory.
 
-Entries are Weibo posts from ../shared/rumours/ced.tsv, recombined clause by clause into as many
+Entries are Weibo posts from ../shared/rumours/ced.tsv (in a clone without ../shared, the
+repository's own resident chat), recombined clause by clause into as many
 distinct texts as needed (deterministic). Queries: half are reworded repeats of known entries
 (clauses shuffled, punctuation and tails changed), half are texts from the other half of the
 clauses, which no entry contains; screen() also gets ordinary resident chat. Goal (issue #4):
@@ -24,15 +25,16 @@ from moderation import RumourModel, Screener
 from moderation.known import KnownRumours
 
 CED = Path(__file__).resolve().parents[2] / "shared" / "rumours" / "ced.tsv"
-FALLBACK = ["紧急通知内部消息明天全小区停水三天赶紧转发", "听说物业下个月要涨价大家千万别交",
-            "喝板蓝根可以预防流感家里有老人的赶紧去买", "明天下午三点在居委会开会欢迎参加"]
+# Without ../shared (a fresh clone elsewhere), the project's own resident-chat messages: the
+# same clause-by-clause recombination, from text that ships with the repository.
+OWN = Path(__file__).resolve().parents[1] / "moderation" / "data" / "resident_chat.tsv"
 
 
 def clauses() -> list[str]:
-    lines = CED.read_text(encoding="utf-8").splitlines()[1:] if CED.exists() else FALLBACK
+    source = CED if CED.exists() else OWN
+    lines = source.read_text(encoding="utf-8").splitlines()[1:]
     texts = [line.split("\t", 1)[-1] for line in lines]
-    parts = [p for t in texts for p in re.split(r"[，。！？,.!?\s]+", t) if 4 <= len(p) <= 40]
-    return parts or FALLBACK
+    return [p for t in texts for p in re.split(r"[，。！？,.!?\s]+", t) if 4 <= len(p) <= 40]
 
 
 def corpus(n: int, seed: int = 7, *, fresh: bool = False) -> list[str]:

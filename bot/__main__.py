@@ -62,7 +62,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the bot (default), or play the local demo")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from bot.demo import run_demo
+        try:
+            from bot.demo import run_demo
+        except ModuleNotFoundError as exc:
+            print(f"the demo needs the local Bot API server ({exc.name} is missing): "
+                  "pip install -e '.[sandbox]'", file=sys.stderr)
+            return 2
 
         _configure_logging(logging.WARNING)
         return asyncio.run(run_demo())

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
+from storage.db import Clock
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
+__all__ = ["Clock", "ManualClock", "ShiftedClock", "SystemClock"]
 
 
 class SystemClock:

@@ -16,22 +16,21 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.clock import Clock, SystemClock
 from storage.models import to_db
 from storage.moderation import FlagRepository, KnownTextRepository
+from storage.outbox import OutboxRepository
 from storage.prompts import PromptRepository
 from storage.reception import DigestRepository, ReceptionRepository
 from storage.repositories import (
     ChatRepository,
     EventRepository,
-    OutboxRepository,
     PeopleRepository,
     UpdateRepository,
 )
@@ -41,6 +40,18 @@ log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 5000
+
+
+class Clock(Protocol):
+    """What storage needs of time: the current moment, timezone-aware. The application passes
+    its own (tests pass one that moves only when told)."""
+
+    def now(self) -> datetime: ...
+
+
+class UtcNow:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class AlreadyHandled(Exception):
@@ -129,7 +140,7 @@ class Database:
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db = cls(conn, clock or SystemClock())
+        db = cls(conn, clock or UtcNow())
         await db.migrate()
         return db
 

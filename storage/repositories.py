@@ -6,9 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
-
-from storage.models import ChatKind, ChatRecord, Event, OutboxMessage, Person, from_db, to_db
+from storage.models import ChatKind, ChatRecord, Event, Person, to_db
 
 if TYPE_CHECKING:
     import sqlite3
@@ -159,91 +157,3 @@ class UpdateRepository(_Repository):
         cursor = await self.tx.execute("DELETE FROM handled_updates WHERE handled_at < ?",
                                        (to_db(moment),))
         return cursor.rowcount
-
-
-class OutgoingMessage(BaseModel):
-    """A message (or edit/delete) a state change causes, queued in the same transaction."""
-
-    chat_id: int
-    method: str = "sendMessage"
-    params: dict[str, Any] = Field(default_factory=dict)
-    dedupe_key: str | None = None
-    fallback: str | None = None
-    fallback_args: dict[str, Any] | None = None
-
-
-class OutboxRepository(_Repository):
-    async def enqueue(self, message: OutgoingMessage, *,
-                      update_id: int | None = None) -> int | None:
-        """Queue a message; None when its dedupe_key was queued before (it is never re-sent)."""
-        cursor = await self.tx.execute(
-            "INSERT INTO outbox (created_at, chat_id, method, params, dedupe_key, update_id,"
-            " fallback, fallback_args, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (dedupe_key) DO NOTHING",
-            (self.tx.now_db, message.chat_id, message.method, _dumps(message.params),
-             message.dedupe_key, update_id if update_id is not None else self.tx.update_id,
-             message.fallback,
-             _dumps(message.fallback_args) if message.fallback_args is not None else None,
-             self.tx.now_db),
-        )
-        if cursor.rowcount != 1:
-            return None
-        self.tx.queued_messages += 1
-        return cursor.lastrowid
-
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
-        return _outbox(row) if row else None
-
-    async def due_heads(self, now: datetime, *, busy_chats: set[int],
-                        limit: int) -> list[OutboxMessage]:
-        """The oldest pending message of each chat, if it is due: one chat's order is kept."""
-        rows = await self.tx.fetchall(
-            "SELECT o.* FROM outbox AS o JOIN ("
-            "  SELECT chat_id, MIN(id) AS head FROM outbox WHERE status = 'pending'"
-            "  GROUP BY chat_id) AS h ON o.id = h.head"
-            " WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
-            (to_db(now), limit + len(busy_chats)),
-        )
-        heads = [_outbox(r) for r in rows if r["chat_id"] not in busy_chats]
-        return heads[:limit]
-
-    async def next_attempt_at(self) -> datetime | None:
-        row = await self.tx.fetchone(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'")
-        if row is None or row["t"] is None:
-            return None
-        return from_db(row["t"])
-
-    async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
-        await self.tx.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?,"
-            " attempts = attempts + 1, last_error = NULL WHERE id = ?",
-            (self.tx.now_db, telegram_message_id, message_id),
-        )
-
-    async def retry_later(self, message_id: int, at: datetime, error: str, *,
-                          count_attempt: bool = True) -> None:
-        await self.tx.execute(
-            "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts + ? WHERE id = ?",
-            (to_db(at), error, int(count_attempt), message_id),
-        )
-
-    async def give_up(self, message_id: int, error: str, *, undeliverable: bool = False) -> None:
-        await self.tx.execute(
-            "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
-            ("undeliverable" if undeliverable else "failed", error, message_id),
-        )
-
-    async def move_chat(self, old_id: int, new_id: int) -> None:
-        await self.tx.execute(
-            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
-            (new_id, old_id))
-
-
-def _outbox(row: sqlite3.Row) -> OutboxMessage:
-    data = dict(row)
-    data["params"] = json.loads(data["params"])
-    data["fallback_args"] = json.loads(data["fallback_args"]) if data["fallback_args"] else None
-    return OutboxMessage.model_validate(data)

@@ -14,7 +14,7 @@ from bot.pacing import FloodPacer
 from bot.services.messaging import text_message
 from sandbox import Sandbox
 from storage.models import OutboxMessage
-from storage.repositories import OutgoingMessage
+from storage.outbox import OutgoingMessage
 from tests.conftest import Community, make_settings, quiet_morning
 
 StartBot = Callable[..., Awaitable[Linli]]

@@ -16,7 +16,7 @@ from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.tickets import TicketService
 from storage import AlreadyHandled, Database, Tx
-from storage.repositories import OutgoingMessage
+from storage.outbox import OutgoingMessage
 
 
 class Replies:

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.buttons import Keyboard
-from storage.repositories import OutgoingMessage
+from storage.outbox import OutgoingMessage
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"

@@ -23,7 +23,7 @@ from bot.services.tickets import Person
 from moderation import KnownRumours, RumourModel, Screener, Verdict
 from storage import Database, Tx
 from storage.models import ChatRecord, Flag, OutboxMessage, Prompt
-from storage.repositories import OutgoingMessage
+from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
