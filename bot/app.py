@@ -102,6 +102,7 @@ class Linli:
         tickets = TicketService(self.db, roles, rules, zone=settings.tz,
                                 bot_username=bot.username)
         sender.register_fallback("card_refused", tickets.card_refused)
+        sender.register_fallback("offer_refused", tickets.offer_refused)
         reception = ReceptionService(self.db, roles, zone=settings.tz,
                                      reminders=rules.reminders)
         digest = DigestService(self.db, roles, reception, zone=settings.tz,
@@ -121,6 +122,7 @@ class Linli:
                                  prompts=PromptAnswers(self.db, tickets, moderation),
                                  retries=FailedUpdates())
         self.application.bot_data[SERVICES_KEY] = self.services
+        await groups.check_staff_chats()
         handlers.register(self.application)
         await self._register_staff_chats()
         await commands.publish(bot, staff_chat_ids={roles.committee_chat_id,
@@ -158,6 +160,7 @@ class Linli:
     async def _escalate_overdue_job(self, context: object) -> None:
         assert self.services
         await self.services.tickets.escalate_overdue()
+        await self.services.tickets.file_unanswered_offers()
 
     async def _clock_tick_job(self, context: object) -> None:
         assert self.services

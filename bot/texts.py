@@ -120,6 +120,7 @@ DUPLICATE_OFFER = (
     "点「+1」一起跟进，办理进度会同样通知您；不是同一件事就点「仍然新建」。"
 )
 DUPLICATE_ASKED_IN_PRIVATE = "{name}，收到！好像已经有邻居反映过类似的问题，我私信问您一下。"
+QUOTA_TOAST = "这一小时提交得太多了，请稍后再提交"
 QUOTA_REACHED = "您这一小时已经提交了 {n} 件，先等等处理结果吧。急事请直接打电话给居委会或物业。"
 FOLLOWING = "好的，已把您加到 <b>#{n}</b>，有进展会一起通知您。"
 
@@ -142,6 +143,7 @@ NOTIFY_DONE = "您的{kind} <b>#{n}</b> {status}。\n请您评价一下，问题
 NOTIFY_DONE_FOLLOWER = "您跟进的工单 <b>#{n}</b> {status}。"
 NOTIFY_FORWARDED = "您的工单 <b>#{n}</b> 已转交{party}办理。"
 NOTIFY_REJECTED = "很抱歉，您的工单 <b>#{n}</b> 不予受理。\n原因：{reason}"
+NOTIFY_REJECTED_FOLLOWER = "您跟进的工单 <b>#{n}</b> 不予受理。"
 NOTIFY_REOPENED = "好的，<b>#{n}</b> 已重新打开，我们会继续处理。"
 RATED = "谢谢您的评价：{rating}"
 RATED_ALREADY = "您已经评价过了，谢谢！"
@@ -224,6 +226,7 @@ RECEPTION_LIST_TITLE = "现有的安排："
 RECEPTION_LIST_EMPTY = (
     "还没有安排。\n例如：/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
 )
+RECEPTION_LIST_MORE = "……还有 {n} 项没有列出，不用的可以用 /reception del 编号 删除。"
 RECEPTION_LIST_LINE = "<b>{n}</b>. {line}"
 RECEPTION_RULE_LINE = "{schedule} {starts}-{ends} {title} · {place}{flags}"
 RECEPTION_STAFF_FLAG = "（内部）"

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.services import Services
-from bot.services.messaging import deep_link, html, text_message
+from bot.services.messaging import deep_link, html, number_of, text_message
 from bot.services.tickets import Origin
 from handlers.context import LinliContext, person_of
 from handlers.start import MENU
@@ -20,7 +20,6 @@ from storage.models import TicketKind
 
 TAG = re.compile(r"#(微心愿|投诉|报修)")
 COMMAND_TEXT = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
-MAX_TICKET_DIGITS = 9
 
 
 def origin_of(update: Update) -> Origin:
@@ -34,8 +33,9 @@ def origin_of(update: Update) -> Origin:
 def parse_request(body: str) -> tuple[TicketKind, str]:
     """'/wish 文本', '/complain 文本', or a post with #微心愿 / #投诉 / #报修 anywhere in it."""
     command = COMMAND_TEXT.match(body)
-    if command and command.group(1) in ("wish", "complain"):
-        return ("wish" if command.group(1) == "wish" else "complaint"), command.group(2)
+    name = command.group(1).lower() if command else ""  # Telegram matches commands blind to case
+    if command and name in ("wish", "complain"):
+        return ("wish" if name == "wish" else "complaint"), command.group(2)
     tag = TAG.search(body)
     assert tag is not None, "handlers only route commands and tagged posts here"
     kind: TicketKind = "wish" if tag.group(1) == "微心愿" else "complaint"
@@ -56,6 +56,8 @@ async def request(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message is not None
     if not await in_resident_group_or_private(context.services, update):
+        # Not a residents' group: a staff member's reply to a prompt may well say "#投诉".
+        await prompt_answer(update, context)
         return
     kind, text = parse_request(message.text or message.caption or "")
     await context.services.tickets.request(update.update_id, kind, text, photo_of(message),
@@ -122,11 +124,11 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
             message.chat_id):
         return  # a ticket may name a resident: only in private or in the staff chats
     args = context.args or []
-    number = args[0].lstrip("#") if args else ""
-    if not number.isdigit() or len(number) > MAX_TICKET_DIGITS:
+    number = number_of(args[0]) if args else None
+    if number is None:
         view = texts.TICKET_USAGE
     else:
-        view = await services.tickets.view(int(number), person_of(update).id, message.chat_id)
+        view = await services.tickets.view(number, person_of(update).id, message.chat_id)
     await services.replies.send(update.update_id, text_message(
         message.chat_id, view, reply_to=message.message_id), "ticket")
 

@@ -134,6 +134,7 @@ class Draft(Record):
     message_id: int | None
     updated_at: UtcTime
     offered_ticket_id: int | None = None
+    origin_update_id: int | None = None
 
 
 class ReceptionRule(Record):

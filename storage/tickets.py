@@ -78,12 +78,18 @@ class TicketRepository:
             " WHERE f.user_id = ? ORDER BY t.id DESC LIMIT ?", (user_id, limit))
         return [Ticket.model_validate(dict(r)) for r in rows]
 
-    async def open_in_category(self, category: str, since: datetime,
-                               limit: int = 200) -> list[Ticket]:
+    async def open_in_category(self, category: str, since: datetime, *, seen_by: int,
+                               group_id: int | None, limit: int = 200) -> list[Ticket]:
+        """Open complaints of a category that the person `seen_by` could already know of:
+        their own, and those posted in a group (in `group_id` only, when given). A complaint
+        made in private is never offered to anyone else."""
+        place = "source_chat_id = ?" if group_id is not None else "source_chat_id < 0"
         rows = await self.tx.fetchall(
             "SELECT * FROM tickets WHERE category = ? AND kind = 'complaint'"
             " AND status IN ('new', 'in_progress') AND created_at >= ?"
-            " ORDER BY id DESC LIMIT ?", (category, to_db(since), limit))
+            f" AND (reporter_id = ? OR {place}) ORDER BY id DESC LIMIT ?",
+            (category, to_db(since), seen_by,
+             *((group_id,) if group_id is not None else ()), limit))
         return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def newly_overdue(self, now: datetime) -> list[Ticket]:
@@ -112,14 +118,16 @@ class DraftRepository:
     async def start(self, *, user_id: int, kind: TicketKind, step: str, chat_id: int,
                     message_id: int | None, text: str | None = None,
                     photo_file_id: str | None = None,
-                    offered_ticket_id: int | None = None) -> Draft:
+                    offered_ticket_id: int | None = None,
+                    origin_update_id: int | None = None) -> Draft:
         """A person has at most one draft at a time: starting one drops the previous."""
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         cursor = await self.tx.execute(
             "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
-            " offered_ticket_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " offered_ticket_id, origin_update_id, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (user_id, kind, step, text, photo_file_id, chat_id, message_id, offered_ticket_id,
-             self.tx.now_db))
+             origin_update_id, self.tx.now_db))
         assert cursor.lastrowid is not None
         draft = await self.get(cursor.lastrowid)
         assert draft is not None
@@ -141,6 +149,13 @@ class DraftRepository:
         draft = await self.get(draft_id)
         assert draft is not None
         return draft
+
+    async def offers_older_than(self, moment: datetime) -> list[Draft]:
+        """Duplicate offers nobody answered since `moment`."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM drafts WHERE step = 'duplicate' AND updated_at < ? ORDER BY id",
+            (to_db(moment),))
+        return [Draft.model_validate(dict(r)) for r in rows]
 
     async def drop_for_user(self, user_id: int) -> None:
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -155,10 +155,9 @@ async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(
     await sb.next_message(c.neighbour)
     await sb.send(c.neighbour, None, "/complain 物业费收据开错了")  # ticket #1, a private one
     await sb.next_message(c.neighbour)
-    await sb.send(c.auntie, None, "/complain 3号楼电梯坏了一周")  # #2
-    await sb.next_message(c.auntie)
-    await sb.send(c.staff, None, "/start")
-    await sb.next_message(c.staff)
+    await sb.send(c.auntie, c.building, "#投诉 3号楼电梯坏了一周")  # #2, posted in the group
+    await sb.next_message(c.building)
+    await opened(sb, c.staff)
     await sb.send(c.staff, None, "/complain 3号楼电梯又坏了，一周了")
     offer = await sb.next_message(c.staff)
     assert offer.button_texts == ["+1 到 #2", "仍然新建"]
@@ -171,6 +170,87 @@ async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(
     await sb.send(c.staff, None, "/mytickets")
     mine = await sb.next_message(c.staff)
     assert "#2" in mine.text and "#1" not in mine.text
+
+
+async def test_a_complaint_made_in_private_is_never_offered_to_anyone_else(
+        estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.auntie, None, "/complain 502室的狗天天半夜叫，吵得睡不着")
+    await sb.next_message(c.auntie)
+    owner = sb.add_user("502室主人")
+    await opened(sb, owner)
+    await sb.send(owner, None, "/complain 502室的狗天天半夜叫，吵得睡不着")  # a guess
+    reply = await sb.next_message(owner)
+    assert "#2" in reply.text and reply.button_texts == []  # filed as its own, nothing offered
+
+
+async def test_those_who_plus_one_never_read_the_reason_written_to_the_reporter(
+        estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.auntie, c.building, "#投诉 小区东门的垃圾桶满了没人清")
+    await sb.next_message(c.building)
+    card = await sb.next_message(estate.property_chat)
+    await opened(sb, c.neighbour)
+    await sb.send(c.neighbour, None, "/complain 小区东门的垃圾桶满了，没人清")
+    offer = await sb.next_message(c.neighbour)
+    await sb.press(c.neighbour, offer, "+1 到 #1")
+    await sb.next_message(c.neighbour)
+    await sb.press(estate.worker, card, "不予受理")
+    prompt = await sb.next_message(estate.property_chat, containing="原因")
+    await sb.send(estate.worker, estate.property_chat, "王阿姨您好，东门不归我们管",
+                  reply_to=prompt.message_id)
+    assert "王阿姨您好" in (await sb.next_message(c.auntie, containing="不予受理")).text
+    told = await sb.next_message(c.neighbour, containing="不予受理")
+    assert "#1" in told.text and "王阿姨" not in told.text and "东门不归" not in told.text
+
+
+async def test_a_waiting_offer_is_filed_not_lost_when_another_request_comes(
+        estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await opened(sb, c.neighbour)
+    await sb.send(c.neighbour, c.building, "#投诉 3号楼电梯又坏了，老人下不了楼")
+    await sb.next_message(c.building)
+    await sb.send(c.auntie, c.building, "#投诉 3号楼电梯又坏了，老人都下不了楼")
+    assert "私信" in (await sb.next_message(c.building)).text
+    offer = await sb.next_message(c.auntie, containing="#1")
+    await sb.send(c.auntie, c.building, "#投诉 小区东门的路灯不亮了")
+    await sb.settle()
+    await flushed(estate.linli)
+    texts_filed = {t.text for n in (2, 3) if (t := await ticket(estate.linli, n))}
+    assert texts_filed == {"3号楼电梯又坏了，老人都下不了楼", "小区东门的路灯不亮了"}
+    assert await answer(sb, c.auntie, offer, offer.button_data("仍然新建")) == texts.DRAFT_GONE
+
+
+async def test_an_offer_the_resident_cannot_receive_is_filed_instead(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.neighbour, c.building, "#投诉 3号楼电梯又坏了，老人下不了楼")
+    await sb.next_message(c.building)
+    sb.block_bot(c.auntie)  # the bot still believes her private chat is open
+    await sb.send(c.auntie, c.building, "#投诉 3号楼电梯又坏了，老人都下不了楼")
+    await sb.next_message(c.building)  # "我私信问您一下"
+    filed = await sb.next_message(c.building, containing="#2")
+    assert "#2" in filed.text
+    assert (await ticket(estate.linli, 2)).text == "3号楼电梯又坏了，老人都下不了楼"  # type: ignore
+
+
+async def test_an_offer_nobody_answers_is_filed_after_some_hours(
+        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    c = community
+    clock = ManualClock(datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI))
+    linli = await start(sb, c, tmp_path, clock=clock)
+    try:
+        await opened(sb, c.auntie)
+        await sb.send(c.auntie, None, "/complain 3号楼电梯坏了一周")
+        await sb.next_message(c.auntie)
+        await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，一周了")
+        assert (await sb.next_message(c.auntie)).button_texts == ["+1 到 #1", "仍然新建"]
+        assert linli.services
+        assert await linli.services.tickets.file_unanswered_offers() == 0
+        clock.advance(timedelta(hours=7))
+        assert await linli.services.tickets.file_unanswered_offers() == 1
+        assert "#2" in (await sb.next_message(c.auntie)).text
+    finally:
+        await stopped(linli)
 
 
 # 2. prompts by message id ---------------------------------------------------------------------
@@ -394,6 +474,40 @@ async def test_a_tagged_post_that_cannot_be_stored_is_answered_and_filed_later(
     assert [s.text for s in sb.sent_to(c.building)].count(texts.TRY_LATER) == 1
 
 
+async def test_an_admin_in_a_partys_chat_sees_only_that_partys_tickets(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.auntie, None, "/complain 楼道里堆满了杂物，隔壁502一直不清理")  # 居委会
+    await sb.next_message(c.auntie)
+    sb.join(estate.property_chat, c.admin)
+    await sb.send(c.admin, estate.property_chat, "/ticket 1")
+    assert (await sb.next_message(estate.property_chat)).text == texts.TICKET_NOT_FOUND
+    await sb.send(c.admin, c.committee, "/ticket 1")
+    assert "王阿姨" in (await sb.next_message(c.committee, containing="#1")).text
+
+
+async def test_a_residents_group_set_as_a_partys_chat_gets_no_cards(
+        sb: Sandbox, community: Community, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    c = community
+    linli = await start(sb, c, tmp_path)
+    await sb.add_bot(c.building, c.admin, admin=True)
+    await sb.next_message(c.building)
+    await stopped(linli)
+    with caplog.at_level(logging.ERROR):  # the operator pasted the wrong id
+        linli = await start(sb, c, tmp_path, rules=f'[party_chats]\n"物业" = {c.building.id}\n')
+    try:
+        assert any("[party_chats] 物业" in r.message for r in caplog.records)
+        await opened(sb, c.auntie)
+        await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，我家老人下不了楼")
+        card = await sb.next_message(c.committee, containing="#1")
+        assert "王阿姨" in card.text
+        await sb.settle()
+        await flushed(linli)
+        assert not any("王阿姨" in s.text for s in sb.sent_to(c.building))
+    finally:
+        await stopped(linli)
+
+
 # 6. floods ------------------------------------------------------------------------------------
 
 async def test_one_resident_filing_500_requests_buries_nobody(estate: Estate) -> None:
@@ -413,6 +527,35 @@ async def test_one_resident_filing_500_requests_buries_nobody(estate: Estate) ->
     assert len(cards) == 6  # five of hers, then his
     refusals = [s for s in sb.sent_to(c.auntie) if "这一小时已经提交了" in s.text]
     assert len(refusals) == 1
+
+
+async def test_a_flood_of_empty_tags_gets_one_hint(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    before = len(sb.sent_to(c.building))
+    for _ in range(30):
+        await sb.send(c.neighbour, c.building, "#投诉")
+    await sb.settle()
+    await flushed(estate.linli)
+    assert len(sb.sent_to(c.building)) == before + 1
+
+
+async def test_the_quota_counts_requests_written_step_by_step_too(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    for i in range(6):
+        await sb.send(c.auntie, None, "/wish")
+        await sb.next_message(c.auntie)
+        chores = "搬柜子修水管换灯泡教下棋理发陪聊天"
+        await sb.send(c.auntie, None, f"第{i}个心愿：想请人帮忙{chores[i:i + 3]}")
+        question = await sb.next_message(c.auntie)
+        await sb.press(c.auntie, question, texts.BTN_NO_PHOTO)
+        confirm = await sb.next_message(c.auntie)
+        said = await answer(sb, c.auntie, confirm, confirm.button_data(texts.BTN_SUBMIT))
+        if i < 5:
+            assert "#" in (await sb.next_message(c.auntie)).text
+        else:
+            assert said == texts.QUOTA_TOAST
+            assert "这一小时" in (await sb.next_message(c.auntie)).text
+    assert await ticket(estate.linli, 5) is not None and await ticket(estate.linli, 6) is None
 
 
 # 7. chat changes ----------------------------------------------------------------------------
@@ -508,6 +651,45 @@ async def test_texts_are_measured_in_utf16_units_and_cards_always_fit(estate: Es
     assert len(rejected.text.encode("utf-16-le")) // 2 <= 4096
     notice = await sb.next_message(long_name, containing="不予受理")
     assert "🙏" in notice.text
+
+
+# the careless and the unusual --------------------------------------------------------------
+
+async def test_capitalised_commands_and_odd_numbers_are_understood_or_politely_refused(
+        estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.auntie, None, "/Complain 楼道的灯坏了一个星期了")
+    assert "#1" in (await sb.next_message(c.auntie)).text
+    for word in ("²", "①", "#１", "-1", "1e3"):
+        await sb.send(c.auntie, None, f"/ticket {word}")
+        reply = await sb.next_message(c.auntie)
+        assert reply.text != texts.SORRY
+    await sb.send(c.staff, c.committee, "/reception del ②")
+    assert (await sb.next_message(c.committee)).text != texts.SORRY
+
+
+async def test_a_long_list_of_rules_still_fits_one_message(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await opened(sb, c.staff)
+    for day in [*range(1, 29), *range(1, 13)]:
+        await sb.send(c.staff, None, f"/reception add 每月{day}日 09:00-11:00 "
+                                     f"{'居委会一楼大会议室' * 6} {'联合接待日暨议事会' * 6}")
+        await sb.next_message(c.staff)
+    await sb.send(c.staff, None, "/reception list")
+    listing = await sb.next_message(c.staff)
+    assert len(listing.text.encode("utf-16-le")) // 2 <= 4096 and "还有" in listing.text
+
+
+async def test_a_reason_that_mentions_a_hashtag_is_still_a_reason(estate: Estate) -> None:
+    sb, c = estate.sb, estate.c
+    await sb.send(c.auntie, None, "/complain 有人在小区里打架")
+    await sb.next_message(c.auntie)
+    card = await sb.next_message(c.committee)
+    await sb.press(c.staff, card, "不予受理")
+    prompt = await sb.next_message(c.committee, containing="原因")
+    await sb.send(c.staff, c.committee, "这不属于#投诉范围，请直接报警",
+                  reply_to=prompt.message_id)
+    assert "请直接报警" in (await sb.next_message(c.auntie, containing="不予受理")).text
 
 
 # 9. the duplicate offer is private ------------------------------------------------------------

@@ -81,6 +81,19 @@ class GroupService:
             await tx.outbox.enqueue(text_message(chat.id, texts.STAFF_CHAT_HELLO,
                                                  dedupe_key=f"staff-hello:{chat.id}"))
 
+    async def check_staff_chats(self) -> None:
+        """At start: a staff chat of the settings that is a bound residents' group is an
+        operator's slip that would show reporters' names to residents; refuse it loudly."""
+        async with self._db.read() as tx:
+            groups = {c.id for c in await tx.chats.resident_groups()}
+        for chat_id in groups:
+            self._roles.not_a_party_chat(chat_id)
+        for name, chat_id in (("COMMITTEE_CHAT_ID", self._roles.committee_chat_id),
+                              ("MODERATOR_CHAT_ID", self._roles.moderator_chat_id)):
+            if chat_id in groups:
+                log.error("%s = %d is also a residents' group: residents there see staff "
+                          "cards; use a separate staff chat", name, chat_id)
+
     async def bot_removed(self, update_id: int, chat_id: int, by_user_id: int) -> None:
         async with self._db.transaction(update_id=update_id, what="bot_removed") as tx:
             if await tx.chats.deactivate(chat_id):

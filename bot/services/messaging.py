@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,15 @@ def fit(render: Callable[[str], str], quoted: str, limit: int = MAX_MESSAGE_UNIT
         return message
     keep = max(1, utf16_len(quoted) - excess - 1)
     return render(html(shorten(quoted, keep)))
+
+
+_NUMBER = re.compile(r"#?([0-9]{1,9})")
+
+
+def number_of(word: str) -> int | None:
+    """A number as people type it ("42", "#42", full-width "＃４２"); None for anything else."""
+    match = _NUMBER.fullmatch(unicodedata.normalize("NFKC", word.strip()))
+    return int(match.group(1)) if match else None
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:

@@ -25,7 +25,7 @@ from bot.reception import (
     parse_schedule,
     parse_times,
 )
-from bot.services.messaging import html, text_message
+from bot.services.messaging import html, number_of, text_message, visible_len
 from bot.services.roles import Roles
 from storage import Database, Tx
 from storage.models import ReceptionRule
@@ -37,6 +37,7 @@ STAFF_WORDS = {"内部", "仅工作人员"}
 POLICY_WORDS: dict[str, HolidayPolicy] = {"遇节假日顺延": "shift", "遇节假日取消": "skip",
                                           "遇节假日照常": "keep"}
 LOOKAHEAD_DAYS = 120
+LIST_UNITS = 3900  # /reception list stays within one message, with room for its last line
 STAFF_VERBS = frozenset({"add", "list", "del", "delete"})
 
 
@@ -124,14 +125,20 @@ class ReceptionService:
         rules = await tx.reception.active()
         if not rules:
             return texts.RECEPTION_LIST_EMPTY
-        return "\n".join([texts.RECEPTION_LIST_TITLE] + [
-            texts.RECEPTION_LIST_LINE.format(n=r.id, line=self._rule_line(r)) for r in rules])
+        lines = [texts.RECEPTION_LIST_TITLE]
+        for shown, rule in enumerate(rules):
+            line = texts.RECEPTION_LIST_LINE.format(n=rule.id, line=self._rule_line(rule))
+            if visible_len("\n".join([*lines, line])) > LIST_UNITS:
+                lines.append(texts.RECEPTION_LIST_MORE.format(n=len(rules) - shown))
+                break
+            lines.append(line)
+        return "\n".join(lines)
 
     async def _delete(self, tx: Tx, user_id: int, args: list[str]) -> str:
-        number = args[0].lstrip("#") if args else ""
-        if not number.isdigit() or len(number) > 9:
+        number = number_of(args[0]) if args else None
+        if number is None:
             return texts.RECEPTION_USAGE
-        if not await tx.reception.delete(int(number)):
+        if not await tx.reception.delete(number):
             return texts.RECEPTION_NOT_FOUND.format(n=number)
         await tx.events.append("reception_deleted", actor_id=user_id,
                                subject=f"reception:{number}")

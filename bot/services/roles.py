@@ -78,9 +78,22 @@ class Roles:
         return chat_id in (self.committee_chat_id, user_id)
 
     def _current(self, chat_id: int) -> int:
-        while chat_id in self._moved:
+        for _ in range(len(self._moved)):  # bounded: a cycle of migrations cannot hang us
+            if chat_id not in self._moved:
+                break
             chat_id = self._moved[chat_id]
         return chat_id
+
+    def not_a_party_chat(self, chat_id: int) -> Party | None:
+        """A chat set as a party's chat turned out to be a residents' group: its cards (with
+        reporters' names) must not go there. The party's cards go to the committee chat."""
+        party = self.party_of_chat(chat_id)
+        if party is not None:
+            del self._party_chats[party]
+            log.error("[party_chats] %s = %d is a residents' group: its cards go to the "
+                      "committee chat instead; set the party's own staff chat in the community "
+                      "file", party.value, chat_id)
+        return party
 
     def chat_migrated(self, old_id: int, new_id: int) -> None:
         """Telegram said a chat has a new id. For a staff chat, follow it and tell the operator
@@ -118,17 +131,18 @@ class Roles:
     async def may_handle_ticket(self, user_id: int, party: str, chat_id: int) -> bool:
         """May this person act on (or see the reporter of) a ticket of `party`, from `chat_id`?
         From the committee chat its members may, for every party; from a party's own chat
-        only its members, and only for that party's tickets; admins anywhere. In private, the
-        person's own memberships decide: the committee's, or that party's chat."""
-        if self.is_admin(user_id):
-            return True
+        only its members, and only for that party's tickets. In private, the person's own
+        memberships decide: the committee's, or that party's chat. Admins need no membership,
+        but the place still counts: a party's chat never shows another party's ticket."""
+        admin = self.is_admin(user_id)
         if chat_id == self.committee_chat_id:
-            return await self._member_of(chat_id, user_id)
+            return admin or await self._member_of(chat_id, user_id)
         chat_party = self.party_of_chat(chat_id)
         if chat_party is not None:
-            return chat_party.value == party and await self._member_of(chat_id, user_id)
+            return chat_party.value == party and (
+                admin or await self._member_of(chat_id, user_id))
         if chat_id == user_id:  # the person's private chat with the bot
-            if await self._member_of(self.committee_chat_id, user_id):
+            if admin or await self._member_of(self.committee_chat_id, user_id):
                 return True
             own = self._party_chats.get(Party(party)) if party in Party._value2member_map_ \
                 else None

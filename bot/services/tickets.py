@@ -51,6 +51,7 @@ REASON_LIMIT = 500
 DUPLICATE_SCORE = 75.0
 DUPLICATE_WINDOW = timedelta(days=30)
 QUOTA_WINDOW = timedelta(hours=1)
+OFFER_WAIT = timedelta(hours=6)  # an offer unanswered this long is filed as a new ticket
 REQUEST_EVENTS = ("filed", "offered")  # what counts against a person's quota
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 status_label = views.status_label
@@ -89,33 +90,42 @@ class TicketService:
         """/wish, /complain, #微心愿 / #投诉 / #报修: file it, or ask for what is missing."""
         text = text.strip()
         async with self._db.transaction(update_id=update_id, what=f"request_{kind}") as tx:
+            await self._settle_offer(tx, origin.person.id)
             if not text:
                 await self._ask_for_text(tx, kind, origin)
                 return
             if utf16_len(text) > MAX_TEXT:
                 await tx.outbox.enqueue(text_message(
                     origin.chat_id, texts.TOO_LONG.format(limit=MAX_TEXT),
-                    reply_to=origin.message_id))
+                    reply_to=origin.message_id,
+                    dedupe_key=self._hint_key(tx, origin, f"long-{kind}")))
                 return
-            if await self._over_quota(tx, origin):
+            if await self._over_quota(tx, origin.person.id, origin.chat_id, origin.message_id):
                 return
             if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id,
                                                                    origin):
                 return
             await self._file(tx, kind, text, photo_file_id, origin, update_id)
 
-    async def _over_quota(self, tx: Tx, origin: Origin) -> bool:
+    @staticmethod
+    def _hint_key(tx: Tx, origin: Origin, what: str) -> str | None:
+        """In a group, a hint (how to write a request) goes to one person at most once an
+        hour: thirty empty #投诉 posts get one answer, not thirty."""
+        if not origin.in_group:
+            return None
+        return f"hint:{what}:{origin.chat_id}:{origin.person.id}:{tx.now:%Y%m%d%H}"
+
+    async def _over_quota(self, tx: Tx, person: int, chat_id: int,
+                          reply_to: int | None) -> bool:
         """More requests in the last hour than the community allows one person: one polite
         refusal for that hour, then silence, so a flood never buries others' cards."""
         quota = self._rules.limits.requests_per_hour
-        person = origin.person.id
         if self._roles.is_admin(person) or await tx.events.count_by(
                 person, REQUEST_EVENTS, tx.now - QUOTA_WINDOW) < quota:
             return False
-        hour = tx.now.strftime("%Y%m%d%H")
         queued = await tx.outbox.enqueue(text_message(
-            origin.chat_id, texts.QUOTA_REACHED.format(n=quota), reply_to=origin.message_id,
-            dedupe_key=f"quota:{person}:{hour}"))
+            chat_id, texts.QUOTA_REACHED.format(n=quota), reply_to=reply_to,
+            dedupe_key=f"quota:{person}:{tx.now:%Y%m%d%H}"))
         if queued is not None:
             await tx.events.append("quota_reached", actor_id=person, subject=f"person:{person}",
                                    detail={"quota": quota})
@@ -130,8 +140,9 @@ class TicketService:
             await tx.drafts.start(user_id=origin.person.id, kind=kind, step="text",
                                   chat_id=origin.chat_id, message_id=None)
             reply = texts.ASK_TEXT[kind]
-        await tx.outbox.enqueue(text_message(origin.chat_id, reply, reply_to=origin.message_id
-                                             if origin.in_group else None))
+        await tx.outbox.enqueue(text_message(
+            origin.chat_id, reply, reply_to=origin.message_id if origin.in_group else None,
+            dedupe_key=self._hint_key(tx, origin, f"ask-{kind}")))
 
     async def _offer_duplicate(self, tx: Tx, text: str, photo_file_id: str | None,
                                origin: Origin) -> bool:
@@ -140,35 +151,77 @@ class TicketService:
         if origin.in_group and not await self._private_open(tx, origin.person.id):
             return False  # nowhere private to ask: file it; staff see both cards
         category, _ = self._rules.categorise(text)
-        match = await self._similar_open(tx, category, text)
+        match = await self._similar_open(tx, category, text, origin)
         if match is None:
             return False
         draft = await tx.drafts.start(user_id=origin.person.id, kind="complaint",
                                       step="duplicate", chat_id=origin.chat_id,
                                       message_id=origin.message_id, text=text,
-                                      photo_file_id=photo_file_id, offered_ticket_id=match.id)
+                                      photo_file_id=photo_file_id, offered_ticket_id=match.id,
+                                      origin_update_id=tx.update_id)
         await tx.events.append("offered", actor_id=origin.person.id,
                                subject=f"ticket:{match.id}", detail={"draft": draft.id})
         buttons = [[(texts.BTN_PLUS_ONE.format(n=match.id), DuplicateButton("plus1", draft.id)),
                     (texts.BTN_CREATE_ANYWAY, DuplicateButton("new", draft.id))]]
         offer = texts.DUPLICATE_OFFER.format(n=match.id, category=html(match.category),
                                              status=status_label(match))
-        await tx.outbox.enqueue(text_message(origin.person.id, offer, buttons=buttons))
+        # Refused (the person blocked the bot since): the request is filed instead.
+        await tx.outbox.enqueue(text_message(origin.person.id, offer, buttons=buttons,
+                                             fallback="offer_refused",
+                                             fallback_args={"draft": draft.id}))
         if origin.in_group:
             await tx.outbox.enqueue(text_message(
                 origin.chat_id, texts.DUPLICATE_ASKED_IN_PRIVATE.format(
                     name=html(origin.person.name)), reply_to=origin.message_id))
         return True
 
-    async def _similar_open(self, tx: Tx, category: str, text: str) -> Ticket | None:
+    async def _similar_open(self, tx: Tx, category: str, text: str,
+                            origin: Origin) -> Ticket | None:
+        """A similar open complaint the person could already know of: their own, or one posted
+        in this group (from private: in any group). Private complaints are never offered to
+        others, so a guessed text cannot find them."""
         wanted = _NOT_TEXT.sub("", text)
         best, best_score = None, DUPLICATE_SCORE
-        for candidate in await tx.tickets.open_in_category(category,
-                                                           tx.now - DUPLICATE_WINDOW):
+        for candidate in await tx.tickets.open_in_category(
+                category, tx.now - DUPLICATE_WINDOW, seen_by=origin.person.id,
+                group_id=origin.chat_id if origin.in_group else None):
             score = fuzz.ratio(wanted, _NOT_TEXT.sub("", candidate.text))
             if score >= best_score:
                 best, best_score = candidate, score
         return best
+
+    async def _settle_offer(self, tx: Tx, user_id: int) -> None:
+        """A new request while an offer waits for an answer: the waiting one is filed as a new
+        ticket first, so that starting another request never throws it away."""
+        draft = await tx.drafts.of_user(user_id)
+        if draft is not None and draft.step == "duplicate":
+            await self._file_offered(tx, draft)
+
+    async def _file_offered(self, tx: Tx, draft: Draft) -> None:
+        """File an offer's request as a new ticket, under the update it came in."""
+        await tx.drafts.drop(draft.id)
+        seen = await tx.people.get(draft.user_id)
+        name = " ".join(n for n in (seen.first_name, seen.last_name) if n) if seen else ""
+        assert draft.origin_update_id is not None, "offers record the update they came in"
+        await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
+                         await self._origin_of(tx, draft, Person(draft.user_id, name)),
+                         draft.origin_update_id)
+
+    async def offer_refused(self, tx: Tx, row: OutboxMessage) -> None:
+        """Outbox fallback: the private offer could not be delivered (403); file the request."""
+        draft_id = (row.fallback_args or {}).get("draft")
+        draft = await tx.drafts.get(draft_id) if isinstance(draft_id, int) else None
+        if draft is not None and draft.step == "duplicate":
+            await self._file_offered(tx, draft)
+
+    async def file_unanswered_offers(self) -> int:
+        """Offers nobody answered for OFFER_WAIT are filed as new tickets: nothing a resident
+        asked for waits for ever on a button."""
+        async with self._db.transaction() as tx:
+            waiting = await tx.drafts.offers_older_than(tx.now - OFFER_WAIT)
+            for draft in waiting:
+                await self._file_offered(tx, draft)
+        return len(waiting)
 
     @staticmethod
     async def _private_open(tx: Tx, user_id: int) -> bool:
@@ -329,6 +382,7 @@ class TicketService:
     async def start_draft(self, update_id: int, person: Person, kind: TicketKind) -> None:
         """A menu press: the conversation starts in the person's private chat, always."""
         async with self._db.transaction(update_id=update_id, what="draft_start") as tx:
+            await self._settle_offer(tx, person.id)
             await tx.drafts.start(user_id=person.id, kind=kind, step="text", chat_id=person.id,
                                   message_id=None)
             await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT[kind]))
@@ -365,6 +419,8 @@ class TicketService:
                 await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT_AGAIN))
                 return ""
             if button.action == "ok" and draft.step == "confirm":
+                if await self._over_quota(tx, person.id, person.id, None):
+                    return texts.QUOTA_TOAST
                 await tx.drafts.drop(draft.id)
                 await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
                                  await self._origin_of(tx, draft, person), update_id)
@@ -385,6 +441,8 @@ class TicketService:
                 return texts.NOT_YOURS
             if button.action == "plus1" and draft.offered_ticket_id is not None:
                 return await self._follow(tx, draft, draft.offered_ticket_id)
+            if await self._over_quota(tx, person.id, person.id, None):
+                return texts.QUOTA_TOAST
             await tx.drafts.drop(draft.id)
             await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
                              await self._origin_of(tx, draft, person), update_id)
@@ -540,8 +598,12 @@ class TicketService:
             await tx.events.append("rejected", actor_id=staff.id, subject=_subject(ticket),
                                    detail={"by": staff.name, "reason": reason}, public=True)
             await self._show_card(tx, ticket)
-            await self._notify(tx, ticket, texts.NOTIFY_REJECTED.format(
-                n=ticket.id, reason=html(reason)))
+            # The reason is written to the reporter: those who +1'd hear only the outcome.
+            await tx.outbox.enqueue(text_message(ticket.reporter_id, texts.NOTIFY_REJECTED.format(
+                n=ticket.id, reason=html(reason))))
+            for follower in await tx.tickets.followers(ticket.id):
+                await tx.outbox.enqueue(text_message(
+                    follower, texts.NOTIFY_REJECTED_FOLLOWER.format(n=ticket.id)))
         return True
 
     # ------------------------------------------------------------------ the resident's answer

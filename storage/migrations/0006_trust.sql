@@ -6,8 +6,11 @@ ALTER TABLE tickets ADD COLUMN rating_outbox_id INTEGER REFERENCES outbox (id);
 -- An edited #投诉 post finds the ticket it filed.
 CREATE INDEX tickets_by_source_message ON tickets (source_chat_id, source_message_id);
 
--- The ticket a duplicate offer proposed: "+1" follows it, whatever the button data says.
+-- The ticket a duplicate offer proposed: "+1" follows it, whatever the button data says; and
+-- the update the request came in, so an offer never answered is still filed under it.
 ALTER TABLE drafts ADD COLUMN offered_ticket_id INTEGER REFERENCES tickets (id);
+ALTER TABLE drafts ADD COLUMN origin_update_id INTEGER;
+CREATE INDEX drafts_by_step ON drafts (step, updated_at);
 
 -- Force-reply prompts (a reject reason, a clarification): an answer counts only as a reply to
 -- the prompt's own message, in its chat.
