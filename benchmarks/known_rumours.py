@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from moderation import RumourModel, Screener
-from moderation.known import KnownRumours
+from moderation.known import KnownTexts
 
 CED = Path(__file__).resolve().parents[2] / "shared" / "rumours" / "ced.tsv"
 # Without ../shared (a fresh clone elsewhere), the project's own resident-chat messages: the
@@ -60,7 +60,7 @@ def reword(text: str, rng: random.Random) -> str:
 
 def lookups(size: int, queries: int = 1000) -> dict[str, float]:
     texts = corpus(size)
-    index = KnownRumours.build(enumerate(texts))
+    index = KnownTexts.build(enumerate(texts))
     rng = random.Random(size)
     repeats = [reword(rng.choice(texts), rng) for _ in range(queries // 2)]
     fresh = corpus(queries // 2, seed=size + 1, fresh=True)
@@ -87,7 +87,7 @@ def screens(size: int, model: RumourModel, queries: int = 3000,
     """screen() per post, as the bot calls it, with `size` known rumours: p50 over all posts,
     p99 the median of `rounds` rounds (a single p99 of a few thousand timings is noisy)."""
     texts = corpus(size)
-    screener = Screener(known=KnownRumours.build(enumerate(texts)), model=model)
+    screener = Screener(known=KnownTexts.build(enumerate(texts)), model=model)
     rng = random.Random(size)
     chat = [line.split("\t", 1)[-1] for line in
             CHAT.read_text(encoding="utf-8").splitlines()[1:]]
@@ -117,8 +117,8 @@ def rss_mb(size: int) -> float:
     code = (
         "import sys; from benchmarks.known_rumours import corpus; "
         "from moderation import RumourModel, Screener; "
-        "from moderation.known import KnownRumours; "
-        f"index = KnownRumours.build(enumerate(corpus({size}))) if {size} else KnownRumours(); "
+        "from moderation.known import KnownTexts; "
+        f"index = KnownTexts.build(enumerate(corpus({size}))) if {size} else KnownTexts(); "
         "screener = Screener(known=index, model=RumourModel.load()); "
         "screener.screen('内部消息明天停水'); "
         "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])"

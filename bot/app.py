@@ -23,11 +23,11 @@ from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
-from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
+from bot.services.screening import ScreeningService
 from bot.services.tickets import TicketService
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
@@ -107,19 +107,19 @@ class Linli:
                                      reminders=rules.reminders)
         digest = DigestService(self.db, roles, reception, zone=settings.tz,
                                digest_time=settings.digest_time)
-        moderation = ModerationService(self.db, roles, rules.screening, zone=settings.tz,
+        screening = ScreeningService(self.db, roles, rules.screening, zone=settings.tz,
                                        model=RumourModel.load())
-        known = await moderation.load()
+        known = await screening.load()
         log.info("screening: %d decided texts remembered", known)
-        sender.register_fallback("delete_failed", moderation.delete_failed)
+        sender.register_fallback("delete_failed", screening.delete_failed)
         replies = Replies(self.db)
         await replies.load()
         self.services = Services(settings=settings, db=self.db, clock=self.clock,
                                  bot_username=bot.username, roles=roles, groups=groups,
                                  people=PeopleService(self.db), replies=replies,
                                  outbox=sender, tickets=tickets, reception=reception,
-                                 digest=digest, moderation=moderation,
-                                 prompts=PromptAnswers(self.db, tickets, moderation),
+                                 digest=digest, screening=screening,
+                                 prompts=PromptAnswers(self.db, tickets, screening),
                                  retries=FailedUpdates())
         self.application.bot_data[SERVICES_KEY] = self.services
         await groups.check_staff_chats()

@@ -253,7 +253,7 @@ DIGEST_AVERAGE = "，平均 {score} 分（满分 3 分）"
 DIGEST_OVERDUE = "【超时未办】{n} 件{items}"
 DIGEST_OVERDUE_ITEM = "#{n} 超 {days} 天"
 DIGEST_MORE = "，等{n}件"
-DIGEST_UNCLAIMED = "【微心愿超 3 天没人认领】{n} 件{items}"
+DIGEST_UNCLAIMED = "【微心愿超 {days} 天没人认领】{n} 件{items}"
 DIGEST_FLAGS = (
     "【群消息审核】待审核 {pending} · 确认 {confirmed} · 误报 {dismissed}"
     " · 自动处理重复 {hits}"

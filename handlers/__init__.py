@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, BaseHandler
 
-from handlers import buttons, common, groups, moderation, reception, start, tickets
+from handlers import buttons, common, groups, reception, screening, start, tickets
 from handlers.context import LinliContext
 
 REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] = [
@@ -19,10 +19,10 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
     (0, start.HANDLERS),
     (0, tickets.HANDLERS),
     (0, reception.HANDLERS),
-    (0, moderation.HANDLERS),
+    (0, screening.HANDLERS),
     (0, buttons.HANDLERS),
     (0, common.LAST_HANDLERS),                      # must stay last in its group
-    (moderation.SCREEN_GROUP, moderation.SCREEN_HANDLERS),  # every post, whatever handled it
+    (screening.SCREEN_GROUP, screening.SCREEN_HANDLERS),  # every post, whatever handled it
 ]
 
 

@@ -85,7 +85,7 @@ async def rating(services: Services, update: Update, press: Press, button: Ratin
 
 
 async def review(services: Services, update: Update, press: Press, button: ReviewButton) -> str:
-    return await services.moderation.decide(update.update_id, press, button)
+    return await services.screening.decide(update.update_id, press, button)
 
 
 HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [

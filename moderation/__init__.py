@@ -6,11 +6,11 @@ from __future__ import annotations
 from functools import cache
 
 from moderation.classifier import RumourModel
-from moderation.known import KnownMatch, KnownRumours
+from moderation.known import KnownMatch, KnownTexts
 from moderation.normalize import normalize
 from moderation.screen import Screener, Verdict
 
-__all__ = ["KnownMatch", "KnownRumours", "RumourModel", "Screener", "Verdict", "normalize",
+__all__ = ["KnownMatch", "KnownTexts", "RumourModel", "Screener", "Verdict", "normalize",
            "screen"]
 
 

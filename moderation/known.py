@@ -69,7 +69,7 @@ def band_keys(normalised: str) -> np.ndarray:
     return (signature * _MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
 
 
-class KnownRumours:
+class KnownTexts:
     def __init__(self, *, min_score: float = MATCH_SCORE) -> None:
         self._min_score = min_score
         self._keys = np.empty(0, dtype=np.uint64)   # every band key of every entry, sorted
@@ -82,7 +82,7 @@ class KnownRumours:
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, str]], *,
-              min_score: float = MATCH_SCORE) -> KnownRumours:
+              min_score: float = MATCH_SCORE) -> KnownTexts:
         index = cls(min_score=min_score)
         keys: list[np.ndarray] = []
         for rumour_id, text in items:

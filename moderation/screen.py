@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from moderation.classifier import RumourModel
-from moderation.known import KnownMatch, KnownRumours
+from moderation.known import KnownMatch, KnownTexts
 from moderation.normalize import normalize
 
 REVIEW_AT = 0.6
@@ -102,10 +102,10 @@ def _money(normalised: str, money_words: tuple[str, ...]) -> Iterable[Signal]:
 class Screener:
     """Built once; screen() is then pure and fast."""
 
-    known: KnownRumours = field(default_factory=KnownRumours)
-    known_ads: KnownRumours = field(default_factory=KnownRumours)
+    known: KnownTexts = field(default_factory=KnownTexts)
+    known_ads: KnownTexts = field(default_factory=KnownTexts)
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
-    dismissed: KnownRumours = field(default_factory=lambda: KnownRumours(min_score=85.0))
+    dismissed: KnownTexts = field(default_factory=lambda: KnownTexts(min_score=85.0))
     extra_checks: tuple[Callable[[str, str], Iterable[Signal]], ...] = ()
     model: RumourModel | None = None
 

@@ -23,8 +23,8 @@ from typing import Any, Protocol
 
 import aiosqlite
 
+from storage.flags import FlagRepository, KnownTextRepository
 from storage.models import to_db
-from storage.moderation import FlagRepository, KnownTextRepository
 from storage.outbox import OutboxRepository
 from storage.prompts import PromptRepository
 from storage.reception import DigestRepository, ReceptionRepository

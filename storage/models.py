@@ -208,3 +208,26 @@ class Prompt(Record):
     asked_by: int
     created_at: UtcTime
     answered_at: UtcTime | None
+
+
+class FlagFigures(BaseModel):
+    """Screening since a moment: flags raised, decisions, repeats answered; open flags now."""
+
+    flagged: int
+    confirmed: int
+    dismissed: int
+    pending: int
+    known_hits: int
+
+    @property
+    def precision(self) -> float | None:
+        decided = self.confirmed + self.dismissed
+        return self.confirmed / decided if decided else None
+
+
+class TicketFigures(BaseModel):
+    """What happened to tickets in a period: the digest's numbers."""
+
+    new: list[tuple[str, str, int]]  # (kind, party, count)
+    resolved: int
+    ratings: dict[str, int]          # rating -> count

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from storage.models import ReceptionRule, from_db, to_db
+from storage.models import ReceptionRule, TicketFigures, from_db, to_db
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -75,7 +75,7 @@ class DigestRepository:
     async def sent_on(self, day: str) -> bool:
         return await self.tx.fetchone("SELECT 1 FROM digests WHERE day = ?", (day,)) is not None
 
-    async def ticket_figures(self, start: datetime, end: datetime) -> dict[str, Any]:
+    async def ticket_figures(self, start: datetime, end: datetime) -> TicketFigures:
         """What happened to tickets in [start, end): the digest's numbers."""
         s, e = to_db(start), to_db(end)
         new = await self.tx.fetchall(
@@ -86,11 +86,9 @@ class DigestRepository:
         ratings = await self.tx.fetchall(
             "SELECT rating, COUNT(*) AS n FROM tickets WHERE rated_at >= ? AND rated_at < ?"
             " GROUP BY rating", (s, e))
-        return {
-            "new": [(r["kind"], r["party"], r["n"]) for r in new],
-            "resolved": resolved["n"] if resolved else 0,
-            "ratings": {r["rating"]: r["n"] for r in ratings},
-        }
+        return TicketFigures(new=[(r["kind"], r["party"], r["n"]) for r in new],
+                             resolved=resolved["n"] if resolved else 0,
+                             ratings={r["rating"]: r["n"] for r in ratings})
 
     async def overdue(self, now: datetime, limit: int = 5) -> tuple[list[tuple[int, str]], int]:
         """The most overdue open tickets (id, due_at), and how many are overdue in all."""

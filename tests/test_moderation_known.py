@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.known import KnownRumours
+from moderation.known import KnownTexts
 from moderation.normalize import chinese_number, normalize
 
 STOP_WATER = "紧急通知！内部消息，明天全小区停水三天，赶紧转发"
@@ -26,8 +26,8 @@ def test_the_same_words_however_dressed_normalise_alike() -> None:
 
 
 @pytest.fixture
-def known() -> KnownRumours:
-    return KnownRumours.build([
+def known() -> KnownTexts:
+    return KnownTexts.build([
         (1, STOP_WATER),
         (2, "听说物业下个月要把物业费涨一倍，大家千万别交，转给邻居"),
         (3, "喝板蓝根可以预防新冠，家里有老人的赶紧去买"),
@@ -39,7 +39,7 @@ def known() -> KnownRumours:
     "內部消息，明天全小區停水三天，趕緊轉發",
     "紧急通知 内部消息 明天全小区停水三天 赶紧转发",
 ])
-def test_a_reworded_repeat_matches_the_confirmed_rumour(known: KnownRumours, repeat: str) -> None:
+def test_a_reworded_repeat_matches_the_confirmed_rumour(known: KnownTexts, repeat: str) -> None:
     found = known.match(repeat)
     assert found is not None and found.rumour_id == 1
 
@@ -50,11 +50,11 @@ def test_a_reworded_repeat_matches_the_confirmed_rumour(known: KnownRumours, rep
     "谁家的猫跑丢了？在3号楼楼下",
     "",
 ])
-def test_ordinary_posts_match_nothing(known: KnownRumours, ordinary: str) -> None:
+def test_ordinary_posts_match_nothing(known: KnownTexts, ordinary: str) -> None:
     assert known.match(ordinary) is None
 
 
-def test_a_rumour_added_later_is_matched_and_the_rest_still_are(known: KnownRumours) -> None:
+def test_a_rumour_added_later_is_matched_and_the_rest_still_are(known: KnownTexts) -> None:
     assert known.match("小区要拆迁了，每户补偿两百万，内部消息") is None
     assert known.add(4, "内部消息：小区要拆迁了，每户补偿200万")
     assert len(known) == 4

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation import KnownRumours, Screener, screen
+from moderation import KnownTexts, Screener, screen
 from tests.conftest import ROOT
 
 
@@ -44,7 +44,7 @@ def test_a_link_off_the_allow_list_is_a_reason_but_not_enough_alone() -> None:
 
 
 def test_a_known_rumour_is_answered_without_review() -> None:
-    screener = Screener(known=KnownRumours.build([(12, "内部消息，小区要拆迁了，每户补偿200万")]))
+    screener = Screener(known=KnownTexts.build([(12, "内部消息，小区要拆迁了，每户补偿200万")]))
     verdict = screener.screen("小区要拆迁了！每户补偿两百万，内部消息")
     assert verdict.action == "known" and verdict.known and verdict.known.rumour_id == 12
     assert verdict.reasons == ("与已确认谣言#12相似",)
@@ -52,7 +52,7 @@ def test_a_known_rumour_is_answered_without_review() -> None:
 
 def test_a_dismissed_text_is_not_flagged_again() -> None:
     text = "紧急通知：内部消息，明天全小区停水三天，赶紧转发"
-    screener = Screener(dismissed=KnownRumours.build([(1, text)], min_score=85.0))
+    screener = Screener(dismissed=KnownTexts.build([(1, text)], min_score=85.0))
     assert screener.screen(text + "！").action == "none"
     assert screener.screen("听说物业要涨价，大家赶紧转给邻居").action == "review"
 

@@ -9,11 +9,11 @@ from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
-from bot.services.moderation import ModerationService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
+from bot.services.screening import ScreeningService
 from bot.services.tickets import TicketService
 from storage import AlreadyHandled, Database, Tx
 from storage.outbox import OutgoingMessage
@@ -90,6 +90,6 @@ class Services:
     tickets: TicketService
     reception: ReceptionService
     digest: DigestService
-    moderation: ModerationService
+    screening: ScreeningService
     prompts: PromptAnswers
     retries: FailedUpdates

@@ -12,8 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.reception import WEEKDAY_NAMES
-from bot.services.messaging import local_time, text_message
+from bot.services.messaging import local_time, month_day, text_message, truncate, weekday
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from storage import Database, Tx
@@ -71,20 +70,19 @@ class DigestService:
         local = now.astimezone(self._zone)
         figures = await tx.digests.ticket_figures(start, now)
         lines = [
-            texts.DIGEST_TITLE.format(date=f"{local.month}月{local.day}日",
-                                      weekday=WEEKDAY_NAMES[local.weekday()]),
+            texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local)),
             texts.DIGEST_PERIOD.format(start=self._stamp(start), end=self._stamp(now)),
             "",
         ]
-        new = figures["new"]
+        new = figures.new
         lines.append(texts.DIGEST_NEW.format(total=sum(n for _, _, n in new)))
         for kind in ("complaint", "wish"):
             parties = [f"{party} {n} 件" for k, party, n in new if k == kind]
             if parties:
                 lines.append(texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind],
                                                           parties="，".join(parties)))
-        lines.append(texts.DIGEST_RESOLVED.format(n=figures["resolved"]))
-        ratings = figures["ratings"]
+        lines.append(texts.DIGEST_RESOLVED.format(n=figures.resolved))
+        ratings = figures.ratings
         good, fair, bad = (ratings.get(r, 0) for r in texts.RATINGS)
         rated = good + fair + bad
         average = texts.DIGEST_AVERAGE.format(
@@ -103,18 +101,17 @@ class DigestService:
         items = "：" + "、".join(f"#{n}" for n in wishes) if wishes else ""
         if waiting > len(wishes):
             items += texts.DIGEST_MORE.format(n=waiting)
-        lines.append(texts.DIGEST_UNCLAIMED.format(n=waiting, items=items))
+        lines.append(texts.DIGEST_UNCLAIMED.format(days=UNCLAIMED_AFTER.days, n=waiting,
+                                                   items=items))
 
         flags = await tx.flags.figures(start)
-        lines.append(texts.DIGEST_FLAGS.format(pending=flags["pending"],
-                                               confirmed=flags["confirmed"],
-                                               dismissed=flags["dismissed"],
-                                               hits=flags["known_hits"]))
+        lines.append(texts.DIGEST_FLAGS.format(pending=flags.pending, confirmed=flags.confirmed,
+                                               dismissed=flags.dismissed,
+                                               hits=flags.known_hits))
         reception = await self._reception.next_reception_line(tx)
         lines.append(texts.DIGEST_NEXT_RECEPTION.format(line=reception) if reception
                      else texts.DIGEST_NO_RECEPTION)
-        text = "\n".join(lines)
-        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        return truncate("\n".join(lines), MAX_TEXT)
 
     def _stamp(self, moment: datetime) -> str:
         return local_time(moment, self._zone)

@@ -7,7 +7,7 @@ import html as _html
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,11 +33,15 @@ def utf16_len(text: str) -> int:
 def shorten(text: str, limit: int) -> str:
     """Whitespace folded and, if still longer than `limit` UTF-16 units, cut with an ellipsis
     (never inside a surrogate pair)."""
-    flat = " ".join(text.split())
-    if utf16_len(flat) <= limit:
-        return flat
+    return truncate(" ".join(text.split()), limit)
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` as it is, or cut to `limit` UTF-16 units with an ellipsis."""
+    if utf16_len(text) <= limit:
+        return text
     out, used = [], 0
-    for char in flat:
+    for char in text:
         size = 2 if ord(char) > 0xFFFF else 1
         if used + size > limit - 1:
             break
@@ -71,10 +75,22 @@ def number_of(word: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+WEEKDAY_NAMES = tuple(f"星期{c}" for c in "一二三四五六日")
+
+
+def month_day(day: date) -> str:
+    """"12月1日": how every date is shown to people."""
+    return f"{day.month}月{day.day}日"
+
+
+def weekday(day: date) -> str:
+    return WEEKDAY_NAMES[day.weekday()]
+
+
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     """"12月1日 08:00": how every time is shown to people."""
     local = moment.astimezone(zone)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{month_day(local)} {local:%H:%M}"
 
 
 def keyboard(buttons: Keyboard) -> dict[str, Any]:

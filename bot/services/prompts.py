@@ -7,17 +7,17 @@ name can be shaped like a prompt). The service of the prompt's kind checks who a
 
 from __future__ import annotations
 
-from bot.services.moderation import ModerationService
+from bot.services.screening import ScreeningService
 from bot.services.tickets import Person, TicketService
 from storage import Database
 
 
 class PromptAnswers:
     def __init__(self, db: Database, tickets: TicketService,
-                 moderation: ModerationService) -> None:
+                 screening: ScreeningService) -> None:
         self._db = db
         self._tickets = tickets
-        self._moderation = moderation
+        self._screening = screening
 
     async def answer(self, update_id: int, person: Person, chat_id: int, replied_to: int,
                      text: str) -> bool:
@@ -29,4 +29,4 @@ class PromptAnswers:
             return False
         if prompt.kind == "reject_reason":
             return await self._tickets.reject(update_id, person, prompt, text)
-        return await self._moderation.clarify(update_id, person, prompt, text)
+        return await self._screening.clarify(update_id, person, prompt, text)

@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.community import Reminders
-from bot.reception import (
-    WEEKDAY_NAMES,
+from bot.schedule import (
     HolidayPolicy,
     Occurrence,
     RuleError,
@@ -25,7 +24,7 @@ from bot.reception import (
     parse_schedule,
     parse_times,
 )
-from bot.services.messaging import html, number_of, text_message, visible_len
+from bot.services.messaging import html, month_day, number_of, text_message, visible_len, weekday
 from bot.services.roles import Roles
 from storage import Database, Tx
 from storage.models import ReceptionRule
@@ -224,8 +223,8 @@ class ReceptionService:
             "who": texts.REMINDER_WHO_JOINT if "联合接待" in rule.title else "",
         }
         if slot == "evening":
-            return texts.REMINDER_EVENING.format(date=_md(occ.day),
-                                                 weekday=WEEKDAY_NAMES[occ.day.weekday()],
+            return texts.REMINDER_EVENING.format(date=month_day(occ.day),
+                                                 weekday=weekday(occ.day),
                                                  **common)
         minutes = int(self._before.total_seconds() // 60)
         lead = "一小时后" if minutes == 60 else (
@@ -236,12 +235,12 @@ class ReceptionService:
     def _moved(occ: Occurrence) -> str:
         if occ.moved_from is None:
             return ""
-        return texts.MOVED_NOTE.format(orig=_md(occ.moved_from), holiday=occ.holiday)
+        return texts.MOVED_NOTE.format(orig=month_day(occ.moved_from), holiday=occ.holiday)
 
     def _when(self, upcoming: Upcoming) -> str:
         occ, rule = upcoming.occurrence, upcoming.rule
         return texts.UPCOMING_LINE.format(
-            date=_md(occ.day), weekday=WEEKDAY_NAMES[occ.day.weekday()], starts=rule.starts,
+            date=month_day(occ.day), weekday=weekday(occ.day), starts=rule.starts,
             ends=rule.ends, title=html(rule.title), place=html(rule.place),
             moved=self._moved(occ)).removeprefix("· ")
 
@@ -258,6 +257,3 @@ class ReceptionService:
             schedule=rule.schedule, starts=rule.starts, ends=rule.ends, title=html(rule.title),
             place=html(rule.place), flags=flags)
 
-
-def _md(day: date) -> str:
-    return f"{day.month}月{day.day}日"

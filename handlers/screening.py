@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.messaging import text_message
-from bot.services.moderation import Post
+from bot.services.screening import Post
 from handlers.context import LinliContext, person_of
 from handlers.tickets import TAG
 
@@ -28,7 +28,7 @@ async def screen(update: Update, context: LinliContext) -> None:
         return  # anonymous admins and channels, bots, tickets (#投诉 goes to staff)
     if not await services.groups.is_resident_group(message.chat_id):
         return
-    await services.moderation.screen_post(Post(
+    await services.screening.screen_post(Post(
         update_id=update.update_id, chat_id=message.chat_id, chat_title=message.chat.title,
         message_id=message.message_id, author=person_of(update), text=text,
         forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel)))
@@ -42,7 +42,7 @@ async def modstats(update: Update, context: LinliContext) -> None:
             services.roles.moderator_chat_id, services.roles.committee_chat_id):
         return  # figures about residents' posts stay out of other chats
     await services.replies.send(update.update_id, text_message(
-        message.chat_id, await services.moderation.stats(user.id),
+        message.chat_id, await services.screening.stats(user.id),
         reply_to=message.message_id), "modstats")
 
 

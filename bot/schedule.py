@@ -16,7 +16,6 @@ from typing import Literal
 from bot import workdays
 
 WEEKDAYS = "一二三四五六日"
-WEEKDAY_NAMES = [f"星期{c}" for c in WEEKDAYS]
 ORDINALS = {"第一": 1, "第二": 2, "第三": 3, "第四": 4, "最后一": -1}
 HOLIDAYS_ZH = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",

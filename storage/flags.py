@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.models import Flag, FlagKind, KnownKind, KnownText, to_db
+from storage.models import Flag, FlagFigures, FlagKind, KnownKind, KnownText, to_db
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -60,7 +60,7 @@ class FlagRepository:
             " AND status = 'confirmed'", (author_id,))
         return int(row[0]) if row else 0
 
-    async def figures(self, since: datetime) -> dict[str, int]:
+    async def figures(self, since: datetime) -> FlagFigures:
         """Flags raised since `since`, decisions made since then, and repeats answered."""
         flagged = await self.tx.fetchone(
             "SELECT COUNT(*) FROM flags WHERE created_at >= ?", (to_db(since),))
@@ -72,11 +72,11 @@ class FlagRepository:
         hits = await self.tx.fetchone(
             "SELECT COUNT(*) FROM known_hits WHERE at >= ?", (to_db(since),))
         by_status = {r["status"]: r["n"] for r in decided}
-        return {"flagged": int(flagged[0]) if flagged else 0,
-                "confirmed": by_status.get("confirmed", 0),
-                "dismissed": by_status.get("dismissed", 0),
-                "pending": int(pending[0]) if pending else 0,
-                "known_hits": int(hits[0]) if hits else 0}
+        return FlagFigures(flagged=int(flagged[0]) if flagged else 0,
+                           confirmed=by_status.get("confirmed", 0),
+                           dismissed=by_status.get("dismissed", 0),
+                           pending=int(pending[0]) if pending else 0,
+                           known_hits=int(hits[0]) if hits else 0)
 
 
 class KnownTextRepository:

@@ -20,9 +20,9 @@ from bot.community import Screening
 from bot.services.messaging import edit_text, html, local_time, shorten, text_message
 from bot.services.roles import Roles
 from bot.services.tickets import Person
-from moderation import KnownRumours, RumourModel, Screener, Verdict
+from moderation import KnownTexts, RumourModel, Screener, Verdict
 from storage import Database, Tx
-from storage.models import ChatRecord, Flag, OutboxMessage, Prompt
+from storage.models import ChatRecord, Flag, FlagFigures, OutboxMessage, Prompt
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _can_delete(chat: ChatRecord | None) -> bool:
     return chat is not None and chat.active and chat.bot_is_admin
 
 
-class ModerationService:
+class ScreeningService:
     def __init__(self, db: Database, roles: Roles, rules: Screening, *, zone: ZoneInfo,
                  model: RumourModel | None = None) -> None:
         self._db = db
@@ -73,9 +73,9 @@ class ModerationService:
         for known_id, kind, text in known:
             by_kind[kind].append((known_id, text))
         self.screener = Screener(
-            known=KnownRumours.build(by_kind["rumour"]),
-            known_ads=KnownRumours.build(by_kind["ad"]),
-            dismissed=KnownRumours.build(by_kind["dismissed"], min_score=DISMISSED_MATCH),
+            known=KnownTexts.build(by_kind["rumour"]),
+            known_ads=KnownTexts.build(by_kind["ad"]),
+            dismissed=KnownTexts.build(by_kind["dismissed"], min_score=DISMISSED_MATCH),
             allowed_domains=tuple(self._rules.allowed_domains), model=self._model)
         return len(known)
 
@@ -229,7 +229,7 @@ class ModerationService:
             await self._mute_if_repeated(tx, author, flag.chat_id, group, deletable)
 
     @staticmethod
-    def _remember(index: KnownRumours, known_id: int, text: str) -> None:
+    def _remember(index: KnownTexts, known_id: int, text: str) -> None:
         """After the decision is committed, the live screen knows it too."""
         index.add(known_id, text)
 
@@ -313,16 +313,16 @@ class ModerationService:
             week = await tx.flags.figures(tx.now - timedelta(days=7))
             month = await tx.flags.figures(tx.now - timedelta(days=30))
 
-        def precision(f: dict[str, int]) -> str:
-            decided = f["confirmed"] + f["dismissed"]
-            return f"{f['confirmed'] / decided:.0%}" if decided else texts.MODSTATS_NO_DECISIONS
+        def precision(figures: FlagFigures) -> str:
+            share = figures.precision
+            return f"{share:.0%}" if share is not None else texts.MODSTATS_NO_DECISIONS
 
         return texts.MODSTATS.format(
-            flagged7=week["flagged"], confirmed7=week["confirmed"], dismissed7=week["dismissed"],
-            hits7=week["known_hits"], precision7=precision(week),
-            flagged30=month["flagged"], confirmed30=month["confirmed"],
-            dismissed30=month["dismissed"], hits30=month["known_hits"],
-            precision30=precision(month), pending=month["pending"])
+            flagged7=week.flagged, confirmed7=week.confirmed, dismissed7=week.dismissed,
+            hits7=week.known_hits, precision7=precision(week),
+            flagged30=month.flagged, confirmed30=month.confirmed,
+            dismissed30=month.dismissed, hits30=month.known_hits,
+            precision30=precision(month), pending=month.pending)
 
     # ------------------------------------------------------------------ cards
 
