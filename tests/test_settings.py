@@ -82,3 +82,12 @@ def test_env_example_documents_every_setting_in_english_and_chinese() -> None:
         comment = example[: example.index(f"{name}=")].rsplit("\n\n", 1)[-1]
         assert re.search(r"[\u4e00-\u9fff]", comment), f"{name} lacks a Chinese comment"
         assert re.search(r"[A-Za-z]{4,} [a-z]{3,}", comment), f"{name} lacks an English comment"
+
+
+def test_python_m_bot_refuses_a_missing_rules_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "bot"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env=subprocess_env(BOT_TOKEN="123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+                           COMMITTEE_CHAT_ID="-100123", COMMUNITY_CONFIG="nope.toml"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "nope.toml" in result.stderr
