@@ -252,10 +252,8 @@ class OutboxSender:
             await self._forbidden(row, exc)
         except BadRequest as exc:
             await self._bad_request(row, exc)
-        except (NetworkError, InvalidToken) as exc:
+        except (NetworkError, InvalidToken, TelegramError) as exc:
             # Timeouts, 5xx, dropped connections: Telegram may be back in a moment.
-            await self._retry(row, f"{type(exc).__name__}: {exc}", self._backoff(row.attempts))
-        except TelegramError as exc:
             await self._retry(row, f"{type(exc).__name__}: {exc}", self._backoff(row.attempts))
         except asyncio.CancelledError:
             raise
@@ -263,15 +261,17 @@ class OutboxSender:
             log.exception("outbox %d: unexpected error", row.id)
             await self._retry(row, repr(exc), self._backoff(row.attempts))
         else:
-            message_id = result.message_id if isinstance(result, Message) else None
-            self.delivered += 1
-            try:
-                async with self._db.transaction() as tx:
-                    await tx.outbox.mark_sent(row.id, message_id)
-            except StorageError as exc:
-                self._unrecorded[row.id] = message_id
-                log.error("outbox %d: Telegram accepted it, but recording that failed (%s); "
-                          "sending stops until the database takes writes again", row.id, exc)
+            await self._sent(row, result.message_id if isinstance(result, Message) else None)
+
+    async def _sent(self, row: OutboxMessage, message_id: int | None) -> None:
+        self.delivered += 1
+        try:
+            async with self._db.transaction() as tx:
+                await tx.outbox.mark_sent(row.id, message_id)
+        except StorageError as exc:
+            self._unrecorded[row.id] = message_id
+            log.error("outbox %d: Telegram accepted it, but recording that failed (%s); "
+                      "sending stops until the database takes writes again", row.id, exc)
 
     @staticmethod
     def _backoff(attempts: int) -> float:

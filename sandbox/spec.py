@@ -17,7 +17,6 @@ from typing import Any
 SPEC_PATH = Path(__file__).with_name("bot_api_spec.json")
 
 _INT = re.compile(r"-?\d+")
-_SCALARS = {"Integer", "Float", "Boolean", "String", "InputFile"}
 
 
 class ApiError(Exception):
@@ -74,34 +73,45 @@ def _check(spec: Spec, type_name: str, value: Any) -> Any:
             raise _Invalid
         inner = type_name.removeprefix("Array of ")
         return [_check(spec, inner, item) for item in items]
-    if type_name == "Integer":
-        if isinstance(value, bool):
-            raise _Invalid
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and _INT.fullmatch(value.strip()):
-            return int(value)
-        raise _Invalid
-    if type_name == "Float":
-        if isinstance(value, bool):
-            raise _Invalid
-        try:
-            return float(value)
-        except (TypeError, ValueError) as exc:
-            raise _Invalid from exc
-    if type_name == "Boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-            return value.lower() in ("true", "1")
-        raise _Invalid
-    if type_name == "String":
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        raise _Invalid
-    if type_name == "InputFile":
-        return value
+    scalar = _DECODERS.get(type_name)
+    if scalar is not None:
+        return scalar(value)
     return _check_object(spec, type_name, _decode_json(value))
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INT.fullmatch(value.strip()):
+        return int(value)
+    raise _Invalid
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _Invalid
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise _Invalid from exc
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    raise _Invalid
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise _Invalid
+
+
+_DECODERS: dict[str, Any] = {"Integer": _integer, "Float": _float, "Boolean": _boolean,
+                             "String": _string, "InputFile": lambda value: value}
 
 
 def _check_object(spec: Spec, type_name: str, value: Any) -> dict:
@@ -112,12 +122,7 @@ def _check_object(spec: Spec, type_name: str, value: Any) -> dict:
             raise _Invalid
         return value
     if entry["subtypes"]:
-        for sub in entry["subtypes"]:
-            try:
-                return _check_object(spec, sub, value)
-            except _Invalid:
-                continue
-        raise _Invalid
+        return _check_subtypes(spec, entry["subtypes"], value)
     if not isinstance(value, dict):
         raise _Invalid
     out = dict(value)
@@ -127,14 +132,28 @@ def _check_object(spec: Spec, type_name: str, value: Any) -> dict:
                 raise _Invalid
             continue
         out[name] = _check_any(spec, types, value[name])
-    # Discriminated subtypes (BotCommandScopeChat, ChatMemberMember...) name their 'type'/'status'.
+    _check_tags(entry, type_name, value)
+    return out
+
+
+def _check_subtypes(spec: Spec, subtypes: list[str], value: Any) -> dict:
+    for sub in subtypes:
+        try:
+            return _check_object(spec, sub, value)
+        except _Invalid:
+            continue
+    raise _Invalid
+
+
+def _check_tags(entry: dict, type_name: str, value: dict) -> None:
+    """Discriminated subtypes (BotCommandScopeChat, ChatMemberMember...) name their
+    'type'/'status'/'source'."""
     for tag in ("type", "status", "source"):
         described = entry["fields"].get(tag)
         if described is not None and isinstance(value.get(tag), str):
             wanted = _tag_for(type_name, tag)
             if wanted is not None and value[tag] != wanted:
                 raise _Invalid
-    return out
 
 
 _TAG_EXCEPTIONS = {"ChatMemberOwner": "creator", "ChatMemberBanned": "kicked"}
