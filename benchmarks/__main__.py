@@ -14,8 +14,10 @@ from benchmarks import broadcast, digest, known_rumours, throughput
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
-    print(f"# Linli benchmarks, {date.today()} — {platform.python_implementation()} "
-          f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
+    print(
+        f"# Linli benchmarks, {date.today()} — {platform.python_implementation()} "
+        f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    )
     print()
     for part in (throughput.run, broadcast.run):
         for line in asyncio.run(part()):

@@ -52,30 +52,39 @@ def _world(sb: Sandbox, groups: int) -> tuple[Chat, list[Chat]]:
     return committee, chats
 
 
-async def linli_outbox(groups: int, *, enforce: bool, pacer: FloodPacer | None = None,
-                       label: str = "Linli reminder") -> Run:
+async def linli_outbox(
+    groups: int, *, enforce: bool, pacer: FloodPacer | None = None, label: str = "Linli reminder"
+) -> Run:
     """Bind the groups, add 每月15日 09:00-11:00, and time the 19:00 tick to the last delivery."""
     async with Sandbox(self_check=False) as sb:
         committee, chats = _world(sb, groups)
         # Time passes (retries come due), starting on the day before a reception day.
         clock = ShiftedClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(bot_token=sb.token, bot_api_base_url=sb.base_url,
-                                database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
-                                committee_chat_id=committee.id,
-                                _env_file=None)
-            linli = Linli(settings, clock=clock, poll_timeout=1.0, pacer=pacer,
-                          clock_tick=None)
+            settings = Settings(
+                bot_token=sb.token,
+                bot_api_base_url=sb.base_url,
+                database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
+                committee_chat_id=committee.id,
+                _env_file=None,
+            )
+            linli = Linli(settings, clock=clock, poll_timeout=1.0, pacer=pacer, clock_tick=None)
             await linli.start()
             try:
                 assert linli.db and linli.services
                 async with linli.db.transaction() as tx:
                     for chat in chats:
                         await tx.chats.bind_resident(chat.id, chat.title, 1, True)
-                    await tx.reception.add(schedule="每月15日", starts="09:00", ends="11:00",
-                                           place="居委会一楼", title="联合接待日",
-                                           audience="residents", holiday_policy="shift",
-                                           created_by=1)
+                    await tx.reception.add(
+                        schedule="每月15日",
+                        starts="09:00",
+                        ends="11:00",
+                        place="居委会一楼",
+                        title="联合接待日",
+                        audience="residents",
+                        holiday_policy="shift",
+                        created_by=1,
+                    )
                 sb.flood.enabled = enforce
                 before = len(sb._sent)
                 clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
@@ -114,8 +123,9 @@ async def run(groups: int = 300) -> list[str]:
     paced = await linli_outbox(groups, enforce=True)
     baseline = await ptb_rate_limiter(groups, enforce=True)
     unlimited = FloodPacer(overall=10**6, per_group=10**6, per_private=10**6)
-    outbox_free = await linli_outbox(groups, enforce=False, pacer=unlimited,
-                                     label="Linli reminder, limits off")
+    outbox_free = await linli_outbox(
+        groups, enforce=False, pacer=unlimited, label="Linli reminder, limits off"
+    )
     bare = await ptb_rate_limiter(groups, enforce=False)
     rows = [
         f"one reception reminder to {groups} resident groups, sandbox enforcing 30/s and "
@@ -125,8 +135,10 @@ async def run(groups: int = 300) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for r in (paced, baseline):
-        rows.append(f"| {r.name} | {r.seconds:.2f} | {r.seconds / limit_s:.3f} | {r.refused} | "
-                    f"{r.delivered}/{r.messages} |")
+        rows.append(
+            f"| {r.name} | {r.seconds:.2f} | {r.seconds / limit_s:.3f} | {r.refused} | "
+            f"{r.delivered}/{r.messages} |"
+        )
     rows += [
         "",
         "outbox overhead with limits off (same sandbox, same run)",

@@ -30,9 +30,22 @@ from storage.models import to_db
 NOW = datetime(2026, 12, 15, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 PARTIES = ("物业", "业委会", "居委会", "街道")
 RECENT = 60
-COLUMNS = ("kind", "text", "category", "party", "status", "reporter_id", "reporter_name",
-           "source_chat_id", "source_update_id", "created_at", "due_at", "done_at", "rating",
-           "rated_at")
+COLUMNS = (
+    "kind",
+    "text",
+    "category",
+    "party",
+    "status",
+    "reporter_id",
+    "reporter_name",
+    "source_chat_id",
+    "source_update_id",
+    "created_at",
+    "due_at",
+    "done_at",
+    "rating",
+    "rated_at",
+)
 
 
 def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
@@ -40,8 +53,11 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
     rows = []
     for i in range(total):
         recent = i >= total - RECENT
-        created = NOW - (timedelta(hours=rng.uniform(0, 23)) if recent
-                         else timedelta(days=rng.uniform(2, 3 * 365)))
+        created = NOW - (
+            timedelta(hours=rng.uniform(0, 23))
+            if recent
+            else timedelta(days=rng.uniform(2, 3 * 365))
+        )
         kind = "wish" if rng.random() < 0.3 else "complaint"
         due = created + timedelta(days=rng.choice((1, 2, 3, 5)))
         status = "rated"
@@ -58,15 +74,29 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
             rating = rng.choice(("满意", "基本满意", "不满意"))
         elif status == "done":
             rating = None
-        rows.append((kind, "楼道灯不亮", "维修", rng.choice(PARTIES), status, 1000 + i % 500,
-                     "居民", -100123, i + 1, to_db(created), to_db(due),
-                     to_db(done) if done else None, rating, to_db(rated) if rated else None))
+        rows.append(
+            (
+                kind,
+                "楼道灯不亮",
+                "维修",
+                rng.choice(PARTIES),
+                status,
+                1000 + i % 500,
+                "居民",
+                -100123,
+                i + 1,
+                to_db(created),
+                to_db(due),
+                to_db(done) if done else None,
+                rating,
+                to_db(rated) if rated else None,
+            )
+        )
     return rows
 
 
 async def _fill(db: Database, total: int) -> None:
-    sql = (f"INSERT INTO tickets ({', '.join(COLUMNS)}) "
-           f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+    sql = f"INSERT INTO tickets ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
     async with db.transaction() as tx:
         await tx.conn.executemany(sql, _rows(total))
     # A database that grew over three years has long been checkpointed; one filled in a single
@@ -77,8 +107,12 @@ async def _fill(db: Database, total: int) -> None:
 
 async def _service(db: Database) -> DigestService:
     zone = ZoneInfo("Asia/Shanghai")
-    roles = Roles(None, admin_ids=frozenset(), committee_chat_id=-1,  # type: ignore[arg-type]
-                  moderator_chat_id=-1)  # no Bot: the digest asks Telegram nothing
+    roles = Roles(
+        None,
+        admin_ids=frozenset(),
+        committee_chat_id=-1,  # type: ignore[arg-type]
+        moderator_chat_id=-1,
+    )  # no Bot: the digest asks Telegram nothing
     reception = ReceptionService(db, roles, zone=zone, reminders=Reminders())
     return DigestService(db, roles, reception, zone=zone, digest_time=dtime(8, 0))
 
@@ -91,8 +125,9 @@ async def _compose(db: Database, digest: DigestService) -> float:
     return time.perf_counter() - started
 
 
-async def measure(sizes: tuple[int, ...] = (1_000, 1_000_000),
-                  repeats: int = 30) -> dict[int, float]:
+async def measure(
+    sizes: tuple[int, ...] = (1_000, 1_000_000), repeats: int = 30
+) -> dict[int, float]:
     """Median digest time (ms) per history size; the sizes take turns, so noise is shared."""
     with tempfile.TemporaryDirectory(prefix="linli-digest-") as tmp:
         clock = ManualClock(NOW)
@@ -118,10 +153,14 @@ async def measure(sizes: tuple[int, ...] = (1_000, 1_000_000),
 async def run() -> list[str]:
     figures = await measure()
     small, large = figures[1_000], figures[1_000_000]
-    return ["daily digest (same last day; history of 1k vs 1M tickets)",
-            "| tickets | digest ms |", "| ---: | ---: |",
-            f"| 1,000 | {small:.2f} |", f"| 1,000,000 | {large:.2f} |",
-            f"1M ÷ 1k: {large / small:.2f}× (goal ≤ 3×)"]
+    return [
+        "daily digest (same last day; history of 1k vs 1M tickets)",
+        "| tickets | digest ms |",
+        "| ---: | ---: |",
+        f"| 1,000 | {small:.2f} |",
+        f"| 1,000,000 | {large:.2f} |",
+        f"1M ÷ 1k: {large / small:.2f}× (goal ≤ 3×)",
+    ]
 
 
 if __name__ == "__main__":

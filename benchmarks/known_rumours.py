@@ -74,26 +74,32 @@ def lookups(size: int, queries: int = 1000) -> dict[str, float]:
         else:
             false_hits += hit is not None
     timings.sort()
-    return {"size": size, "p50_ms": 1000 * timings[len(timings) // 2],
-            "p99_ms": 1000 * timings[int(len(timings) * 0.99)],
-            "repeats_found": found / len(repeats), "false_hits": false_hits / len(fresh)}
+    return {
+        "size": size,
+        "p50_ms": 1000 * timings[len(timings) // 2],
+        "p99_ms": 1000 * timings[int(len(timings) * 0.99)],
+        "repeats_found": found / len(repeats),
+        "false_hits": false_hits / len(fresh),
+    }
 
 
 CHAT = Path(__file__).resolve().parents[1] / "moderation" / "data" / "resident_chat.tsv"
 
 
-def screens(size: int, model: RumourModel, queries: int = 3000,
-            rounds: int = 3) -> dict[str, float]:
+def screens(
+    size: int, model: RumourModel, queries: int = 3000, rounds: int = 3
+) -> dict[str, float]:
     """screen() per post, as the bot calls it, with `size` known rumours: p50 over all posts,
     p99 the median of `rounds` rounds (a single p99 of a few thousand timings is noisy)."""
     texts = corpus(size)
     screener = Screener(known=KnownTexts.build(enumerate(texts)), model=model)
     rng = random.Random(size)
-    chat = [line.split("\t", 1)[-1] for line in
-            CHAT.read_text(encoding="utf-8").splitlines()[1:]]
-    probes = ([reword(rng.choice(texts), rng) for _ in range(queries // 3)]
-              + corpus(queries // 3, seed=size + 1, fresh=True)
-              + [rng.choice(chat) for _ in range(queries // 3)])
+    chat = [line.split("\t", 1)[-1] for line in CHAT.read_text(encoding="utf-8").splitlines()[1:]]
+    probes = (
+        [reword(rng.choice(texts), rng) for _ in range(queries // 3)]
+        + corpus(queries // 3, seed=size + 1, fresh=True)
+        + [rng.choice(chat) for _ in range(queries // 3)]
+    )
     for probe in probes[:500]:
         screener.screen(probe)  # warm up: caches, allocator, lazy imports
     every, p99s = [], []
@@ -108,8 +114,11 @@ def screens(size: int, model: RumourModel, queries: int = 3000,
         p99s.append(timings[int(len(timings) * 0.99)])
         every += timings
     every.sort()
-    return {"size": size, "p50_ms": 1000 * every[len(every) // 2],
-            "p99_ms": 1000 * sorted(p99s)[len(p99s) // 2]}
+    return {
+        "size": size,
+        "p50_ms": 1000 * every[len(every) // 2],
+        "p99_ms": 1000 * sorted(p99s)[len(p99s) // 2],
+    }
 
 
 def rss_mb(size: int) -> float:
@@ -123,32 +132,48 @@ def rss_mb(size: int) -> float:
         "screener.screen('内部消息明天停水'); "
         "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     return int(out.stdout.strip()) / 1024
 
 
 def run() -> list[str]:
     model = RumourModel.load()
     screened = [screens(size, model) for size in (1_000, 10_000, 100_000)]
-    rows = ["screen() per post (3 rounds of 3000 posts: reworded repeats, new texts, chat)",
-            "| known rumours | p50 ms | p99 ms (median of rounds) |", "| ---: | ---: | ---: |"]
+    rows = [
+        "screen() per post (3 rounds of 3000 posts: reworded repeats, new texts, chat)",
+        "| known rumours | p50 ms | p99 ms (median of rounds) |",
+        "| ---: | ---: | ---: |",
+    ]
     rows += [f"| {r['size']:,} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} |" for r in screened]
-    rows += [f"screen() p99 growth 1k → 100k: {screened[-1]['p99_ms'] / screened[0]['p99_ms']:.2f}×"
-             f" (goal ≤ 1.5×); p99 at 100k {screened[-1]['p99_ms']:.2f} ms (goal ≤ 2 ms)", ""]
+    rows += [
+        f"screen() p99 growth 1k → 100k: {screened[-1]['p99_ms'] / screened[0]['p99_ms']:.2f}×"
+        f" (goal ≤ 1.5×); p99 at 100k {screened[-1]['p99_ms']:.2f} ms (goal ≤ 2 ms)",
+        "",
+    ]
     results = [lookups(size) for size in (1_000, 10_000, 100_000)]
-    rows += ["known-rumour lookups alone (1000 queries each: half reworded repeats, half new)",
-            "| entries | p50 ms | p99 ms | reworded repeats found | new texts matched |",
-            "| ---: | ---: | ---: | ---: | ---: |"]
+    rows += [
+        "known-rumour lookups alone (1000 queries each: half reworded repeats, half new)",
+        "| entries | p50 ms | p99 ms | reworded repeats found | new texts matched |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in results:
-        rows.append(f"| {r['size']:,} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
-                    f"{r['repeats_found']:.1%} | {r['false_hits']:.1%} |")
+        rows.append(
+            f"| {r['size']:,} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
+            f"{r['repeats_found']:.1%} | {r['false_hits']:.1%} |"
+        )
     growth = results[-1]["p99_ms"] / results[0]["p99_ms"]
     empty, full = rss_mb(0), rss_mb(100_000)
-    rows += [f"lookup p99 growth 1k → 100k: {growth:.2f}×; p99 at 100k "
-             f"{results[-1]['p99_ms']:.2f} ms",
-             f"resident memory of the screen: no known rumours {empty:.0f} MB, 100k "
-             f"{full:.0f} MB (goal ≤ 150 MB)"]
+    rows += [
+        f"lookup p99 growth 1k → 100k: {growth:.2f}×; p99 at 100k {results[-1]['p99_ms']:.2f} ms",
+        f"resident memory of the screen: no known rumours {empty:.0f} MB, 100k "
+        f"{full:.0f} MB (goal ≤ 150 MB)",
+    ]
     return rows
 
 

@@ -22,8 +22,17 @@ async def main(n: int, suspicious: float, latency: float) -> None:
         if latency:  # Telegram far away: every call a handler waits for takes this long
             for method in ("getChatMember", "answerCallbackQuery"):
                 sb.faults.fail_next(method, status=200, delay=latency, times=10**9)
-        print(json.dumps({"base_url": sb.base_url, "token": sb.token, "committee": committee.id,
-                          "groups": [[c.id, c.title] for c in chats]}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "base_url": sb.base_url,
+                    "token": sb.token,
+                    "committee": committee.id,
+                    "groups": [[c.id, c.title] for c in chats],
+                }
+            ),
+            flush=True,
+        )
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)

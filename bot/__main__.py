@@ -56,17 +56,26 @@ async def serve() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot",
-                                     description="Linli (邻里), a community Telegram bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "demo"],
-                        help="run the bot (default), or play the local demo")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Linli (邻里), a community Telegram bot"
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "demo"],
+        help="run the bot (default), or play the local demo",
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         try:
             from bot.demo import run_demo
         except ModuleNotFoundError as exc:
-            print(f"the demo needs the local Bot API server ({exc.name} is missing): "
-                  "pip install -e '.[sandbox]'", file=sys.stderr)
+            print(
+                f"the demo needs the local Bot API server ({exc.name} is missing): "
+                "pip install -e '.[sandbox]'",
+                file=sys.stderr,
+            )
             return 2
 
         _configure_logging(logging.WARNING)

@@ -50,11 +50,17 @@ def file_url(base_url: str) -> str:
 
 
 class Linli:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 poll_timeout: float = 10.0, flush_timeout: float = 5.0,
-                 pacer: FloodPacer | None = None,
-                 clock_tick: timedelta | None = CLOCK_TICK_EVERY,
-                 concurrency: int = UPDATES_AT_ONCE) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        poll_timeout: float = 10.0,
+        flush_timeout: float = 5.0,
+        pacer: FloodPacer | None = None,
+        clock_tick: timedelta | None = CLOCK_TICK_EVERY,
+        concurrency: int = UPDATES_AT_ONCE,
+    ) -> None:
         """clock_tick: how often reminders and the digest are checked; None when the caller
         drives services.reception.tick() and services.digest.tick() itself (the demo).
         concurrency: updates handled at once (never two of one chat)."""
@@ -79,10 +85,22 @@ class Linli:
             .token(settings.bot_token.get_secret_value())
             .base_url(settings.bot_api_base_url)
             .base_file_url(file_url(settings.bot_api_base_url))
-            .request(RetryingRequest(connection_pool_size=64, connect_timeout=5.0,
-                                     read_timeout=10.0, write_timeout=10.0, pool_timeout=10.0))
-            .get_updates_request(HTTPXRequest(connection_pool_size=2, connect_timeout=5.0,
-                                              read_timeout=self._poll_timeout + 5.0))
+            .request(
+                RetryingRequest(
+                    connection_pool_size=64,
+                    connect_timeout=5.0,
+                    read_timeout=10.0,
+                    write_timeout=10.0,
+                    pool_timeout=10.0,
+                )
+            )
+            .get_updates_request(
+                HTTPXRequest(
+                    connection_pool_size=2,
+                    connect_timeout=5.0,
+                    read_timeout=self._poll_timeout + 5.0,
+                )
+            )
             .updater(None)  # see bot/polling.py: confirm updates only once handled
             .concurrent_updates(PerChatUpdateProcessor(self._concurrency))
             .context_types(ContextTypes(context=LinliContext))
@@ -90,60 +108,84 @@ class Linli:
         )
         await self.application.initialize()  # getMe: fails fast on a bad token or URL
         bot = self.application.bot
-        roles = Roles(bot, admin_ids=settings.admin_user_ids,
-                      committee_chat_id=settings.committee_chat_id,
-                      moderator_chat_id=settings.moderators_chat,
-                      party_chats=rules.party_chats)
+        roles = Roles(
+            bot,
+            admin_ids=settings.admin_user_ids,
+            committee_chat_id=settings.committee_chat_id,
+            moderator_chat_id=settings.moderators_chat,
+            party_chats=rules.party_chats,
+        )
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
-        sender = OutboxSender(self.db, bot, self.clock, pacer=pacer,
-                              on_chat_migrated=roles.chat_migrated)
+        sender = OutboxSender(
+            self.db, bot, self.clock, pacer=pacer, on_chat_migrated=roles.chat_migrated
+        )
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
-        tickets = TicketService(self.db, roles, rules, zone=settings.tz,
-                                bot_username=bot.username)
+        tickets = TicketService(self.db, roles, rules, zone=settings.tz, bot_username=bot.username)
         sender.register_fallback("card_refused", tickets.card_refused)
         sender.register_fallback("offer_refused", tickets.offer_refused)
-        reception = ReceptionService(self.db, roles, zone=settings.tz,
-                                     reminders=rules.reminders)
-        digest = DigestService(self.db, roles, reception, zone=settings.tz,
-                               digest_time=settings.digest_time)
-        screening = ScreeningService(self.db, roles, rules.screening, zone=settings.tz,
-                                       model=RumourModel.load())
+        reception = ReceptionService(self.db, roles, zone=settings.tz, reminders=rules.reminders)
+        digest = DigestService(
+            self.db, roles, reception, zone=settings.tz, digest_time=settings.digest_time
+        )
+        screening = ScreeningService(
+            self.db, roles, rules.screening, zone=settings.tz, model=RumourModel.load()
+        )
         known = await screening.load()
         log.info("screening: %d decided texts remembered", known)
         sender.register_fallback("delete_failed", screening.delete_failed)
         replies = Replies(self.db)
         await replies.load()
-        self.services = Services(settings=settings, db=self.db, clock=self.clock,
-                                 bot_username=bot.username, roles=roles, groups=groups,
-                                 people=PeopleService(self.db), replies=replies,
-                                 outbox=sender, tickets=tickets, reception=reception,
-                                 digest=digest, screening=screening,
-                                 prompts=PromptAnswers(self.db, tickets, screening),
-                                 retries=FailedUpdates())
+        self.services = Services(
+            settings=settings,
+            db=self.db,
+            clock=self.clock,
+            bot_username=bot.username,
+            roles=roles,
+            groups=groups,
+            people=PeopleService(self.db),
+            replies=replies,
+            outbox=sender,
+            tickets=tickets,
+            reception=reception,
+            digest=digest,
+            screening=screening,
+            prompts=PromptAnswers(self.db, tickets, screening),
+            retries=FailedUpdates(),
+        )
         self.application.bot_data[SERVICES_KEY] = self.services
         await groups.check_staff_chats()
         handlers.register(self.application)
         await self._register_staff_chats()
-        await commands.publish(bot, staff_chat_ids={roles.committee_chat_id,
-                                                    roles.moderator_chat_id})
+        await commands.publish(
+            bot, staff_chat_ids={roles.committee_chat_id, roles.moderator_chat_id}
+        )
         await self._forget_old_updates()
         assert self.application.job_queue is not None
-        self.application.job_queue.run_repeating(self._forget_old_updates_job,
-                                                 interval=timedelta(hours=6), first=21600,
-                                                 name="forget-old-updates")
-        self.application.job_queue.run_repeating(self._escalate_overdue_job,
-                                                 interval=OVERDUE_CHECK_EVERY, first=5,
-                                                 name="escalate-overdue")
+        self.application.job_queue.run_repeating(
+            self._forget_old_updates_job,
+            interval=timedelta(hours=6),
+            first=21600,
+            name="forget-old-updates",
+        )
+        self.application.job_queue.run_repeating(
+            self._escalate_overdue_job,
+            interval=OVERDUE_CHECK_EVERY,
+            first=5,
+            name="escalate-overdue",
+        )
         if self._clock_tick is not None:
-            self.application.job_queue.run_repeating(self._clock_tick_job,
-                                                     interval=self._clock_tick, first=1,
-                                                     name="clock-tick")
+            self.application.job_queue.run_repeating(
+                self._clock_tick_job, interval=self._clock_tick, first=1, name="clock-tick"
+            )
         sender.start()
         await self.application.start()
-        self.poller = ConfirmingPoller(self.application, timeout=self._poll_timeout,
-                                       allowed_updates=ALLOWED_UPDATES,
-                                       failed_updates=self.services.retries.take)
+        self.poller = ConfirmingPoller(
+            self.application,
+            timeout=self._poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            failed_updates=self.services.retries.take,
+        )
         self.poller.start()
         log.info("Linli is running as @%s", bot.username)
 
@@ -183,8 +225,7 @@ class Linli:
                     log.warning("cannot see the %s chat %d (%s)", kind, exc.new_chat_id, again)
                     continue
             except TelegramError as exc:
-                log.warning("cannot see the %s chat %d (%s): add the bot to it", kind, chat_id,
-                            exc)
+                log.warning("cannot see the %s chat %d (%s): add the bot to it", kind, chat_id, exc)
                 continue
             async with self.db.transaction() as tx:
                 await tx.chats.register_staff_chat(chat.id, kind, chat.title)  # type: ignore[arg-type]

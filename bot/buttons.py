@@ -27,8 +27,8 @@ class Scope(StrEnum):
     """Where a press of a family's buttons may come from."""
 
     PRIVATE = "private"  # the presser's own private chat with the bot
-    CARD = "card"        # the very message of a staff card, in the chat it was posted to
-    REVIEW = "review"    # a review card in the moderators' chat, or its copy for the committee
+    CARD = "card"  # the very message of a staff card, in the chat it was posted to
+    REVIEW = "review"  # a review card in the moderators' chat, or its copy for the committee
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,12 @@ class ReviewButton(ButtonData):
 
 
 FAMILIES: tuple[type[ButtonData], ...] = (
-    MenuButton, DraftButton, DuplicateButton, CardButton, ForwardButton, RatingButton,
+    MenuButton,
+    DraftButton,
+    DuplicateButton,
+    CardButton,
+    ForwardButton,
+    RatingButton,
     ReviewButton,
 )
 if len({f.prefix for f in FAMILIES}) != len(FAMILIES):

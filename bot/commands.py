@@ -13,16 +13,31 @@ from telegram import (
 
 from bot import texts
 
-PRIVATE = [("start", texts.CMD_START), ("wish", texts.CMD_WISH),
-           ("complain", texts.CMD_COMPLAIN), ("mytickets", texts.CMD_MYTICKETS),
-           ("reception", texts.CMD_RECEPTION), ("cancel", texts.CMD_CANCEL),
-           ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
-GROUPS = [("wish", texts.CMD_WISH), ("complain", texts.CMD_COMPLAIN),
-          ("reception", texts.CMD_RECEPTION), ("help", texts.CMD_HELP), ("id", texts.CMD_ID)]
+PRIVATE = [
+    ("start", texts.CMD_START),
+    ("wish", texts.CMD_WISH),
+    ("complain", texts.CMD_COMPLAIN),
+    ("mytickets", texts.CMD_MYTICKETS),
+    ("reception", texts.CMD_RECEPTION),
+    ("cancel", texts.CMD_CANCEL),
+    ("help", texts.CMD_HELP),
+    ("id", texts.CMD_ID),
+]
+GROUPS = [
+    ("wish", texts.CMD_WISH),
+    ("complain", texts.CMD_COMPLAIN),
+    ("reception", texts.CMD_RECEPTION),
+    ("help", texts.CMD_HELP),
+    ("id", texts.CMD_ID),
+]
 GROUP_ADMINS = [*GROUPS, ("bind", texts.CMD_BIND), ("unbind", texts.CMD_UNBIND)]
-STAFF_CHAT = [("digest", texts.CMD_DIGEST), ("reception", texts.CMD_RECEPTION),
-              ("ticket", texts.CMD_TICKET), ("modstats", texts.CMD_MODSTATS),
-              ("id", texts.CMD_ID)]
+STAFF_CHAT = [
+    ("digest", texts.CMD_DIGEST),
+    ("reception", texts.CMD_RECEPTION),
+    ("ticket", texts.CMD_TICKET),
+    ("modstats", texts.CMD_MODSTATS),
+    ("id", texts.CMD_ID),
+]
 
 
 async def publish(bot: Bot, *, staff_chat_ids: set[int]) -> None:
@@ -31,7 +46,8 @@ async def publish(bot: Bot, *, staff_chat_ids: set[int]) -> None:
 
     await bot.set_my_commands(as_commands(PRIVATE), scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(as_commands(GROUPS), scope=BotCommandScopeAllGroupChats())
-    await bot.set_my_commands(as_commands(GROUP_ADMINS),
-                              scope=BotCommandScopeAllChatAdministrators())
+    await bot.set_my_commands(
+        as_commands(GROUP_ADMINS), scope=BotCommandScopeAllChatAdministrators()
+    )
     for chat_id in staff_chat_ids:
         await bot.set_my_commands(as_commands(STAFF_CHAT), scope=BotCommandScopeChat(chat_id))

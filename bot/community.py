@@ -84,7 +84,7 @@ class Screening(BaseModel):
     """Screening of group posts: links that are never suspicious, and when ads cost a mute."""
 
     allowed_domains: list[str] = Field(default_factory=lambda: ["gov.cn", "weixin.qq.com/s"])
-    mute_after_ads: int = Field(default=3, ge=1, le=100)   # confirmed ads before a mute
+    mute_after_ads: int = Field(default=3, ge=1, le=100)  # confirmed ads before a mute
     mute_hours: int = Field(default=24, ge=1, le=24 * 7)
 
 
@@ -110,9 +110,16 @@ class RulesError(Exception):
 
 
 class CommunityRules:
-    def __init__(self, categories: list[Category], wishes: Routing, unmatched: Routing,
-                 party_chats: dict[Party, int], reminders: Reminders | None = None,
-                 screening: Screening | None = None, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        categories: list[Category],
+        wishes: Routing,
+        unmatched: Routing,
+        party_chats: dict[Party, int],
+        reminders: Reminders | None = None,
+        screening: Screening | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.reminders = reminders or Reminders()
         self.screening = screening or Screening()
         self.limits = limits or Limits()
@@ -152,8 +159,15 @@ class CommunityRules:
                 categories[names.index(category.name)] = category
             else:
                 categories.append(category)
-        return cls(categories, parsed.wishes, parsed.unmatched, parsed.party_chats,
-                   parsed.reminders, parsed.screening, parsed.limits)
+        return cls(
+            categories,
+            parsed.wishes,
+            parsed.unmatched,
+            parsed.party_chats,
+            parsed.reminders,
+            parsed.screening,
+            parsed.limits,
+        )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
         """The category of a complaint (the longest keyword found wins) and who handles it."""

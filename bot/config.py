@@ -24,20 +24,21 @@ EXPECTED = {
     "DATABASE_URL": "sqlite:///path/to/file.db (e.g. sqlite:///data/linli.db)",
     "TIMEZONE": "an IANA time zone name, like Asia/Shanghai",
     "COMMITTEE_CHAT_ID": "the committee chat's numeric id (send /id in that chat), "
-                         "like -1001234567890",
+    "like -1001234567890",
     "MODERATOR_CHAT_ID": "the moderators' chat's numeric id, like -1001234567890, "
-                         "or empty for the committee chat",
+    "or empty for the committee chat",
     "ADMIN_USER_IDS": "comma-separated numeric Telegram user ids, like 10001,10002",
     "DIGEST_TIME": "a time of day as HH:MM, like 08:00",
     "COMMUNITY_CONFIG": "the path of a TOML file with the community's own rules "
-                        "(see community.example.toml), or empty for the built-in defaults",
+    "(see community.example.toml), or empty for the built-in defaults",
     "GROUP_MESSAGES_PER_MINUTE": "a whole number from 1 to 1000 (Telegram allows 20)",
 }
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
 
     bot_token: SecretStr
     bot_api_base_url: str = "https://api.telegram.org/bot"

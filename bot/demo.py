@@ -99,8 +99,9 @@ async def run_demo() -> int:
                 # reaches every resident group; the 日报 arrives the next morning.
                 await sb.add_bot(building5, secretary)
                 await sb.next_message(building5)
-                await sb.send(director, committee,
-                              "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日")
+                await sb.send(
+                    director, committee, "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
+                )
                 await sb.next_message(committee)
                 await sb.press(auntie, menu, "接待日")
                 await sb.next_message(auntie)
@@ -110,14 +111,19 @@ async def run_demo() -> int:
                 # Screening: ordinary chat is untouched; a rumour goes to the moderators, who
                 # confirm it and leave a clarification; its repeat elsewhere is answered at once.
                 await sb.send(auntie, building, "谁家今晚有空？帮我收一下快递，谢谢啦")
-                await sb.send(neighbour, building,
-                              "紧急通知！内部消息，明天全小区停水三天，赶紧转发给家里人")
+                await sb.send(
+                    neighbour, building, "紧急通知！内部消息，明天全小区停水三天，赶紧转发给家里人"
+                )
                 review = await sb.next_message(committee, containing="待审核")
                 await sb.press(director, review, "确认谣言")
                 await sb.next_message(building, containing="不实")
                 prompt = await sb.next_message(committee, containing="谣言#")
-                await sb.send(director, committee, "经向自来水公司核实，近期没有停水计划。",
-                              reply_to=prompt.message_id)
+                await sb.send(
+                    director,
+                    committee,
+                    "经向自来水公司核实，近期没有停水计划。",
+                    reply_to=prompt.message_id,
+                )
                 await sb.next_message(building, containing="澄清")
                 await sb.send(auntie, building5, "内部消息：明天全小区停水3天！！赶紧转发")
                 await sb.next_message(building5, containing="核实过")

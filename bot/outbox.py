@@ -37,10 +37,20 @@ log = logging.getLogger(__name__)
 
 FallbackHook = Callable[[Tx, OutboxMessage], Awaitable[None]]
 # Methods that put a new message in a chat count against Telegram's flood limits.
-PACED_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
-                           "copyMessage"})
-RETURNS_MESSAGE = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
-                             "editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+PACED_METHODS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "forwardMessage", "copyMessage"}
+)
+RETURNS_MESSAGE = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+    }
+)
 MAX_ATTEMPTS = 50
 # An edit or delete may name the outbox row of the message it changes instead of a Telegram
 # message id, which is unknown until that row is sent; one chat's rows go out in order.
@@ -57,9 +67,17 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, bot: Bot, clock: Clock, *, pacer: FloodPacer | None = None,
-                 concurrency: int = 32, idle_poll_s: float = 5.0,
-                 on_chat_migrated: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        *,
+        pacer: FloodPacer | None = None,
+        concurrency: int = 32,
+        idle_poll_s: float = 5.0,
+        on_chat_migrated: Callable[[int, int], None] | None = None,
+    ) -> None:
         self._db = db
         self._bot = bot
         self._clock = clock
@@ -140,12 +158,17 @@ class OutboxSender:
                 for row_id, message_id in self._unrecorded.items():
                     await tx.outbox.mark_sent(row_id, message_id)
         except StorageError as exc:
-            log.error("outbox: %d sent message(s) still cannot be recorded (%s); nothing more "
-                      "is sent until the database takes writes again", len(self._unrecorded),
-                      exc)
+            log.error(
+                "outbox: %d sent message(s) still cannot be recorded (%s); nothing more "
+                "is sent until the database takes writes again",
+                len(self._unrecorded),
+                exc,
+            )
             return False
-        log.warning("outbox: the database takes writes again; %d sent message(s) recorded, "
-                    "sending resumes", len(self._unrecorded))
+        log.warning(
+            "outbox: the database takes writes again; %d sent message(s) recorded, sending resumes",
+            len(self._unrecorded),
+        )
         self._unrecorded.clear()
         return True
 
@@ -168,7 +191,8 @@ class OutboxSender:
                 if free > 0:
                     async with self._db.read() as tx:
                         heads = await tx.outbox.due_heads(
-                            self._clock.now(), busy_chats=set(self._inflight), limit=free)
+                            self._clock.now(), busy_chats=set(self._inflight), limit=free
+                        )
                         next_at = None if heads else await tx.outbox.next_attempt_at()
                     for row in heads:
                         self._start_delivery(row)
@@ -215,8 +239,9 @@ class OutboxSender:
         if target is None or target.telegram_message_id is None:
             async with self._db.transaction() as tx:
                 await tx.outbox.give_up(row.id, f"outbox row {target_id} was never sent")
-            log.warning("outbox %d: the message it changes (row %s) was never sent", row.id,
-                        target_id)
+            log.warning(
+                "outbox %d: the message it changes (row %s) was never sent", row.id, target_id
+            )
             return None
         params["message_id"] = target.telegram_message_id
         return params
@@ -270,24 +295,31 @@ class OutboxSender:
                 await tx.outbox.mark_sent(row.id, message_id)
         except StorageError as exc:
             self._unrecorded[row.id] = message_id
-            log.error("outbox %d: Telegram accepted it, but recording that failed (%s); "
-                      "sending stops until the database takes writes again", row.id, exc)
+            log.error(
+                "outbox %d: Telegram accepted it, but recording that failed (%s); "
+                "sending stops until the database takes writes again",
+                row.id,
+                exc,
+            )
 
     @staticmethod
     def _backoff(attempts: int) -> float:
-        base = min(MAX_BACKOFF_S, 0.5 * 2 ** attempts)
+        base = min(MAX_BACKOFF_S, 0.5 * 2**attempts)
         return base * random.uniform(0.8, 1.2)
 
-    async def _retry(self, row: OutboxMessage, error: str, seconds: float, *,
-                     count_attempt: bool = True) -> None:
+    async def _retry(
+        self, row: OutboxMessage, error: str, seconds: float, *, count_attempt: bool = True
+    ) -> None:
         async with self._db.transaction() as tx:
             if count_attempt and row.attempts + 1 >= MAX_ATTEMPTS:
-                log.error("outbox %d: giving up after %d attempts: %s", row.id,
-                          row.attempts + 1, error)
+                log.error(
+                    "outbox %d: giving up after %d attempts: %s", row.id, row.attempts + 1, error
+                )
                 await tx.outbox.give_up(row.id, error)
                 return
-            await tx.outbox.retry_later(row.id, tx.now + timedelta(seconds=seconds), error,
-                                        count_attempt=count_attempt)
+            await tx.outbox.retry_later(
+                row.id, tx.now + timedelta(seconds=seconds), error, count_attempt=count_attempt
+            )
 
     async def _moved(self, row: OutboxMessage, new_chat_id: int) -> None:
         log.info("outbox %d: chat %d became %d", row.id, row.chat_id, new_chat_id)
@@ -318,10 +350,10 @@ class OutboxSender:
         """A group refused the bot (it was removed, or the group deleted): it is no longer
         served, and a message with a fallback (a staff card) goes where it can still be read."""
         if await tx.chats.deactivate(row.chat_id):
-            await tx.events.append("chat_lost", actor_id=None, subject=f"chat:{row.chat_id}",
-                                   detail={"reason": reason})
-            log.warning("chat %d refused the bot (%s); it is no longer served", row.chat_id,
-                        reason)
+            await tx.events.append(
+                "chat_lost", actor_id=None, subject=f"chat:{row.chat_id}", detail={"reason": reason}
+            )
+            log.warning("chat %d refused the bot (%s); it is no longer served", row.chat_id, reason)
         hook = self._fallbacks.get(row.fallback or "")
         if hook is not None:
             await hook(tx, row.model_copy(update={"last_error": reason}))
@@ -340,5 +372,10 @@ class OutboxSender:
             if hook is not None and row.chat_id < 0:
                 # e.g. a delete the bot no longer has the right to make
                 await hook(tx, row.model_copy(update={"last_error": str(exc)}))
-        log.warning("outbox %d: %s to chat %d refused, not retried: %s", row.id, row.method,
-                    row.chat_id, exc)
+        log.warning(
+            "outbox %d: %s to chat %d refused, not retried: %s",
+            row.id,
+            row.method,
+            row.chat_id,
+            exc,
+        )

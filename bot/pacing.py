@@ -31,9 +31,17 @@ class SlidingWindow:
 
 
 class FloodPacer:
-    def __init__(self, *, overall: int = 30, per_group: int = 20, group_period: float = 60.0,
-                 per_private: int = 1, private_period: float = 1.0, margin: float = 0.1,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        overall: int = 30,
+        per_group: int = 20,
+        group_period: float = 60.0,
+        per_private: int = 1,
+        private_period: float = 1.0,
+        margin: float = 0.1,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._overall = SlidingWindow(overall, 1.0 + margin)
         self._group = (per_group, group_period + margin)
         self._private = (per_private, private_period + margin)

@@ -24,9 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class ConfirmingPoller:
-    def __init__(self, application: Application, *, timeout: float,
-                 allowed_updates: Sequence[str],
-                 failed_updates: Callable[[], set[int]] = set) -> None:
+    def __init__(
+        self,
+        application: Application,
+        *,
+        timeout: float,
+        allowed_updates: Sequence[str],
+        failed_updates: Callable[[], set[int]] = set,
+    ) -> None:
         """failed_updates: the ids of updates whose handling failed on storage since the last
         call (they are asked for again)."""
         self._app = application
@@ -48,8 +53,9 @@ class ConfirmingPoller:
         while not self._stopping:
             self._fetching = True
             try:
-                updates = await bot.get_updates(offset=self._offset, timeout=int(self._timeout),
-                                                allowed_updates=self._allowed)
+                updates = await bot.get_updates(
+                    offset=self._offset, timeout=int(self._timeout), allowed_updates=self._allowed
+                )
             except TimedOut:
                 continue
             except InvalidToken:
@@ -72,8 +78,13 @@ class ConfirmingPoller:
             failed = self._failed_updates()
             if failed:
                 self._offset = min(failed)  # it and what came after it come again
-                log.error("%d update(s) could not be stored; asking Telegram for them again "
-                          "in %.0f s (first: %d)", len(failed), storage_backoff, self._offset)
+                log.error(
+                    "%d update(s) could not be stored; asking Telegram for them again "
+                    "in %.0f s (first: %d)",
+                    len(failed),
+                    storage_backoff,
+                    self._offset,
+                )
                 self._fetching = True  # stop() may end this wait at once
                 try:
                     await asyncio.sleep(storage_backoff)

@@ -13,8 +13,16 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("bot.updates")
-KINDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member",
-         "channel_post", "edited_channel_post", "inline_query")
+KINDS = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "my_chat_member",
+    "chat_member",
+    "channel_post",
+    "edited_channel_post",
+    "inline_query",
+)
 
 
 def describe(update: object) -> str:
@@ -53,8 +61,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: dict[int | None, int] = {}
 
-    async def do_process_update(self, update: object,
-                                coroutine: Awaitable[Any]) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
@@ -65,8 +72,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     await coroutine
                 finally:
                     if log.isEnabledFor(logging.INFO):
-                        log.info("%s handled in %.1f ms", describe(update),
-                                 (time.perf_counter() - started) * 1000)
+                        log.info(
+                            "%s handled in %.1f ms",
+                            describe(update),
+                            (time.perf_counter() - started) * 1000,
+                        )
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this chat: forget its lock

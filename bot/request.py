@@ -17,8 +17,9 @@ from telegram.request import HTTPXRequest, RequestData
 log = logging.getLogger(__name__)
 
 # Reading, or answering a button press: doing them twice changes nothing a person sees.
-RETRIED = frozenset({"getChatMember", "getChat", "getMe", "getChatAdministrators",
-                     "answerCallbackQuery"})
+RETRIED = frozenset(
+    {"getChatMember", "getChat", "getMe", "getChatAdministrators", "answerCallbackQuery"}
+)
 ATTEMPTS = 3
 PAUSE_S = 0.2
 MAX_WAIT_S = 3.0  # a 429 asking for longer is left to the caller
@@ -33,16 +34,21 @@ def _retry_after(payload: bytes) -> float | None:
 
 
 class RetryingRequest(HTTPXRequest):
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         if name not in RETRIED:
             return await super().do_request(url, method, request_data, *args, **kwargs)
         for attempt in range(1, ATTEMPTS + 1):
             last = attempt == ATTEMPTS
             try:
-                code, payload = await super().do_request(url, method, request_data, *args,
-                                                         **kwargs)
+                code, payload = await super().do_request(url, method, request_data, *args, **kwargs)
             except NetworkError as exc:  # TimedOut included
                 if last:
                     raise

@@ -18,9 +18,14 @@ from bot import workdays
 WEEKDAYS = "一二三四五六日"
 ORDINALS = {"第一": 1, "第二": 2, "第三": 3, "第四": 4, "最后一": -1}
 HOLIDAYS_ZH = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利纪念日",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
 }
 HolidayPolicy = Literal["shift", "skip", "keep"]
 Kind = Literal["monthly_day", "monthly_nth", "weekly", "once"]
@@ -39,10 +44,10 @@ class RuleError(ValueError):
 @dataclass(frozen=True)
 class Schedule:
     kind: Kind
-    day: int = 0                       # monthly_day: 1-31
-    nth: int = 0                       # monthly_nth: 1-4 or -1 (last)
-    weekdays: tuple[int, ...] = ()     # 0 = Monday
-    on: date | None = None             # once
+    day: int = 0  # monthly_day: 1-31
+    nth: int = 0  # monthly_nth: 1-4 or -1 (last)
+    weekdays: tuple[int, ...] = ()  # 0 = Monday
+    on: date | None = None  # once
 
     @property
     def text(self) -> str:
@@ -113,8 +118,11 @@ def _nominal_dates(schedule: Schedule, start: date, end: date) -> list[date]:
                 candidate = date(year, month, schedule.day)
         else:
             weekday = schedule.weekdays[0]
-            matching = [date(year, month, d) for d in range(1, days_in_month + 1)
-                        if date(year, month, d).weekday() == weekday]
+            matching = [
+                date(year, month, d)
+                for d in range(1, days_in_month + 1)
+                if date(year, month, d).weekday() == weekday
+            ]
             index = schedule.nth - 1 if schedule.nth > 0 else -1
             candidate = matching[index]
         if candidate and start <= candidate <= end:
@@ -126,8 +134,8 @@ def _nominal_dates(schedule: Schedule, start: date, end: date) -> list[date]:
 @dataclass(frozen=True)
 class Occurrence:
     day: date
-    moved_from: date | None = None     # the nominal date, when a holiday moved it
-    holiday: str | None = None         # that holiday's Chinese name
+    moved_from: date | None = None  # the nominal date, when a holiday moved it
+    holiday: str | None = None  # that holiday's Chinese name
 
 
 def holiday_zh(day: date) -> str | None:
@@ -135,8 +143,9 @@ def holiday_zh(day: date) -> str | None:
     return HOLIDAYS_ZH.get(name, name) if name else None
 
 
-def occurrences(schedule: Schedule, policy: HolidayPolicy, start: date,
-                end: date) -> list[Occurrence]:
+def occurrences(
+    schedule: Schedule, policy: HolidayPolicy, start: date, end: date
+) -> list[Occurrence]:
     """When the rule really falls between start and end, holidays applied."""
     out: list[Occurrence] = []
     # A date moved forward may come from a little before `start`.

@@ -31,12 +31,11 @@ MENU_RECEPTION = "接待日"
 GROUP_WELCOME = (
     "大家好，我是<b>邻里小助手</b> 🏡\n"
     "以后本群的微心愿、投诉报修和接待日提醒都可以找我。"
-    "点 <a href=\"{link}\">这里</a> 和我私聊就能开始。"
+    '点 <a href="{link}">这里</a> 和我私聊就能开始。'
 )
-GROUP_HELP = "我是本群的邻里小助手。有事请点 <a href=\"{link}\">这里</a> 和我私聊。"
+GROUP_HELP = '我是本群的邻里小助手。有事请点 <a href="{link}">这里</a> 和我私聊。'
 NOT_ENABLED = (
-    "您好，我是邻里小助手。本群还没有开通我的服务，我先不打扰大家了。"
-    "需要开通请联系居委会。"
+    "您好，我是邻里小助手。本群还没有开通我的服务，我先不打扰大家了。需要开通请联系居委会。"
 )
 BOUND = "好的，本群已设为居民群，我会在这里为大家服务。"
 ALREADY_BOUND = "本群已经是居民群了。"
@@ -52,7 +51,7 @@ STAFF_CHAT_HELLO = "您好，我是邻里小助手。这里是工作群，工单
 CHAT_ID = "本聊天的 ID：<code>{chat_id}</code>\n您的用户 ID：<code>{user_id}</code>"
 PRIVATE_FALLBACK = (
     "{mention}，我想私下告诉您一件事，但您还没有和我私聊过。"
-    "请点 <a href=\"{link}\">这里</a> 打开和我的对话。"
+    '请点 <a href="{link}">这里</a> 打开和我的对话。'
 )
 SORRY = "抱歉，刚才出了点问题，请稍后再试。"
 TRY_LATER = "抱歉，系统有点忙，刚才这条没能记下，请稍后再试。"
@@ -76,8 +75,11 @@ CMD_TICKET = "查看工单，例如 /ticket 42"
 
 KIND = {"wish": "微心愿", "complaint": "投诉/报修"}
 STATUS = {
-    ("wish", "new"): "待认领", ("wish", "in_progress"): "已认领", ("wish", "done"): "已完成",
-    ("complaint", "new"): "待受理", ("complaint", "in_progress"): "处理中",
+    ("wish", "new"): "待认领",
+    ("wish", "in_progress"): "已认领",
+    ("wish", "done"): "已完成",
+    ("complaint", "new"): "待受理",
+    ("complaint", "in_progress"): "处理中",
     ("complaint", "done"): "已办结",
 }
 STATUS_RATED = "已评价"
@@ -132,7 +134,7 @@ ACK_PRIVATE = (
 ACK_GROUP = "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}），办理进度会私信告诉您。"
 ACK_GROUP_WITH_LINK = (
     "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}）。"
-    "想收到办理进度，请点 <a href=\"{link}\">这里</a> 和我私聊。"
+    '想收到办理进度，请点 <a href="{link}">这里</a> 和我私聊。'
 )
 
 # Tickets: updates to the resident ------------------------------------------------------------
@@ -189,7 +191,7 @@ MY_TICKETS_TITLE = "您的工单："
 MY_TICKET_LINE = "<b>#{n}</b> {kind} · {category} · <b>{status}</b>\n　{text}"
 FOLLOWED_TITLE = "您 +1 跟进的："
 FOLLOWED_LINE = "<b>#{n}</b> {category} · <b>{status}</b>"
-MY_TICKETS_IN_GROUP = "您的工单只给您自己看，请点 <a href=\"{link}\">这里</a> 私聊我查看。"
+MY_TICKETS_IN_GROUP = '您的工单只给您自己看，请点 <a href="{link}">这里</a> 私聊我查看。'
 TICKET_NOT_FOUND = "没有找到这个工单。"
 TICKET_USAGE = "请这样写：/ticket 42"
 TICKET_VIEW = (
@@ -255,8 +257,7 @@ DIGEST_OVERDUE_ITEM = "#{n} 超 {days} 天"
 DIGEST_MORE = "，等{n}件"
 DIGEST_UNCLAIMED = "【微心愿超 {days} 天没人认领】{n} 件{items}"
 DIGEST_FLAGS = (
-    "【群消息审核】待审核 {pending} · 确认 {confirmed} · 误报 {dismissed}"
-    " · 自动处理重复 {hits}"
+    "【群消息审核】待审核 {pending} · 确认 {confirmed} · 误报 {dismissed} · 自动处理重复 {hits}"
 )
 DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
 DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
@@ -269,11 +270,7 @@ CMD_DIGEST = "现在看日报"
 
 REVIEW_TITLE = {"rumour": "🔎 <b>待审核#{n}</b>：疑似谣言", "ad": "🔎 <b>待审核#{n}</b>：疑似广告"}
 REVIEW_CARD = (
-    "{title}\n"
-    "群：{group}\n"
-    "发送人：{author}\n"
-    "可疑程度：{score}%　原因：{reasons}\n"
-    "内容：{text}"
+    "{title}\n群：{group}\n发送人：{author}\n可疑程度：{score}%　原因：{reasons}\n内容：{text}"
 )
 REVIEW_PENDING = "\n请核实后选择。确认前不会删除任何消息。"
 REVIEW_DECIDED = {
@@ -308,14 +305,10 @@ GROUP_RUMOUR_REMOVED = (
     "请以居委会、物业的正式通知为准，不信谣、不传谣，谢谢大家。"
 )
 GROUP_RUMOUR_NOT_REMOVED = (
-    "📢 管理员核实，这条消息内容不实，请大家不要转发。"
-    "请以居委会、物业的正式通知为准，谢谢大家。"
+    "📢 管理员核实，这条消息内容不实，请大家不要转发。请以居委会、物业的正式通知为准，谢谢大家。"
 )
 GROUP_CLARIFICATION = "📢 关于刚才的不实消息，社区澄清：{clarification}"
-KNOWN_RUMOUR_REPLY = (
-    "📢 这条说法之前已经核实过，内容不实{removed}。\n"
-    "社区澄清：{clarification}"
-)
+KNOWN_RUMOUR_REPLY = "📢 这条说法之前已经核实过，内容不实{removed}。\n社区澄清：{clarification}"
 KNOWN_RUMOUR_REMOVED = "，已移除"
 KNOWN_RUMOUR_NO_CLARIFICATION = "请以居委会、物业的正式通知为准，不信谣、不传谣。"
 GROUP_AD_REMOVED = "一条广告已被管理员移除。本群是邻里交流群，请不要发广告，谢谢。"

@@ -22,8 +22,11 @@ def is_workday(day: date) -> bool:
     except NotImplementedError:
         if day.year not in _warned:
             _warned.add(day.year)
-            log.warning("no holiday data for %d yet: counting Monday-Friday as working days "
-                        "(upgrade chinesecalendar when it is published)", day.year)
+            log.warning(
+                "no holiday data for %d yet: counting Monday-Friday as working days "
+                "(upgrade chinesecalendar when it is published)",
+                day.year,
+            )
         return day.weekday() < 5
 
 

@@ -14,14 +14,14 @@ from handlers import buttons, common, groups, reception, screening, start, ticke
 from handlers.context import LinliContext
 
 REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] = [
-    (common.FIRST_GROUP, common.FIRST_HANDLERS),   # redelivered updates stop here
+    (common.FIRST_GROUP, common.FIRST_HANDLERS),  # redelivered updates stop here
     (0, groups.HANDLERS),
     (0, start.HANDLERS),
     (0, tickets.HANDLERS),
     (0, reception.HANDLERS),
     (0, screening.HANDLERS),
     (0, buttons.HANDLERS),
-    (0, common.LAST_HANDLERS),                      # must stay last in its group
+    (0, common.LAST_HANDLERS),  # must stay last in its group
     (screening.SCREEN_GROUP, screening.SCREEN_HANDLERS),  # every post, whatever handled it
 ]
 

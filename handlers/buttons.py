@@ -58,8 +58,7 @@ async def menu(services: Services, update: Update, press: Press, button: MenuBut
     if button.choice == "mine":
         await send_my_tickets(services, update, press.chat_id)
     elif button.choice == "reception":
-        await services.reception.command(update.update_id, press.user_id, [], press.chat_id,
-                                         None)
+        await services.reception.command(update.update_id, press.user_id, [], press.chat_id, None)
     else:
         kind: TicketKind = "wish" if button.choice == "wish" else "complaint"
         await services.tickets.start_draft(update.update_id, person_of(update), kind)
@@ -70,13 +69,15 @@ async def draft(services: Services, update: Update, press: Press, button: DraftB
     return await services.tickets.draft_button(update.update_id, press, button)
 
 
-async def duplicate(services: Services, update: Update, press: Press,
-                    button: DuplicateButton) -> str:
+async def duplicate(
+    services: Services, update: Update, press: Press, button: DuplicateButton
+) -> str:
     return await services.tickets.duplicate_button(update.update_id, press, button)
 
 
-async def card(services: Services, update: Update, press: Press,
-               button: CardButton | ForwardButton) -> str:
+async def card(
+    services: Services, update: Update, press: Press, button: CardButton | ForwardButton
+) -> str:
     return await services.tickets.card_press(update.update_id, press, button)
 
 

@@ -33,8 +33,9 @@ FIRST_GROUP = -1
 def group_ref(update: Update) -> GroupRef:
     chat = update.effective_chat
     assert chat is not None
-    return GroupRef(id=chat.id, title=chat.title,
-                    is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP))
+    return GroupRef(
+        id=chat.id, title=chat.title, is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    )
 
 
 async def first(update: object, context: LinliContext) -> None:
@@ -53,10 +54,14 @@ async def first(update: object, context: LinliContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or user.is_bot:
         return
-    in_private = chat is not None and chat.type == ChatType.PRIVATE and (
-        update.message is not None or query is not None)
-    await services.people.seen(user.id, user.first_name, user.last_name, user.username,
-                               in_private=in_private)
+    in_private = (
+        chat is not None
+        and chat.type == ChatType.PRIVATE
+        and (update.message is not None or query is not None)
+    )
+    await services.people.seen(
+        user.id, user.first_name, user.last_name, user.username, in_private=in_private
+    )
 
 
 async def on_error(update: object, context: CallbackContext) -> None:
@@ -73,9 +78,14 @@ async def on_error(update: object, context: CallbackContext) -> None:
         if update.callback_query is None:
             # Not confirmed to Telegram: it comes again once the database takes writes.
             services.retries.add(update.update_id)
-        log.error("update %d could not be stored (%s); %s", update.update_id, error,
-                  "the person was asked to press again" if update.callback_query
-                  else "it will be handled again")
+        log.error(
+            "update %d could not be stored (%s); %s",
+            update.update_id,
+            error,
+            "the person was asked to press again"
+            if update.callback_query
+            else "it will be handled again",
+        )
         if not services.retries.first_telling(update.update_id):
             return
         sorry = texts.TRY_LATER
@@ -86,9 +96,16 @@ async def on_error(update: object, context: CallbackContext) -> None:
         message, chat = update.effective_message, update.effective_chat
         if update.callback_query:
             await update.callback_query.answer(sorry)
-        elif message and chat and not update.edited_message and (
-                chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
-                or TAG.search(message.text or message.caption or "")):
+        elif (
+            message
+            and chat
+            and not update.edited_message
+            and (
+                chat.type == ChatType.PRIVATE
+                or (message.text or "").startswith("/")
+                or TAG.search(message.text or message.caption or "")
+            )
+        ):
             await message.reply_text(sorry)
     except TelegramError as exc:
         log.warning("could not tell the user about the failure: %s", exc)
@@ -103,4 +120,5 @@ async def unknown_button(update: Update, context: LinliContext) -> None:
 
 FIRST_HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [TypeHandler(Update, first)]
 LAST_HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
-    CallbackQueryHandler(unknown_button)]
+    CallbackQueryHandler(unknown_button)
+]

@@ -15,15 +15,15 @@ from bot.services.tickets import Person
 SERVICES_KEY = "services"
 
 
-class LinliContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
-                                   dict[Any, Any]]):
+class LinliContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     @property
     def services(self) -> Services:
         return self.application.bot_data[SERVICES_KEY]
 
 
-LinliApplication = Application[ExtBot[None], LinliContext, dict[Any, Any], dict[Any, Any],
-                               dict[Any, Any], Any]
+LinliApplication = Application[
+    ExtBot[None], LinliContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]
 
 
 def person_of(update: Update) -> Person:
@@ -38,7 +38,10 @@ def press_of(update: Update) -> Press:
     assert query is not None
     message = query.message
     chat = message.chat if message is not None else None
-    return Press(user_id=query.from_user.id, user_name=query.from_user.full_name,
-                 chat_id=chat.id if chat else 0,
-                 chat_is_private=chat is not None and chat.type == ChatType.PRIVATE,
-                 message_id=message.message_id if message is not None else None)
+    return Press(
+        user_id=query.from_user.id,
+        user_name=query.from_user.full_name,
+        chat_id=chat.id if chat else 0,
+        chat_is_private=chat is not None and chat.type == ChatType.PRIVATE,
+        message_id=message.message_id if message is not None else None,
+    )

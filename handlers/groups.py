@@ -11,8 +11,12 @@ from bot.services.messaging import text_message
 from handlers.common import group_ref
 from handlers.context import LinliContext
 
-IN = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER,
-      ChatMemberStatus.RESTRICTED}
+IN = {
+    ChatMemberStatus.MEMBER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.RESTRICTED,
+}
 
 
 async def my_membership(update: Update, context: LinliContext) -> None:
@@ -26,14 +30,14 @@ async def my_membership(update: Update, context: LinliContext) -> None:
         await context.services.people.private_chat_changed(change.from_user.id, new in IN)
         return
     is_admin = new == ChatMemberStatus.ADMINISTRATOR and bool(
-        getattr(change.new_chat_member, "can_delete_messages", False))
+        getattr(change.new_chat_member, "can_delete_messages", False)
+    )
     if old not in IN and new in IN:
         await groups.bot_added(update.update_id, chat, change.from_user.id, is_admin)
     elif old in IN and new not in IN:
         await groups.bot_removed(update.update_id, chat.id, change.from_user.id)
     elif new in IN:
-        await groups.bot_rights_changed(update.update_id, chat.id, is_admin,
-                                        change.from_user.id)
+        await groups.bot_rights_changed(update.update_id, chat.id, is_admin, change.from_user.id)
 
 
 async def bind(update: Update, context: LinliContext) -> None:
@@ -43,24 +47,35 @@ async def bind(update: Update, context: LinliContext) -> None:
     if chat.is_group:
         me = await context.bot.get_chat_member(chat.id, context.bot.id)
         bot_is_admin = me.status == ChatMemberStatus.ADMINISTRATOR and bool(
-            getattr(me, "can_delete_messages", False))
-    await context.services.groups.bind(update.update_id, chat, update.effective_user.id,
-                                       update.effective_message.message_id, bot_is_admin)
+            getattr(me, "can_delete_messages", False)
+        )
+    await context.services.groups.bind(
+        update.update_id,
+        chat,
+        update.effective_user.id,
+        update.effective_message.message_id,
+        bot_is_admin,
+    )
 
 
 async def unbind(update: Update, context: LinliContext) -> None:
     assert update.effective_user and update.effective_message
-    await context.services.groups.unbind(update.update_id, group_ref(update),
-                                         update.effective_user.id,
-                                         update.effective_message.message_id)
+    await context.services.groups.unbind(
+        update.update_id,
+        group_ref(update),
+        update.effective_user.id,
+        update.effective_message.message_id,
+    )
 
 
 async def show_ids(update: Update, context: LinliContext) -> None:
     assert update.effective_user and update.effective_message and update.effective_chat
-    text = texts.CHAT_ID.format(chat_id=update.effective_chat.id,
-                                user_id=update.effective_user.id)
-    await context.services.replies.send(update.update_id, text_message(
-        update.effective_chat.id, text, reply_to=update.effective_message.message_id), "id")
+    text = texts.CHAT_ID.format(chat_id=update.effective_chat.id, user_id=update.effective_user.id)
+    await context.services.replies.send(
+        update.update_id,
+        text_message(update.effective_chat.id, text, reply_to=update.effective_message.message_id),
+        "id",
+    )
 
 
 async def migrated(update: Update, context: LinliContext) -> None:
@@ -80,8 +95,9 @@ async def renamed(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message is not None
     if message.new_chat_title:
-        await context.services.groups.renamed(update.update_id, message.chat.id,
-                                              message.new_chat_title)
+        await context.services.groups.renamed(
+            update.update_id, message.chat.id, message.new_chat_title
+        )
 
 
 NEW = filters.UpdateType.MESSAGE

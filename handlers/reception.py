@@ -18,8 +18,11 @@ from handlers.context import LinliContext
 async def allowed_here(services: Services, update: Update) -> bool:
     chat = update.effective_chat
     assert chat is not None
-    return (chat.type == ChatType.PRIVATE or services.roles.is_staff_chat(chat.id)
-            or await services.groups.is_resident_group(chat.id))
+    return (
+        chat.type == ChatType.PRIVATE
+        or services.roles.is_staff_chat(chat.id)
+        or await services.groups.is_resident_group(chat.id)
+    )
 
 
 async def staff_in_resident_group(services: Services, update: Update) -> bool:
@@ -31,9 +34,11 @@ async def staff_in_resident_group(services: Services, update: Update) -> bool:
         return False
     if not await services.roles.is_committee(user.id):
         return False
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, texts.STAFF_COMMAND_ELSEWHERE, reply_to=message.message_id),
-        "staff_command_elsewhere")
+    await services.replies.send(
+        update.update_id,
+        text_message(message.chat_id, texts.STAFF_COMMAND_ELSEWHERE, reply_to=message.message_id),
+        "staff_command_elsewhere",
+    )
     return True
 
 
@@ -44,22 +49,20 @@ async def reception(update: Update, context: LinliContext) -> None:
     if not await allowed_here(services, update):
         return
     args = list(context.args or [])
-    if args and args[0].lower() in STAFF_VERBS and await staff_in_resident_group(services,
-                                                                                 update):
+    if args and args[0].lower() in STAFF_VERBS and await staff_in_resident_group(services, update):
         return
-    await services.reception.command(update.update_id, user.id, args, message.chat_id,
-                                     message.message_id)
+    await services.reception.command(
+        update.update_id, user.id, args, message.chat_id, message.message_id
+    )
 
 
 async def digest(update: Update, context: LinliContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     services = context.services
-    if not await allowed_here(services, update) or await staff_in_resident_group(services,
-                                                                                 update):
+    if not await allowed_here(services, update) or await staff_in_resident_group(services, update):
         return
-    await services.digest.on_demand(update.update_id, user.id, message.chat_id,
-                                    message.message_id)
+    await services.digest.on_demand(update.update_id, user.id, message.chat_id, message.message_id)
 
 
 NEW = filters.UpdateType.MESSAGE

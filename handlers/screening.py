@@ -23,15 +23,27 @@ async def screen(update: Update, context: LinliContext) -> None:
     assert message is not None
     services = context.services
     text = message.text or message.caption or ""
-    if (user is None or user.is_bot or message.sender_chat is not None or not text.strip()
-            or TAG.search(text)):
+    if (
+        user is None
+        or user.is_bot
+        or message.sender_chat is not None
+        or not text.strip()
+        or TAG.search(text)
+    ):
         return  # anonymous admins and channels, bots, tickets (#投诉 goes to staff)
     if not await services.groups.is_resident_group(message.chat_id):
         return
-    await services.screening.screen_post(Post(
-        update_id=update.update_id, chat_id=message.chat_id, chat_title=message.chat.title,
-        message_id=message.message_id, author=person_of(update), text=text,
-        forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel)))
+    await services.screening.screen_post(
+        Post(
+            update_id=update.update_id,
+            chat_id=message.chat_id,
+            chat_title=message.chat.title,
+            message_id=message.message_id,
+            author=person_of(update),
+            text=text,
+            forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel),
+        )
+    )
 
 
 async def modstats(update: Update, context: LinliContext) -> None:
@@ -39,15 +51,25 @@ async def modstats(update: Update, context: LinliContext) -> None:
     assert message is not None and user is not None
     services = context.services
     if message.chat.type != ChatType.PRIVATE and message.chat_id not in (
-            services.roles.moderator_chat_id, services.roles.committee_chat_id):
+        services.roles.moderator_chat_id,
+        services.roles.committee_chat_id,
+    ):
         return  # figures about residents' posts stay out of other chats
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, await services.screening.stats(user.id),
-        reply_to=message.message_id), "modstats")
+    await services.replies.send(
+        update.update_id,
+        text_message(
+            message.chat_id, await services.screening.stats(user.id), reply_to=message.message_id
+        ),
+        "modstats",
+    )
 
 
-SCREENED = (filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & ~filters.COMMAND
-            & (filters.TEXT | filters.CAPTION))
+SCREENED = (
+    filters.ChatType.GROUPS
+    & filters.UpdateType.MESSAGE
+    & ~filters.COMMAND
+    & (filters.TEXT | filters.CAPTION)
+)
 HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler("modstats", modstats, filters=filters.UpdateType.MESSAGE),
 ]

@@ -25,19 +25,22 @@ async def greet(update: Update, context: LinliContext) -> None:
     services = context.services
     payload = context.args[0] if context.args else ""
     link = TICKET_LINK.fullmatch(payload)
-    if link and await services.tickets.open_from_link(update.update_id, user.id,
-                                                      int(link.group(1))):
+    if link and await services.tickets.open_from_link(
+        update.update_id, user.id, int(link.group(1))
+    ):
         return  # the reporter came from the link in the group: show their ticket
     text = texts.GREETING.format(name=html(user.first_name)) + "\n\n" + texts.HELP
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, text, buttons=MENU), "start")
+    await services.replies.send(
+        update.update_id, text_message(message.chat_id, text, buttons=MENU), "start"
+    )
 
 
 async def help_private(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message
-    await context.services.replies.send(update.update_id, text_message(
-        message.chat_id, texts.HELP, buttons=MENU), "help")
+    await context.services.replies.send(
+        update.update_id, text_message(message.chat_id, texts.HELP, buttons=MENU), "help"
+    )
 
 
 async def help_group(update: Update, context: LinliContext) -> None:
@@ -47,9 +50,13 @@ async def help_group(update: Update, context: LinliContext) -> None:
     if not await services.groups.is_resident_group(message.chat_id):
         return  # not enabled here: stay quiet
     link = html(deep_link(services.bot_username))
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, texts.GROUP_HELP.format(link=link),
-        reply_to=message.message_id), "help")
+    await services.replies.send(
+        update.update_id,
+        text_message(
+            message.chat_id, texts.GROUP_HELP.format(link=link), reply_to=message.message_id
+        ),
+        "help",
+    )
 
 
 NEW = filters.UpdateType.MESSAGE

@@ -26,8 +26,9 @@ def origin_of(update: Update) -> Origin:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    return Origin(person_of(update), chat.id, message.message_id, in_group,
-                  chat.title if in_group else None)
+    return Origin(
+        person_of(update), chat.id, message.message_id, in_group, chat.title if in_group else None
+    )
 
 
 def parse_request(body: str) -> tuple[TicketKind, str]:
@@ -39,7 +40,7 @@ def parse_request(body: str) -> tuple[TicketKind, str]:
     tag = TAG.search(body)
     assert tag is not None, "handlers only route commands and tagged posts here"
     kind: TicketKind = "wish" if tag.group(1) == "微心愿" else "complaint"
-    return kind, body[:tag.start()] + body[tag.end():]
+    return kind, body[: tag.start()] + body[tag.end() :]
 
 
 def photo_of(message: Message) -> str | None:
@@ -60,8 +61,9 @@ async def request(update: Update, context: LinliContext) -> None:
         await prompt_answer(update, context)
         return
     kind, text = parse_request(message.text or message.caption or "")
-    await context.services.tickets.request(update.update_id, kind, text, photo_of(message),
-                                           origin_of(update))
+    await context.services.tickets.request(
+        update.update_id, kind, text, photo_of(message), origin_of(update)
+    )
 
 
 async def edited_post(update: Update, context: LinliContext) -> None:
@@ -71,8 +73,9 @@ async def edited_post(update: Update, context: LinliContext) -> None:
     if not await context.services.groups.is_resident_group(message.chat_id):
         return
     _, text = parse_request(message.text or message.caption or "")
-    await context.services.tickets.edited_post(update.update_id, person_of(update),
-                                               message.chat_id, message.message_id, text)
+    await context.services.tickets.edited_post(
+        update.update_id, person_of(update), message.chat_id, message.message_id, text
+    )
 
 
 async def private_message(update: Update, context: LinliContext) -> None:
@@ -82,12 +85,16 @@ async def private_message(update: Update, context: LinliContext) -> None:
     if TAG.search(message.text or message.caption or ""):
         await request(update, context)
         return
-    if await services.tickets.draft_text(update.update_id, person_of(update),
-                                         message.text or message.caption or "",
-                                         photo_of(message)):
+    if await services.tickets.draft_text(
+        update.update_id,
+        person_of(update),
+        message.text or message.caption or "",
+        photo_of(message),
+    ):
         return
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint")
+    await services.replies.send(
+        update.update_id, text_message(message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint"
+    )
 
 
 async def cancel(update: Update, context: LinliContext) -> None:
@@ -97,8 +104,11 @@ async def cancel(update: Update, context: LinliContext) -> None:
 async def send_my_tickets(services: Services, update: Update, chat_id: int) -> None:
     """The person's own tickets and those they +1'd, or the menu when there are none."""
     listing = await services.tickets.my_tickets(person_of(update).id)
-    reply = text_message(chat_id, listing) if listing else text_message(
-        chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
+    reply = (
+        text_message(chat_id, listing)
+        if listing
+        else text_message(chat_id, texts.MY_TICKETS_EMPTY, buttons=MENU)
+    )
     await services.replies.send(update.update_id, reply, "mytickets")
 
 
@@ -109,9 +119,15 @@ async def my_tickets(update: Update, context: LinliContext) -> None:
     if message.chat.type != ChatType.PRIVATE:
         if await services.groups.is_resident_group(message.chat_id):
             link = html(deep_link(services.bot_username))
-            await services.replies.send(update.update_id, text_message(
-                message.chat_id, texts.MY_TICKETS_IN_GROUP.format(link=link),
-                reply_to=message.message_id), "mytickets")
+            await services.replies.send(
+                update.update_id,
+                text_message(
+                    message.chat_id,
+                    texts.MY_TICKETS_IN_GROUP.format(link=link),
+                    reply_to=message.message_id,
+                ),
+                "mytickets",
+            )
         return
     await send_my_tickets(services, update, message.chat_id)
 
@@ -120,8 +136,7 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message is not None
     services = context.services
-    if message.chat.type != ChatType.PRIVATE and not services.roles.is_staff_chat(
-            message.chat_id):
+    if message.chat.type != ChatType.PRIVATE and not services.roles.is_staff_chat(message.chat_id):
         return  # a ticket may name a resident: only in private or in the staff chats
     args = context.args or []
     number = number_of(args[0]) if args else None
@@ -129,8 +144,9 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
         view = texts.TICKET_USAGE
     else:
         view = await services.tickets.view(number, person_of(update).id, message.chat_id)
-    await services.replies.send(update.update_id, text_message(
-        message.chat_id, view, reply_to=message.message_id), "ticket")
+    await services.replies.send(
+        update.update_id, text_message(message.chat_id, view, reply_to=message.message_id), "ticket"
+    )
 
 
 async def prompt_answer(update: Update, context: LinliContext) -> None:
@@ -140,11 +156,16 @@ async def prompt_answer(update: Update, context: LinliContext) -> None:
     assert message is not None
     replied = message.reply_to_message
     services = context.services
-    if (replied is None or replied.from_user is None or replied.from_user.id != context.bot.id
-            or not services.roles.is_staff_chat(message.chat_id)):
+    if (
+        replied is None
+        or replied.from_user is None
+        or replied.from_user.id != context.bot.id
+        or not services.roles.is_staff_chat(message.chat_id)
+    ):
         return
-    await services.prompts.answer(update.update_id, person_of(update), message.chat_id,
-                                  replied.message_id, message.text or "")
+    await services.prompts.answer(
+        update.update_id, person_of(update), message.chat_id, replied.message_id, message.text or ""
+    )
 
 
 NEW = filters.UpdateType.MESSAGE  # commands and posts act on new messages only, never edits
@@ -158,10 +179,11 @@ HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler("ticket", show_ticket, filters=NEW),
     CommandHandler("cancel", cancel, filters=PRIVATE & NEW),
     MessageHandler(GROUPS & NEW & ~filters.COMMAND & TAGGED, request),
-    MessageHandler(GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND & TAGGED,
-                   edited_post),
-    MessageHandler(GROUPS & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND,
-                   prompt_answer),
-    MessageHandler(PRIVATE & NEW & ~filters.COMMAND & (filters.TEXT | filters.PHOTO),
-                   private_message),
+    MessageHandler(
+        GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND & TAGGED, edited_post
+    ),
+    MessageHandler(GROUPS & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, prompt_answer),
+    MessageHandler(
+        PRIVATE & NEW & ~filters.COMMAND & (filters.TEXT | filters.PHOTO), private_message
+    ),
 ]

@@ -10,8 +10,7 @@ from moderation.known import KnownMatch, KnownTexts
 from moderation.normalize import normalize
 from moderation.screen import Screener, Verdict
 
-__all__ = ["KnownMatch", "KnownTexts", "RumourModel", "Screener", "Verdict", "normalize",
-           "screen"]
+__all__ = ["KnownMatch", "KnownTexts", "RumourModel", "Screener", "Verdict", "normalize", "screen"]
 
 
 @cache

@@ -19,9 +19,9 @@ MODEL_FILE = "rumour_lr.npz"
 @dataclass(frozen=True)
 class RumourModel:
     weights: np.ndarray  # float32, N_FEATURES
-    idf: np.ndarray      # float32, N_FEATURES
+    idf: np.ndarray  # float32, N_FEATURES
     bias: float
-    threshold: float     # the probability from which a post is worth a moderator's look
+    threshold: float  # the probability from which a post is worth a moderator's look
     meta: dict
 
     @classmethod

@@ -29,9 +29,13 @@ def evaluate(rows: list[tuple[str, str]]) -> dict[str, float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     precision_o = tn / (tn + fn) if tn + fn else 0.0
     recall_o = tn / (tn + fp) if tn + fp else 0.0
-    return {"posts": len(rows), "rumour_precision": precision, "rumour_recall": recall,
-            "macro_f1": (f1(precision, recall) + f1(precision_o, recall_o)) / 2,
-            "ordinary_flagged": fp / (fp + tn) if fp + tn else 0.0}
+    return {
+        "posts": len(rows),
+        "rumour_precision": precision,
+        "rumour_recall": recall,
+        "macro_f1": (f1(precision, recall) + f1(precision_o, recall_o)) / 2,
+        "ordinary_flagged": fp / (fp + tn) if fp + tn else 0.0,
+    }
 
 
 def read(path: Path) -> list[tuple[str, str]]:
@@ -47,9 +51,11 @@ def main(argv: list[str]) -> int:
     heldout = "--heldout" in argv
     paths = [a for a in argv if a != "--heldout"]
     if len(paths) != 1 or not Path(paths[0]).is_file():
-        print("usage: python -m moderation.evaluate [--heldout] FILE.tsv  (label<TAB>text)\n"
-              "--heldout: only the fifth of posts python -m moderation.train never trains on",
-              file=sys.stderr)
+        print(
+            "usage: python -m moderation.evaluate [--heldout] FILE.tsv  (label<TAB>text)\n"
+            "--heldout: only the fifth of posts python -m moderation.train never trains on",
+            file=sys.stderr,
+        )
         return 2
     rows = read(Path(paths[0]))
     if heldout:

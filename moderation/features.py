@@ -9,14 +9,17 @@ import zlib
 
 import numpy as np
 
-N_FEATURES = 2 ** 18
+N_FEATURES = 2**18
 NGRAMS = (1, 2, 3)
 
 
 def slots(normalised: str) -> np.ndarray:
     """The distinct hashed n-gram slots of a text (int64, sorted)."""
-    found = {zlib.crc32(normalised[i:i + n].encode()) % N_FEATURES
-             for n in NGRAMS for i in range(len(normalised) - n + 1)}
+    found = {
+        zlib.crc32(normalised[i : i + n].encode()) % N_FEATURES
+        for n in NGRAMS
+        for i in range(len(normalised) - n + 1)
+    }
     return np.fromiter(sorted(found), dtype=np.int64, count=len(found))
 
 

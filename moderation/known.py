@@ -45,7 +45,7 @@ class KnownMatch:
 
 
 def _bigrams(normalised: str) -> set[str]:
-    return {normalised[i:i + 2] for i in range(len(normalised) - 1)} or {normalised}
+    return {normalised[i : i + 2] for i in range(len(normalised) - 1)} or {normalised}
 
 
 def similarity(a: str, b: str) -> float:
@@ -56,14 +56,14 @@ def similarity(a: str, b: str) -> float:
 
 
 def _shingles(normalised: str) -> np.ndarray:
-    grams = [normalised[i:i + 2] for i in range(len(normalised) - 1)] or [normalised]
+    grams = [normalised[i : i + 2] for i in range(len(normalised) - 1)] or [normalised]
     return np.fromiter((zlib.crc32(g.encode()) for g in set(grams)), dtype=np.uint64)
 
 
 def band_keys(normalised: str) -> np.ndarray:
     """One uint64 key per band of the text's MinHash signature (the band mixed in, so the keys
     of all bands can share one sorted array)."""
-    hashes = (_A * _shingles(normalised) + _B) % _PRIME          # (PERMUTATIONS, shingles)
+    hashes = (_A * _shingles(normalised) + _B) % _PRIME  # (PERMUTATIONS, shingles)
     signature = hashes.min(axis=1).reshape(BANDS, ROWS)
     # Sums wrap modulo 2**64 on purpose.
     return (signature * _MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
@@ -72,8 +72,8 @@ def band_keys(normalised: str) -> np.ndarray:
 class KnownTexts:
     def __init__(self, *, min_score: float = MATCH_SCORE) -> None:
         self._min_score = min_score
-        self._keys = np.empty(0, dtype=np.uint64)   # every band key of every entry, sorted
-        self._rows = np.empty(0, dtype=np.int32)    # the entry each key belongs to
+        self._keys = np.empty(0, dtype=np.uint64)  # every band key of every entry, sorted
+        self._rows = np.empty(0, dtype=np.int32)  # the entry each key belongs to
         self._texts: list[str] = []
         self._ids: list[int] = []
 
@@ -81,8 +81,9 @@ class KnownTexts:
         return len(self._ids)
 
     @classmethod
-    def build(cls, items: Iterable[tuple[int, str]], *,
-              min_score: float = MATCH_SCORE) -> KnownTexts:
+    def build(
+        cls, items: Iterable[tuple[int, str]], *, min_score: float = MATCH_SCORE
+    ) -> KnownTexts:
         index = cls(min_score=min_score)
         keys: list[np.ndarray] = []
         for rumour_id, text in items:
@@ -93,7 +94,7 @@ class KnownTexts:
             index._texts.append(normalised)
             keys.append(band_keys(normalised))
         if keys:
-            table = np.concatenate(keys)                            # entries * BANDS
+            table = np.concatenate(keys)  # entries * BANDS
             rows = np.repeat(np.arange(len(keys), dtype=np.int32), BANDS)
             order = np.argsort(table, kind="stable")
             index._keys, index._rows = table[order], rows[order]
@@ -124,8 +125,11 @@ class KnownTexts:
         keys = band_keys(normalised)
         lows = self._keys.searchsorted(keys, side="left")
         highs = self._keys.searchsorted(keys, side="right")
-        hits = [self._rows[lo:min(hi, lo + MAX_ROWS_PER_KEY)]
-                for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True) if hi > lo]
+        hits = [
+            self._rows[lo : min(hi, lo + MAX_ROWS_PER_KEY)]
+            for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)
+            if hi > lo
+        ]
         if not hits:
             return None
         shared = Counter(np.concatenate(hits).tolist())

@@ -61,8 +61,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ced", type=Path, default=DEFAULT_CED)
     parser.add_argument("--c", type=float, default=32.0)
-    parser.add_argument("--recall", type=float, default=0.86,
-                        help="rumour recall the decision threshold keeps in cross-validation")
+    parser.add_argument(
+        "--recall",
+        type=float,
+        default=0.86,
+        help="rumour recall the decision threshold keeps in cross-validation",
+    )
     args = parser.parse_args()
     from sklearn.model_selection import cross_val_predict
 
@@ -78,17 +82,31 @@ def main() -> int:
     oof = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
     threshold = pick_threshold(oof, y, args.recall)
     model.fit(x, y)
-    meta = {"trained": date.today().isoformat(), "posts": len(train), "ngrams": list(NGRAMS),
-            "n_features": N_FEATURES, "C": args.c, "threshold": threshold,
-            "features": "binary character n-grams, idf-weighted, unit length",
-            "data": ["CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
-                     "moderation/data/resident_chat.tsv"]}
-    np.savez_compressed(OUT, weights=model.coef_[0].astype(np.float32), idf=idf,
-                        bias=np.array([model.intercept_[0]], dtype=np.float32),
-                        threshold=np.array([threshold], dtype=np.float32),
-                        meta=np.array(json.dumps(meta, ensure_ascii=False)))
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB) from {len(train)} posts;"
-          f" threshold {threshold:.3f}")
+    meta = {
+        "trained": date.today().isoformat(),
+        "posts": len(train),
+        "ngrams": list(NGRAMS),
+        "n_features": N_FEATURES,
+        "C": args.c,
+        "threshold": threshold,
+        "features": "binary character n-grams, idf-weighted, unit length",
+        "data": [
+            "CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
+            "moderation/data/resident_chat.tsv",
+        ],
+    }
+    np.savez_compressed(
+        OUT,
+        weights=model.coef_[0].astype(np.float32),
+        idf=idf,
+        bias=np.array([model.intercept_[0]], dtype=np.float32),
+        threshold=np.array([threshold], dtype=np.float32),
+        meta=np.array(json.dumps(meta, ensure_ascii=False)),
+    )
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB) from {len(train)} posts;"
+        f" threshold {threshold:.3f}"
+    )
     return 0
 
 

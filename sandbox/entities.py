@@ -11,11 +11,14 @@ from sandbox.telegram_html import utf16_len
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")),
-    ("url", re.compile(
-        r"(?<![\w@.])(?:https?://[^\s<>\"]+|(?:[A-Za-z0-9-]+\.)+"
-        r"(?:com|cn|net|org|me|io|info|top|xyz|vip|cc|co|app|link|ru|hk|tw)(?:/[^\s<>\"]*)?)"
-        r"(?![\w.])"
-    )),
+    (
+        "url",
+        re.compile(
+            r"(?<![\w@.])(?:https?://[^\s<>\"]+|(?:[A-Za-z0-9-]+\.)+"
+            r"(?:com|cn|net|org|me|io|info|top|xyz|vip|cc|co|app|link|ru|hk|tw)(?:/[^\s<>\"]*)?)"
+            r"(?![\w.])"
+        ),
+    ),
     ("mention", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{4,31}(?!\w)")),
     ("hashtag", re.compile(r"(?<![\w#&])#\w*[^\W\d]\w*")),
 ]

@@ -32,9 +32,21 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
 DEFAULT_ALLOWED = {
-    "message", "edited_message", "channel_post", "edited_channel_post", "inline_query",
-    "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query", "poll",
-    "poll_answer", "my_chat_member", "chat_join_request", "chat_boost", "removed_chat_boost",
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
 }
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -150,8 +162,13 @@ class TranscriptEntry:
 class Sandbox:
     """The local Bot API server and its driving API."""
 
-    def __init__(self, *, bot_username: str = "linli_sandbox_bot", bot_name: str = "邻里小助手",
-                 self_check: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        bot_username: str = "linli_sandbox_bot",
+        bot_name: str = "邻里小助手",
+        self_check: bool = True,
+    ) -> None:
         self.spec: Spec = load_spec()
         self.self_check = self_check
         self.bot = User(id=7_000_000_001, first_name=bot_name, username=bot_username, is_bot=True)
@@ -274,18 +291,27 @@ class Sandbox:
 
     # ------------------------------------------------------------------ driving API: world
 
-    def add_user(self, first_name: str, last_name: str | None = None,
-                 username: str | None = None) -> User:
-        user = User(id=next(self._user_ids), first_name=first_name, last_name=last_name,
-                    username=username)
+    def add_user(
+        self, first_name: str, last_name: str | None = None, username: str | None = None
+    ) -> User:
+        user = User(
+            id=next(self._user_ids), first_name=first_name, last_name=last_name, username=username
+        )
         self.users[user.id] = user
         chat = Chat(id=user.id, type="private", user=user)
         chat.members = {user.id: Member("member"), self.bot.id: Member("member")}
         self.chats[user.id] = chat
         return user
 
-    def add_group(self, title: str, *, members: Iterable[User] = (), admins: Iterable[User] = (),
-                  owner: User | None = None, basic: bool = False) -> Chat:
+    def add_group(
+        self,
+        title: str,
+        *,
+        members: Iterable[User] = (),
+        admins: Iterable[User] = (),
+        owner: User | None = None,
+        basic: bool = False,
+    ) -> Chat:
         """A supergroup (or, with basic, a small basic group, which can be upgraded)."""
         number = next(self._group_ids)
         chat_id = -number if basic else -1_000_000_000_000 - number
@@ -293,11 +319,13 @@ class Sandbox:
         for user in members:
             chat.members[user.id] = Member("member")
         for user in admins:
-            chat.members[user.id] = Member("administrator", can_delete_messages=True,
-                                           can_restrict_members=True)
+            chat.members[user.id] = Member(
+                "administrator", can_delete_messages=True, can_restrict_members=True
+            )
         if owner:
-            chat.members[owner.id] = Member("creator", can_delete_messages=True,
-                                            can_restrict_members=True)
+            chat.members[owner.id] = Member(
+                "creator", can_delete_messages=True, can_restrict_members=True
+            )
         chat.members.setdefault(self.bot.id, Member("left"))
         self.chats[chat_id] = chat
         return chat
@@ -307,8 +335,12 @@ class Sandbox:
         old id then answers 400 with migrate_to_chat_id, as Telegram does."""
         if chat.type != "group":
             raise ValueError("only a basic group can be upgraded")
-        new = Chat(id=-1_000_000_000_000 - next(self._group_ids), type="supergroup",
-                   title=chat.title, members=dict(chat.members))
+        new = Chat(
+            id=-1_000_000_000_000 - next(self._group_ids),
+            type="supergroup",
+            title=chat.title,
+            members=dict(chat.members),
+        )
         self.chats[new.id] = new
         chat.migrated_to = new.id
         self._note("system", chat, by, f"{by.display_name} 把群升级成了超级群")
@@ -338,8 +370,11 @@ class Sandbox:
     async def add_bot(self, chat: Chat, by: User, *, admin: bool = False) -> None:
         """`by` adds the bot to the group: Telegram sends my_chat_member and a service message."""
         old = chat.member(self.bot.id)
-        new = Member("administrator", can_delete_messages=True, can_restrict_members=True) \
-            if admin else Member("member")
+        new = (
+            Member("administrator", can_delete_messages=True, can_restrict_members=True)
+            if admin
+            else Member("member")
+        )
         chat.members[self.bot.id] = new
         self._note("system", chat, by, f"{by.display_name} 把机器人加进了群")
         await self._push_my_chat_member(chat, by, old, new)
@@ -353,20 +388,33 @@ class Sandbox:
         self._note("system", chat, by, f"{by.display_name} 把机器人移出了群")
         await self._push_my_chat_member(chat, by, old, new)
 
-    async def set_bot_admin(self, chat: Chat, by: User, *, admin: bool = True,
-                            can_delete_messages: bool = True) -> None:
+    async def set_bot_admin(
+        self, chat: Chat, by: User, *, admin: bool = True, can_delete_messages: bool = True
+    ) -> None:
         old = chat.member(self.bot.id)
-        new = Member("administrator", can_delete_messages=can_delete_messages,
-                     can_restrict_members=True) if admin else Member("member")
+        new = (
+            Member(
+                "administrator", can_delete_messages=can_delete_messages, can_restrict_members=True
+            )
+            if admin
+            else Member("member")
+        )
         chat.members[self.bot.id] = new
         what = "设为管理员" if admin else "取消了管理员"
         self._note("system", chat, by, f"{by.display_name} 把机器人{what}")
         await self._push_my_chat_member(chat, by, old, new)
 
-    async def send(self, user: User, chat: Chat | None = None, text: str | None = None, *,
-                   photo: bool = False, caption: str | None = None,
-                   reply_to: int | None = None,
-                   forwarded_from_channel: str | None = None) -> dict[str, Any]:
+    async def send(
+        self,
+        user: User,
+        chat: Chat | None = None,
+        text: str | None = None,
+        *,
+        photo: bool = False,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        forwarded_from_channel: str | None = None,
+    ) -> dict[str, Any]:
         """`user` posts in `chat` (their private chat with the bot when None); with
         forwarded_from_channel, the post is forwarded from the channel of that title."""
         chat = chat or self.chats[user.id]
@@ -379,16 +427,29 @@ class Sandbox:
             user.blocked_bot = False
         extra: dict[str, Any] = {}
         if photo:
-            extra["photo"] = [{"file_id": f"photo-{secrets.token_hex(6)}",
-                               "file_unique_id": secrets.token_hex(4), "width": 800,
-                               "height": 600, "file_size": 48_000}]
+            extra["photo"] = [
+                {
+                    "file_id": f"photo-{secrets.token_hex(6)}",
+                    "file_unique_id": secrets.token_hex(4),
+                    "width": 800,
+                    "height": 600,
+                    "file_size": 48_000,
+                }
+            ]
         if forwarded_from_channel:
             extra["forward_origin"] = {
-                "type": "channel", "date": now() - 60, "message_id": 7,
-                "chat": {"id": -1009000000000 - len(forwarded_from_channel), "type": "channel",
-                         "title": forwarded_from_channel}}
-        msg = self._store_user_message(chat, user, text=text, caption=caption,
-                                       reply_to=reply_to, extra=extra)
+                "type": "channel",
+                "date": now() - 60,
+                "message_id": 7,
+                "chat": {
+                    "id": -1009000000000 - len(forwarded_from_channel),
+                    "type": "channel",
+                    "title": forwarded_from_channel,
+                },
+            }
+        msg = self._store_user_message(
+            chat, user, text=text, caption=caption, reply_to=reply_to, extra=extra
+        )
         shown = text if text is not None else f"[图片] {caption or ''}".strip()
         self._note("user", chat, user, shown)
         await self._push_update("message", self._message_to_api(msg))
@@ -441,8 +502,9 @@ class Sandbox:
         chat_id = chat if isinstance(chat, int) else chat.id
         return [m for m in self.chats[chat_id].messages.values() if not m.deleted]
 
-    async def next_message(self, chat: Chat | User | int, *, containing: str | None = None,
-                           timeout: float = 5.0) -> Sent:
+    async def next_message(
+        self, chat: Chat | User | int, *, containing: str | None = None, timeout: float = 5.0
+    ) -> Sent:
         """The next message the bot sends to `chat` that this caller has not read yet
         (with `containing`, the next one whose text contains it; others are passed over)."""
         chat_id = chat if isinstance(chat, int) else chat.id
@@ -495,8 +557,9 @@ class Sandbox:
         async with self._changed:
             try:
                 async with asyncio.timeout(timeout):
-                    while contains not in (current := self.edited(sent.chat_id,
-                                                                  sent.message_id)).text:
+                    while (
+                        contains not in (current := self.edited(sent.chat_id, sent.message_id)).text
+                    ):
                         await self._changed.wait()
             except TimeoutError:
                 raise AssertionError(f"the message never came to say {contains!r}") from None
@@ -511,11 +574,19 @@ class Sandbox:
                         await self._changed.wait()
             except TimeoutError:
                 raise AssertionError(
-                    f"only {len(self._sent)} of {count} messages arrived") from None
+                    f"only {len(self._sent)} of {count} messages arrived"
+                ) from None
 
     def format_transcript(self) -> str:
-        icons = {"user": "👤", "bot": "🤖", "edit": "✏️", "press": "👆", "answer": "💬",
-                 "system": "⚙️", "delete": "🗑️"}
+        icons = {
+            "user": "👤",
+            "bot": "🤖",
+            "edit": "✏️",
+            "press": "👆",
+            "answer": "💬",
+            "system": "⚙️",
+            "delete": "🗑️",
+        }
         lines = []
         for e in self.transcript:
             where = f"［{e.chat}］"
@@ -549,24 +620,41 @@ class Sandbox:
         return update_id
 
     async def _push_my_chat_member(self, chat: Chat, by: User, old: Member, new: Member) -> None:
-        await self._push_update("my_chat_member", {
-            "chat": chat.to_api(),
-            "from": by.to_api(),
-            "date": now(),
-            "old_chat_member": member_to_api(self.spec, self.bot, old),
-            "new_chat_member": member_to_api(self.spec, self.bot, new),
-        })
+        await self._push_update(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": by.to_api(),
+                "date": now(),
+                "old_chat_member": member_to_api(self.spec, self.bot, old),
+                "new_chat_member": member_to_api(self.spec, self.bot, new),
+            },
+        )
 
-    def _store_user_message(self, chat: Chat, user: User, *, text: str | None = None,
-                            caption: str | None = None, reply_to: int | None = None,
-                            extra: dict[str, Any] | None = None) -> StoredMessage:
+    def _store_user_message(
+        self,
+        chat: Chat,
+        user: User,
+        *,
+        text: str | None = None,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> StoredMessage:
         extra = dict(extra or {})
         photo = extra.pop("photo", None)
         msg = StoredMessage(
-            message_id=chat.new_message_id(), chat_id=chat.id, from_id=user.id, date=now(),
-            text=text, entities=detect_entities(text) if text else [],
-            caption=caption, caption_entities=detect_entities(caption) if caption else [],
-            photo=photo, reply_to_message_id=reply_to, extra=extra,
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=user.id,
+            date=now(),
+            text=text,
+            entities=detect_entities(text) if text else [],
+            caption=caption,
+            caption_entities=detect_entities(caption) if caption else [],
+            photo=photo,
+            reply_to_message_id=reply_to,
+            extra=extra,
         )
         chat.messages[msg.message_id] = msg
         return msg
@@ -575,7 +663,9 @@ class Sandbox:
         chat = self.chats[msg.chat_id]
         sender = self.bot if msg.from_id == self.bot.id else self.users[msg.from_id]
         data: dict[str, Any] = {
-            "message_id": msg.message_id, "from": sender.to_api(), "chat": chat.to_api(),
+            "message_id": msg.message_id,
+            "from": sender.to_api(),
+            "chat": chat.to_api(),
             "date": msg.date,
         }
         if msg.text is not None:
@@ -599,8 +689,9 @@ class Sandbox:
         data.update(msg.extra)
         return data
 
-    def _note(self, kind: str, chat: Chat, who: User | str, text: str,
-              buttons: list[str] | None = None) -> None:
+    def _note(
+        self, kind: str, chat: Chat, who: User | str, text: str, buttons: list[str] | None = None
+    ) -> None:
         name = who if isinstance(who, str) else who.display_name
         where = "私聊" if chat.type == "private" else chat.name
         if chat.type == "private" and kind in ("bot", "edit", "answer"):
@@ -617,12 +708,19 @@ class Sandbox:
         return True
 
     async def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self.bot.to_api(), "can_join_groups": True,
-                "can_read_all_group_messages": True, "supports_inline_queries": False}
+        return {
+            **self.bot.to_api(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": True,
+            "supports_inline_queries": False,
+        }
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False,
-                "pending_update_count": len(self._pending)}
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")
@@ -654,8 +752,11 @@ class Sandbox:
                 except TimeoutError:
                     return []
                 if generation != self._poll_generation:
-                    raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
-                                        "sure that only one bot instance is running")
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make "
+                        "sure that only one bot instance is running",
+                    )
             self._redeliver.clear()
             # Updates the bot does not want are confirmed silently, as Telegram does.
             self._pending = [u for u in self._pending if self._wanted(u)]
@@ -668,8 +769,11 @@ class Sandbox:
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
         for cmd in params["commands"]:
             name, desc = cmd.get("command", ""), cmd.get("description", "")
-            if not (1 <= len(name) <= 32) or not all(c.isascii() and (c.isalnum() or c == "_")
-                                                     for c in name) or name != name.lower():
+            if (
+                not (1 <= len(name) <= 32)
+                or not all(c.isascii() and (c.isalnum() or c == "_") for c in name)
+                or name != name.lower()
+            ):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not (1 <= len(desc) <= 256):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
@@ -711,8 +815,9 @@ class Sandbox:
                 raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
         return chat
 
-    def _render(self, params: dict[str, Any], key: str, limit: int,
-                too_long: str) -> tuple[str, list[dict]]:
+    def _render(
+        self, params: dict[str, Any], key: str, limit: int, too_long: str
+    ) -> tuple[str, list[dict]]:
         source = params.get(key, "")
         mode = params.get("parse_mode")
         if mode is None:
@@ -732,24 +837,38 @@ class Sandbox:
     def _check_markup(self, markup: dict[str, Any] | None) -> None:
         if not markup or "inline_keyboard" not in markup:
             return
-        actions = ("callback_data", "url", "login_url", "switch_inline_query",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-                   "callback_game", "pay", "web_app", "copy_text")
+        actions = (
+            "callback_data",
+            "url",
+            "login_url",
+            "switch_inline_query",
+            "switch_inline_query_current_chat",
+            "switch_inline_query_chosen_chat",
+            "callback_game",
+            "pay",
+            "web_app",
+            "copy_text",
+        )
         for row in markup["inline_keyboard"]:
             for button in row:
                 if not button.get("text"):
-                    raise ApiError(400, "Bad Request: text buttons are unallowed in the inline "
-                                        "keyboard")
+                    raise ApiError(
+                        400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                    )
                 present = [a for a in actions if a in button]
                 if len(present) != 1:
-                    raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                        "exactly one of the optional fields must be used")
+                    raise ApiError(
+                        400,
+                        "Bad Request: can't parse inline keyboard button: "
+                        "exactly one of the optional fields must be used",
+                    )
                 if "callback_data" in button:
                     size = len(str(button["callback_data"]).encode())
                     if not 1 <= size <= 64:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if "url" in button and not str(button["url"]).startswith(
-                        ("http://", "https://", "tg://")):
+                    ("http://", "https://", "tg://")
+                ):
                     raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
 
     def _reply_target(self, chat: Chat, params: dict[str, Any]) -> int | None:
@@ -767,8 +886,9 @@ class Sandbox:
     def _flood(self, chat: Chat) -> None:
         retry_after = self.flood.check(chat.id)
         if retry_after:
-            raise ApiError(429, f"Too Many Requests: retry after {retry_after}",
-                           retry_after=retry_after)
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
 
     async def _deliver(self, chat: Chat, msg: StoredMessage, method: str) -> dict[str, Any]:
         chat.messages[msg.message_id] = msg
@@ -787,26 +907,41 @@ class Sandbox:
         self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(chat, params)
         self._flood(chat)
-        msg = StoredMessage(message_id=chat.new_message_id(), chat_id=chat.id,
-                            from_id=self.bot.id, date=now(), text=text, entities=entities,
-                            reply_markup=params.get("reply_markup"), reply_to_message_id=reply_to)
+        msg = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=self.bot.id,
+            date=now(),
+            text=text,
+            entities=entities,
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply_to,
+        )
         return await self._deliver(chat, msg, "sendMessage")
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_bot(params["chat_id"])
-        caption, entities = self._render(params, "caption", MAX_CAPTION,
-                                         "Bad Request: message caption is too long")
+        caption, entities = self._render(
+            params, "caption", MAX_CAPTION, "Bad Request: message caption is too long"
+        )
         self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(chat, params)
         self._flood(chat)
         photo = params["photo"]
         file_id = photo if isinstance(photo, str) else f"photo-{secrets.token_hex(6)}"
-        msg = StoredMessage(message_id=chat.new_message_id(), chat_id=chat.id,
-                            from_id=self.bot.id, date=now(), caption=caption or None,
-                            caption_entities=entities, reply_markup=params.get("reply_markup"),
-                            reply_to_message_id=reply_to,
-                            photo=[{"file_id": file_id, "file_unique_id": file_id[-8:],
-                                    "width": 800, "height": 600}])
+        msg = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=self.bot.id,
+            date=now(),
+            caption=caption or None,
+            caption_entities=entities,
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply_to,
+            photo=[
+                {"file_id": file_id, "file_unique_id": file_id[-8:], "width": 800, "height": 600}
+            ],
+        )
         return await self._deliver(chat, msg, "sendPhoto")
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
@@ -833,8 +968,7 @@ class Sandbox:
         for i, s in enumerate(self._sent):
             if s.chat_id == chat.id and s.message_id == msg.message_id:
                 self._sent[i] = _as_sent(msg, s.method, api)
-                self._note("edit", chat, self.bot, self._sent[i].text,
-                           self._sent[i].button_texts)
+                self._note("edit", chat, self.bot, self._sent[i].text, self._sent[i].button_texts)
         async with self._changed:
             self._changed.notify_all()
         return api
@@ -877,15 +1011,16 @@ class Sandbox:
                 raise ApiError(400, "Bad Request: message can't be deleted")
         msg.deleted = True
         author = self.bot if msg.from_id == self.bot.id else self.users[msg.from_id]
-        self._note("delete", chat, self.bot,
-                   f"机器人删除了 {author.display_name} 的一条消息")
+        self._note("delete", chat, self.bot, f"机器人删除了 {author.display_name} 的一条消息")
         return True
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = params["callback_query_id"]
         if query_id not in self._callback_queries or self.callback_answers.get(query_id):
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
-                                "query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         text = params.get("text", "")
         if len(text) > MAX_CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -902,8 +1037,11 @@ class Sandbox:
     @staticmethod
     def _gone(chat: Chat) -> None:
         if chat.migrated_to is not None:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           migrate_to_chat_id=chat.migrated_to)
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=chat.migrated_to,
+            )
         if chat.deleted:
             raise ApiError(403, "Forbidden: the group chat was deleted")
 
@@ -922,10 +1060,18 @@ class Sandbox:
 
     async def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._known_chat(params["chat_id"])
-        data = {**chat.to_api(), "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False,
-                                        "gifts_from_channels": False}}
+        data = {
+            **chat.to_api(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
         self._check("ChatFullInfo", data)
         return data
 
@@ -973,8 +1119,10 @@ class Sandbox:
         if until and not time.time() + 30 <= until <= time.time() + 366 * 86400:
             until = 0  # Telegram: less than 30 s or more than 366 days away means forever
         chat.members[params["user_id"]] = Member(
-            "restricted", until_date=until,
-            can_send_messages=bool(permissions.get("can_send_messages", False)))
+            "restricted",
+            until_date=until,
+            can_send_messages=bool(permissions.get("can_send_messages", False)),
+        )
         user = self.users[params["user_id"]]
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
         return True
@@ -999,11 +1147,21 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
 
 def _as_sent(msg: StoredMessage, method: str, api: dict[str, Any]) -> Sent:
     """A bot message as a person sees it: its text (or a photo's caption) and its buttons."""
-    buttons = [[(b["text"], b.get("callback_data")) for b in row]
-               for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
+    buttons = [
+        [(b["text"], b.get("callback_data")) for b in row]
+        for row in (msg.reply_markup or {}).get("inline_keyboard", [])
+    ]
     shown = msg.text if msg.text is not None else f"[图片] {msg.caption or ''}".strip()
-    return Sent(msg.chat_id, msg.message_id, shown, buttons, msg.reply_to_message_id, method,
-                api, msg.reply_markup)
+    return Sent(
+        msg.chat_id,
+        msg.message_id,
+        shown,
+        buttons,
+        msg.reply_to_message_id,
+        method,
+        api,
+        msg.reply_markup,
+    )
 
 
 def _dumps(obj: Any) -> str:

@@ -110,8 +110,13 @@ def _string(value: Any) -> str:
     raise _Invalid
 
 
-_DECODERS: dict[str, Any] = {"Integer": _integer, "Float": _float, "Boolean": _boolean,
-                             "String": _string, "InputFile": lambda value: value}
+_DECODERS: dict[str, Any] = {
+    "Integer": _integer,
+    "Float": _float,
+    "Boolean": _boolean,
+    "String": _string,
+    "InputFile": lambda value: value,
+}
 
 
 def _check_object(spec: Spec, type_name: str, value: Any) -> dict:

@@ -18,10 +18,22 @@ _ATTR = re.compile(r"([a-zA-Z-]+)(?:=(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _KINDS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link",
-    "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 
 
@@ -40,8 +52,10 @@ def _close(stack: list[Open], name: str, pos16: int, byte_offset: int) -> dict |
     """An end tag: the entity it closes (None when it spans nothing)."""
     if not stack or stack[-1][0] != name:
         expected = f'"</{stack[-1][0]}>"' if stack else "none"
-        raise _fail(f"Unmatched end tag at byte offset {byte_offset}, expected {expected}, "
-                    f'found "</{name}>"')
+        raise _fail(
+            f"Unmatched end tag at byte offset {byte_offset}, expected {expected}, "
+            f'found "</{name}>"'
+        )
     _, kind, start, attrs = stack.pop()
     if pos16 <= start:
         return None
@@ -52,8 +66,10 @@ def _close(stack: list[Open], name: str, pos16: int, byte_offset: int) -> dict |
 
 
 def _attributes(name: str, raw_attrs: str, byte_offset: int) -> dict[str, str]:
-    attrs = {m.group(1).lower(): next((g for g in m.group(2, 3, 4) if g is not None), "")
-             for m in _ATTR.finditer(raw_attrs)}
+    attrs = {
+        m.group(1).lower(): next((g for g in m.group(2, 3, 4) if g is not None), "")
+        for m in _ATTR.finditer(raw_attrs)
+    }
     if name == "span" and attrs.get("class") != "tg-spoiler":
         raise _fail(f'Unsupported start tag "span" at byte offset {byte_offset}')
     if name == "a" and not attrs.get("href"):
@@ -85,7 +101,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
             match = _TAG.match(source, i)
             byte_offset = len(source[:i].encode())
             if not match:
-                raise _fail(f"Unsupported start tag \"\" at byte offset {byte_offset}")
+                raise _fail(f'Unsupported start tag "" at byte offset {byte_offset}')
             closing, name, raw_attrs = match.group(1), match.group(2).lower(), match.group(3)
             if name not in _KINDS:
                 kind = "end" if closing else "start"
@@ -95,8 +111,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
                 if entity is not None:
                     entities.append(entity)
             else:
-                stack.append((name, _KINDS[name], pos16, _attributes(name, raw_attrs,
-                                                                     byte_offset)))
+                stack.append((name, _KINDS[name], pos16, _attributes(name, raw_attrs, byte_offset)))
             i = match.end()
             continue
         if ch == "&":

@@ -50,8 +50,11 @@ class Member:
 
     @property
     def is_muted(self) -> bool:
-        return self.status == "restricted" and not self.can_send_messages and (
-            self.until_date == 0 or self.until_date > time.time())
+        return (
+            self.status == "restricted"
+            and not self.can_send_messages
+            and (self.until_date == 0 or self.until_date > time.time())
+        )
 
     @property
     def is_present(self) -> bool:
@@ -86,7 +89,7 @@ class Chat:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
     migrated_to: int | None = None  # a basic group upgraded to this supergroup
-    deleted: bool = False           # the group was deleted by its owner
+    deleted: bool = False  # the group was deleted by its owner
 
     @property
     def is_group(self) -> bool:
@@ -101,7 +104,9 @@ class Chat:
     def to_api(self) -> dict[str, Any]:
         if self.type == "private" and self.user:
             data: dict[str, Any] = {
-                "id": self.id, "type": "private", "first_name": self.user.first_name,
+                "id": self.id,
+                "type": "private",
+                "first_name": self.user.first_name,
             }
             if self.user.last_name:
                 data["last_name"] = self.user.last_name

@@ -68,7 +68,7 @@ def sqlite_path(database_url: str) -> str:
     prefix = "sqlite:///"
     if not database_url.startswith(prefix):
         raise ValueError("expected sqlite:///path/to/file.db")
-    path = database_url[len(prefix):]
+    path = database_url[len(prefix) :]
     if not path:
         raise ValueError("expected sqlite:///path/to/file.db")
     return path
@@ -77,8 +77,9 @@ def sqlite_path(database_url: str) -> str:
 class Tx:
     """One unit of work on the connection; repositories hang off it."""
 
-    def __init__(self, conn: aiosqlite.Connection, now: datetime,
-                 update_id: int | None = None) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, now: datetime, update_id: int | None = None
+    ) -> None:
         self.conn = conn
         self.now = now
         self.update_id = update_id  # the Telegram update this unit of work answers, if any
@@ -188,8 +189,9 @@ class Database:
             await self._conn.execute(f"PRAGMA query_only = {int(read_only)}")
 
     @asynccontextmanager
-    async def transaction(self, *, update_id: int | None = None,
-                          what: str = "") -> AsyncIterator[Tx]:
+    async def transaction(
+        self, *, update_id: int | None = None, what: str = ""
+    ) -> AsyncIterator[Tx]:
         """An explicit write transaction; with update_id, it first claims that update.
 
         Raises AlreadyHandled (and changes nothing) when the update was claimed before, and

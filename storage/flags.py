@@ -23,22 +23,44 @@ class FlagRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def create(self, *, kind: FlagKind, chat_id: int, message_id: int, author_id: int,
-                     author_name: str, text: str, score: float, reasons: list[str],
-                     source_update_id: int) -> Flag | None:
+    async def create(
+        self,
+        *,
+        kind: FlagKind,
+        chat_id: int,
+        message_id: int,
+        author_id: int,
+        author_name: str,
+        text: str,
+        score: float,
+        reasons: list[str],
+        source_update_id: int,
+    ) -> Flag | None:
         """None when this update was flagged before (Telegram handed it out again)."""
         row = await self.tx.fetchone(
             "INSERT INTO flags (kind, chat_id, message_id, author_id, author_name, text, score,"
             " reasons, source_update_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (source_update_id) DO NOTHING RETURNING *",
-            (kind, chat_id, message_id, author_id, author_name, text, score,
-             json.dumps(reasons, ensure_ascii=False), source_update_id, self.tx.now_db))
+            (
+                kind,
+                chat_id,
+                message_id,
+                author_id,
+                author_name,
+                text,
+                score,
+                json.dumps(reasons, ensure_ascii=False),
+                source_update_id,
+                self.tx.now_db,
+            ),
+        )
         return _flag(row) if row else None
 
     async def set_card(self, flag_id: int, chat_id: int, outbox_id: int | None) -> None:
         await self.tx.execute(
             "UPDATE flags SET card_chat_id = ?, card_outbox_id = ? WHERE id = ?",
-            (chat_id, outbox_id, flag_id))
+            (chat_id, outbox_id, flag_id),
+        )
 
     async def get(self, flag_id: int) -> Flag | None:
         row = await self.tx.fetchone("SELECT * FROM flags WHERE id = ?", (flag_id,))
@@ -49,7 +71,8 @@ class FlagRepository:
         values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
         await self.tx.execute(
             f"UPDATE flags SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-            [*values, flag_id])
+            [*values, flag_id],
+        )
         flag = await self.get(flag_id)
         assert flag is not None
         return flag
@@ -57,38 +80,54 @@ class FlagRepository:
     async def confirmed_ads_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(
             "SELECT COUNT(*) FROM flags WHERE author_id = ? AND kind = 'ad'"
-            " AND status = 'confirmed'", (author_id,))
+            " AND status = 'confirmed'",
+            (author_id,),
+        )
         return int(row[0]) if row else 0
 
     async def figures(self, since: datetime) -> FlagFigures:
         """Flags raised since `since`, decisions made since then, and repeats answered."""
         flagged = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM flags WHERE created_at >= ?", (to_db(since),))
+            "SELECT COUNT(*) FROM flags WHERE created_at >= ?", (to_db(since),)
+        )
         decided = await self.tx.fetchall(
             "SELECT status, COUNT(*) AS n FROM flags WHERE decided_at >= ? GROUP BY status",
-            (to_db(since),))
+            (to_db(since),),
+        )
         pending = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM flags WHERE status IN ('open', 'checking')")
+            "SELECT COUNT(*) FROM flags WHERE status IN ('open', 'checking')"
+        )
         hits = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM known_hits WHERE at >= ?", (to_db(since),))
+            "SELECT COUNT(*) FROM known_hits WHERE at >= ?", (to_db(since),)
+        )
         by_status = {r["status"]: r["n"] for r in decided}
-        return FlagFigures(flagged=int(flagged[0]) if flagged else 0,
-                           confirmed=by_status.get("confirmed", 0),
-                           dismissed=by_status.get("dismissed", 0),
-                           pending=int(pending[0]) if pending else 0,
-                           known_hits=int(hits[0]) if hits else 0)
+        return FlagFigures(
+            flagged=int(flagged[0]) if flagged else 0,
+            confirmed=by_status.get("confirmed", 0),
+            dismissed=by_status.get("dismissed", 0),
+            pending=int(pending[0]) if pending else 0,
+            known_hits=int(hits[0]) if hits else 0,
+        )
 
 
 class KnownTextRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def add(self, *, kind: KnownKind, text: str, flag_id: int | None,
-                  created_by: int | None, clarification: str | None = None) -> KnownText:
+    async def add(
+        self,
+        *,
+        kind: KnownKind,
+        text: str,
+        flag_id: int | None,
+        created_by: int | None,
+        clarification: str | None = None,
+    ) -> KnownText:
         cursor = await self.tx.execute(
             "INSERT INTO known_texts (kind, text, clarification, flag_id, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, text, clarification, flag_id, created_by, self.tx.now_db))
+            (kind, text, clarification, flag_id, created_by, self.tx.now_db),
+        )
         assert cursor.lastrowid is not None
         known = await self.get(cursor.lastrowid)
         assert known is not None
@@ -99,25 +138,30 @@ class KnownTextRepository:
         return KnownText.model_validate(dict(row)) if row else None
 
     async def set_clarification(self, known_id: int, clarification: str) -> None:
-        await self.tx.execute("UPDATE known_texts SET clarification = ? WHERE id = ?",
-                              (clarification, known_id))
+        await self.tx.execute(
+            "UPDATE known_texts SET clarification = ? WHERE id = ?", (clarification, known_id)
+        )
 
     async def all(self) -> list[tuple[int, str, str]]:
         """(id, kind, text) of every known text, oldest first (to rebuild the index)."""
         rows = await self.tx.fetchall("SELECT id, kind, text FROM known_texts ORDER BY id")
         return [(r["id"], r["kind"], r["text"]) for r in rows]
 
-    async def record_hit(self, known_id: int, chat_id: int, message_id: int,
-                         author_id: int) -> bool:
+    async def record_hit(
+        self, known_id: int, chat_id: int, message_id: int, author_id: int
+    ) -> bool:
         """False when this post was answered before."""
         cursor = await self.tx.execute(
             "INSERT INTO known_hits (known_id, chat_id, message_id, author_id, at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO NOTHING",
-            (known_id, chat_id, message_id, author_id, self.tx.now_db))
+            (known_id, chat_id, message_id, author_id, self.tx.now_db),
+        )
         return cursor.rowcount == 1
 
     async def ad_hits_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(
             "SELECT COUNT(*) FROM known_hits h JOIN known_texts k ON k.id = h.known_id"
-            " WHERE h.author_id = ? AND k.kind = 'ad'", (author_id,))
+            " WHERE h.author_id = ? AND k.kind = 'ad'",
+            (author_id,),
+        )
         return int(row[0]) if row else 0

@@ -130,7 +130,7 @@ class Draft(Record):
     step: Literal["text", "photo", "confirm", "duplicate"]
     text: str | None
     photo_file_id: str | None
-    chat_id: int                   # where the request was made (the conversation is private)
+    chat_id: int  # where the request was made (the conversation is private)
     message_id: int | None
     updated_at: UtcTime
     offered_ticket_id: int | None = None
@@ -230,4 +230,4 @@ class TicketFigures(BaseModel):
 
     new: list[tuple[str, str, int]]  # (kind, party, count)
     resolved: int
-    ratings: dict[str, int]          # rating -> count
+    ratings: dict[str, int]  # rating -> count

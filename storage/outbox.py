@@ -36,18 +36,25 @@ class OutboxRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def enqueue(self, message: OutgoingMessage, *,
-                      update_id: int | None = None) -> int | None:
+    async def enqueue(
+        self, message: OutgoingMessage, *, update_id: int | None = None
+    ) -> int | None:
         """Queue a message; None when its dedupe_key was queued before (it is never re-sent)."""
         cursor = await self.tx.execute(
             "INSERT INTO outbox (created_at, chat_id, method, params, dedupe_key, update_id,"
             " fallback, fallback_args, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (dedupe_key) DO NOTHING",
-            (self.tx.now_db, message.chat_id, message.method, _dumps(message.params),
-             message.dedupe_key, update_id if update_id is not None else self.tx.update_id,
-             message.fallback,
-             _dumps(message.fallback_args) if message.fallback_args is not None else None,
-             self.tx.now_db),
+            (
+                self.tx.now_db,
+                message.chat_id,
+                message.method,
+                _dumps(message.params),
+                message.dedupe_key,
+                update_id if update_id is not None else self.tx.update_id,
+                message.fallback,
+                _dumps(message.fallback_args) if message.fallback_args is not None else None,
+                self.tx.now_db,
+            ),
         )
         if cursor.rowcount != 1:
             return None
@@ -58,8 +65,9 @@ class OutboxRepository:
         row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
         return _outbox(row) if row else None
 
-    async def due_heads(self, now: datetime, *, busy_chats: set[int],
-                        limit: int) -> list[OutboxMessage]:
+    async def due_heads(
+        self, now: datetime, *, busy_chats: set[int], limit: int
+    ) -> list[OutboxMessage]:
         """The oldest pending message of each chat, if it is due: one chat's order is kept."""
         rows = await self.tx.fetchall(
             "SELECT o.* FROM outbox AS o JOIN ("
@@ -73,7 +81,8 @@ class OutboxRepository:
 
     async def next_attempt_at(self) -> datetime | None:
         row = await self.tx.fetchone(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'")
+            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'"
+        )
         if row is None or row["t"] is None:
             return None
         return from_db(row["t"])
@@ -85,8 +94,9 @@ class OutboxRepository:
             (self.tx.now_db, telegram_message_id, message_id),
         )
 
-    async def retry_later(self, message_id: int, at: datetime, error: str, *,
-                          count_attempt: bool = True) -> None:
+    async def retry_later(
+        self, message_id: int, at: datetime, error: str, *, count_attempt: bool = True
+    ) -> None:
         await self.tx.execute(
             "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
             " attempts = attempts + ? WHERE id = ?",
@@ -102,7 +112,8 @@ class OutboxRepository:
     async def move_chat(self, old_id: int, new_id: int) -> None:
         await self.tx.execute(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
-            (new_id, old_id))
+            (new_id, old_id),
+        )
 
 
 def _outbox(row: sqlite3.Row) -> OutboxMessage:

@@ -14,21 +14,25 @@ class PromptRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def create(self, *, kind: PromptKind, subject_id: int, chat_id: int, outbox_id: int,
-                     asked_by: int) -> None:
+    async def create(
+        self, *, kind: PromptKind, subject_id: int, chat_id: int, outbox_id: int, asked_by: int
+    ) -> None:
         await self.tx.execute(
             "INSERT INTO prompts (kind, subject_id, chat_id, outbox_id, asked_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, subject_id, chat_id, outbox_id, asked_by, self.tx.now_db))
+            (kind, subject_id, chat_id, outbox_id, asked_by, self.tx.now_db),
+        )
 
     async def answering(self, chat_id: int, message_id: int) -> Prompt | None:
         """The open prompt sent as Telegram message `message_id` in `chat_id`, if any."""
         row = await self.tx.fetchone(
             "SELECT p.* FROM prompts AS p JOIN outbox AS o ON o.id = p.outbox_id"
             " WHERE o.chat_id = ? AND o.telegram_message_id = ? AND p.answered_at IS NULL",
-            (chat_id, message_id))
+            (chat_id, message_id),
+        )
         return Prompt.model_validate(dict(row)) if row else None
 
     async def answered(self, prompt_id: int) -> None:
-        await self.tx.execute("UPDATE prompts SET answered_at = ? WHERE id = ?",
-                              (self.tx.now_db, prompt_id))
+        await self.tx.execute(
+            "UPDATE prompts SET answered_at = ? WHERE id = ?", (self.tx.now_db, prompt_id)
+        )

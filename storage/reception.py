@@ -15,13 +15,33 @@ class ReceptionRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def add(self, *, schedule: str, starts: str, ends: str, place: str, title: str,
-                  audience: str, holiday_policy: str, created_by: int) -> ReceptionRule:
+    async def add(
+        self,
+        *,
+        schedule: str,
+        starts: str,
+        ends: str,
+        place: str,
+        title: str,
+        audience: str,
+        holiday_policy: str,
+        created_by: int,
+    ) -> ReceptionRule:
         cursor = await self.tx.execute(
             "INSERT INTO reception_rules (schedule, starts, ends, place, title, audience,"
             " holiday_policy, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (schedule, starts, ends, place, title, audience, holiday_policy, created_by,
-             self.tx.now_db))
+            (
+                schedule,
+                starts,
+                ends,
+                place,
+                title,
+                audience,
+                holiday_policy,
+                created_by,
+                self.tx.now_db,
+            ),
+        )
         assert cursor.lastrowid is not None
         rule = await self.get(cursor.lastrowid)
         assert rule is not None
@@ -29,18 +49,21 @@ class ReceptionRepository:
 
     async def get(self, rule_id: int) -> ReceptionRule | None:
         row = await self.tx.fetchone(
-            "SELECT * FROM reception_rules WHERE id = ? AND deleted_at IS NULL", (rule_id,))
+            "SELECT * FROM reception_rules WHERE id = ? AND deleted_at IS NULL", (rule_id,)
+        )
         return ReceptionRule.model_validate(dict(row)) if row else None
 
     async def active(self) -> list[ReceptionRule]:
         rows = await self.tx.fetchall(
-            "SELECT * FROM reception_rules WHERE deleted_at IS NULL ORDER BY id")
+            "SELECT * FROM reception_rules WHERE deleted_at IS NULL ORDER BY id"
+        )
         return [ReceptionRule.model_validate(dict(r)) for r in rows]
 
     async def delete(self, rule_id: int) -> bool:
         cursor = await self.tx.execute(
             "UPDATE reception_rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-            (self.tx.now_db, rule_id))
+            (self.tx.now_db, rule_id),
+        )
         return cursor.rowcount == 1
 
     async def mark_sent(self, rule_id: int, occurs_on: str, slot: str, groups: int) -> bool:
@@ -48,13 +71,15 @@ class ReceptionRepository:
         cursor = await self.tx.execute(
             "INSERT INTO reminders_sent (rule_id, occurs_on, slot, sent_at, groups)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (rule_id, occurs_on, slot, self.tx.now_db, groups))
+            (rule_id, occurs_on, slot, self.tx.now_db, groups),
+        )
         return cursor.rowcount == 1
 
     async def was_sent(self, rule_id: int, occurs_on: str, slot: str) -> bool:
         row = await self.tx.fetchone(
             "SELECT 1 FROM reminders_sent WHERE rule_id = ? AND occurs_on = ? AND slot = ?",
-            (rule_id, occurs_on, slot))
+            (rule_id, occurs_on, slot),
+        )
         return row is not None
 
 
@@ -69,7 +94,9 @@ class DigestRepository:
     async def record(self, day: str, start: datetime, end: datetime) -> bool:
         cursor = await self.tx.execute(
             "INSERT INTO digests (day, period_start, period_end, sent_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (day, to_db(start), to_db(end), self.tx.now_db))
+            " ON CONFLICT DO NOTHING",
+            (day, to_db(start), to_db(end), self.tx.now_db),
+        )
         return cursor.rowcount == 1
 
     async def sent_on(self, day: str) -> bool:
@@ -80,32 +107,46 @@ class DigestRepository:
         s, e = to_db(start), to_db(end)
         new = await self.tx.fetchall(
             "SELECT kind, party, COUNT(*) AS n FROM tickets WHERE created_at >= ?"
-            " AND created_at < ? GROUP BY kind, party ORDER BY kind, party", (s, e))
+            " AND created_at < ? GROUP BY kind, party ORDER BY kind, party",
+            (s, e),
+        )
         resolved = await self.tx.fetchone(
-            "SELECT COUNT(*) AS n FROM tickets WHERE done_at >= ? AND done_at < ?", (s, e))
+            "SELECT COUNT(*) AS n FROM tickets WHERE done_at >= ? AND done_at < ?", (s, e)
+        )
         ratings = await self.tx.fetchall(
             "SELECT rating, COUNT(*) AS n FROM tickets WHERE rated_at >= ? AND rated_at < ?"
-            " GROUP BY rating", (s, e))
-        return TicketFigures(new=[(r["kind"], r["party"], r["n"]) for r in new],
-                             resolved=resolved["n"] if resolved else 0,
-                             ratings={r["rating"]: r["n"] for r in ratings})
+            " GROUP BY rating",
+            (s, e),
+        )
+        return TicketFigures(
+            new=[(r["kind"], r["party"], r["n"]) for r in new],
+            resolved=resolved["n"] if resolved else 0,
+            ratings={r["rating"]: r["n"] for r in ratings},
+        )
 
     async def overdue(self, now: datetime, limit: int = 5) -> tuple[list[tuple[int, str]], int]:
         """The most overdue open tickets (id, due_at), and how many are overdue in all."""
         rows = await self.tx.fetchall(
             "SELECT id, due_at FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ? ORDER BY due_at LIMIT ?", (to_db(now), limit))
+            " AND due_at < ? ORDER BY due_at LIMIT ?",
+            (to_db(now), limit),
+        )
         total = await self.tx.fetchone(
             "SELECT COUNT(*) AS n FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ?", (to_db(now),))
+            " AND due_at < ?",
+            (to_db(now),),
+        )
         return [(r["id"], r["due_at"]) for r in rows], total["n"] if total else 0
 
-    async def unclaimed_wishes(self, before: datetime,
-                               limit: int = 5) -> tuple[list[int], int]:
+    async def unclaimed_wishes(self, before: datetime, limit: int = 5) -> tuple[list[int], int]:
         rows = await self.tx.fetchall(
             "SELECT id FROM tickets WHERE kind = 'wish' AND status = 'new' AND created_at < ?"
-            " ORDER BY id LIMIT ?", (to_db(before), limit))
+            " ORDER BY id LIMIT ?",
+            (to_db(before), limit),
+        )
         total = await self.tx.fetchone(
             "SELECT COUNT(*) AS n FROM tickets WHERE kind = 'wish' AND status = 'new'"
-            " AND created_at < ?", (to_db(before),))
+            " AND created_at < ?",
+            (to_db(before),),
+        )
         return [r["id"] for r in rows], total["n"] if total else 0

@@ -28,8 +28,9 @@ class ChatRepository(_Repository):
         row = await self.tx.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
         return ChatRecord.model_validate(dict(row)) if row else None
 
-    async def bind_resident(self, chat_id: int, title: str | None, by: int | None,
-                            bot_is_admin: bool) -> ChatRecord:
+    async def bind_resident(
+        self, chat_id: int, title: str | None, by: int | None, bot_is_admin: bool
+    ) -> ChatRecord:
         self.tx.chats_changed = True
         await self.tx.execute(
             "INSERT INTO chats (id, kind, title, active, bot_is_admin, bound_by, bound_at)"
@@ -62,8 +63,9 @@ class ChatRepository(_Repository):
 
     async def set_bot_admin(self, chat_id: int, is_admin: bool) -> None:
         self.tx.chats_changed = True
-        await self.tx.execute("UPDATE chats SET bot_is_admin = ? WHERE id = ?",
-                              (int(is_admin), chat_id))
+        await self.tx.execute(
+            "UPDATE chats SET bot_is_admin = ? WHERE id = ?", (int(is_admin), chat_id)
+        )
 
     async def set_title(self, chat_id: int, title: str) -> None:
         self.tx.chats_changed = True
@@ -82,8 +84,15 @@ class ChatRepository(_Repository):
 
 
 class PeopleRepository(_Repository):
-    async def seen(self, user_id: int, first_name: str, last_name: str | None,
-                   username: str | None, *, private: bool = False) -> None:
+    async def seen(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        *,
+        private: bool = False,
+    ) -> None:
         await self.tx.execute(
             "INSERT INTO people (user_id, first_name, last_name, username, private_chat_open,"
             " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -91,13 +100,21 @@ class PeopleRepository(_Repository):
             " last_name = excluded.last_name, username = excluded.username,"
             " private_chat_open = MAX(people.private_chat_open, excluded.private_chat_open),"
             " last_seen = excluded.last_seen",
-            (user_id, first_name, last_name, username, int(private), self.tx.now_db,
-             self.tx.now_db),
+            (
+                user_id,
+                first_name,
+                last_name,
+                username,
+                int(private),
+                self.tx.now_db,
+                self.tx.now_db,
+            ),
         )
 
     async def set_private_chat_open(self, user_id: int, is_open: bool) -> None:
-        await self.tx.execute("UPDATE people SET private_chat_open = ? WHERE user_id = ?",
-                              (int(is_open), user_id))
+        await self.tx.execute(
+            "UPDATE people SET private_chat_open = ? WHERE user_id = ?", (int(is_open), user_id)
+        )
 
     async def get(self, user_id: int) -> Person | None:
         row = await self.tx.fetchone("SELECT * FROM people WHERE user_id = ?", (user_id,))
@@ -105,14 +122,28 @@ class PeopleRepository(_Repository):
 
 
 class EventRepository(_Repository):
-    async def append(self, action: str, *, actor_id: int | None, subject: str | None,
-                     detail: dict[str, Any] | None = None, public: bool = False,
-                     update_id: int | None = None) -> int:
+    async def append(
+        self,
+        action: str,
+        *,
+        actor_id: int | None,
+        subject: str | None,
+        detail: dict[str, Any] | None = None,
+        public: bool = False,
+        update_id: int | None = None,
+    ) -> int:
         cursor = await self.tx.execute(
             "INSERT INTO events (at, actor_id, action, subject, detail, public, update_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (self.tx.now_db, actor_id, action, subject, _dumps(detail or {}), int(public),
-             update_id),
+            (
+                self.tx.now_db,
+                actor_id,
+                action,
+                subject,
+                _dumps(detail or {}),
+                int(public),
+                update_id,
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -122,12 +153,15 @@ class EventRepository(_Repository):
         marks = ", ".join("?" for _ in actions)
         row = await self.tx.fetchone(
             f"SELECT COUNT(*) AS n FROM events WHERE actor_id = ? AND action IN ({marks})"
-            " AND at >= ?", (actor_id, *actions, to_db(since)))
+            " AND at >= ?",
+            (actor_id, *actions, to_db(since)),
+        )
         return int(row["n"]) if row else 0
 
     async def for_subject(self, subject: str) -> list[Event]:
-        rows = await self.tx.fetchall("SELECT * FROM events WHERE subject = ? ORDER BY id",
-                                      (subject,))
+        rows = await self.tx.fetchall(
+            "SELECT * FROM events WHERE subject = ? ORDER BY id", (subject,)
+        )
         return [_event(r) for r in rows]
 
 
@@ -154,6 +188,7 @@ class UpdateRepository(_Repository):
 
     async def forget_before(self, moment: datetime) -> int:
         """Telegram keeps an unconfirmed update for 24 hours; older claims can go."""
-        cursor = await self.tx.execute("DELETE FROM handled_updates WHERE handled_at < ?",
-                                       (to_db(moment),))
+        cursor = await self.tx.execute(
+            "DELETE FROM handled_updates WHERE handled_at < ?", (to_db(moment),)
+        )
         return cursor.rowcount

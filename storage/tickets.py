@@ -11,8 +11,18 @@ if TYPE_CHECKING:
     from storage.db import Tx
 
 _TICKET_FIELDS = (
-    "kind", "text", "photo_file_id", "category", "party", "reporter_id", "reporter_name",
-    "source_chat_id", "source_message_id", "source_update_id", "created_at", "due_at",
+    "kind",
+    "text",
+    "photo_file_id",
+    "category",
+    "party",
+    "reporter_id",
+    "reporter_name",
+    "source_chat_id",
+    "source_message_id",
+    "source_update_id",
+    "created_at",
+    "due_at",
 )
 
 
@@ -20,15 +30,33 @@ class TicketRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def create(self, *, kind: TicketKind, text: str, photo_file_id: str | None,
-                     category: str, party: str, reporter_id: int, reporter_name: str,
-                     source_chat_id: int, source_message_id: int | None,
-                     source_update_id: int, due_at: datetime) -> Ticket:
+    async def create(
+        self,
+        *,
+        kind: TicketKind,
+        text: str,
+        photo_file_id: str | None,
+        category: str,
+        party: str,
+        reporter_id: int,
+        reporter_name: str,
+        source_chat_id: int,
+        source_message_id: int | None,
+        source_update_id: int,
+        due_at: datetime,
+    ) -> Ticket:
         values: dict[str, Any] = {
-            "kind": kind, "text": text, "photo_file_id": photo_file_id, "category": category,
-            "party": party, "reporter_id": reporter_id, "reporter_name": reporter_name,
-            "source_chat_id": source_chat_id, "source_message_id": source_message_id,
-            "source_update_id": source_update_id, "created_at": self.tx.now_db,
+            "kind": kind,
+            "text": text,
+            "photo_file_id": photo_file_id,
+            "category": category,
+            "party": party,
+            "reporter_id": reporter_id,
+            "reporter_name": reporter_name,
+            "source_chat_id": source_chat_id,
+            "source_message_id": source_message_id,
+            "source_update_id": source_update_id,
+            "created_at": self.tx.now_db,
             "due_at": to_db(due_at),
         }
         cursor = await self.tx.execute(
@@ -63,23 +91,33 @@ class TicketRepository:
         """The ticket a group post filed (an edit of that post finds it)."""
         row = await self.tx.fetchone(
             "SELECT * FROM tickets WHERE source_chat_id = ? AND source_message_id = ?",
-            (chat_id, message_id))
+            (chat_id, message_id),
+        )
         return Ticket.model_validate(dict(row)) if row else None
 
     async def of_reporter(self, user_id: int, limit: int = 20) -> list[Ticket]:
         rows = await self.tx.fetchall(
-            "SELECT * FROM tickets WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
-            (user_id, limit))
+            "SELECT * FROM tickets WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
+        )
         return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def followed_by(self, user_id: int, limit: int = 20) -> list[Ticket]:
         rows = await self.tx.fetchall(
             "SELECT t.* FROM tickets t JOIN ticket_followers f ON f.ticket_id = t.id"
-            " WHERE f.user_id = ? ORDER BY t.id DESC LIMIT ?", (user_id, limit))
+            " WHERE f.user_id = ? ORDER BY t.id DESC LIMIT ?",
+            (user_id, limit),
+        )
         return [Ticket.model_validate(dict(r)) for r in rows]
 
-    async def open_in_category(self, category: str, since: datetime, *, seen_by: int,
-                               group_id: int | None, limit: int = 200) -> list[Ticket]:
+    async def open_in_category(
+        self,
+        category: str,
+        since: datetime,
+        *,
+        seen_by: int,
+        group_id: int | None,
+        limit: int = 200,
+    ) -> list[Ticket]:
         """Open complaints of a category that the person `seen_by` could already know of:
         their own, and those posted in a group (in `group_id` only, when given). A complaint
         made in private is never offered to anyone else."""
@@ -88,26 +126,37 @@ class TicketRepository:
             "SELECT * FROM tickets WHERE category = ? AND kind = 'complaint'"
             " AND status IN ('new', 'in_progress') AND created_at >= ?"
             f" AND (reporter_id = ? OR {place}) ORDER BY id DESC LIMIT ?",
-            (category, to_db(since), seen_by,
-             *((group_id,) if group_id is not None else ()), limit))
+            (
+                category,
+                to_db(since),
+                seen_by,
+                *((group_id,) if group_id is not None else ()),
+                limit,
+            ),
+        )
         return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def newly_overdue(self, now: datetime) -> list[Ticket]:
         rows = await self.tx.fetchall(
             "SELECT * FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ? AND overdue_at IS NULL ORDER BY due_at", (to_db(now),))
+            " AND due_at < ? AND overdue_at IS NULL ORDER BY due_at",
+            (to_db(now),),
+        )
         return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def add_follower(self, ticket_id: int, user_id: int) -> bool:
         cursor = await self.tx.execute(
             "INSERT INTO ticket_followers (ticket_id, user_id, added_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (ticket_id, user_id, self.tx.now_db))
+            " ON CONFLICT DO NOTHING",
+            (ticket_id, user_id, self.tx.now_db),
+        )
         return cursor.rowcount == 1
 
     async def followers(self, ticket_id: int) -> list[int]:
         rows = await self.tx.fetchall(
             "SELECT user_id FROM ticket_followers WHERE ticket_id = ? ORDER BY added_at",
-            (ticket_id,))
+            (ticket_id,),
+        )
         return [r["user_id"] for r in rows]
 
 
@@ -115,19 +164,38 @@ class DraftRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def start(self, *, user_id: int, kind: TicketKind, step: str, chat_id: int,
-                    message_id: int | None, text: str | None = None,
-                    photo_file_id: str | None = None,
-                    offered_ticket_id: int | None = None,
-                    origin_update_id: int | None = None) -> Draft:
+    async def start(
+        self,
+        *,
+        user_id: int,
+        kind: TicketKind,
+        step: str,
+        chat_id: int,
+        message_id: int | None,
+        text: str | None = None,
+        photo_file_id: str | None = None,
+        offered_ticket_id: int | None = None,
+        origin_update_id: int | None = None,
+    ) -> Draft:
         """A person has at most one draft at a time: starting one drops the previous."""
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         cursor = await self.tx.execute(
             "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
             " offered_ticket_id, origin_update_id, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, kind, step, text, photo_file_id, chat_id, message_id, offered_ticket_id,
-             origin_update_id, self.tx.now_db))
+            (
+                user_id,
+                kind,
+                step,
+                text,
+                photo_file_id,
+                chat_id,
+                message_id,
+                offered_ticket_id,
+                origin_update_id,
+                self.tx.now_db,
+            ),
+        )
         assert cursor.lastrowid is not None
         draft = await self.get(cursor.lastrowid)
         assert draft is not None
@@ -145,7 +213,9 @@ class DraftRepository:
         names = list(fields)
         await self.tx.execute(
             f"UPDATE drafts SET {', '.join(f'{n} = ?' for n in names)}, updated_at = ?"
-            " WHERE id = ?", [*fields.values(), self.tx.now_db, draft_id])
+            " WHERE id = ?",
+            [*fields.values(), self.tx.now_db, draft_id],
+        )
         draft = await self.get(draft_id)
         assert draft is not None
         return draft
@@ -154,7 +224,8 @@ class DraftRepository:
         """Duplicate offers nobody answered since `moment`."""
         rows = await self.tx.fetchall(
             "SELECT * FROM drafts WHERE step = 'duplicate' AND updated_at < ? ORDER BY id",
-            (to_db(moment),))
+            (to_db(moment),),
+        )
         return [Draft.model_validate(dict(r)) for r in rows]
 
     async def drop_for_user(self, user_id: int) -> None:

@@ -35,13 +35,13 @@ def quiet_morning() -> ShiftedClock:
 @dataclass
 class Community:
     sb: Sandbox
-    admin: User          # in ADMIN_USER_IDS
-    staff: User          # a member of the committee chat
-    auntie: User         # residents
+    admin: User  # in ADMIN_USER_IDS
+    staff: User  # a member of the committee chat
+    auntie: User  # residents
     neighbour: User
     committee: Chat
-    building: Chat       # a group whose owner is the admin; the bot is not in it yet
-    hobby: Chat          # a group run by a resident
+    building: Chat  # a group whose owner is the admin; the bot is not in it yet
+    hobby: Chat  # a group run by a resident
 
 
 @pytest.fixture
@@ -94,8 +94,12 @@ async def stopped(bot: Linli) -> None:
 
 @pytest.fixture
 async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
-    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(), poll_timeout=1.0,
-                flush_timeout=2.0)
+    bot = Linli(
+        make_settings(sb, tmp_path, community),
+        clock=quiet_morning(),
+        poll_timeout=1.0,
+        flush_timeout=2.0,
+    )
     await bot.start()
     try:
         yield bot
@@ -104,12 +108,15 @@ async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncItera
 
 
 @pytest.fixture
-async def loose_linli(sb: Sandbox, community: Community,
-                      tmp_path: Path) -> AsyncIterator[Linli]:
+async def loose_linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
     """The bot with pacing out of the way (not under test), the building group bound."""
-    bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
-                poll_timeout=1.0, flush_timeout=2.0,
-                pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000))
+    bot = Linli(
+        make_settings(sb, tmp_path, community),
+        clock=quiet_morning(),
+        poll_timeout=1.0,
+        flush_timeout=2.0,
+        pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000),
+    )
     await bot.start()
     try:
         await sb.add_bot(community.building, community.admin, admin=True)
@@ -121,9 +128,18 @@ async def loose_linli(sb: Sandbox, community: Community,
 
 def subprocess_env(**values: str) -> dict[str, str]:
     """A clean environment for `python -m bot`: no inherited Linli settings."""
-    names = {"BOT_TOKEN", "BOT_API_BASE_URL", "DATABASE_URL", "TIMEZONE", "COMMITTEE_CHAT_ID",
-             "MODERATOR_CHAT_ID", "ADMIN_USER_IDS", "DIGEST_TIME", "COMMUNITY_CONFIG",
-             "GROUP_MESSAGES_PER_MINUTE"}
+    names = {
+        "BOT_TOKEN",
+        "BOT_API_BASE_URL",
+        "DATABASE_URL",
+        "TIMEZONE",
+        "COMMITTEE_CHAT_ID",
+        "MODERATOR_CHAT_ID",
+        "ADMIN_USER_IDS",
+        "DIGEST_TIME",
+        "COMMUNITY_CONFIG",
+        "GROUP_MESSAGES_PER_MINUTE",
+    }
     env = {k: v for k, v in os.environ.items() if k.upper() not in names}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
@@ -135,14 +151,16 @@ PYTHON = sys.executable
 
 
 @pytest.fixture
-async def spawn(sb: Sandbox, community: Community,
-                tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
+async def spawn(
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> AsyncIterator[Callable[..., object]]:
     procs: list[BotProcess] = []
 
     async def start(*prefix: str, **env: str) -> BotProcess:
         """Start `python -m bot` (after `prefix`, e.g. faketime) and wait until it polls."""
         values = {
-            "BOT_TOKEN": sb.token, "BOT_API_BASE_URL": sb.base_url,
+            "BOT_TOKEN": sb.token,
+            "BOT_API_BASE_URL": sb.base_url,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'nested' / 'dir' / 'linli.db'}",
             "COMMITTEE_CHAT_ID": str(community.committee.id),
             "ADMIN_USER_IDS": str(community.admin.id),
@@ -150,13 +168,21 @@ async def spawn(sb: Sandbox, community: Community,
         values.update(env)
         polls_before = sum(1 for m, _ in sb.calls if m == "getUpdates")
         proc = await asyncio.create_subprocess_exec(
-            *prefix, PYTHON, "-m", "bot", env=subprocess_env(**values), cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            *prefix,
+            PYTHON,
+            "-m",
+            "bot",
+            env=subprocess_env(**values),
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         bot = BotProcess(proc)
         procs.append(bot)
         if "BOT_TOKEN" not in env:
-            await until(lambda: sum(1 for m, _ in sb.calls if m == "getUpdates") > polls_before,
-                        bot)
+            await until(
+                lambda: sum(1 for m, _ in sb.calls if m == "getUpdates") > polls_before, bot
+            )
         return bot
 
     yield start  # type: ignore[misc]

@@ -27,8 +27,9 @@ class BotProcess:
         return code
 
 
-async def until(condition: Callable[[], bool], bot: BotProcess | None = None,
-                timeout: float = 20.0) -> None:
+async def until(
+    condition: Callable[[], bool], bot: BotProcess | None = None, timeout: float = 20.0
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -37,5 +38,3 @@ async def until(condition: Callable[[], bool], bot: BotProcess | None = None,
         if loop.time() > deadline:
             raise AssertionError("timed out" + (f"\n{bot.log}" if bot else ""))
         await asyncio.sleep(0.05)
-
-

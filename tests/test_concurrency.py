@@ -39,8 +39,13 @@ async def test_each_chat_keeps_its_order_while_chats_run_side_by_side(sb: Sandbo
         if sum(len(v) for v in seen.values()) == total:
             done.set()
 
-    application = (Application.builder().token(sb.token).base_url(sb.base_url)
-                   .concurrent_updates(PerChatUpdateProcessor(8)).build())
+    application = (
+        Application.builder()
+        .token(sb.token)
+        .base_url(sb.base_url)
+        .concurrent_updates(PerChatUpdateProcessor(8))
+        .build()
+    )
     application.add_handler(MessageHandler(filters.TEXT, slow))
     sent: dict[int, list[int]] = {}
     async with application:
@@ -56,6 +61,6 @@ async def test_each_chat_keeps_its_order_while_chats_run_side_by_side(sb: Sandbo
         finally:
             await application.updater.stop()
             await application.stop()
-    assert seen == sent                 # every chat's posts, in the order they were posted
-    assert overlap["same_chat"] == 0    # never two of one chat at once
-    assert overlap["chats"] > 0         # but chats did run side by side
+    assert seen == sent  # every chat's posts, in the order they were posted
+    assert overlap["same_chat"] == 0  # never two of one chat at once
+    assert overlap["chats"] > 0  # but chats did run side by side

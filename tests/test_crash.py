@@ -21,12 +21,16 @@ FAST = {"GROUP_MESSAGES_PER_MINUTE": "1000"}  # the sandbox enforces no flood li
 
 
 def sends(sb: Sandbox, to: set[int] | None = None) -> int:
-    return sum(1 for m, p in sb.calls if m == "sendMessage"
-               and (to is None or int(p.get("chat_id", 0)) in to))
+    return sum(
+        1
+        for m, p in sb.calls
+        if m == "sendMessage" and (to is None or int(p.get("chat_id", 0)) in to)
+    )
 
 
 async def test_kill_9_in_a_burst_of_60_complaints_files_each_once_and_delivers_all(
-        spawn, sb: Sandbox, community: Community) -> None:
+    spawn, sb: Sandbox, community: Community
+) -> None:
     rng = random.Random(60)
     residents = [sb.add_user(f"居民{i}") for i in range(60)]
     bot = await spawn(**FAST)
@@ -38,15 +42,31 @@ async def test_kill_9_in_a_burst_of_60_complaints_files_each_once_and_delivers_a
 
     await spawn(**FAST)
     for person in residents:
-        assert "已收到您的投诉" in (await sb.next_message(person, containing="已收到",
-                                                      timeout=30)).text
-    await until(lambda: len({m.group(1) for s in sb.sent_to(community.committee)
-                             if (m := re.match(r"^\S+ #(\d+) ", s.text))}) >= 60, timeout=60)
+        assert (
+            "已收到您的投诉"
+            in (await sb.next_message(person, containing="已收到", timeout=30)).text
+        )
+    await until(
+        lambda: (
+            len(
+                {
+                    m.group(1)
+                    for s in sb.sent_to(community.committee)
+                    if (m := re.match(r"^\S+ #(\d+) ", s.text))
+                }
+            )
+            >= 60
+        ),
+        timeout=60,
+    )
     await sb.settle(quiet=2.5)  # longer than the 1/s pacing of a private chat
 
     acks = [sum("已收到" in s.text for s in sb.sent_to(p)) for p in residents]
-    numbers = Counter(m.group(1) for s in sb.sent_to(community.committee)
-                      if (m := re.match(r"^\S+ #(\d+) ", s.text)))
+    numbers = Counter(
+        m.group(1)
+        for s in sb.sent_to(community.committee)
+        if (m := re.match(r"^\S+ #(\d+) ", s.text))
+    )
     assert sorted(map(int, numbers)) == list(range(1, 61))  # 60 tickets: none lost, none twice
     assert all(1 <= n <= 2 for n in acks), acks
     assert all(1 <= n <= 2 for n in numbers.values()), numbers
@@ -59,14 +79,18 @@ async def test_kill_9_in_a_burst_of_60_complaints_files_each_once_and_delivers_a
 
 @pytest.mark.skipif(LIBFAKETIME is None, reason="libfaketime is not installed")
 async def test_kill_9_during_a_reminder_broadcast_and_the_digest(
-        spawn, sb: Sandbox, community: Community) -> None:
+    spawn, sb: Sandbox, community: Community
+) -> None:
     groups = [sb.add_group(f"{i}号楼业主群", owner=community.admin) for i in range(30)]
     bot = await spawn(**at("2026-12-14 18:00:00"), **FAST)
     for group in groups:
         await sb.add_bot(group, community.admin)
     await until(lambda: all(sb.sent_to(g) for g in groups), bot)
-    await sb.send(community.staff, community.committee,
-                  "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日")
+    await sb.send(
+        community.staff,
+        community.committee,
+        "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日",
+    )
     await sb.next_message(community.committee, containing="已添加")
     await sb.settle(quiet=1.0)
     bot.proc.kill()
@@ -94,6 +118,9 @@ async def test_kill_9_during_a_reminder_broadcast_and_the_digest(
     await bot.wait()
     await spawn(**at("2026-12-15 08:01:00"), **FAST)
     await sb.settle(quiet=2.0)
-    digests = [s for s in sb.sent_to(community.committee) if "12月15日 星期二" in s.text
-               and "社区日报" in s.text]
+    digests = [
+        s
+        for s in sb.sent_to(community.committee)
+        if "12月15日 星期二" in s.text and "社区日报" in s.text
+    ]
     assert 1 <= len(digests) <= 2

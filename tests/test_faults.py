@@ -45,8 +45,8 @@ def flaky(sb: Sandbox) -> Sandbox:
 
 
 async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
-        flaky: Sandbox, community: Community, tmp_path: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+    flaky: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     sb = flaky
     rng = random.Random(4)
     groups = [sb.add_group(f"{i}号楼业主群", owner=community.admin) for i in range(N_GROUPS)]
@@ -55,9 +55,14 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
     residents = [sb.add_user(f"居民{i}") for i in range(N_REQUESTS)]
     sb.join(community.building, community.staff)
     clock = ShiftedClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))  # retries need time
-    linli = Linli(make_settings(sb, tmp_path, community), clock=clock, poll_timeout=1.0,
-                  flush_timeout=5.0, clock_tick=None,
-                  pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000))
+    linli = Linli(
+        make_settings(sb, tmp_path, community),
+        clock=clock,
+        poll_timeout=1.0,
+        flush_timeout=5.0,
+        clock_tick=None,
+        pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000),
+    )
     await linli.start()
     caplog.set_level(logging.ERROR)
     try:
@@ -67,8 +72,11 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
         async with linli.db.transaction() as tx:
             for group in groups:
                 await tx.chats.bind_resident(group.id, group.title, community.admin.id, False)
-        await sb.send(community.staff, community.committee,
-                      "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日")
+        await sb.send(
+            community.staff,
+            community.committee,
+            "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日",
+        )
         await sb.next_message(community.committee)
         sb.faults.rate = 0.1  # from here on, one call in ten fails
         calls_before = len(sb.calls)
@@ -80,21 +88,26 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
         for i in range(N_RUMOURS):
             author = residents[i]
             sb.join(community.building, author)
-            sent = await sb.send(author, community.building,
-                                 f"紧急通知！内部消息，{unique_text(rng, i)}，赶紧转发给家里人")
+            sent = await sb.send(
+                author,
+                community.building,
+                f"紧急通知！内部消息，{unique_text(rng, i)}，赶紧转发给家里人",
+            )
             rumours.append(sent["message_id"])
         clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
         assert await linli.services.reception.tick() == 1
 
         cards = []
         for _ in range(N_RUMOURS):
-            cards.append(await sb.next_message(community.committee, containing="待审核",
-                                               timeout=60))
+            cards.append(
+                await sb.next_message(community.committee, containing="待审核", timeout=60)
+            )
         for card in cards:
             # A press whose role check or answer fails is pressed again, as a person would.
             for _ in range(5):
-                answer = await sb.callback_answer(await sb.press(community.staff, card,
-                                                                 "确认谣言"), timeout=20)
+                answer = await sb.callback_answer(
+                    await sb.press(community.staff, card, "确认谣言"), timeout=20
+                )
                 if answer["text"] in ("已处理", "这条已经处理过了。"):
                     break
             else:
@@ -107,8 +120,9 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
             await asyncio.sleep(0.1)
         async with linli.db.read() as tx:
             tickets = await tx.fetchall("SELECT id, reporter_id FROM tickets ORDER BY id")
-            undelivered = await tx.fetchall("SELECT id, method, last_error FROM outbox"
-                                            " WHERE status != 'sent'")
+            undelivered = await tx.fetchall(
+                "SELECT id, method, last_error FROM outbox WHERE status != 'sent'"
+            )
     finally:
         await linli.stop()
     sb.faults.rate = 0.0
@@ -131,5 +145,9 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
     for group in [*groups, community.building]:
         assert sum("联合接待日" in s.text for s in sb.sent_to(group)) == 1, group.title
     # No handler failed.
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR
-            and r.name.startswith(("bot", "handlers", "storage", "telegram"))] == []
+    assert [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR
+        and r.name.startswith(("bot", "handlers", "storage", "telegram"))
+    ] == []

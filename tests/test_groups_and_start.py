@@ -15,8 +15,9 @@ async def resident_groups(linli: Linli) -> list[int]:
         return [c.id for c in await tx.chats.resident_groups()]
 
 
-async def test_start_greets_the_resident_by_name_with_the_menu(linli: Linli,
-                                                               community: Community) -> None:
+async def test_start_greets_the_resident_by_name_with_the_menu(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.send(community.auntie, None, "/start")
     reply = await sb.next_message(community.auntie)
@@ -32,8 +33,9 @@ async def test_help_in_private_shows_the_menu(linli: Linli, community: Community
     assert reply.button_texts == MENU
 
 
-async def test_a_name_that_looks_like_html_is_shown_as_typed(linli: Linli,
-                                                            community: Community) -> None:
+async def test_a_name_that_looks_like_html_is_shown_as_typed(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     tricky = sb.add_user("<b>老&王</b>")
     await sb.send(tricky, None, "/start")
@@ -41,16 +43,18 @@ async def test_a_name_that_looks_like_html_is_shown_as_typed(linli: Linli,
     assert reply.text.startswith("<b>老&王</b>，您好！")
 
 
-async def test_plain_text_in_private_gets_a_hint_and_the_menu(linli: Linli,
-                                                             community: Community) -> None:
+async def test_plain_text_in_private_gets_a_hint_and_the_menu(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.send(community.auntie, None, "你好，在吗")
     reply = await sb.next_message(community.auntie)
     assert "请点下面的按钮" in reply.text and reply.button_texts == MENU
 
 
-async def test_a_menu_button_answers_and_an_unknown_one_is_declined(linli: Linli,
-                                                                   community: Community) -> None:
+async def test_a_menu_button_answers_and_an_unknown_one_is_declined(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.send(community.auntie, None, "/start")
     menu = await sb.next_message(community.auntie)
@@ -62,8 +66,9 @@ async def test_a_menu_button_answers_and_an_unknown_one_is_declined(linli: Linli
     assert "失效" in forged["text"]
 
 
-async def test_admin_adding_the_bot_makes_a_resident_group(linli: Linli,
-                                                          community: Community) -> None:
+async def test_admin_adding_the_bot_makes_a_resident_group(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.building, community.admin, admin=True)
     welcome = await sb.next_message(community.building)
@@ -72,7 +77,8 @@ async def test_admin_adding_the_bot_makes_a_resident_group(linli: Linli,
 
 
 async def test_committee_staff_adding_the_bot_makes_a_resident_group(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.building, community.staff)
     await sb.next_message(community.building)
@@ -80,7 +86,8 @@ async def test_committee_staff_adding_the_bot_makes_a_resident_group(
 
 
 async def test_a_resident_adding_the_bot_gets_one_polite_notice_and_then_silence(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.hobby, community.neighbour)
     notice = await sb.next_message(community.hobby)
@@ -94,8 +101,9 @@ async def test_a_resident_adding_the_bot_gets_one_polite_notice_and_then_silence
     assert await resident_groups(linli) == []
 
 
-async def test_bind_by_a_resident_is_refused_and_changes_nothing(linli: Linli,
-                                                                community: Community) -> None:
+async def test_bind_by_a_resident_is_refused_and_changes_nothing(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.hobby, community.neighbour)
     await sb.next_message(community.hobby)
@@ -136,8 +144,9 @@ async def test_unbind_by_a_resident_is_refused(linli: Linli, community: Communit
     assert await resident_groups(linli) == [community.building.id]
 
 
-async def test_the_committee_chat_cannot_become_a_resident_group(linli: Linli,
-                                                                 community: Community) -> None:
+async def test_the_committee_chat_cannot_become_a_resident_group(
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.send(community.admin, community.committee, "/bind")
     assert "工作人员的群" in (await sb.next_message(community.committee)).text
@@ -154,8 +163,7 @@ async def test_id_tells_the_chat_and_user_ids(linli: Linli, community: Community
     assert str(community.committee.id) in group.text and str(community.staff.id) in group.text
 
 
-async def test_removing_the_bot_ends_the_resident_group(linli: Linli,
-                                                       community: Community) -> None:
+async def test_removing_the_bot_ends_the_resident_group(linli: Linli, community: Community) -> None:
     sb = community.sb
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
@@ -165,7 +173,8 @@ async def test_removing_the_bot_ends_the_resident_group(linli: Linli,
 
 
 async def test_promoting_the_bot_is_remembered_for_deleting_rumours_later(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
@@ -192,7 +201,8 @@ async def test_command_menus_are_set_per_audience(linli: Linli, community: Commu
 
 
 async def test_a_failure_inside_a_handler_gets_a_kind_answer_and_changes_nothing(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.hobby, community.neighbour)
     await sb.next_message(community.hobby)
@@ -205,7 +215,8 @@ async def test_a_failure_inside_a_handler_gets_a_kind_answer_and_changes_nothing
 
 
 async def test_a_resident_who_unblocks_the_bot_is_reachable_again(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.send(community.auntie, None, "/start")
     await sb.next_message(community.auntie)
@@ -222,7 +233,6 @@ async def test_a_resident_who_unblocks_the_bot_is_reachable_again(
     async with linli.services.db.read() as tx:
         person = await tx.people.get(community.auntie.id)
     assert person is not None and person.private_chat_open
-
 
 
 async def test_a_renamed_group_keeps_its_new_title(linli: Linli, community: Community) -> None:

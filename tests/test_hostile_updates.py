@@ -15,20 +15,54 @@ from bot.app import Linli
 from tests.conftest import Community
 
 FORGED = st.one_of(
-    st.sampled_from(["t:done:1", "t:accept:1", "t:reject:1", "t:to:1:STREET", "r:0:1",
-                     "r:unsolved:1", "m:confirm:1", "m:dismiss:1", "m:check:1", "d:ok:1",
-                     "menu:wish", "t:claim:999999999", "m:confirm:0", "x" * 64,
-                     "t:done:1" + "9" * 60, "<b>", "m:confirm:-1", "\u202e", "t:done:1:"]),
+    st.sampled_from(
+        [
+            "t:done:1",
+            "t:accept:1",
+            "t:reject:1",
+            "t:to:1:STREET",
+            "r:0:1",
+            "r:unsolved:1",
+            "m:confirm:1",
+            "m:dismiss:1",
+            "m:check:1",
+            "d:ok:1",
+            "menu:wish",
+            "t:claim:999999999",
+            "m:confirm:0",
+            "x" * 64,
+            "t:done:1" + "9" * 60,
+            "<b>",
+            "m:confirm:-1",
+            "\u202e",
+            "t:done:1:",
+        ]
+    ),
     st.text(min_size=1, max_size=80),
 )
-ACTIONS = st.lists(st.one_of(
-    st.tuples(st.just("post"), st.sampled_from([
-        "#投诉 电梯坏了一周", "紧急通知！内部消息，明天停水三天，赶紧转发", "大家好",
-        "兼职刷单日结，加微信 13812345678", "/wish 换灯泡", "/modstats", "/digest"])),
-    st.tuples(st.just("edit"), st.text(min_size=1, max_size=30)),
-    st.tuples(st.just("press"), FORGED),
-    st.tuples(st.just("bot"), st.sampled_from(["remove", "demote", "promote", "add"])),
-), min_size=6, max_size=14)
+ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("post"),
+            st.sampled_from(
+                [
+                    "#投诉 电梯坏了一周",
+                    "紧急通知！内部消息，明天停水三天，赶紧转发",
+                    "大家好",
+                    "兼职刷单日结，加微信 13812345678",
+                    "/wish 换灯泡",
+                    "/modstats",
+                    "/digest",
+                ]
+            ),
+        ),
+        st.tuples(st.just("edit"), st.text(min_size=1, max_size=30)),
+        st.tuples(st.just("press"), FORGED),
+        st.tuples(st.just("bot"), st.sampled_from(["remove", "demote", "promote", "add"])),
+    ),
+    min_size=6,
+    max_size=14,
+)
 
 
 @pytest.fixture
@@ -42,20 +76,32 @@ async def town(loose_linli: Linli, community: Community) -> Linli:
     return loose_linli
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(actions=ACTIONS)
 async def test_edits_membership_changes_and_forged_buttons_never_fail_the_bot(
-        town: Linli, community: Community, actions: list[tuple[str, str]],
-        caplog: pytest.LogCaptureFixture) -> None:
+    town: Linli,
+    community: Community,
+    actions: list[tuple[str, str]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     sb, c = community.sb, community
     caplog.set_level(logging.WARNING)
     assert town.db
     async with town.db.read() as tx:
-        before = [dict(r) for r in await tx.fetchall(
-            "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id")]
-        flags_before = [dict(r) for r in await tx.fetchall(
-            "SELECT id, status, decided_by FROM flags ORDER BY id")]
+        before = [
+            dict(r)
+            for r in await tx.fetchall(
+                "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id"
+            )
+        ]
+        flags_before = [
+            dict(r)
+            for r in await tx.fetchall("SELECT id, status, decided_by FROM flags ORDER BY id")
+        ]
     own: list[int] = []
     for kind, value in actions:
         in_group = c.building.member(sb.bot.id).is_present
@@ -78,22 +124,32 @@ async def test_edits_membership_changes_and_forged_buttons_never_fail_the_bot(
     await sb.settle(quiet=0.5)
     assert town.services and await town.services.outbox.flush(timeout=20)
 
-    failures = [r.getMessage() for r in caplog.records
-                if r.name.startswith(("handlers", "bot", "telegram.ext", "storage"))
-                and r.levelno >= logging.ERROR]
+    failures = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith(("handlers", "bot", "telegram.ext", "storage"))
+        and r.levelno >= logging.ERROR
+    ]
     assert failures == []
     async with town.db.read() as tx:
         # Refused as invalid (not: the bot had been removed from the group meanwhile).
         refused = await tx.fetchall(
             "SELECT method, last_error FROM outbox WHERE status = 'failed'"
             " AND method NOT IN ('deleteMessage', 'restrictChatMember')"
-            " AND last_error NOT LIKE 'Forbidden: bot was kicked%'")
-        after = [dict(r) for r in await tx.fetchall(
-            "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id")]
-        flags_after = [dict(r) for r in await tx.fetchall(
-            "SELECT id, status, decided_by FROM flags ORDER BY id")]
+            " AND last_error NOT LIKE 'Forbidden: bot was kicked%'"
+        )
+        after = [
+            dict(r)
+            for r in await tx.fetchall(
+                "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id"
+            )
+        ]
+        flags_after = [
+            dict(r)
+            for r in await tx.fetchall("SELECT id, status, decided_by FROM flags ORDER BY id")
+        ]
     assert [dict(r) for r in refused] == []
     # A resident's forged presses changed no ticket and decided no flag.
-    assert after[:len(before)] == before
-    assert flags_after[:len(flags_before)] == flags_before
+    assert after[: len(before)] == before
+    assert flags_after[: len(flags_before)] == flags_before
     assert all(f["decided_by"] is None for f in flags_after)

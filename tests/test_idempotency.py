@@ -16,11 +16,14 @@ async def test_a_redelivered_command_is_answered_once(linli: Linli, community: C
     assert "用户 ID" in (await sb.next_message(community.auntie)).text
     await sb.settle()
     assert [s.text.startswith("王阿姨，您好") for s in sb.sent_to(community.auntie)] == [
-        True, False]
+        True,
+        False,
+    ]
 
 
 async def test_a_redelivered_bot_added_update_binds_and_welcomes_once(
-        linli: Linli, community: Community) -> None:
+    linli: Linli, community: Community
+) -> None:
     sb = community.sb
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)

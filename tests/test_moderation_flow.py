@@ -26,9 +26,9 @@ CLARIFICATION = "经向自来水公司核实，近期没有停水计划。"
 class Town:
     sb: Sandbox
     c: Community
-    mods: Chat           # the moderators' chat
-    moderator: User      # a member of it (not staff)
-    annex: Chat          # 5号楼: a resident group where the bot is not an admin
+    mods: Chat  # the moderators' chat
+    moderator: User  # a member of it (not staff)
+    annex: Chat  # 5号楼: a resident group where the bot is not an admin
     linli: Linli
 
 
@@ -38,10 +38,15 @@ def moderators_chat(sb: Sandbox, c: Community, moderator: User) -> Chat:
     return mods
 
 
-async def start_linli(sb: Sandbox, c: Community, tmp_path: Path, mods: Chat,
-                      **extra: object) -> Linli:
-    bot = Linli(make_settings(sb, tmp_path, c, moderator_chat_id=mods.id, **extra),
-                clock=quiet_morning(), poll_timeout=1.0, flush_timeout=2.0)
+async def start_linli(
+    sb: Sandbox, c: Community, tmp_path: Path, mods: Chat, **extra: object
+) -> Linli:
+    bot = Linli(
+        make_settings(sb, tmp_path, c, moderator_chat_id=mods.id, **extra),
+        clock=quiet_morning(),
+        poll_timeout=1.0,
+        flush_timeout=2.0,
+    )
     await bot.start()
     return bot
 
@@ -50,8 +55,9 @@ async def start_linli(sb: Sandbox, c: Community, tmp_path: Path, mods: Chat,
 async def town(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Town]:
     moderator = sb.add_user("陈管理")
     mods = moderators_chat(sb, community, moderator)
-    annex = sb.add_group("5号楼业主群", owner=community.admin,
-                         members=[community.auntie, community.neighbour])
+    annex = sb.add_group(
+        "5号楼业主群", owner=community.admin, members=[community.auntie, community.neighbour]
+    )
     rules = tmp_path / "community.toml"
     rules.write_text("[screening]\nmute_after_ads = 2\n", encoding="utf-8")
     linli = await start_linli(sb, community, tmp_path, mods, community_config=str(rules))
@@ -85,10 +91,14 @@ async def answer(sb: Sandbox, user: User, card: Sent, button: str) -> str:
 
 # 3. screening ----------------------------------------------------------------------------------
 
+
 async def test_ordinary_chat_is_never_touched(town: Town) -> None:
     sb, c = town.sb, town.c
-    lines = (ROOT / "moderation" / "data" / "resident_chat.tsv").read_text(
-        encoding="utf-8").splitlines()
+    lines = (
+        (ROOT / "moderation" / "data" / "resident_chat.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     chatter = [line.split("\t")[-1] for line in lines[1:41]]
     ids = [await post(town, c.auntie, c.building, text) for text in chatter]
     await flushed(town)
@@ -106,7 +116,10 @@ async def test_a_rumour_becomes_a_review_card_and_nothing_is_deleted(town: Town)
     assert "催促转发" in card.text and "无来源的内部消息" in card.text
     assert "明天全小区停水三天" in card.text
     assert [label for row in card.buttons for label, _ in row] == [
-        "确认谣言", "误报/放行", "需核实"]
+        "确认谣言",
+        "误报/放行",
+        "需核实",
+    ]
     await flushed(town)
     assert is_visible(sb, c.building, rumour)
     assert sb.sent_to(c.building)[1:] == []
@@ -131,14 +144,20 @@ async def test_a_redelivered_post_is_flagged_once(town: Town) -> None:
 
 async def test_a_forwarded_channel_ad_is_flagged_as_an_ad(town: Town) -> None:
     sb, c = town.sb, town.c
-    await post(town, c.neighbour, c.building, "优惠多多，扫码进群 https://shop.example.top/a",
-               forwarded_from_channel="好物分享")
+    await post(
+        town,
+        c.neighbour,
+        c.building,
+        "优惠多多，扫码进群 https://shop.example.top/a",
+        forwarded_from_channel="好物分享",
+    )
     card = await sb.next_message(town.mods)
     assert "疑似广告" in card.text and "转发自频道" in card.text and "站外链接" in card.text
     assert card.buttons[0][0][0] == "确认广告"
 
 
 # 4. decisions ----------------------------------------------------------------------------------
+
 
 async def test_residents_cannot_decide_even_with_forged_buttons(town: Town) -> None:
     sb, c = town.sb, town.c
@@ -158,7 +177,8 @@ async def test_residents_cannot_decide_even_with_forged_buttons(town: Town) -> N
 
 
 async def test_confirming_removes_the_post_and_a_repeat_elsewhere_is_answered_at_once(
-        town: Town) -> None:
+    town: Town,
+) -> None:
     sb, c = town.sb, town.c
     rumour = await post(town, c.auntie, c.building, RUMOUR)
     card = await sb.next_message(town.mods)
@@ -236,6 +256,7 @@ async def test_unsure_goes_to_the_committee_who_may_decide_there(town: Town) -> 
 
 # 6. ads ----------------------------------------------------------------------------------------
 
+
 async def test_confirmed_ads_are_removed_and_a_repeat_offender_is_muted(town: Town) -> None:
     sb, c = town.sb, town.c
     first = await post(town, c.neighbour, c.building, AD)
@@ -254,14 +275,18 @@ async def test_confirmed_ads_are_removed_and_a_repeat_offender_is_muted(town: To
     member = c.building.member(c.neighbour.id)
     assert member.status == "restricted" and member.is_muted  # muted, never banned
     restrict = next(p for m, p in sb.calls if m == "restrictChatMember")
-    assert town.linli.clock.now().timestamp() + 23.9 * 3600 < int(restrict["until_date"]) \
+    assert (
+        town.linli.clock.now().timestamp() + 23.9 * 3600
+        < int(restrict["until_date"])
         <= town.linli.clock.now().timestamp() + 24 * 3600
+    )
     with pytest.raises(PermissionError):
         await sb.send(c.neighbour, c.building, "我怎么不能说话了")
     assert c.neighbour.id in c.building.members
 
 
 # 7. audit and figures --------------------------------------------------------------------------
+
 
 async def test_modstats_for_moderators_only_and_every_decision_is_an_event(town: Town) -> None:
     sb, c = town.sb, town.c
@@ -290,16 +315,23 @@ async def test_modstats_for_moderators_only_and_every_decision_is_an_event(town:
 
     assert town.linli.db
     async with town.linli.db.read() as tx:
-        rows = await tx.fetchall("SELECT action, actor_id FROM events WHERE subject LIKE 'flag:%'"
-                                 " OR subject LIKE 'known:%' ORDER BY id")
+        rows = await tx.fetchall(
+            "SELECT action, actor_id FROM events WHERE subject LIKE 'flag:%'"
+            " OR subject LIKE 'known:%' ORDER BY id"
+        )
     actions = [(r["action"], r["actor_id"]) for r in rows]
-    assert actions == [("flagged", None), ("flag_confirmed", town.moderator.id),
-                       ("flagged", None), ("flag_dismissed", town.moderator.id),
-                       ("known_rumour_hit", None)]
+    assert actions == [
+        ("flagged", None),
+        ("flag_confirmed", town.moderator.id),
+        ("flagged", None),
+        ("flag_dismissed", town.moderator.id),
+        ("known_rumour_hit", None),
+    ]
 
 
 async def test_decisions_are_remembered_across_a_restart(
-        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     moderator = sb.add_user("陈管理")
     mods = moderators_chat(sb, community, moderator)
     linli = await start_linli(sb, community, tmp_path, mods)
@@ -315,7 +347,9 @@ async def test_decisions_are_remembered_across_a_restart(
     linli = await start_linli(sb, community, tmp_path, mods)
     try:
         await sb.send(community.neighbour, community.building, REWORDED)
-        assert "之前已经核实过" in (await sb.next_message(community.building,
-                                                          containing="核实过")).text
+        assert (
+            "之前已经核实过"
+            in (await sb.next_message(community.building, containing="核实过")).text
+        )
     finally:
         await linli.stop()

@@ -21,13 +21,17 @@ StartBot = Callable[..., Awaitable[Linli]]
 
 
 @pytest.fixture
-async def start_bot(sb: Sandbox, community: Community,
-                    tmp_path: Path) -> AsyncIterator[StartBot]:
+async def start_bot(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[StartBot]:
     started: list[Linli] = []
 
     async def start(**kwargs: object) -> Linli:
-        bot = Linli(make_settings(sb, tmp_path, community), clock=quiet_morning(),
-                    poll_timeout=1.0, flush_timeout=2.0, **kwargs)  # type: ignore[arg-type]
+        bot = Linli(
+            make_settings(sb, tmp_path, community),
+            clock=quiet_morning(),
+            poll_timeout=1.0,
+            flush_timeout=2.0,
+            **kwargs,
+        )  # type: ignore[arg-type]
         await bot.start()
         started.append(bot)
         return bot
@@ -57,8 +61,9 @@ async def opened(sb: Sandbox, community: Community) -> None:
     await sb.next_message(community.auntie)
 
 
-async def test_429_waits_retry_after_then_delivers_once(start_bot: StartBot, sb: Sandbox,
-                                                        community: Community) -> None:
+async def test_429_waits_retry_after_then_delivers_once(
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     sb.faults.fail_next("sendMessage", status=429, retry_after=1)
@@ -73,13 +78,17 @@ async def test_429_waits_retry_after_then_delivers_once(start_bot: StartBot, sb:
     assert stored.status == "sent" and stored.telegram_message_id == sent.message_id
 
 
-@pytest.mark.parametrize("fault", [
-    {"status": 500, "times": 2},
-    {"status": 502},
-    {"drop": True},
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500, "times": 2},
+        {"status": 502},
+        {"drop": True},
+    ],
+)
 async def test_server_errors_and_dropped_connections_are_retried(
-        start_bot: StartBot, sb: Sandbox, community: Community, fault: dict) -> None:
+    start_bot: StartBot, sb: Sandbox, community: Community, fault: dict
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     sb.faults.fail_next("sendMessage", **fault)
@@ -92,15 +101,26 @@ async def test_server_errors_and_dropped_connections_are_retried(
 
 
 async def test_403_in_private_marks_undeliverable_and_answers_in_the_group(
-        start_bot: StartBot, sb: Sandbox, community: Community) -> None:
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     linli = await start_bot()
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
     post = await sb.send(community.neighbour, community.building, "楼道灯坏了")
-    [outbox_id] = await queue(linli, text_message(
-        community.neighbour.id, "收到您的投诉 #42", fallback="group_link",
-        fallback_args={"group_chat_id": community.building.id, "start": "t42",
-                       "name": "赵师傅", "reply_to": post["message_id"]}))
+    [outbox_id] = await queue(
+        linli,
+        text_message(
+            community.neighbour.id,
+            "收到您的投诉 #42",
+            fallback="group_link",
+            fallback_args={
+                "group_chat_id": community.building.id,
+                "start": "t42",
+                "name": "赵师傅",
+                "reply_to": post["message_id"],
+            },
+        ),
+    )
     notice = await sb.next_message(community.building)
     assert "赵师傅" in notice.text and "还没有和我私聊" in notice.text
     assert "#42" not in notice.text  # the private text is not repeated in the group
@@ -116,25 +136,35 @@ async def test_403_in_private_marks_undeliverable_and_answers_in_the_group(
 
 
 async def test_400_gives_up_with_a_logged_reason_and_the_chat_goes_on(
-        start_bot: StartBot, sb: Sandbox, community: Community,
-        caplog: pytest.LogCaptureFixture) -> None:
+    start_bot: StartBot, sb: Sandbox, community: Community, caplog: pytest.LogCaptureFixture
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     caplog.set_level(logging.WARNING, logger="bot.outbox")
-    bad, good = await queue(linli, text_message(community.auntie.id, "长" * 5000),
-                            text_message(community.auntie.id, "下一条消息"))
+    bad, good = await queue(
+        linli,
+        text_message(community.auntie.id, "长" * 5000),
+        text_message(community.auntie.id, "下一条消息"),
+    )
     assert (await sb.next_message(community.auntie)).text == "下一条消息"
     assert linli.services and await linli.services.outbox.flush(timeout=5)  # recorded as sent
     stored = await row(linli, bad)
     assert stored.status == "failed" and "too long" in (stored.last_error or "").lower()
-    assert sum(1 for method, params in sb.calls
-               if method == "sendMessage" and params.get("text") == "长" * 5000) == 1
+    assert (
+        sum(
+            1
+            for method, params in sb.calls
+            if method == "sendMessage" and params.get("text") == "长" * 5000
+        )
+        == 1
+    )
     assert any("too long" in r.getMessage().lower() for r in caplog.records)
     assert (await row(linli, good)).status == "sent"
 
 
 async def test_one_chats_messages_keep_their_order_through_retries(
-        start_bot: StartBot, sb: Sandbox, community: Community) -> None:
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     sb.faults.fail_next("sendMessage", status=500)
@@ -143,8 +173,9 @@ async def test_one_chats_messages_keep_their_order_through_retries(
     assert got == [f"第{i}步" for i in range(1, 4)]
 
 
-async def test_a_dedupe_key_sends_at_most_once(start_bot: StartBot, sb: Sandbox,
-                                               community: Community) -> None:
+async def test_a_dedupe_key_sends_at_most_once(
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     once = text_message(community.auntie.id, "明早九点接待日", dedupe_key="reminder:1:auntie")
@@ -155,8 +186,9 @@ async def test_a_dedupe_key_sends_at_most_once(start_bot: StartBot, sb: Sandbox,
     assert [s.text for s in sb.sent_to(community.auntie)].count("明早九点接待日") == 1
 
 
-async def test_a_rolled_back_change_sends_nothing(start_bot: StartBot, sb: Sandbox,
-                                                  community: Community) -> None:
+async def test_a_rolled_back_change_sends_nothing(
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     linli = await start_bot()
     await opened(sb, community)
     assert linli.db
@@ -169,8 +201,9 @@ async def test_a_rolled_back_change_sends_nothing(start_bot: StartBot, sb: Sandb
     assert "不该发出的消息" not in [s.text for s in sb.sent_to(community.auntie)]
 
 
-async def test_pacing_keeps_within_flood_limits(start_bot: StartBot, sb: Sandbox,
-                                                community: Community) -> None:
+async def test_pacing_keeps_within_flood_limits(
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     # Telegram's limits on a shortened clock: 10/s overall, 3 per second in a group.
     sb.flood.overall, sb.flood.per_group, sb.flood.group_period = 10, 3, 1.0
     pacer = FloodPacer(overall=10, per_group=3, group_period=1.0)
@@ -187,7 +220,8 @@ async def test_pacing_keeps_within_flood_limits(start_bot: StartBot, sb: Sandbox
 
 
 async def test_without_pacing_the_sandbox_refuses_and_nothing_is_lost(
-        start_bot: StartBot, sb: Sandbox, community: Community) -> None:
+    start_bot: StartBot, sb: Sandbox, community: Community
+) -> None:
     sb.flood.overall, sb.flood.per_group, sb.flood.group_period = 10, 3, 1.0
     linli = await start_bot(pacer=FloodPacer(overall=1000, per_group=1000))
     await sb.add_bot(community.building, community.admin)

@@ -24,7 +24,8 @@ def outbox_rows(db: Path) -> list[tuple[int, str]]:
 
 
 async def test_boots_polls_logs_without_personal_text_and_stops_gracefully(
-        spawn, sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    spawn, sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     bot = await spawn()
     db = tmp_path / "nested" / "dir" / "linli.db"
     assert db.exists()  # the folder was created
@@ -39,15 +40,24 @@ async def test_boots_polls_logs_without_personal_text_and_stops_gracefully(
     auntie = community.auntie.id
     sb.faults.fail_next("sendMessage", status=200, delay=1.5, chat_id=auntie)
     await sb.send(community.auntie, None, "/help")
-    await until(lambda: sum(1 for m, p in sb.calls
-                            if m == "sendMessage" and str(p.get("chat_id")) == str(auntie)) >= 3,
-                bot)
+    await until(
+        lambda: (
+            sum(
+                1
+                for m, p in sb.calls
+                if m == "sendMessage" and str(p.get("chat_id")) == str(auntie)
+            )
+            >= 3
+        ),
+        bot,
+    )
     bot.proc.send_signal(signal.SIGTERM)
     assert await bot.wait() == 0
     assert "我能帮您做这些事" in sb.sent_to(community.auntie)[-1].text
     # (Started after DIGEST_TIME, the bot may also send today's digest to the committee.)
     assert [r for r in outbox_rows(db) if r[0] == community.auntie.id] == [
-        (community.auntie.id, "sent")] * 3
+        (community.auntie.id, "sent")
+    ] * 3
 
     handled = [line for line in bot.lines if re.search(r"update \d+ message .*handled in", line)]
     assert len(handled) == 3, bot.log
@@ -66,7 +76,8 @@ async def test_a_refused_token_is_one_clear_line_and_exit_1(spawn, sb: Sandbox) 
 
 
 async def test_kill_9_with_queued_messages_loses_none_and_sends_each_once(
-        spawn, sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    spawn, sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     db = tmp_path / "nested" / "dir" / "linli.db"
     residents = [sb.add_user(f"居民{i}") for i in range(5)]
     bot = await spawn()

@@ -24,13 +24,16 @@ def at(*args: int) -> datetime:
 
 
 @pytest.fixture
-async def start(sb: Sandbox, community: Community,
-                tmp_path: Path) -> AsyncIterator[Start]:
+async def start(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Start]:
     running: list[Linli] = []
 
     async def start_bot(clock: ManualClock, **settings: object) -> Linli:
-        bot = Linli(make_settings(sb, tmp_path, community, **settings), clock=clock,
-                    poll_timeout=1.0, flush_timeout=2.0)
+        bot = Linli(
+            make_settings(sb, tmp_path, community, **settings),
+            clock=clock,
+            poll_timeout=1.0,
+            flush_timeout=2.0,
+        )
         await bot.start()
         running.append(bot)
         return bot
@@ -55,6 +58,7 @@ async def add_rule(c: Community, command: str = RULE) -> str:
 
 # 1. rules ---------------------------------------------------------------------------------
 
+
 async def test_staff_add_list_and_delete_rules(start: Start, community: Community) -> None:
     await start(ManualClock(at(2026, 12, 1, 10, 0)))
     sb = community.sb
@@ -72,15 +76,19 @@ async def test_staff_add_list_and_delete_rules(start: Start, community: Communit
     assert "没有找到 2 号" in (await sb.next_message(community.committee)).text
 
 
-@pytest.mark.parametrize("command", [
-    "/reception add 每天 09:00-11:00 居委会一楼",
-    "/reception add 每月15日 9点到11点 居委会一楼",
-    "/reception add 每月15日 11:00-09:00 居委会一楼",
-    "/reception add 每月15日 09:00-11:00",
-    "/reception add 2026-02-30 09:00-11:00 居委会一楼",
-])
-async def test_a_bad_rule_gets_the_accepted_forms(start: Start, community: Community,
-                                                  command: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/reception add 每天 09:00-11:00 居委会一楼",
+        "/reception add 每月15日 9点到11点 居委会一楼",
+        "/reception add 每月15日 11:00-09:00 居委会一楼",
+        "/reception add 每月15日 09:00-11:00",
+        "/reception add 2026-02-30 09:00-11:00 居委会一楼",
+    ],
+)
+async def test_a_bad_rule_gets_the_accepted_forms(
+    start: Start, community: Community, command: str
+) -> None:
     linli = await start(ManualClock(at(2026, 12, 1, 10, 0)))
     answer = await add_rule(community, command)
     assert "每月第一个周六" in answer and "/reception add 每月15日 09:00-11:00" in answer
@@ -90,7 +98,8 @@ async def test_a_bad_rule_gets_the_accepted_forms(start: Start, community: Commu
 
 
 async def test_residents_see_next_occurrences_but_cannot_change_rules(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     await start(ManualClock(at(2026, 12, 1, 10, 0)))
     sb = community.sb
     await two_groups(community)
@@ -106,13 +115,18 @@ async def test_residents_see_next_occurrences_but_cannot_change_rules(
 
 # 2. holidays --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("words", "shown"), [
-    ("", "10月8日 星期四 09:00-11:00 联合接待日 · 居委会一楼（原定10月1日，因国庆节顺延）"),
-    ("遇节假日照常", "10月1日 星期四 09:00-11:00"),
-    ("遇节假日取消", "11月1日 星期日 09:00-11:00"),
-])
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        ("", "10月8日 星期四 09:00-11:00 联合接待日 · 居委会一楼（原定10月1日，因国庆节顺延）"),
+        ("遇节假日照常", "10月1日 星期四 09:00-11:00"),
+        ("遇节假日取消", "11月1日 星期日 09:00-11:00"),
+    ],
+)
 async def test_a_date_on_a_public_holiday_moves_is_skipped_or_kept(
-        start: Start, community: Community, words: str, shown: str) -> None:
+    start: Start, community: Community, words: str, shown: str
+) -> None:
     await start(ManualClock(at(2026, 9, 20, 10, 0)))
     answer = await add_rule(community, f"/reception add 每月1日 09:00-11:00 居委会一楼 {words}")
     assert f"下一次：{shown}" in answer
@@ -120,8 +134,10 @@ async def test_a_date_on_a_public_holiday_moves_is_skipped_or_kept(
 
 # 3-4. reminders ------------------------------------------------------------------------
 
+
 async def test_reminders_the_evening_before_and_an_hour_before_in_every_group_once(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 14, 18, 0))
     linli = await start(clock)
     sb = community.sb
@@ -149,7 +165,8 @@ async def test_reminders_the_evening_before_and_an_hour_before_in_every_group_on
 
 
 async def test_a_staff_only_meeting_reminds_the_committee_chat_only(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 13, 12, 0))
     linli = await start(clock)
     sb = community.sb
@@ -165,7 +182,8 @@ async def test_a_staff_only_meeting_reminds_the_committee_chat_only(
 
 
 async def test_a_missed_reminder_goes_if_under_two_hours_late_else_is_skipped(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 14, 12, 0))
     linli = await start(clock)
     sb = community.sb
@@ -189,7 +207,8 @@ async def test_a_missed_reminder_goes_if_under_two_hours_late_else_is_skipped(
 
 
 async def test_reminders_survive_a_restart_without_repeating(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 14, 18, 59))
     first = await start(clock)
     sb = community.sb
@@ -213,14 +232,14 @@ async def test_reminders_survive_a_restart_without_repeating(
 
 # 6. the digest --------------------------------------------------------------------------
 
+
 async def file(c: Community, text: str) -> None:
     await c.sb.send(c.auntie, None, text)
     await c.sb.next_message(c.auntie)
     await c.sb.next_message(c.committee)
 
 
-async def test_the_daily_digest_once_a_day_with_figures(start: Start,
-                                                        community: Community) -> None:
+async def test_the_daily_digest_once_a_day_with_figures(start: Start, community: Community) -> None:
     clock = ManualClock(at(2026, 12, 14, 9, 0))
     linli = await start(clock, digest_time="08:00")
     sb = community.sb
@@ -251,8 +270,9 @@ async def test_the_daily_digest_once_a_day_with_figures(start: Start,
     assert not await linli.services.digest.tick()
 
 
-async def test_a_digest_is_not_sent_twice_across_a_restart(start: Start,
-                                                          community: Community) -> None:
+async def test_a_digest_is_not_sent_twice_across_a_restart(
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 14, 8, 0))
     first = await start(clock)
     assert first.services and await first.services.digest.tick()
@@ -272,17 +292,26 @@ async def test_digest_on_demand_is_for_staff_only(start: Start, community: Commu
 
 
 async def test_the_digest_stays_short_with_many_overdue_tickets(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 12, 1, 9, 0))
     linli = await start(clock)
     assert linli.db and linli.services
     async with linli.db.transaction() as tx:
         for i in range(40):
             await tx.tickets.create(
-                kind="complaint", text="电梯坏了" * 400, photo_file_id=None, category="电梯",
-                party="物业", reporter_id=community.auntie.id, reporter_name="王阿姨",
-                source_chat_id=community.auntie.id, source_message_id=None,
-                source_update_id=10_000 + i, due_at=tx.now - timedelta(days=40 - i))
+                kind="complaint",
+                text="电梯坏了" * 400,
+                photo_file_id=None,
+                category="电梯",
+                party="物业",
+                reporter_id=community.auntie.id,
+                reporter_name="王阿姨",
+                source_chat_id=community.auntie.id,
+                source_message_id=None,
+                source_update_id=10_000 + i,
+                due_at=tx.now - timedelta(days=40 - i),
+            )
     clock.set(at(2026, 12, 2, 8, 0))
     await linli.services.digest.tick()
     digest = (await community.sb.next_message(community.committee)).text
@@ -296,8 +325,9 @@ async def test_the_clock_job_is_scheduled(start: Start, community: Community) ->
     assert linli.application.job_queue.get_jobs_by_name("clock-tick")
 
 
-async def test_a_reminder_says_when_a_holiday_moved_the_date(start: Start,
-                                                            community: Community) -> None:
+async def test_a_reminder_says_when_a_holiday_moved_the_date(
+    start: Start, community: Community
+) -> None:
     clock = ManualClock(at(2026, 9, 20, 10, 0))
     linli = await start(clock)
     await two_groups(community)
@@ -311,10 +341,10 @@ async def test_a_reminder_says_when_a_holiday_moved_the_date(start: Start,
 
 
 async def test_reminder_times_come_from_the_community_file(
-        start: Start, community: Community, tmp_path: Path) -> None:
+    start: Start, community: Community, tmp_path: Path
+) -> None:
     rules = tmp_path / "community.toml"
-    rules.write_text('[reminders]\nevening_time = "20:30"\nminutes_before = 30\n',
-                     encoding="utf-8")
+    rules.write_text('[reminders]\nevening_time = "20:30"\nminutes_before = 30\n', encoding="utf-8")
     clock = ManualClock(at(2026, 12, 14, 19, 0))
     linli = await start(clock, community_config=str(rules))
     await two_groups(community)
@@ -334,7 +364,8 @@ async def test_reminder_times_come_from_the_community_file(
 
 
 async def test_staff_commands_show_nothing_internal_in_a_resident_group(
-        start: Start, community: Community) -> None:
+    start: Start, community: Community
+) -> None:
     await start(ManualClock(at(2026, 12, 1, 7, 0)))
     sb = community.sb
     await two_groups(community)

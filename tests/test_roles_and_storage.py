@@ -25,20 +25,27 @@ async def bot(sb: Sandbox):
 
 
 async def test_staff_are_committee_members_and_lose_it_when_they_leave(
-        bot: Bot, community: Community) -> None:
+    bot: Bot, community: Community
+) -> None:
     sb = community.sb
     moderators = sb.add_group("审核群", owner=community.admin, members=[community.neighbour])
     moderators.members[sb.bot.id].status = "member"
     ticks = [0.0]
-    roles = Roles(bot, admin_ids=frozenset({community.admin.id}),
-                  committee_chat_id=community.committee.id, moderator_chat_id=moderators.id,
-                  ttl_s=60, monotonic=lambda: ticks[0])
+    roles = Roles(
+        bot,
+        admin_ids=frozenset({community.admin.id}),
+        committee_chat_id=community.committee.id,
+        moderator_chat_id=moderators.id,
+        ttl_s=60,
+        monotonic=lambda: ticks[0],
+    )
     assert await roles.is_committee(community.staff.id)
     assert not await roles.is_committee(community.auntie.id)
     assert await roles.is_moderator(community.neighbour.id)
     assert not await roles.is_moderator(community.staff.id)
     assert await roles.is_committee(community.admin.id) and await roles.is_moderator(
-        community.admin.id)
+        community.admin.id
+    )
 
     community.committee.members[community.staff.id].status = "left"
     calls = len(sb.calls)
@@ -51,9 +58,14 @@ async def test_staff_are_committee_members_and_lose_it_when_they_leave(
 async def test_the_role_cache_forgets_expired_answers(bot: Bot, community: Community) -> None:
     sb = community.sb
     ticks = [0.0]
-    roles = Roles(bot, admin_ids=frozenset(), committee_chat_id=community.committee.id,
-                  moderator_chat_id=community.committee.id, ttl_s=60,
-                  monotonic=lambda: ticks[0])
+    roles = Roles(
+        bot,
+        admin_ids=frozenset(),
+        committee_chat_id=community.committee.id,
+        moderator_chat_id=community.committee.id,
+        ttl_s=60,
+        monotonic=lambda: ticks[0],
+    )
     strangers = [sb.add_user(f"路人{i}") for i in range(50)]
     for person in strangers:
         assert not await roles.is_committee(person.id)
@@ -64,9 +76,14 @@ async def test_the_role_cache_forgets_expired_answers(bot: Bot, community: Commu
 
 
 async def test_a_stranger_is_not_staff_even_if_telegram_does_not_know_them(
-        bot: Bot, community: Community) -> None:
-    roles = Roles(bot, admin_ids=frozenset(), committee_chat_id=community.committee.id,
-                  moderator_chat_id=community.committee.id)
+    bot: Bot, community: Community
+) -> None:
+    roles = Roles(
+        bot,
+        admin_ids=frozenset(),
+        committee_chat_id=community.committee.id,
+        moderator_chat_id=community.committee.id,
+    )
     assert not await roles.is_committee(987654321)
 
 
@@ -98,8 +115,9 @@ async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None
             if chat_id % 2:
                 raise ValueError("this one fails and must leave no trace")
 
-    results = await asyncio.gather(*(bind_then_event(-i) for i in range(1, 11)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(bind_then_event(-i) for i in range(1, 11)), return_exceptions=True
+    )
     assert sum(isinstance(r, ValueError) for r in results) == 5
     async with db.read() as tx:
         groups = sorted(c.id for c in await tx.chats.resident_groups())
@@ -110,25 +128,47 @@ async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None
 
 
 def test_the_demo_plays_its_scene_and_exits_0(tmp_path: Path) -> None:
-    result = subprocess.run([PYTHON, "-m", "bot", "demo"], env=subprocess_env(), cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [PYTHON, "-m", "bot", "demo"],
+        env=subprocess_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for seen in ["王阿姨：/start", "王阿姨，您好！", "[提交微心愿] [投诉/报修] [我的工单] [接待日]",
-                 "点了按钮「提交微心愿」", "3号楼业主群", "大家好", "还没有开通",
-                 "只有社区工作人员",
-                 # 微心愿: filed, 认领, 完成, rated
-                 "#1 微心愿 · 居委会", "点了按钮「认领」", "已认领（张主任）",
-                 "您的微心愿 #1 已完成", "谢谢您的评价：满意",
-                 # 投诉 in a group: routed to 物业, 受理, 完成
-                 "#投诉 3号楼电梯坏了", "#2 投诉/报修 · 电梯 · 物业", "点了按钮「受理」",
-                 "您的工单 #2 已受理", "已办结（张主任）", "谢谢您的评价：基本满意",
-                 # 接待日 and 日报
-                 "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日",
-                 "12月15日 星期二 09:00-11:00 联合接待日 · 居委会一楼",
-                 "［3号楼业主群］邻里小助手：", "［5号楼业主群］邻里小助手：",
-                 "📅 提醒：明天（12月15日 星期二）09:00-11:00", "社区日报 · 12月15日 星期二",
-                 "【新工单】2 件"]:
+    for seen in [
+        "王阿姨：/start",
+        "王阿姨，您好！",
+        "[提交微心愿] [投诉/报修] [我的工单] [接待日]",
+        "点了按钮「提交微心愿」",
+        "3号楼业主群",
+        "大家好",
+        "还没有开通",
+        "只有社区工作人员",
+        # 微心愿: filed, 认领, 完成, rated
+        "#1 微心愿 · 居委会",
+        "点了按钮「认领」",
+        "已认领（张主任）",
+        "您的微心愿 #1 已完成",
+        "谢谢您的评价：满意",
+        # 投诉 in a group: routed to 物业, 受理, 完成
+        "#投诉 3号楼电梯坏了",
+        "#2 投诉/报修 · 电梯 · 物业",
+        "点了按钮「受理」",
+        "您的工单 #2 已受理",
+        "已办结（张主任）",
+        "谢谢您的评价：基本满意",
+        # 接待日 and 日报
+        "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日",
+        "12月15日 星期二 09:00-11:00 联合接待日 · 居委会一楼",
+        "［3号楼业主群］邻里小助手：",
+        "［5号楼业主群］邻里小助手：",
+        "📅 提醒：明天（12月15日 星期二）09:00-11:00",
+        "社区日报 · 12月15日 星期二",
+        "【新工单】2 件",
+    ]:
         assert seen in out
     assert "Traceback" not in out + result.stderr
 

@@ -100,8 +100,13 @@ async def test_callback_data_must_be_1_to_64_bytes(sb: Sandbox, bot: Bot) -> Non
     for data in ["x" * 65, "认领" * 11]:  # 65 and 66 bytes
         with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await bot.send_message(person.id, "no", reply_markup=markup(data))
-    code, body = await raw(sb, "sendMessage", chat_id=person.id, text="no", reply_markup={
-        "inline_keyboard": [[{"text": "按钮", "callback_data": ""}]]})
+    code, body = await raw(
+        sb,
+        "sendMessage",
+        chat_id=person.id,
+        text="no",
+        reply_markup={"inline_keyboard": [[{"text": "按钮", "callback_data": ""}]]},
+    )
     assert code == 400 and body["description"] == "Bad Request: BUTTON_DATA_INVALID"
 
 
@@ -133,8 +138,7 @@ async def test_flood_limits_answer_429_with_retry_after(sb: Sandbox, bot: Bot) -
     assert sb.flood.refused == 1
 
 
-async def test_get_updates_long_polls_and_forgets_confirmed_updates(sb: Sandbox,
-                                                                   bot: Bot) -> None:
+async def test_get_updates_long_polls_and_forgets_confirmed_updates(sb: Sandbox, bot: Bot) -> None:
     person = sb.add_user("王阿姨")
     await sb.send(person, None, "/start")
     await sb.send(person, None, "😀 #微心愿 换灯泡 /help")
@@ -144,6 +148,8 @@ async def test_get_updates_long_polls_and_forgets_confirmed_updates(sb: Sandbox,
     assert len(again) == 2  # not confirmed yet: Telegram hands them out again
     message = again[1].message
     assert message.parse_entities() == {
-        message.entities[0]: "#微心愿", message.entities[1]: "/help"}
+        message.entities[0]: "#微心愿",
+        message.entities[1]: "/help",
+    }
     confirmed = await bot.get_updates(offset=again[-1].update_id + 1, timeout=0)
     assert confirmed == ()

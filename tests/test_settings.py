@@ -11,27 +11,39 @@ import pytest
 from bot.config import EXPECTED, SettingsError, load_settings
 from tests.conftest import PYTHON, ROOT, subprocess_env
 
-VALID = {"BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
-         "COMMITTEE_CHAT_ID": "-1001234567890"}
+VALID = {
+    "BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    "COMMITTEE_CHAT_ID": "-1001234567890",
+}
 
 
 def run_bot(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PYTHON, "-m", "bot"], env=subprocess_env(**env), cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [PYTHON, "-m", "bot"],
+        env=subprocess_env(**env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize(("env", "name", "expected_words"), [
-    ({"COMMITTEE_CHAT_ID": "-100123"}, "BOT_TOKEN", "@BotFather"),
-    ({"BOT_TOKEN": VALID["BOT_TOKEN"]}, "COMMITTEE_CHAT_ID", "/id"),
-    ({**VALID, "TIMEZONE": "Mars/Base"}, "TIMEZONE", "Asia/Shanghai"),
-    ({**VALID, "ADMIN_USER_IDS": "abc"}, "ADMIN_USER_IDS", "comma-separated"),
-    ({**VALID, "DIGEST_TIME": "25:61"}, "DIGEST_TIME", "HH:MM"),
-    ({**VALID, "DATABASE_URL": "mysql://x"}, "DATABASE_URL", "sqlite:///"),
-    ({**VALID, "COMMITTEE_CHAT_ID": "工作群"}, "COMMITTEE_CHAT_ID", "numeric"),
-    ({**VALID, "BOT_TOKEN": "not-a-token"}, "BOT_TOKEN", "@BotFather"),
-])
-def test_a_bad_setting_is_one_clear_line_and_exit_2(tmp_path: Path, env: dict[str, str],
-                                                    name: str, expected_words: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "name", "expected_words"),
+    [
+        ({"COMMITTEE_CHAT_ID": "-100123"}, "BOT_TOKEN", "@BotFather"),
+        ({"BOT_TOKEN": VALID["BOT_TOKEN"]}, "COMMITTEE_CHAT_ID", "/id"),
+        ({**VALID, "TIMEZONE": "Mars/Base"}, "TIMEZONE", "Asia/Shanghai"),
+        ({**VALID, "ADMIN_USER_IDS": "abc"}, "ADMIN_USER_IDS", "comma-separated"),
+        ({**VALID, "DIGEST_TIME": "25:61"}, "DIGEST_TIME", "HH:MM"),
+        ({**VALID, "DATABASE_URL": "mysql://x"}, "DATABASE_URL", "sqlite:///"),
+        ({**VALID, "COMMITTEE_CHAT_ID": "工作群"}, "COMMITTEE_CHAT_ID", "numeric"),
+        ({**VALID, "BOT_TOKEN": "not-a-token"}, "BOT_TOKEN", "@BotFather"),
+    ],
+)
+def test_a_bad_setting_is_one_clear_line_and_exit_2(
+    tmp_path: Path, env: dict[str, str], name: str, expected_words: str
+) -> None:
     result = run_bot(env, tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -48,7 +60,8 @@ def test_the_token_is_never_echoed_back(tmp_path: Path) -> None:
 def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         f"BOT_TOKEN={VALID['BOT_TOKEN']}\nCOMMITTEE_CHAT_ID=-100777\nTIMEZONE=Mars/Base\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run_bot({}, tmp_path)
     assert result.returncode == 2
     assert "TIMEZONE" in result.stderr and "Mars/Base" in result.stderr
@@ -56,8 +69,12 @@ def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
 
 def test_defaults_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MODERATOR_CHAT_ID", raising=False)
-    settings = load_settings(_env_file=None, bot_token=VALID["BOT_TOKEN"],
-                             committee_chat_id=-100123, admin_user_ids="1001, 1002")
+    settings = load_settings(
+        _env_file=None,
+        bot_token=VALID["BOT_TOKEN"],
+        committee_chat_id=-100123,
+        admin_user_ids="1001, 1002",
+    )
     assert settings.moderator_chat_id == -100123  # moderators default to the committee chat
     assert settings.admin_user_ids == {1001, 1002}
     assert settings.timezone == "Asia/Shanghai"
@@ -68,8 +85,12 @@ def test_defaults_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_two_bad_settings_name_both(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SettingsError) as info:
-        load_settings(_env_file=None, bot_token=VALID["BOT_TOKEN"], committee_chat_id="x",
-                      timezone="Mars/Base")
+        load_settings(
+            _env_file=None,
+            bot_token=VALID["BOT_TOKEN"],
+            committee_chat_id="x",
+            timezone="Mars/Base",
+        )
     lines = str(info.value).splitlines()
     assert len(lines) == 2
     assert {"COMMITTEE_CHAT_ID", "TIMEZONE"} == {line.split()[1] for line in lines}
@@ -86,8 +107,16 @@ def test_env_example_documents_every_setting_in_english_and_chinese() -> None:
 
 def test_python_m_bot_refuses_a_missing_rules_file(tmp_path: Path) -> None:
     result = subprocess.run(
-        [PYTHON, "-m", "bot"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-        env=subprocess_env(BOT_TOKEN="123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
-                           COMMITTEE_CHAT_ID="-100123", COMMUNITY_CONFIG="nope.toml"))
+        [PYTHON, "-m", "bot"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=subprocess_env(
+            BOT_TOKEN="123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            COMMITTEE_CHAT_ID="-100123",
+            COMMUNITY_CONFIG="nope.toml",
+        ),
+    )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "nope.toml" in result.stderr

@@ -14,15 +14,20 @@ from tests.processes import BotProcess
 
 # Preloaded into the bot itself: the `faketime` wrapper forks, so signals would miss the bot.
 LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), None)
-pytestmark = pytest.mark.skipif(LIBFAKETIME is None,
-                                reason="libfaketime is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    LIBFAKETIME is None, reason="libfaketime is not installed (.ci/run installs it)"
+)
 
 
 def at(moment: str) -> dict[str, str]:
     """Run the process as if it were `moment` in Shanghai, with time passing from there."""
     assert LIBFAKETIME is not None
-    return {"LD_PRELOAD": LIBFAKETIME, "FAKETIME": f"@{moment}", "TZ": "Asia/Shanghai",
-            "DIGEST_TIME": "08:00"}
+    return {
+        "LD_PRELOAD": LIBFAKETIME,
+        "FAKETIME": f"@{moment}",
+        "TZ": "Asia/Shanghai",
+        "DIGEST_TIME": "08:00",
+    }
 
 
 async def stop(bot: BotProcess) -> None:
@@ -31,15 +36,20 @@ async def stop(bot: BotProcess) -> None:
 
 
 async def test_a_reminder_fires_on_the_shifted_clock_and_never_repeats(
-        spawn, sb: Sandbox, community: Community) -> None:
+    spawn, sb: Sandbox, community: Community
+) -> None:
     # Monday 14 December, 18:00: the committee sets the rule; the building is a resident group.
     bot = await spawn(**at("2026-12-14 18:00:00"))
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
-    await sb.send(community.staff, community.committee,
-                  "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日")
-    assert "12月15日 星期二" in (await sb.next_message(community.committee,
-                                                   containing="已添加")).text
+    await sb.send(
+        community.staff,
+        community.committee,
+        "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日",
+    )
+    assert (
+        "12月15日 星期二" in (await sb.next_message(community.committee, containing="已添加")).text
+    )
     await stop(bot)
 
     # 19:00:05: the evening-before reminder goes out by itself.
@@ -59,8 +69,7 @@ async def test_a_reminder_fires_on_the_shifted_clock_and_never_repeats(
     bot = await spawn(**at("2026-12-15 08:00:10"))
     before = await sb.next_message(community.building, timeout=20)
     assert "一小时后开始：今天 09:00-11:00" in before.text
-    digest = await sb.next_message(community.committee, containing="12月15日 星期二",
-                                   timeout=20)
+    digest = await sb.next_message(community.committee, containing="12月15日 星期二", timeout=20)
     assert "12月15日 星期二" in digest.text
     await stop(bot)
     bot = await spawn(**at("2026-12-15 08:20:00"))
@@ -72,5 +81,7 @@ async def test_a_reminder_fires_on_the_shifted_clock_and_never_repeats(
     assert sum("一小时后" in t for t in texts) == 1
     digests = [s.text for s in sb.sent_to(community.committee) if "社区日报" in s.text]
     # one for Monday (the first run started after 08:00) and one for Tuesday
-    assert [d.split("\n")[0] for d in digests] == ["📋 社区日报 · 12月14日 星期一",
-                                                   "📋 社区日报 · 12月15日 星期二"]
+    assert [d.split("\n")[0] for d in digests] == [
+        "📋 社区日报 · 12月14日 星期一",
+        "📋 社区日报 · 12月15日 星期二",
+    ]

@@ -57,8 +57,10 @@ async def town(linli: Linli, community: Community) -> Community:
 
 # 1. intake -------------------------------------------------------------------------------------
 
+
 async def test_a_private_wish_becomes_ticket_1_with_a_card_for_staff(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/wish 想请人帮忙换个楼道灯泡")
     ack = await sb.next_message(town.auntie)
@@ -70,7 +72,8 @@ async def test_a_private_wish_becomes_ticket_1_with_a_card_for_staff(
 
 
 async def test_a_group_complaint_is_routed_to_the_property_company(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     post = await sb.send(town.auntie, town.building, "3号楼电梯坏了一周了 #投诉")
     reply = await sb.next_message(town.building)
@@ -86,8 +89,7 @@ async def test_a_group_complaint_is_routed_to_the_property_company(
     assert (ticket.kind, ticket.category, ticket.party) == ("complaint", "电梯", "物业")
 
 
-async def test_a_photo_with_a_repair_hashtag_keeps_the_photo(linli: Linli,
-                                                             town: Community) -> None:
+async def test_a_photo_with_a_repair_hashtag_keeps_the_photo(linli: Linli, town: Community) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, photo=True, caption="#报修 楼道灯坏了")
     await sb.next_message(town.building)
@@ -121,8 +123,9 @@ async def test_over_2000_characters_is_politely_refused(linli: Linli, town: Comm
     assert await tickets_of(linli) == []
 
 
-async def test_a_group_where_the_bot_is_not_enabled_stays_quiet(linli: Linli,
-                                                                town: Community) -> None:
+async def test_a_group_where_the_bot_is_not_enabled_stays_quiet(
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.add_bot(town.hobby, town.neighbour)
     await sb.next_message(town.hobby)
@@ -144,7 +147,8 @@ async def test_a_redelivered_post_files_one_ticket(linli: Linli, town: Community
 
 
 async def test_the_private_conversation_asks_text_photo_and_confirmation(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/start")
     menu = await sb.next_message(town.auntie)
@@ -163,8 +167,7 @@ async def test_the_private_conversation_asks_text_photo_and_confirmation(
     assert ticket.category == "宠物" and ticket.party == "居委会" and ticket.photo_file_id
 
 
-async def test_the_conversation_without_photo_and_cancel(linli: Linli,
-                                                         town: Community) -> None:
+async def test_the_conversation_without_photo_and_cancel(linli: Linli, town: Community) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/wish")
     await sb.next_message(town.auntie)
@@ -181,8 +184,10 @@ async def test_the_conversation_without_photo_and_cancel(linli: Linli,
 
 # 2. acknowledgement and the 403 fallback -----------------------------------------------------
 
+
 async def test_a_resident_who_never_opened_the_bot_gets_a_link_that_opens_the_ticket(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.neighbour, town.building, "#投诉 消防通道被电动车堵了")
     reply = await sb.next_message(town.building)
@@ -198,7 +203,8 @@ async def test_a_resident_who_never_opened_the_bot_gets_a_link_that_opens_the_ti
 
 
 async def test_a_blocked_private_chat_falls_back_to_a_link_in_the_group(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     sb.block_bot(town.auntie)
     await sb.send(town.auntie, town.building, "#报修 单元门门禁坏了")
@@ -210,8 +216,7 @@ async def test_a_blocked_private_chat_falls_back_to_a_link_in_the_group(
     assert "https://t.me/linli_sandbox_bot?start=t1" in links
 
 
-async def test_someone_elses_ticket_link_shows_nothing_of_it(linli: Linli,
-                                                            town: Community) -> None:
+async def test_someone_elses_ticket_link_shows_nothing_of_it(linli: Linli, town: Community) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 楼上装修太吵")
     await sb.next_message(town.building)
@@ -223,16 +228,22 @@ async def test_someone_elses_ticket_link_shows_nothing_of_it(linli: Linli,
 
 # 3. routing -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
-async def property_chat_bot(sb: Sandbox, community: Community,
-                            tmp_path: Path) -> AsyncIterator[tuple[Linli, Community, int]]:
+async def property_chat_bot(
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> AsyncIterator[tuple[Linli, Community, int]]:
     property_chat = sb.add_group("物业客服群", owner=community.admin, members=[community.staff])
     property_chat.members[sb.add_user("钱经理").id] = Member("member")  # 物业's, not committee
     property_chat.members[sb.bot.id].status = "member"
     rules = tmp_path / "community.toml"
     rules.write_text(f'[party_chats]\n"物业" = {property_chat.id}\n', encoding="utf-8")
-    bot = Linli(make_settings(sb, tmp_path, community, community_config=str(rules)),
-                clock=quiet_morning(), poll_timeout=1.0, flush_timeout=2.0)
+    bot = Linli(
+        make_settings(sb, tmp_path, community, community_config=str(rules)),
+        clock=quiet_morning(),
+        poll_timeout=1.0,
+        flush_timeout=2.0,
+    )
     await bot.start()
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
@@ -243,7 +254,8 @@ async def property_chat_bot(sb: Sandbox, community: Community,
 
 
 async def test_a_party_with_its_own_chat_gets_its_cards_there_and_forwarding_moves_them(
-        property_chat_bot: tuple[Linli, Community, int]) -> None:
+    property_chat_bot: tuple[Linli, Community, int],
+) -> None:
     _, c, property_chat = property_chat_bot
     sb = c.sb
     await sb.send(c.auntie, c.building, "#投诉 地下车库漏水")
@@ -260,8 +272,10 @@ async def test_a_party_with_its_own_chat_gets_its_cards_there_and_forwarding_mov
 
 # 4. the staff card ---------------------------------------------------------------------------
 
+
 async def test_staff_accept_then_complete_and_the_resident_hears_each_step(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 电梯坏了")
     await sb.next_message(town.building)
@@ -282,7 +296,10 @@ async def test_staff_accept_then_complete_and_the_resident_hears_each_step(
     async with linli.db.read() as tx:
         log = await tx.events.for_subject("ticket:1")
     assert [(e.action, e.actor_id) for e in log] == [
-        ("filed", town.auntie.id), ("accepted", town.staff.id), ("done", town.staff.id)]
+        ("filed", town.auntie.id),
+        ("accepted", town.staff.id),
+        ("done", town.staff.id),
+    ]
 
 
 async def test_a_wish_is_claimed_by_name(linli: Linli, town: Community) -> None:
@@ -296,7 +313,8 @@ async def test_a_wish_is_claimed_by_name(linli: Linli, town: Community) -> None:
 
 
 async def test_a_resident_replaying_a_staff_button_changes_nothing(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/complain 物业费收得不明白")
     ack = await sb.next_message(town.auntie)
@@ -319,12 +337,22 @@ STALE = "按钮已过期"
 GONE = "这个按钮已经失效了"
 
 
-@pytest.mark.parametrize(("data", "answer_says"), [
-    ("t:accept:999", GONE), ("t:accept:abc", GONE), ("t:claim:1", STALE), ("x" * 200, GONE),
-    ("t:to:1:MARS", GONE), ("r:5:1", GONE), ("", GONE), ("t:accept:1" + "0" * 60, GONE),
-])
+@pytest.mark.parametrize(
+    ("data", "answer_says"),
+    [
+        ("t:accept:999", GONE),
+        ("t:accept:abc", GONE),
+        ("t:claim:1", STALE),
+        ("x" * 200, GONE),
+        ("t:to:1:MARS", GONE),
+        ("r:5:1", GONE),
+        ("", GONE),
+        ("t:accept:1" + "0" * 60, GONE),
+    ],
+)
 async def test_forged_or_oversized_button_data_is_declined_politely(
-        linli: Linli, town: Community, data: str, answer_says: str) -> None:
+    linli: Linli, town: Community, data: str, answer_says: str
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/complain 小区门口有人摆摊")
     await sb.next_message(town.auntie)
@@ -336,7 +364,8 @@ async def test_forged_or_oversized_button_data_is_declined_politely(
 
 
 async def test_reject_asks_staff_for_a_reason_the_resident_then_reads(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/complain 想让小区多建一个游泳池")
     await sb.next_message(town.auntie)
@@ -346,8 +375,9 @@ async def test_reject_asks_staff_for_a_reason_the_resident_then_reads(
     assert "不予受理 #1 的原因" in prompt.text
     assert prompt.markup and prompt.markup["force_reply"] is True
     await sb.send(town.staff, town.committee, "随便", reply_to=card.message_id)  # not the prompt
-    await sb.send(town.staff, town.committee, "超出物业服务范围，可向业委会提议",
-                  reply_to=prompt.message_id)
+    await sb.send(
+        town.staff, town.committee, "超出物业服务范围，可向业委会提议", reply_to=prompt.message_id
+    )
     notice = await sb.next_message(town.auntie)
     assert "不予受理" in notice.text and "超出物业服务范围" in notice.text
     assert "随便" not in notice.text
@@ -356,6 +386,7 @@ async def test_reject_asks_staff_for_a_reason_the_resident_then_reads(
 
 
 # 5. closing the loop ---------------------------------------------------------------------------
+
 
 async def finish_one(sb: Sandbox, c: Community, text: str = "/complain 电梯又坏了") -> Sent:
     await sb.send(c.auntie, None, text)
@@ -407,13 +438,16 @@ async def test_unsolved_reopens_and_tells_staff(linli: Linli, town: Community) -
 
 # 6. deadlines -------------------------------------------------------------------------------
 
+
 @pytest.fixture
-async def clocked(sb: Sandbox, community: Community,
-                  tmp_path: Path) -> AsyncIterator[tuple[Linli, ManualClock]]:
+async def clocked(
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> AsyncIterator[tuple[Linli, ManualClock]]:
     # Filed the day before National Day 2026 (1-7 October off, Saturday 10 October worked).
     clock = ManualClock(datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI))
-    bot = Linli(make_settings(sb, tmp_path, community), clock=clock, poll_timeout=1.0,
-                flush_timeout=2.0)
+    bot = Linli(
+        make_settings(sb, tmp_path, community), clock=clock, poll_timeout=1.0, flush_timeout=2.0
+    )
     await bot.start()
     await opened(sb, community.auntie)
     try:
@@ -423,7 +457,8 @@ async def clocked(sb: Sandbox, community: Community,
 
 
 async def test_due_dates_count_working_days_across_a_holiday(
-        clocked: tuple[Linli, ManualClock], community: Community) -> None:
+    clocked: tuple[Linli, ManualClock], community: Community
+) -> None:
     linli, _ = clocked
     sb = community.sb
     await sb.send(community.auntie, None, "/complain 电梯停了")  # 电梯: 2 working days
@@ -434,7 +469,8 @@ async def test_due_dates_count_working_days_across_a_holiday(
 
 
 async def test_an_overdue_ticket_gets_one_escalation_card(
-        clocked: tuple[Linli, ManualClock], community: Community) -> None:
+    clocked: tuple[Linli, ManualClock], community: Community
+) -> None:
     linli, clock = clocked
     sb = community.sb
     await sb.send(community.auntie, None, "/complain 楼道灯不亮")
@@ -456,8 +492,10 @@ async def test_an_overdue_ticket_gets_one_escalation_card(
 
 # 7. duplicates ----------------------------------------------------------------------------
 
+
 async def test_a_similar_complaint_offers_plus_one_in_private_and_both_hear_the_outcome(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 3号楼电梯坏了一周")
     await sb.next_message(town.building)
@@ -471,8 +509,8 @@ async def test_a_similar_complaint_offers_plus_one_in_private_and_both_hear_the_
     assert offer.button_texts == ["+1 到 #1", "仍然新建"]
     assert "王阿姨" not in offer.text and "坏了一周" not in offer.text
     stranger = await sb.callback_answer(
-        await sb.press_data(town.auntie, sb.sent_to(town.auntie)[-1],
-                            offer.button_data("+1 到 #1")))
+        await sb.press_data(town.auntie, sb.sent_to(town.auntie)[-1], offer.button_data("+1 到 #1"))
+    )
     assert "给提交人用的" in stranger["text"]
     await sb.press(town.neighbour, offer, "+1 到 #1")
     assert "已把您加到 #1" in (await sb.next_message(town.neighbour)).text
@@ -494,8 +532,10 @@ async def test_create_anyway_files_a_new_ticket(linli: Linli, town: Community) -
 
 # 8. the residents' own view ------------------------------------------------------------
 
+
 async def test_my_tickets_shows_own_with_text_and_followed_without(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 3号楼电梯坏了一周")
     await sb.next_message(town.building)
@@ -516,7 +556,8 @@ async def test_my_tickets_shows_own_with_text_and_followed_without(
 
 
 async def test_ticket_view_staff_see_all_residents_only_their_own(
-        linli: Linli, town: Community) -> None:
+    linli: Linli, town: Community
+) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/complain 邻居家狗半夜叫")
     await sb.next_message(town.auntie)
@@ -541,7 +582,8 @@ async def test_ticket_view_staff_see_all_residents_only_their_own(
 
 
 async def test_members_of_a_partys_own_chat_act_on_its_cards(
-        property_chat_bot: tuple[Linli, Community, int]) -> None:
+    property_chat_bot: tuple[Linli, Community, int],
+) -> None:
     _, c, property_chat = property_chat_bot
     sb = c.sb
     manager = next(u for u in sb.users.values() if u.first_name == "钱经理")

@@ -42,16 +42,27 @@ class Estate:
     c: Community
     linli: Linli
     property_chat: Chat  # 物业's own chat
-    worker: User         # 钱经理: in 物业's chat only
+    worker: User  # 钱经理: in 物业's chat only
 
 
-async def start(sb: Sandbox, c: Community, tmp_path: Path, *, rules: str = "",
-                clock: object = None, **settings: object) -> Linli:
+async def start(
+    sb: Sandbox,
+    c: Community,
+    tmp_path: Path,
+    *,
+    rules: str = "",
+    clock: object = None,
+    **settings: object,
+) -> Linli:
     config = tmp_path / "community.toml"
     config.write_text(rules, encoding="utf-8")
-    bot = Linli(make_settings(sb, tmp_path, c, community_config=str(config), **settings),
-                clock=clock or quiet_morning(), poll_timeout=1.0,  # type: ignore[arg-type]
-                flush_timeout=2.0, pacer=FloodPacer(**LOOSE))
+    bot = Linli(
+        make_settings(sb, tmp_path, c, community_config=str(config), **settings),
+        clock=clock or quiet_morning(),
+        poll_timeout=1.0,  # type: ignore[arg-type]
+        flush_timeout=2.0,
+        pacer=FloodPacer(**LOOSE),
+    )
     await bot.start()
     return bot
 
@@ -61,8 +72,9 @@ async def estate(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIter
     worker = sb.add_user("钱经理")
     property_chat = sb.add_group("物业客服群", owner=community.admin, members=[worker])
     property_chat.members[sb.bot.id] = Member("member")
-    linli = await start(sb, community, tmp_path,
-                        rules=f'[party_chats]\n"物业" = {property_chat.id}\n')
+    linli = await start(
+        sb, community, tmp_path, rules=f'[party_chats]\n"物业" = {property_chat.id}\n'
+    )
     try:
         await sb.add_bot(community.building, community.admin, admin=True)
         await sb.next_message(community.building)
@@ -94,15 +106,21 @@ async def flushed(linli: Linli) -> None:
 
 # 1. one family per button, each with its scope ----------------------------------------------
 
+
 async def test_private_buttons_forged_in_a_group_send_nothing_there(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, None, "/complain 502室的狗天天半夜叫，吵得睡不着")
     await sb.next_message(c.auntie)
     welcome = sb.sent_to(c.building)[0]
     before = len(sb.sent_to(c.building))
-    for data in (MenuButton("mine").pack(), MenuButton("complain").pack(),
-                 MenuButton("reception").pack(), DraftButton("ok", 1).pack(),
-                 DuplicateButton("new", 1).pack(), RatingButton("0", 1).pack()):
+    for data in (
+        MenuButton("mine").pack(),
+        MenuButton("complain").pack(),
+        MenuButton("reception").pack(),
+        DraftButton("ok", 1).pack(),
+        DuplicateButton("new", 1).pack(),
+        RatingButton("0", 1).pack(),
+    ):
         assert await answer(sb, c.neighbour, welcome, data) == GONE
     await sb.settle()
     await flushed(estate.linli)
@@ -131,8 +149,7 @@ async def test_staff_and_review_buttons_work_only_on_their_own_card(estate: Esta
     assert await answer(sb, c.staff, card, data) == texts.ANSWER_ACCEPTED
 
 
-async def test_a_rating_counts_only_on_the_question_sent_to_the_reporter(
-        estate: Estate) -> None:
+async def test_a_rating_counts_only_on_the_question_sent_to_the_reporter(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, None, "/complain 楼下有人遛狗不拴绳")
     ack = await sb.next_message(c.auntie)
@@ -148,8 +165,7 @@ async def test_a_rating_counts_only_on_the_question_sent_to_the_reporter(
     assert rated == "谢谢您的评价：满意"
 
 
-async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(
-        estate: Estate) -> None:
+async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.neighbour, None, "/start")
     await sb.next_message(c.neighbour)
@@ -172,8 +188,7 @@ async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(
     assert "#2" in mine.text and "#1" not in mine.text
 
 
-async def test_a_complaint_made_in_private_is_never_offered_to_anyone_else(
-        estate: Estate) -> None:
+async def test_a_complaint_made_in_private_is_never_offered_to_anyone_else(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, None, "/complain 502室的狗天天半夜叫，吵得睡不着")
     await sb.next_message(c.auntie)
@@ -185,7 +200,8 @@ async def test_a_complaint_made_in_private_is_never_offered_to_anyone_else(
 
 
 async def test_those_who_plus_one_never_read_the_reason_written_to_the_reporter(
-        estate: Estate) -> None:
+    estate: Estate,
+) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, c.building, "#投诉 小区东门的垃圾桶满了没人清")
     await sb.next_message(c.building)
@@ -197,15 +213,18 @@ async def test_those_who_plus_one_never_read_the_reason_written_to_the_reporter(
     await sb.next_message(c.neighbour)
     await sb.press(estate.worker, card, "不予受理")
     prompt = await sb.next_message(estate.property_chat, containing="原因")
-    await sb.send(estate.worker, estate.property_chat, "王阿姨您好，东门不归我们管",
-                  reply_to=prompt.message_id)
+    await sb.send(
+        estate.worker,
+        estate.property_chat,
+        "王阿姨您好，东门不归我们管",
+        reply_to=prompt.message_id,
+    )
     assert "王阿姨您好" in (await sb.next_message(c.auntie, containing="不予受理")).text
     told = await sb.next_message(c.neighbour, containing="不予受理")
     assert "#1" in told.text and "王阿姨" not in told.text and "东门不归" not in told.text
 
 
-async def test_a_waiting_offer_is_filed_not_lost_when_another_request_comes(
-        estate: Estate) -> None:
+async def test_a_waiting_offer_is_filed_not_lost_when_another_request_comes(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await opened(sb, c.neighbour)
     await sb.send(c.neighbour, c.building, "#投诉 3号楼电梯又坏了，老人下不了楼")
@@ -234,7 +253,8 @@ async def test_an_offer_the_resident_cannot_receive_is_filed_instead(estate: Est
 
 
 async def test_an_offer_nobody_answers_is_filed_after_some_hours(
-        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI))
     linli = await start(sb, c, tmp_path, clock=clock)
@@ -255,6 +275,7 @@ async def test_an_offer_nobody_answers_is_filed_after_some_hours(
 
 # 2. prompts by message id ---------------------------------------------------------------------
 
+
 async def test_a_name_shaped_like_the_reject_prompt_rejects_nothing(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     trickster = sb.add_user("不予受理 #1 的原因")
@@ -272,13 +293,15 @@ async def test_a_name_shaped_like_the_reject_prompt_rejects_nothing(estate: Esta
 
 
 async def test_only_a_reply_to_the_prompt_itself_by_someone_allowed_is_taken(
-        estate: Estate) -> None:
+    estate: Estate,
+) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, None, "/complain 想在楼顶装个游泳池")
     await sb.next_message(c.auntie)
     card = await sb.next_message(c.committee)
-    assert await answer(sb, c.staff, card, card.button_data("不予受理")) == \
-        texts.ANSWER_REPLY_REASON
+    assert (
+        await answer(sb, c.staff, card, card.button_data("不予受理")) == texts.ANSWER_REPLY_REASON
+    )
     prompt = await sb.next_message(c.committee)
     await sb.send(c.staff, c.committee, "我说不行就不行", reply_to=card.message_id)
     await sb.settle()
@@ -293,7 +316,8 @@ async def test_only_a_reply_to_the_prompt_itself_by_someone_allowed_is_taken(
 
 
 async def test_a_name_shaped_like_the_clarification_prompt_clarifies_nothing(
-        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     c = community
     linli = await start(sb, c, tmp_path)
     try:
@@ -312,8 +336,9 @@ async def test_a_name_shaped_like_the_clarification_prompt_clarifies_nothing(
         async with linli.db.read() as tx:
             known = await tx.known.get(1)
         assert known is not None and known.clarification is None
-        await sb.send(c.admin, c.committee, "经核实，近期没有停水计划。",
-                      reply_to=prompt.message_id)
+        await sb.send(
+            c.admin, c.committee, "经核实，近期没有停水计划。", reply_to=prompt.message_id
+        )
         assert "已保存" in (await sb.next_message(c.committee, containing="已保存")).text
     finally:
         await stopped(linli)
@@ -321,8 +346,8 @@ async def test_a_name_shaped_like_the_clarification_prompt_clarifies_nothing(
 
 # 3. party scope -------------------------------------------------------------------------------
 
-async def test_a_property_worker_acts_only_on_the_property_companys_tickets(
-        estate: Estate) -> None:
+
+async def test_a_property_worker_acts_only_on_the_property_companys_tickets(estate: Estate) -> None:
     sb, c, worker = estate.sb, estate.c, estate.worker
     await sb.send(c.auntie, c.building, "#投诉 物业费收得不明不白，要求公开账目")  # 业委会
     await sb.next_message(c.building)
@@ -337,8 +362,9 @@ async def test_a_property_worker_acts_only_on_the_property_companys_tickets(
     assert await answer(sb, worker, property_card, CardButton("reject", 1).pack()) == GONE
     assert (await ticket(estate.linli, 1)).status == "new"  # type: ignore[union-attr]
     # ...and even someone in the committee chat pressing its card must be in that chat.
-    assert await answer(sb, worker, owners_card, owners_card.button_data("受理")) == \
-        texts.ONLY_STAFF
+    assert (
+        await answer(sb, worker, owners_card, owners_card.button_data("受理")) == texts.ONLY_STAFF
+    )
 
     await sb.send(worker, estate.property_chat, "/ticket 1")
     assert (await sb.next_message(estate.property_chat)).text == texts.TICKET_NOT_FOUND
@@ -348,8 +374,10 @@ async def test_a_property_worker_acts_only_on_the_property_companys_tickets(
     await opened(sb, worker)
     await sb.send(worker, None, "/ticket 1")
     assert (await sb.next_message(worker)).text == texts.TICKET_NOT_FOUND
-    assert await answer(sb, worker, property_card, property_card.button_data("受理")) == \
-        texts.ANSWER_ACCEPTED
+    assert (
+        await answer(sb, worker, property_card, property_card.button_data("受理"))
+        == texts.ANSWER_ACCEPTED
+    )
 
 
 async def test_committee_wide_commands_need_the_committee_chat(estate: Estate) -> None:
@@ -384,7 +412,8 @@ async def test_a_party_worker_posting_a_rumour_is_screened(estate: Estate) -> No
 
 
 async def test_the_moderators_chat_never_shows_a_reporter(
-        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     c = community
     moderator = sb.add_user("陈管理")
     mods = sb.add_group("审核群", owner=c.admin, members=[moderator, c.staff])
@@ -404,6 +433,7 @@ async def test_the_moderators_chat_never_shows_a_reporter(
 
 # 4. edits never re-run an action ------------------------------------------------------------
 
+
 async def test_an_edited_post_updates_its_ticket_and_files_nothing_new(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     sent = await sb.send(c.auntie, c.building, "#投诉 地下车库漏水")
@@ -418,8 +448,9 @@ async def test_an_edited_post_updates_its_ticket_and_files_nothing_new(estate: E
     await sb.edit(c.auntie, sb.chats[c.auntie.id], command["message_id"], "/wish 想请人修水管")
     rule = await sb.send(c.staff, c.committee, "/reception add 每月15日 09:00-11:00 居委会一楼")
     await sb.next_message(c.committee, containing="已添加")
-    await sb.edit(c.staff, c.committee, rule["message_id"],
-                  "/reception add 每月16日 09:00-11:00 居委会一楼")
+    await sb.edit(
+        c.staff, c.committee, rule["message_id"], "/reception add 每月16日 09:00-11:00 居委会一楼"
+    )
     await sb.settle()
     await flushed(estate.linli)
     assert await ticket(estate.linli, 3) is None  # #1 the complaint, #2 the wish, nothing more
@@ -434,8 +465,10 @@ async def test_an_edited_post_updates_its_ticket_and_files_nothing_new(estate: E
 
 # 5. storage faults --------------------------------------------------------------------------
 
+
 async def test_a_reply_on_the_wire_when_the_database_turns_read_only_is_sent_once(
-        estate: Estate, caplog: pytest.LogCaptureFixture) -> None:
+    estate: Estate, caplog: pytest.LogCaptureFixture
+) -> None:
     sb, c, linli = estate.sb, estate.c, estate.linli
     assert linli.db
     sb.faults.fail_next("sendMessage", status=200, delay=0.5, chat_id=c.auntie.id)
@@ -457,7 +490,8 @@ async def test_a_reply_on_the_wire_when_the_database_turns_read_only_is_sent_onc
 
 
 async def test_a_tagged_post_that_cannot_be_stored_is_answered_and_filed_later(
-        estate: Estate) -> None:
+    estate: Estate,
+) -> None:
     sb, c, linli = estate.sb, estate.c, estate.linli
     assert linli.db
     await linli.db.set_read_only(True)
@@ -486,8 +520,8 @@ async def test_an_admin_in_a_partys_chat_sees_only_that_partys_tickets(estate: E
 
 
 async def test_a_residents_group_set_as_a_partys_chat_gets_no_cards(
-        sb: Sandbox, community: Community, tmp_path: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     c = community
     linli = await start(sb, c, tmp_path)
     await sb.add_bot(c.building, c.admin, admin=True)
@@ -510,10 +544,19 @@ async def test_a_residents_group_set_as_a_partys_chat_gets_no_cards(
 
 # 6. floods ------------------------------------------------------------------------------------
 
+
 async def test_one_resident_filing_500_requests_buries_nobody(estate: Estate) -> None:
     sb, c, linli = estate.sb, estate.c, estate.linli
-    problems = ["电梯坏了", "楼道灯不亮", "垃圾没人清运", "楼上装修太吵", "地下室漏水",
-                "门禁卡刷不开", "绿化带的树枝挡路", "消防通道被堵"]
+    problems = [
+        "电梯坏了",
+        "楼道灯不亮",
+        "垃圾没人清运",
+        "楼上装修太吵",
+        "地下室漏水",
+        "门禁卡刷不开",
+        "绿化带的树枝挡路",
+        "消防通道被堵",
+    ]
     for i in range(500):
         await sb.send(c.auntie, None, f"/complain {problems[i % len(problems)]}")
     await sb.settle(timeout=120)
@@ -522,8 +565,9 @@ async def test_one_resident_filing_500_requests_buries_nobody(estate: Estate) ->
     card = await sb.next_message(estate.property_chat, containing="困人")
     assert "赵师傅" in card.text
     await flushed(linli)
-    cards = [s for s in sb.sent_to(estate.property_chat) + sb.sent_to(c.committee)
-             if "反映人" in s.text]
+    cards = [
+        s for s in sb.sent_to(estate.property_chat) + sb.sent_to(c.committee) if "反映人" in s.text
+    ]
     assert len(cards) == 6  # five of hers, then his
     refusals = [s for s in sb.sent_to(c.auntie) if "这一小时已经提交了" in s.text]
     assert len(refusals) == 1
@@ -545,7 +589,7 @@ async def test_the_quota_counts_requests_written_step_by_step_too(estate: Estate
         await sb.send(c.auntie, None, "/wish")
         await sb.next_message(c.auntie)
         chores = "搬柜子修水管换灯泡教下棋理发陪聊天"
-        await sb.send(c.auntie, None, f"第{i}个心愿：想请人帮忙{chores[i:i + 3]}")
+        await sb.send(c.auntie, None, f"第{i}个心愿：想请人帮忙{chores[i : i + 3]}")
         question = await sb.next_message(c.auntie)
         await sb.press(c.auntie, question, texts.BTN_NO_PHOTO)
         confirm = await sb.next_message(c.auntie)
@@ -560,9 +604,10 @@ async def test_the_quota_counts_requests_written_step_by_step_too(estate: Estate
 
 # 7. chat changes ----------------------------------------------------------------------------
 
+
 async def test_a_committee_chat_upgraded_to_a_supergroup_keeps_its_staff(
-        sb: Sandbox, community: Community, tmp_path: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     c = community
     committee = sb.add_group("社区工作群（普通群）", owner=c.admin, members=[c.staff], basic=True)
     committee.members[sb.bot.id] = Member("member")
@@ -572,14 +617,15 @@ async def test_a_committee_chat_upgraded_to_a_supergroup_keeps_its_staff(
         with caplog.at_level(logging.ERROR):
             upgraded = await sb.upgrade(committee, c.admin)
             await sb.settle()
-        assert any("COMMITTEE_CHAT_ID" in r.message and str(upgraded.id) in r.message
-                   for r in caplog.records)
+        assert any(
+            "COMMITTEE_CHAT_ID" in r.message and str(upgraded.id) in r.message
+            for r in caplog.records
+        )
         await opened(sb, c.auntie)
         await sb.send(c.auntie, None, "/complain 小区路灯坏了好几盏")
         await sb.next_message(c.auntie)
         card = await sb.next_message(upgraded)
-        assert await answer(sb, c.staff, card, card.button_data("受理")) == \
-            texts.ANSWER_ACCEPTED
+        assert await answer(sb, c.staff, card, card.button_data("受理")) == texts.ANSWER_ACCEPTED
         await sb.send(c.staff, upgraded, "/digest")
         assert "社区日报" in (await sb.next_message(upgraded, containing="日报")).text
     finally:
@@ -587,7 +633,8 @@ async def test_a_committee_chat_upgraded_to_a_supergroup_keeps_its_staff(
 
 
 async def test_a_card_the_party_chat_refuses_goes_to_the_committee(
-        estate: Estate, caplog: pytest.LogCaptureFixture) -> None:
+    estate: Estate, caplog: pytest.LogCaptureFixture
+) -> None:
     sb, c = estate.sb, estate.c
     estate.property_chat.members[sb.bot.id] = Member("kicked")
     with caplog.at_level(logging.ERROR):
@@ -599,7 +646,8 @@ async def test_a_card_the_party_chat_refuses_goes_to_the_committee(
 
 
 async def test_a_deleted_group_stops_being_a_resident_group(
-        sb: Sandbox, community: Community, tmp_path: Path) -> None:
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> None:
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
     linli = await start(sb, c, tmp_path, clock=clock)
@@ -619,6 +667,7 @@ async def test_a_deleted_group_stops_being_a_resident_group(
 
 
 # 8. Telegram's units --------------------------------------------------------------------------
+
 
 async def test_texts_are_measured_in_utf16_units_and_cards_always_fit(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
@@ -655,8 +704,10 @@ async def test_texts_are_measured_in_utf16_units_and_cards_always_fit(estate: Es
 
 # the careless and the unusual --------------------------------------------------------------
 
+
 async def test_capitalised_commands_and_odd_numbers_are_understood_or_politely_refused(
-        estate: Estate) -> None:
+    estate: Estate,
+) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.auntie, None, "/Complain 楼道的灯坏了一个星期了")
     assert "#1" in (await sb.next_message(c.auntie)).text
@@ -672,8 +723,12 @@ async def test_a_long_list_of_rules_still_fits_one_message(estate: Estate) -> No
     sb, c = estate.sb, estate.c
     await opened(sb, c.staff)
     for day in [*range(1, 29), *range(1, 13)]:
-        await sb.send(c.staff, None, f"/reception add 每月{day}日 09:00-11:00 "
-                                     f"{'居委会一楼大会议室' * 6} {'联合接待日暨议事会' * 6}")
+        await sb.send(
+            c.staff,
+            None,
+            f"/reception add 每月{day}日 09:00-11:00 "
+            f"{'居委会一楼大会议室' * 6} {'联合接待日暨议事会' * 6}",
+        )
         await sb.next_message(c.staff)
     await sb.send(c.staff, None, "/reception list")
     listing = await sb.next_message(c.staff)
@@ -687,12 +742,12 @@ async def test_a_reason_that_mentions_a_hashtag_is_still_a_reason(estate: Estate
     card = await sb.next_message(c.committee)
     await sb.press(c.staff, card, "不予受理")
     prompt = await sb.next_message(c.committee, containing="原因")
-    await sb.send(c.staff, c.committee, "这不属于#投诉范围，请直接报警",
-                  reply_to=prompt.message_id)
+    await sb.send(c.staff, c.committee, "这不属于#投诉范围，请直接报警", reply_to=prompt.message_id)
     assert "请直接报警" in (await sb.next_message(c.auntie, containing="不予受理")).text
 
 
 # 9. the duplicate offer is private ------------------------------------------------------------
+
 
 async def test_a_guessed_text_in_a_group_probes_nothing(estate: Estate) -> None:
     sb, c = estate.sb, estate.c

@@ -25,8 +25,15 @@ UNCLAIMED_AFTER = timedelta(days=3)
 
 
 class DigestService:
-    def __init__(self, db: Database, roles: Roles, reception: ReceptionService, *,
-                 zone: ZoneInfo, digest_time: time) -> None:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        reception: ReceptionService,
+        *,
+        zone: ZoneInfo,
+        digest_time: time,
+    ) -> None:
         self._db = db
         self._roles = roles
         self._reception = reception
@@ -44,14 +51,19 @@ class DigestService:
             start = await tx.digests.last_period_end() or tx.now - timedelta(days=1)
             if not await tx.digests.record(day, start, tx.now):
                 return False
-            await tx.outbox.enqueue(text_message(
-                self._roles.committee_chat_id, await self.compose(tx, start),
-                dedupe_key=f"digest:{day}"))
+            await tx.outbox.enqueue(
+                text_message(
+                    self._roles.committee_chat_id,
+                    await self.compose(tx, start),
+                    dedupe_key=f"digest:{day}",
+                )
+            )
         log.info("daily digest for %s queued", day)
         return True
 
-    async def on_demand(self, update_id: int, user_id: int, chat_id: int,
-                        reply_to: int | None) -> None:
+    async def on_demand(
+        self, update_id: int, user_id: int, chat_id: int, reply_to: int | None
+    ) -> None:
         """/digest: committee staff get the figures since the last daily digest, now, in the
         committee chat or in private (never where others would read them)."""
         allowed = await self._roles.is_committee(user_id)
@@ -79,20 +91,32 @@ class DigestService:
         for kind in ("complaint", "wish"):
             parties = [f"{party} {n} 件" for k, party, n in new if k == kind]
             if parties:
-                lines.append(texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind],
-                                                          parties="，".join(parties)))
+                lines.append(
+                    texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind], parties="，".join(parties))
+                )
         lines.append(texts.DIGEST_RESOLVED.format(n=figures.resolved))
         ratings = figures.ratings
         good, fair, bad = (ratings.get(r, 0) for r in texts.RATINGS)
         rated = good + fair + bad
-        average = texts.DIGEST_AVERAGE.format(
-            score=f"{(3 * good + 2 * fair + bad) / rated:.1f}") if rated else ""
+        average = (
+            texts.DIGEST_AVERAGE.format(score=f"{(3 * good + 2 * fair + bad) / rated:.1f}")
+            if rated
+            else ""
+        )
         lines.append(texts.DIGEST_RATINGS.format(good=good, fair=fair, bad=bad, average=average))
 
         overdue, total = await tx.digests.overdue(now)
-        items = "：" + "、".join(texts.DIGEST_OVERDUE_ITEM.format(
-            n=n, days=max(1, math.ceil((now - from_db(due)).total_seconds() / 86400)))
-            for n, due in overdue) if overdue else ""
+        items = (
+            "："
+            + "、".join(
+                texts.DIGEST_OVERDUE_ITEM.format(
+                    n=n, days=max(1, math.ceil((now - from_db(due)).total_seconds() / 86400))
+                )
+                for n, due in overdue
+            )
+            if overdue
+            else ""
+        )
         if total > len(overdue):
             items += texts.DIGEST_MORE.format(n=total)
         lines.append(texts.DIGEST_OVERDUE.format(n=total, items=items))
@@ -101,16 +125,25 @@ class DigestService:
         items = "：" + "、".join(f"#{n}" for n in wishes) if wishes else ""
         if waiting > len(wishes):
             items += texts.DIGEST_MORE.format(n=waiting)
-        lines.append(texts.DIGEST_UNCLAIMED.format(days=UNCLAIMED_AFTER.days, n=waiting,
-                                                   items=items))
+        lines.append(
+            texts.DIGEST_UNCLAIMED.format(days=UNCLAIMED_AFTER.days, n=waiting, items=items)
+        )
 
         flags = await tx.flags.figures(start)
-        lines.append(texts.DIGEST_FLAGS.format(pending=flags.pending, confirmed=flags.confirmed,
-                                               dismissed=flags.dismissed,
-                                               hits=flags.known_hits))
+        lines.append(
+            texts.DIGEST_FLAGS.format(
+                pending=flags.pending,
+                confirmed=flags.confirmed,
+                dismissed=flags.dismissed,
+                hits=flags.known_hits,
+            )
+        )
         reception = await self._reception.next_reception_line(tx)
-        lines.append(texts.DIGEST_NEXT_RECEPTION.format(line=reception) if reception
-                     else texts.DIGEST_NO_RECEPTION)
+        lines.append(
+            texts.DIGEST_NEXT_RECEPTION.format(line=reception)
+            if reception
+            else texts.DIGEST_NO_RECEPTION
+        )
         return truncate("\n".join(lines), MAX_TEXT)
 
     def _stamp(self, moment: datetime) -> str:

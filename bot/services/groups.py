@@ -51,8 +51,9 @@ class GroupService:
             self._resident[chat_id] = answer
         return answer
 
-    async def bot_added(self, update_id: int, chat: GroupRef, by_user_id: int,
-                        bot_is_admin: bool) -> None:
+    async def bot_added(
+        self, update_id: int, chat: GroupRef, by_user_id: int, bot_is_admin: bool
+    ) -> None:
         """Someone added the bot: staff and admins make it a resident group; anyone else gets
         one polite notice that the bot is not enabled there."""
         if self._roles.is_staff_chat(chat.id):
@@ -63,23 +64,32 @@ class GroupService:
             if allowed:
                 await self._bind(tx, chat, by_user_id, bot_is_admin, how="added")
                 link = deep_link(self._bot_username)
-                await tx.outbox.enqueue(text_message(chat.id, texts.GROUP_WELCOME.format(
-                    link=html(link))))
+                await tx.outbox.enqueue(
+                    text_message(chat.id, texts.GROUP_WELCOME.format(link=html(link)))
+                )
             else:
-                await tx.events.append("bot_added_without_rights", actor_id=by_user_id,
-                                       subject=f"chat:{chat.id}")
-                await tx.outbox.enqueue(text_message(chat.id, texts.NOT_ENABLED,
-                                                     dedupe_key=f"not-enabled:{chat.id}"))
+                await tx.events.append(
+                    "bot_added_without_rights", actor_id=by_user_id, subject=f"chat:{chat.id}"
+                )
+                await tx.outbox.enqueue(
+                    text_message(chat.id, texts.NOT_ENABLED, dedupe_key=f"not-enabled:{chat.id}")
+                )
 
     async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
-        kind: ChatKind = "moderator" if chat.id == self._roles.moderator_chat_id and (
-            chat.id != self._roles.committee_chat_id) else "committee"
+        kind: ChatKind = (
+            "moderator"
+            if chat.id == self._roles.moderator_chat_id
+            and (chat.id != self._roles.committee_chat_id)
+            else "committee"
+        )
         async with self._db.transaction(update_id=update_id, what="staff_chat") as tx:
             await tx.chats.register_staff_chat(chat.id, kind, chat.title)
-            await tx.events.append("staff_chat_joined", actor_id=None, subject=f"chat:{chat.id}",
-                                   detail={"kind": kind})
-            await tx.outbox.enqueue(text_message(chat.id, texts.STAFF_CHAT_HELLO,
-                                                 dedupe_key=f"staff-hello:{chat.id}"))
+            await tx.events.append(
+                "staff_chat_joined", actor_id=None, subject=f"chat:{chat.id}", detail={"kind": kind}
+            )
+            await tx.outbox.enqueue(
+                text_message(chat.id, texts.STAFF_CHAT_HELLO, dedupe_key=f"staff-hello:{chat.id}")
+            )
 
     async def check_staff_chats(self) -> None:
         """At start: a staff chat of the settings that is a bound residents' group is an
@@ -88,29 +98,42 @@ class GroupService:
             groups = {c.id for c in await tx.chats.resident_groups()}
         for chat_id in groups:
             self._roles.not_a_party_chat(chat_id)
-        for name, chat_id in (("COMMITTEE_CHAT_ID", self._roles.committee_chat_id),
-                              ("MODERATOR_CHAT_ID", self._roles.moderator_chat_id)):
+        for name, chat_id in (
+            ("COMMITTEE_CHAT_ID", self._roles.committee_chat_id),
+            ("MODERATOR_CHAT_ID", self._roles.moderator_chat_id),
+        ):
             if chat_id in groups:
-                log.error("%s = %d is also a residents' group: residents there see staff "
-                          "cards; use a separate staff chat", name, chat_id)
+                log.error(
+                    "%s = %d is also a residents' group: residents there see staff "
+                    "cards; use a separate staff chat",
+                    name,
+                    chat_id,
+                )
 
     async def bot_removed(self, update_id: int, chat_id: int, by_user_id: int) -> None:
         async with self._db.transaction(update_id=update_id, what="bot_removed") as tx:
             if await tx.chats.deactivate(chat_id):
-                await tx.events.append("bot_removed", actor_id=by_user_id,
-                                       subject=f"chat:{chat_id}")
+                await tx.events.append(
+                    "bot_removed", actor_id=by_user_id, subject=f"chat:{chat_id}"
+                )
 
-    async def bot_rights_changed(self, update_id: int, chat_id: int, is_admin: bool,
-                                 by_user_id: int) -> None:
+    async def bot_rights_changed(
+        self, update_id: int, chat_id: int, is_admin: bool, by_user_id: int
+    ) -> None:
         async with self._db.transaction(update_id=update_id, what="bot_rights") as tx:
             if await tx.chats.get(chat_id) is None:
                 return
             await tx.chats.set_bot_admin(chat_id, is_admin)
-            await tx.events.append("bot_rights_changed", actor_id=by_user_id,
-                                   subject=f"chat:{chat_id}", detail={"admin": is_admin})
+            await tx.events.append(
+                "bot_rights_changed",
+                actor_id=by_user_id,
+                subject=f"chat:{chat_id}",
+                detail={"admin": is_admin},
+            )
 
-    async def bind(self, update_id: int, chat: GroupRef, user_id: int, message_id: int,
-                   bot_is_admin: bool) -> None:
+    async def bind(
+        self, update_id: int, chat: GroupRef, user_id: int, message_id: int, bot_is_admin: bool
+    ) -> None:
         """/bind: staff or an admin makes this group a resident group."""
         reply = await self._refusal(chat, user_id)
         async with self._db.transaction(update_id=update_id, what="bind") as tx:
@@ -129,8 +152,9 @@ class GroupService:
             if reply is None:
                 existing = await tx.chats.get(chat.id)
                 if existing and existing.kind == "resident" and await tx.chats.deactivate(chat.id):
-                    await tx.events.append("chat_unbound", actor_id=user_id,
-                                           subject=f"chat:{chat.id}")
+                    await tx.events.append(
+                        "chat_unbound", actor_id=user_id, subject=f"chat:{chat.id}"
+                    )
                     reply = texts.UNBOUND
                 else:
                     reply = texts.NOT_BOUND
@@ -146,11 +170,14 @@ class GroupService:
         return None
 
     @staticmethod
-    async def _bind(tx: Tx, chat: GroupRef, by_user_id: int, bot_is_admin: bool,
-                    how: str) -> None:
+    async def _bind(tx: Tx, chat: GroupRef, by_user_id: int, bot_is_admin: bool, how: str) -> None:
         await tx.chats.bind_resident(chat.id, chat.title, by_user_id, bot_is_admin)
-        await tx.events.append("chat_bound", actor_id=by_user_id, subject=f"chat:{chat.id}",
-                               detail={"how": how, "title": chat.title})
+        await tx.events.append(
+            "chat_bound",
+            actor_id=by_user_id,
+            subject=f"chat:{chat.id}",
+            detail={"how": how, "title": chat.title},
+        )
 
     async def migrated(self, update_id: int, old_id: int, new_id: int) -> None:
         """A group became a supergroup: it has a new id from now on (a staff chat's members
@@ -160,8 +187,12 @@ class GroupService:
             if await tx.chats.get(old_id) is not None and await tx.chats.get(new_id) is None:
                 await tx.chats.migrate(old_id, new_id)
                 await tx.outbox.move_chat(old_id, new_id)
-                await tx.events.append("chat_migrated", actor_id=None, subject=f"chat:{new_id}",
-                                       detail={"from": old_id})
+                await tx.events.append(
+                    "chat_migrated",
+                    actor_id=None,
+                    subject=f"chat:{new_id}",
+                    detail={"from": old_id},
+                )
 
     async def renamed(self, update_id: int, chat_id: int, title: str) -> None:
         async with self._db.transaction(update_id=update_id, what="renamed") as tx:
@@ -179,6 +210,10 @@ class GroupService:
             return
         link = deep_link(self._bot_username, args.get("start"))
         text = texts.PRIVATE_FALLBACK.format(
-            mention=mention(message.chat_id, str(args.get("name") or "您")), link=html(link))
-        await tx.outbox.enqueue(text_message(group_id, text, reply_to=args.get("reply_to"),
-                                             dedupe_key=f"fallback:{message.id}"))
+            mention=mention(message.chat_id, str(args.get("name") or "您")), link=html(link)
+        )
+        await tx.outbox.enqueue(
+            text_message(
+                group_id, text, reply_to=args.get("reply_to"), dedupe_key=f"fallback:{message.id}"
+            )
+        )

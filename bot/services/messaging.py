@@ -79,7 +79,7 @@ WEEKDAY_NAMES = tuple(f"星期{c}" for c in "一二三四五六日")
 
 
 def month_day(day: date) -> str:
-    """"12月1日": how every date is shown to people."""
+    """ "12月1日": how every date is shown to people."""
     return f"{day.month}月{day.day}日"
 
 
@@ -88,46 +88,74 @@ def weekday(day: date) -> str:
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    """"12月1日 08:00": how every time is shown to people."""
+    """ "12月1日 08:00": how every time is shown to people."""
     local = moment.astimezone(zone)
     return f"{month_day(local)} {local:%H:%M}"
 
 
 def keyboard(buttons: Keyboard) -> dict[str, Any]:
     """An inline keyboard from (label, button data) rows; the data packs itself (≤ 64 bytes)."""
-    return {"inline_keyboard": [[{"text": label, "callback_data": data.pack()}
-                                 for label, data in row] for row in buttons]}
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data.pack()} for label, data in row]
+            for row in buttons
+        ]
+    }
 
 
-def text_message(chat_id: int, text: str, *, buttons: Buttons | None = None,
-                 reply_to: int | None = None, dedupe_key: str | None = None,
-                 fallback: str | None = None, fallback_args: dict[str, Any] | None = None,
-                 force_reply: str | None = None) -> OutgoingMessage:
+def text_message(
+    chat_id: int,
+    text: str,
+    *,
+    buttons: Buttons | None = None,
+    reply_to: int | None = None,
+    dedupe_key: str | None = None,
+    fallback: str | None = None,
+    fallback_args: dict[str, Any] | None = None,
+    force_reply: str | None = None,
+) -> OutgoingMessage:
     """A sendMessage in HTML parse mode; `text` must already be escaped where needed.
 
     force_reply: ask for an answer (Telegram opens a reply to this message, with this
     placeholder in the input field)."""
-    params: dict[str, Any] = {"text": text, "parse_mode": "HTML",
-                              "link_preview_options": {"is_disabled": True}}
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
     if buttons:
         params["reply_markup"] = keyboard(buttons)
     elif force_reply:
         params["reply_markup"] = {"force_reply": True, "input_field_placeholder": force_reply}
     if reply_to is not None:
         params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    return OutgoingMessage(chat_id=chat_id, params=params, dedupe_key=dedupe_key,
-                           fallback=fallback, fallback_args=fallback_args)
+    return OutgoingMessage(
+        chat_id=chat_id,
+        params=params,
+        dedupe_key=dedupe_key,
+        fallback=fallback,
+        fallback_args=fallback_args,
+    )
 
 
-def edit_text(chat_id: int, text: str, *, buttons: Buttons | None = None,
-              message_id: int | None = None, target_row: int | None = None) -> OutgoingMessage:
+def edit_text(
+    chat_id: int,
+    text: str,
+    *,
+    buttons: Buttons | None = None,
+    message_id: int | None = None,
+    target_row: int | None = None,
+) -> OutgoingMessage:
     """Replace a message's text (and buttons: none when `buttons` is empty or None).
 
     Name the message by its Telegram id, or by the outbox row that sent it (same chat)."""
     from bot.outbox import TARGET_ROW
 
-    params: dict[str, Any] = {"text": text, "parse_mode": "HTML",
-                              "link_preview_options": {"is_disabled": True}}
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
     if buttons:
         params["reply_markup"] = keyboard(buttons)
     if message_id is not None:
@@ -140,8 +168,11 @@ def edit_text(chat_id: int, text: str, *, buttons: Buttons | None = None,
 
 
 def photo_message(chat_id: int, file_id: str, caption: str) -> OutgoingMessage:
-    return OutgoingMessage(chat_id=chat_id, method="sendPhoto",
-                           params={"photo": file_id, "caption": caption, "parse_mode": "HTML"})
+    return OutgoingMessage(
+        chat_id=chat_id,
+        method="sendPhoto",
+        params={"photo": file_id, "caption": caption, "parse_mode": "HTML"},
+    )
 
 
 def deep_link(bot_username: str, payload: str | None = None) -> str:

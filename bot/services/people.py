@@ -17,8 +17,15 @@ class PeopleService:
         self._monotonic = monotonic
         self._recent: dict[int, tuple[tuple[str, str | None, str | None, bool], float]] = {}
 
-    async def seen(self, user_id: int, first_name: str, last_name: str | None,
-                   username: str | None, *, in_private: bool) -> None:
+    async def seen(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        *,
+        in_private: bool,
+    ) -> None:
         key = (first_name, last_name, username, in_private)
         now = self._monotonic()
         cached = self._recent.get(user_id)

@@ -13,14 +13,14 @@ from storage import Database
 
 
 class PromptAnswers:
-    def __init__(self, db: Database, tickets: TicketService,
-                 screening: ScreeningService) -> None:
+    def __init__(self, db: Database, tickets: TicketService, screening: ScreeningService) -> None:
         self._db = db
         self._tickets = tickets
         self._screening = screening
 
-    async def answer(self, update_id: int, person: Person, chat_id: int, replied_to: int,
-                     text: str) -> bool:
+    async def answer(
+        self, update_id: int, person: Person, chat_id: int, replied_to: int, text: str
+    ) -> bool:
         """False (nothing changed) unless `replied_to` is an open prompt of this chat and
         the person may answer it."""
         async with self._db.read() as tx:

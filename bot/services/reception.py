@@ -33,8 +33,11 @@ log = logging.getLogger(__name__)
 
 LATE_LIMIT = timedelta(hours=2)
 STAFF_WORDS = {"内部", "仅工作人员"}
-POLICY_WORDS: dict[str, HolidayPolicy] = {"遇节假日顺延": "shift", "遇节假日取消": "skip",
-                                          "遇节假日照常": "keep"}
+POLICY_WORDS: dict[str, HolidayPolicy] = {
+    "遇节假日顺延": "shift",
+    "遇节假日取消": "skip",
+    "遇节假日照常": "keep",
+}
 LOOKAHEAD_DAYS = 120
 LIST_UNITS = 3900  # /reception list stays within one message, with room for its last line
 STAFF_VERBS = frozenset({"add", "list", "del", "delete"})
@@ -56,8 +59,7 @@ def _hm(value: str) -> time:
 
 
 class ReceptionService:
-    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo,
-                 reminders: Reminders) -> None:
+    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo, reminders: Reminders) -> None:
         self._db = db
         self._roles = roles
         self._zone = zone
@@ -66,8 +68,9 @@ class ReceptionService:
 
     # ------------------------------------------------------------------ staff commands
 
-    async def command(self, update_id: int, user_id: int, args: list[str], chat_id: int,
-                      reply_to: int | None) -> None:
+    async def command(
+        self, update_id: int, user_id: int, args: list[str], chat_id: int, reply_to: int | None
+    ) -> None:
         """/reception [add …|list|del N]: everyone may look; only committee staff may change,
         in the committee chat or in private."""
         verb = args[0].lower() if args else ""
@@ -107,18 +110,29 @@ class ReceptionService:
             return texts.RECEPTION_USAGE
         policy = next((POLICY_WORDS[w] for w in args if w in POLICY_WORDS), "shift")
         rule = await tx.reception.add(
-            schedule=schedule.text, starts=f"{starts:%H:%M}", ends=f"{ends:%H:%M}",
-            place=words[2][:60], title=" ".join(words[3:])[:60] or texts.RECEPTION_DEFAULT_TITLE,
+            schedule=schedule.text,
+            starts=f"{starts:%H:%M}",
+            ends=f"{ends:%H:%M}",
+            place=words[2][:60],
+            title=" ".join(words[3:])[:60] or texts.RECEPTION_DEFAULT_TITLE,
             audience="staff" if any(w in STAFF_WORDS for w in args) else "residents",
-            holiday_policy=policy, created_by=user_id)
-        await tx.events.append("reception_added", actor_id=user_id,
-                               subject=f"reception:{rule.id}",
-                               detail={"schedule": rule.schedule, "place": rule.place})
-        nexts = [u for u in await self.upcoming(tx, include_staff=True, count=50)
-                 if u.rule.id == rule.id]
+            holiday_policy=policy,
+            created_by=user_id,
+        )
+        await tx.events.append(
+            "reception_added",
+            actor_id=user_id,
+            subject=f"reception:{rule.id}",
+            detail={"schedule": rule.schedule, "place": rule.place},
+        )
+        nexts = [
+            u for u in await self.upcoming(tx, include_staff=True, count=50) if u.rule.id == rule.id
+        ]
         return texts.RECEPTION_ADDED.format(
-            n=rule.id, line=self._rule_line(rule),
-            next=self._when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT)
+            n=rule.id,
+            line=self._rule_line(rule),
+            next=self._when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT,
+        )
 
     async def _list(self, tx: Tx) -> str:
         rules = await tx.reception.active()
@@ -139,8 +153,7 @@ class ReceptionService:
             return texts.RECEPTION_USAGE
         if not await tx.reception.delete(number):
             return texts.RECEPTION_NOT_FOUND.format(n=number)
-        await tx.events.append("reception_deleted", actor_id=user_id,
-                               subject=f"reception:{number}")
+        await tx.events.append("reception_deleted", actor_id=user_id, subject=f"reception:{number}")
         return texts.RECEPTION_DELETED.format(n=number)
 
     # ------------------------------------------------------------------ when
@@ -153,8 +166,9 @@ class ReceptionService:
             if rule.audience == "staff" and not include_staff:
                 continue
             schedule = parse_schedule(rule.schedule)
-            for occ in occurrences(schedule, rule.holiday_policy, today,
-                                   today + timedelta(days=LOOKAHEAD_DAYS)):
+            for occ in occurrences(
+                schedule, rule.holiday_policy, today, today + timedelta(days=LOOKAHEAD_DAYS)
+            ):
                 ends = datetime.combine(occ.day, _hm(rule.ends), tzinfo=self._zone)
                 if ends > now_local:
                     found.append(Upcoming(rule, occ))
@@ -171,26 +185,37 @@ class ReceptionService:
         """Send every reminder slot that is due and not sent; return how many slots went."""
         async with self._db.read() as tx:
             now = tx.now
-            due = [(u, slot) for u, slot, at in await self._slots(tx)
-                   if at <= now < at + LATE_LIMIT
-                   and now < self._start(u)
-                   and not await tx.reception.was_sent(u.rule.id, u.occurrence.day.isoformat(),
-                                                       slot)]
+            due = [
+                (u, slot)
+                for u, slot, at in await self._slots(tx)
+                if at <= now < at + LATE_LIMIT
+                and now < self._start(u)
+                and not await tx.reception.was_sent(u.rule.id, u.occurrence.day.isoformat(), slot)
+            ]
         sent = 0
         for upcoming, slot in due:
             async with self._db.transaction() as tx:
                 rule, day = upcoming.rule, upcoming.occurrence.day.isoformat()
-                targets = [self._roles.committee_chat_id] if rule.audience == "staff" else [
-                    c.id for c in await tx.chats.resident_groups()]
+                targets = (
+                    [self._roles.committee_chat_id]
+                    if rule.audience == "staff"
+                    else [c.id for c in await tx.chats.resident_groups()]
+                )
                 if not await tx.reception.mark_sent(rule.id, day, slot, len(targets)):
                     continue
                 text = self._reminder_text(upcoming, slot)
                 for chat_id in targets:
-                    await tx.outbox.enqueue(text_message(
-                        chat_id, text, dedupe_key=f"reminder:{rule.id}:{day}:{slot}:{chat_id}"))
-                await tx.events.append("reminder_sent", actor_id=None,
-                                       subject=f"reception:{rule.id}",
-                                       detail={"day": day, "slot": slot, "chats": len(targets)})
+                    await tx.outbox.enqueue(
+                        text_message(
+                            chat_id, text, dedupe_key=f"reminder:{rule.id}:{day}:{slot}:{chat_id}"
+                        )
+                    )
+                await tx.events.append(
+                    "reminder_sent",
+                    actor_id=None,
+                    subject=f"reception:{rule.id}",
+                    detail={"day": day, "slot": slot, "chats": len(targets)},
+                )
                 sent += 1
         if sent:
             log.info("sent %d reminder slot(s)", sent)
@@ -203,32 +228,40 @@ class ReceptionService:
             schedule = parse_schedule(rule.schedule)
             for occ in occurrences(schedule, rule.holiday_policy, today, today + timedelta(1)):
                 upcoming = Upcoming(rule, occ)
-                evening = datetime.combine(occ.day - timedelta(days=1), self._evening,
-                                           tzinfo=self._zone)
+                evening = datetime.combine(
+                    occ.day - timedelta(days=1), self._evening, tzinfo=self._zone
+                )
                 out.append((upcoming, "evening", evening))
                 out.append((upcoming, "before", self._start(upcoming) - self._before))
         return out
 
     def _start(self, upcoming: Upcoming) -> datetime:
-        return datetime.combine(upcoming.occurrence.day, _hm(upcoming.rule.starts),
-                                tzinfo=self._zone)
+        return datetime.combine(
+            upcoming.occurrence.day, _hm(upcoming.rule.starts), tzinfo=self._zone
+        )
 
     # ------------------------------------------------------------------ words
 
     def _reminder_text(self, upcoming: Upcoming, slot: str) -> str:
         rule, occ = upcoming.rule, upcoming.occurrence
         common = {
-            "starts": rule.starts, "ends": rule.ends, "title": html(rule.title),
-            "place": html(rule.place), "moved": self._moved(occ),
+            "starts": rule.starts,
+            "ends": rule.ends,
+            "title": html(rule.title),
+            "place": html(rule.place),
+            "moved": self._moved(occ),
             "who": texts.REMINDER_WHO_JOINT if "联合接待" in rule.title else "",
         }
         if slot == "evening":
-            return texts.REMINDER_EVENING.format(date=month_day(occ.day),
-                                                 weekday=weekday(occ.day),
-                                                 **common)
+            return texts.REMINDER_EVENING.format(
+                date=month_day(occ.day), weekday=weekday(occ.day), **common
+            )
         minutes = int(self._before.total_seconds() // 60)
-        lead = "一小时后" if minutes == 60 else (
-            f"{minutes // 60}小时后" if minutes % 60 == 0 else f"{minutes}分钟后")
+        lead = (
+            "一小时后"
+            if minutes == 60
+            else (f"{minutes // 60}小时后" if minutes % 60 == 0 else f"{minutes}分钟后")
+        )
         return texts.REMINDER_BEFORE.format(lead=lead, **common)
 
     @staticmethod
@@ -240,9 +273,14 @@ class ReceptionService:
     def _when(self, upcoming: Upcoming) -> str:
         occ, rule = upcoming.occurrence, upcoming.rule
         return texts.UPCOMING_LINE.format(
-            date=month_day(occ.day), weekday=weekday(occ.day), starts=rule.starts,
-            ends=rule.ends, title=html(rule.title), place=html(rule.place),
-            moved=self._moved(occ)).removeprefix("· ")
+            date=month_day(occ.day),
+            weekday=weekday(occ.day),
+            starts=rule.starts,
+            ends=rule.ends,
+            title=html(rule.title),
+            place=html(rule.place),
+            moved=self._moved(occ),
+        ).removeprefix("· ")
 
     def _upcoming_text(self, upcoming: list[Upcoming]) -> str:
         if not upcoming:
@@ -251,9 +289,14 @@ class ReceptionService:
 
     @staticmethod
     def _rule_line(rule: ReceptionRule) -> str:
-        flags = (texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else "") + \
-            texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
+        flags = (
+            texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else ""
+        ) + texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
         return texts.RECEPTION_RULE_LINE.format(
-            schedule=rule.schedule, starts=rule.starts, ends=rule.ends, title=html(rule.title),
-            place=html(rule.place), flags=flags)
-
+            schedule=rule.schedule,
+            starts=rule.starts,
+            ends=rule.ends,
+            title=html(rule.title),
+            place=html(rule.place),
+            flags=flags,
+        )

@@ -30,9 +30,17 @@ PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberSta
 
 
 class Roles:
-    def __init__(self, bot: Bot, *, admin_ids: frozenset[int], committee_chat_id: int,
-                 moderator_chat_id: int, party_chats: Mapping[Party, int] | None = None,
-                 ttl_s: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        admin_ids: frozenset[int],
+        committee_chat_id: int,
+        moderator_chat_id: int,
+        party_chats: Mapping[Party, int] | None = None,
+        ttl_s: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._bot = bot
         self.admin_ids = admin_ids
         self._committee = committee_chat_id
@@ -69,8 +77,10 @@ class Roles:
     def is_staff_chat(self, chat_id: int) -> bool:
         """The committee chat, the moderators' chat or a party's chat: where internal things
         may be shown to everyone present."""
-        return (chat_id in (self.committee_chat_id, self.moderator_chat_id)
-                or self.party_of_chat(chat_id) is not None)
+        return (
+            chat_id in (self.committee_chat_id, self.moderator_chat_id)
+            or self.party_of_chat(chat_id) is not None
+        )
 
     def is_committee_place(self, chat_id: int, user_id: int) -> bool:
         """Where committee-wide things (the digest, reception rules) may be shown: the committee
@@ -90,9 +100,13 @@ class Roles:
         party = self.party_of_chat(chat_id)
         if party is not None:
             del self._party_chats[party]
-            log.error("[party_chats] %s = %d is a residents' group: its cards go to the "
-                      "committee chat instead; set the party's own staff chat in the community "
-                      "file", party.value, chat_id)
+            log.error(
+                "[party_chats] %s = %d is a residents' group: its cards go to the "
+                "committee chat instead; set the party's own staff chat in the community "
+                "file",
+                party.value,
+                chat_id,
+            )
         return party
 
     def chat_migrated(self, old_id: int, new_id: int) -> None:
@@ -106,15 +120,23 @@ class Roles:
             names.append("COMMITTEE_CHAT_ID")
         if self._current(self._moderators) == old_id and self._moderators != self._committee:
             names.append("MODERATOR_CHAT_ID")
-        names += [f"[party_chats] {party.value}" for party, chat in self._party_chats.items()
-                  if self._current(chat) == old_id]
+        names += [
+            f"[party_chats] {party.value}"
+            for party, chat in self._party_chats.items()
+            if self._current(chat) == old_id
+        ]
         if not names:
             return
         self._moved[old_id] = new_id
         self._cache = {k: v for k, v in self._cache.items() if k[0] != old_id}
-        log.error("chat %d was upgraded to a supergroup and is now %d: its members keep their "
-                  "rights, but set %s to %d before the next restart", old_id, new_id,
-                  " and ".join(names), new_id)
+        log.error(
+            "chat %d was upgraded to a supergroup and is now %d: its members keep their "
+            "rights, but set %s to %d before the next restart",
+            old_id,
+            new_id,
+            " and ".join(names),
+            new_id,
+        )
 
     # ------------------------------------------------------------------ people
 
@@ -139,13 +161,11 @@ class Roles:
             return admin or await self._member_of(chat_id, user_id)
         chat_party = self.party_of_chat(chat_id)
         if chat_party is not None:
-            return chat_party.value == party and (
-                admin or await self._member_of(chat_id, user_id))
+            return chat_party.value == party and (admin or await self._member_of(chat_id, user_id))
         if chat_id == user_id:  # the person's private chat with the bot
             if admin or await self._member_of(self.committee_chat_id, user_id):
                 return True
-            own = self._party_chats.get(Party(party)) if party in Party._value2member_map_ \
-                else None
+            own = self._party_chats.get(Party(party)) if party in Party._value2member_map_ else None
             return own is not None and await self._member_of(self._current(own), user_id)
         return False
 
@@ -184,7 +204,8 @@ class Roles:
             return False  # not cached: try again next time
         else:
             result = member.status in PRESENT or (
-                isinstance(member, ChatMemberRestricted) and member.is_member)
+                isinstance(member, ChatMemberRestricted) and member.is_member
+            )
         if now >= self._next_sweep:
             self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
             self._next_sweep = now + self._ttl

@@ -30,10 +30,18 @@ log = logging.getLogger(__name__)
 CARD_TEXT_LIMIT = 300
 CLARIFICATION_LIMIT = 500
 DISMISSED_MATCH = 85.0  # a false alarm silences only nearly the same text
-MUTED = {"can_send_messages": False, "can_send_audios": False, "can_send_documents": False,
-         "can_send_photos": False, "can_send_videos": False, "can_send_video_notes": False,
-         "can_send_voice_notes": False, "can_send_polls": False,
-         "can_send_other_messages": False, "can_add_web_page_previews": False}
+MUTED = {
+    "can_send_messages": False,
+    "can_send_audios": False,
+    "can_send_documents": False,
+    "can_send_photos": False,
+    "can_send_videos": False,
+    "can_send_video_notes": False,
+    "can_send_voice_notes": False,
+    "can_send_polls": False,
+    "can_send_other_messages": False,
+    "can_add_web_page_previews": False,
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,15 @@ def _can_delete(chat: ChatRecord | None) -> bool:
 
 
 class ScreeningService:
-    def __init__(self, db: Database, roles: Roles, rules: Screening, *, zone: ZoneInfo,
-                 model: RumourModel | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        rules: Screening,
+        *,
+        zone: ZoneInfo,
+        model: RumourModel | None = None,
+    ) -> None:
         self._db = db
         self._roles = roles
         self._rules = rules
@@ -76,7 +91,9 @@ class ScreeningService:
             known=KnownTexts.build(by_kind["rumour"]),
             known_ads=KnownTexts.build(by_kind["ad"]),
             dismissed=KnownTexts.build(by_kind["dismissed"], min_score=DISMISSED_MATCH),
-            allowed_domains=tuple(self._rules.allowed_domains), model=self._model)
+            allowed_domains=tuple(self._rules.allowed_domains),
+            model=self._model,
+        )
         return len(known)
 
     # ------------------------------------------------------------------ screening a post
@@ -85,8 +102,9 @@ class ScreeningService:
         """Screen a resident's post and act on the verdict. Staff and moderators are exempt
         (their notices may well say 紧急 or 转告); asking Telegram who they are costs a round
         trip, so it is asked only about the few posts that would need acting on."""
-        verdict = self.screener.screen(post.text,
-                                       forwarded_from_channel=post.forwarded_from_channel)
+        verdict = self.screener.screen(
+            post.text, forwarded_from_channel=post.forwarded_from_channel
+        )
         if verdict.action == "none" or await self._exempt(post.author.id):
             return verdict
         if verdict.action == "known":
@@ -98,27 +116,45 @@ class ScreeningService:
     async def _flag(self, post: Post, verdict: Verdict) -> None:
         async with self._db.transaction() as tx:
             flag = await tx.flags.create(
-                kind=verdict.kind, chat_id=post.chat_id, message_id=post.message_id,
-                author_id=post.author.id, author_name=post.author.name, text=post.text,
-                score=verdict.score, reasons=list(verdict.reasons),
-                source_update_id=post.update_id)
+                kind=verdict.kind,
+                chat_id=post.chat_id,
+                message_id=post.message_id,
+                author_id=post.author.id,
+                author_name=post.author.name,
+                text=post.text,
+                score=verdict.score,
+                reasons=list(verdict.reasons),
+                source_update_id=post.update_id,
+            )
             if flag is None:
                 return  # flagged when Telegram first handed this update out
-            card = await tx.outbox.enqueue(text_message(
-                self._roles.moderator_chat_id,
-                await self._card_text(tx, flag, group=post.chat_title),
-                buttons=self._card_buttons(flag)))
+            card = await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id,
+                    await self._card_text(tx, flag, group=post.chat_title),
+                    buttons=self._card_buttons(flag),
+                )
+            )
             await tx.flags.set_card(flag.id, self._roles.moderator_chat_id, card)
-            await tx.events.append("flagged", actor_id=None, subject=f"flag:{flag.id}",
-                                   detail={"kind": flag.kind, "score": flag.score,
-                                           "reasons": flag.reasons, "chat": flag.chat_id})
+            await tx.events.append(
+                "flagged",
+                actor_id=None,
+                subject=f"flag:{flag.id}",
+                detail={
+                    "kind": flag.kind,
+                    "score": flag.score,
+                    "reasons": flag.reasons,
+                    "chat": flag.chat_id,
+                },
+            )
 
     async def _answer_known(self, post: Post, verdict: Verdict) -> None:
         assert verdict.known is not None
         async with self._db.transaction() as tx:
             known = await tx.known.get(verdict.known.rumour_id)
             if known is None or not await tx.known.record_hit(
-                    known.id, post.chat_id, post.message_id, post.author.id):
+                known.id, post.chat_id, post.message_id, post.author.id
+            ):
                 return  # answered when Telegram first handed this update out
             chat = await tx.chats.get(post.chat_id)
             deletable = _can_delete(chat)
@@ -129,19 +165,27 @@ class ScreeningService:
                 reply = texts.KNOWN_RUMOUR_REPLY.format(
                     removed=texts.KNOWN_RUMOUR_REMOVED if deletable else "",
                     clarification=html(known.clarification)
-                    if known.clarification else texts.KNOWN_RUMOUR_NO_CLARIFICATION)
-                await tx.outbox.enqueue(text_message(
-                    post.chat_id, reply, reply_to=None if deletable else post.message_id))
+                    if known.clarification
+                    else texts.KNOWN_RUMOUR_NO_CLARIFICATION,
+                )
+                await tx.outbox.enqueue(
+                    text_message(
+                        post.chat_id, reply, reply_to=None if deletable else post.message_id
+                    )
+                )
                 done = texts.KNOWN_LOG_DELETED if deletable else texts.KNOWN_LOG_ANSWERED
             else:
                 done = texts.KNOWN_LOG_AD_DELETED if deletable else texts.KNOWN_LOG_AD_KEPT
             log_line = texts.KNOWN_LOG[known.kind].format(
-                group=group, author=html(post.author.name), k=known.id, done=done)
+                group=group, author=html(post.author.name), k=known.id, done=done
+            )
             await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, log_line))
-            await tx.events.append(f"known_{known.kind}_hit", actor_id=None,
-                                   subject=f"known:{known.id}",
-                                   detail={"chat": post.chat_id, "author": post.author.id,
-                                           "deleted": deletable})
+            await tx.events.append(
+                f"known_{known.kind}_hit",
+                actor_id=None,
+                subject=f"known:{known.id}",
+                detail={"chat": post.chat_id, "author": post.author.id, "deleted": deletable},
+            )
             if known.kind == "ad":
                 await self._mute_if_repeated(tx, post.author, post.chat_id, group, deletable)
 
@@ -162,8 +206,11 @@ class ScreeningService:
         action = button.action
         allowed = await self._roles.is_moderator(person.id) or (
             # The committee, asked to check with the source, may answer on its copy.
-            flag.status == "checking" and press.chat_id == flag.check_chat_id
-            and action != "check" and await self._roles.is_committee(person.id))
+            flag.status == "checking"
+            and press.chat_id == flag.check_chat_id
+            and action != "check"
+            and await self._roles.is_committee(person.id)
+        )
         if not allowed:
             return texts.ONLY_MODERATORS
         async with self._db.transaction(update_id=update_id, what=f"flag_{action}") as tx:
@@ -182,8 +229,10 @@ class ScreeningService:
     @staticmethod
     async def _on_card(tx: Tx, flag: Flag, press: Press) -> bool:
         """Was this pressed under the flag's own review card (or its committee copy)?"""
-        for chat_id, row_id in ((flag.card_chat_id, flag.card_outbox_id),
-                                (flag.check_chat_id, flag.check_outbox_id)):
+        for chat_id, row_id in (
+            (flag.card_chat_id, flag.card_outbox_id),
+            (flag.check_chat_id, flag.check_outbox_id),
+        ):
             if chat_id != press.chat_id or row_id is None:
                 continue
             row = await tx.outbox.get(row_id)
@@ -192,38 +241,57 @@ class ScreeningService:
         return False
 
     async def _decided(self, tx: Tx, flag: Flag, person: Person, status: str) -> Flag:
-        return await tx.flags.update(flag.id, status=status, decided_by=person.id,
-                                     decided_by_name=person.name, decided_at=tx.now)
+        return await tx.flags.update(
+            flag.id,
+            status=status,
+            decided_by=person.id,
+            decided_by_name=person.name,
+            decided_at=tx.now,
+        )
 
     async def _confirm(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "confirmed")
         chat = await tx.chats.get(flag.chat_id)
         deletable = _can_delete(chat)
         group = html(chat.title if chat and chat.title else flag.chat_id)
-        await self._show_cards(tx, flag, texts.REVIEW_DELETED if deletable
-                               else texts.REVIEW_NOT_DELETED)
+        await self._show_cards(
+            tx, flag, texts.REVIEW_DELETED if deletable else texts.REVIEW_NOT_DELETED
+        )
         if deletable:
             await tx.outbox.enqueue(self._delete(flag.chat_id, flag.message_id, group))
-        known = await tx.known.add(kind=flag.kind, text=flag.text, flag_id=flag.id,
-                                   created_by=person.id)
+        known = await tx.known.add(
+            kind=flag.kind, text=flag.text, flag_id=flag.id, created_by=person.id
+        )
         index = self.screener.known if flag.kind == "rumour" else self.screener.known_ads
         tx.after_commit(lambda: self._remember(index, known.id, flag.text))
         if flag.kind == "rumour":
             notice = texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
-            await tx.outbox.enqueue(text_message(
-                flag.chat_id, notice, reply_to=None if deletable else flag.message_id))
-            prompt = await tx.outbox.enqueue(text_message(
-                self._roles.moderator_chat_id, texts.ASK_CLARIFICATION.format(k=known.id),
-                force_reply=texts.CLARIFICATION_PLACEHOLDER))
+            await tx.outbox.enqueue(
+                text_message(flag.chat_id, notice, reply_to=None if deletable else flag.message_id)
+            )
+            prompt = await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id,
+                    texts.ASK_CLARIFICATION.format(k=known.id),
+                    force_reply=texts.CLARIFICATION_PLACEHOLDER,
+                )
+            )
             assert prompt is not None
-            await tx.prompts.create(kind="clarification", subject_id=known.id,
-                                    chat_id=self._roles.moderator_chat_id, outbox_id=prompt,
-                                    asked_by=person.id)
+            await tx.prompts.create(
+                kind="clarification",
+                subject_id=known.id,
+                chat_id=self._roles.moderator_chat_id,
+                outbox_id=prompt,
+                asked_by=person.id,
+            )
         elif deletable:
             await tx.outbox.enqueue(text_message(flag.chat_id, texts.GROUP_AD_REMOVED))
-        await tx.events.append("flag_confirmed", actor_id=person.id, subject=f"flag:{flag.id}",
-                               detail={"kind": flag.kind, "known": known.id,
-                                       "deleted": deletable, "by": person.name})
+        await tx.events.append(
+            "flag_confirmed",
+            actor_id=person.id,
+            subject=f"flag:{flag.id}",
+            detail={"kind": flag.kind, "known": known.id, "deleted": deletable, "by": person.name},
+        )
         if flag.kind == "ad":
             author = Person(flag.author_id, flag.author_name)
             await self._mute_if_repeated(tx, author, flag.chat_id, group, deletable)
@@ -235,25 +303,44 @@ class ScreeningService:
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "dismissed")
-        known = await tx.known.add(kind="dismissed", text=flag.text, flag_id=flag.id,
-                                   created_by=person.id)
+        known = await tx.known.add(
+            kind="dismissed", text=flag.text, flag_id=flag.id, created_by=person.id
+        )
         dismissed = self.screener.dismissed
         tx.after_commit(lambda: self._remember(dismissed, known.id, flag.text))
-        await tx.events.append("flag_dismissed", actor_id=person.id, subject=f"flag:{flag.id}",
-                               detail={"kind": flag.kind, "by": person.name})
+        await tx.events.append(
+            "flag_dismissed",
+            actor_id=person.id,
+            subject=f"flag:{flag.id}",
+            detail={"kind": flag.kind, "by": person.name},
+        )
         await self._show_cards(tx, flag)
 
     async def _ask_committee(self, tx: Tx, flag: Flag, person: Person) -> None:
-        flag = await tx.flags.update(flag.id, status="checking", decided_by=person.id,
-                                     decided_by_name=person.name, decided_at=tx.now)
+        flag = await tx.flags.update(
+            flag.id,
+            status="checking",
+            decided_by=person.id,
+            decided_by_name=person.name,
+            decided_at=tx.now,
+        )
         if self._roles.committee_chat_id != self._roles.moderator_chat_id:
-            card = await tx.outbox.enqueue(text_message(
-                self._roles.committee_chat_id, await self._card_text(tx, flag, for_committee=True),
-                buttons=self._card_buttons(flag, with_check=False)))
-            flag = await tx.flags.update(flag.id, check_chat_id=self._roles.committee_chat_id,
-                                         check_outbox_id=card)
-        await tx.events.append("flag_checking", actor_id=person.id, subject=f"flag:{flag.id}",
-                               detail={"by": person.name})
+            card = await tx.outbox.enqueue(
+                text_message(
+                    self._roles.committee_chat_id,
+                    await self._card_text(tx, flag, for_committee=True),
+                    buttons=self._card_buttons(flag, with_check=False),
+                )
+            )
+            flag = await tx.flags.update(
+                flag.id, check_chat_id=self._roles.committee_chat_id, check_outbox_id=card
+            )
+        await tx.events.append(
+            "flag_checking",
+            actor_id=person.id,
+            subject=f"flag:{flag.id}",
+            detail={"by": person.name},
+        )
         await self._show_cards(tx, flag)
 
     async def clarify(self, update_id: int, person: Person, prompt: Prompt, text: str) -> bool:
@@ -269,40 +356,71 @@ class ScreeningService:
                 return False
             await tx.prompts.answered(prompt.id)
             await tx.known.set_clarification(known.id, text)
-            await tx.events.append("clarification_saved", actor_id=person.id,
-                                   subject=f"known:{known.id}", detail={"by": person.name})
-            await tx.outbox.enqueue(text_message(
-                self._roles.moderator_chat_id, texts.CLARIFICATION_SAVED.format(k=known.id)))
+            await tx.events.append(
+                "clarification_saved",
+                actor_id=person.id,
+                subject=f"known:{known.id}",
+                detail={"by": person.name},
+            )
+            await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id, texts.CLARIFICATION_SAVED.format(k=known.id)
+                )
+            )
             flag = await tx.flags.get(known.flag_id) if known.flag_id else None
             if flag is not None and known.clarification is None:
-                await tx.outbox.enqueue(text_message(
-                    flag.chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))))
+                await tx.outbox.enqueue(
+                    text_message(
+                        flag.chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))
+                    )
+                )
         return True
 
     # ------------------------------------------------------------------ ads
 
-    async def _mute_if_repeated(self, tx: Tx, author: Person, chat_id: int, group: str,
-                                can_act: bool) -> None:
+    async def _mute_if_repeated(
+        self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool
+    ) -> None:
         confirmed = await tx.flags.confirmed_ads_by(author.id) + await tx.known.ad_hits_by(
-            author.id)
+            author.id
+        )
         if confirmed < self._rules.mute_after_ads:
             return
         name = html(author.name)
         if not can_act:
-            await tx.outbox.enqueue(text_message(
-                self._roles.moderator_chat_id,
-                texts.MUTED_FAILED_LOG.format(author=name, n=confirmed, group=group)))
+            await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id,
+                    texts.MUTED_FAILED_LOG.format(author=name, n=confirmed, group=group),
+                )
+            )
             return
         until = tx.now + timedelta(hours=self._rules.mute_hours)
-        await tx.outbox.enqueue(OutgoingMessage(
-            chat_id=chat_id, method="restrictChatMember",
-            params={"user_id": author.id, "permissions": MUTED,
-                    "until_date": int(until.timestamp())}))
-        await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, texts.MUTED_LOG.format(
-            author=name, n=confirmed, group=group, hours=self._rules.mute_hours)))
-        await tx.events.append("muted", actor_id=None, subject=f"person:{author.id}",
-                               detail={"chat": chat_id, "ads": confirmed,
-                                       "until": until.isoformat()})
+        await tx.outbox.enqueue(
+            OutgoingMessage(
+                chat_id=chat_id,
+                method="restrictChatMember",
+                params={
+                    "user_id": author.id,
+                    "permissions": MUTED,
+                    "until_date": int(until.timestamp()),
+                },
+            )
+        )
+        await tx.outbox.enqueue(
+            text_message(
+                self._roles.moderator_chat_id,
+                texts.MUTED_LOG.format(
+                    author=name, n=confirmed, group=group, hours=self._rules.mute_hours
+                ),
+            )
+        )
+        await tx.events.append(
+            "muted",
+            actor_id=None,
+            subject=f"person:{author.id}",
+            detail={"chat": chat_id, "ads": confirmed, "until": until.isoformat()},
+        )
 
     # ------------------------------------------------------------------ figures
 
@@ -318,28 +436,47 @@ class ScreeningService:
             return f"{share:.0%}" if share is not None else texts.MODSTATS_NO_DECISIONS
 
         return texts.MODSTATS.format(
-            flagged7=week.flagged, confirmed7=week.confirmed, dismissed7=week.dismissed,
-            hits7=week.known_hits, precision7=precision(week),
-            flagged30=month.flagged, confirmed30=month.confirmed,
-            dismissed30=month.dismissed, hits30=month.known_hits,
-            precision30=precision(month), pending=month.pending)
+            flagged7=week.flagged,
+            confirmed7=week.confirmed,
+            dismissed7=week.dismissed,
+            hits7=week.known_hits,
+            precision7=precision(week),
+            flagged30=month.flagged,
+            confirmed30=month.confirmed,
+            dismissed30=month.dismissed,
+            hits30=month.known_hits,
+            precision30=precision(month),
+            pending=month.pending,
+        )
 
     # ------------------------------------------------------------------ cards
 
     def _delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:
-        return OutgoingMessage(chat_id=chat_id, method="deleteMessage",
-                               params={"message_id": message_id}, fallback="delete_failed",
-                               fallback_args={"group": group})
+        return OutgoingMessage(
+            chat_id=chat_id,
+            method="deleteMessage",
+            params={"message_id": message_id},
+            fallback="delete_failed",
+            fallback_args={"group": group},
+        )
 
     async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
         """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
         group = (row.fallback_args or {}).get("group", str(row.chat_id))
-        await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id,
-                                             texts.DELETE_FAILED_LOG.format(group=group)))
+        await tx.outbox.enqueue(
+            text_message(self._roles.moderator_chat_id, texts.DELETE_FAILED_LOG.format(group=group))
+        )
         await tx.chats.set_bot_admin(row.chat_id, False)
 
-    async def _card_text(self, tx: Tx, flag: Flag, note: str = "", *,
-                         for_committee: bool = False, group: str | None = None) -> str:
+    async def _card_text(
+        self,
+        tx: Tx,
+        flag: Flag,
+        note: str = "",
+        *,
+        for_committee: bool = False,
+        group: str | None = None,
+    ) -> str:
         """The review card; the committee's copy (需核实) does not name the author."""
         if group is None:
             chat = await tx.chats.get(flag.chat_id)
@@ -350,20 +487,32 @@ class ScreeningService:
             card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
         else:
             card = texts.REVIEW_CARD.format(
-                title=texts.REVIEW_TITLE[flag.kind].format(n=flag.id), group=group,
-                author=html(flag.author_name), score=round(flag.score * 100), reasons=reasons,
-                text=text)
+                title=texts.REVIEW_TITLE[flag.kind].format(n=flag.id),
+                group=group,
+                author=html(flag.author_name),
+                score=round(flag.score * 100),
+                reasons=reasons,
+                text=text,
+            )
         if flag.status == "open":
             return card + texts.REVIEW_PENDING
         assert flag.decided_at is not None
-        return card + texts.REVIEW_DECIDED[flag.status].format(
-            who=html(flag.decided_by_name or ""), when=self._local(flag.decided_at),
-            what=texts.REVIEW_WHAT[flag.kind]) + note
+        return (
+            card
+            + texts.REVIEW_DECIDED[flag.status].format(
+                who=html(flag.decided_by_name or ""),
+                when=self._local(flag.decided_at),
+                what=texts.REVIEW_WHAT[flag.kind],
+            )
+            + note
+        )
 
     @staticmethod
     def _card_buttons(flag: Flag, *, with_check: bool = True) -> Keyboard:
-        row = [(texts.BTN_CONFIRM[flag.kind], ReviewButton("confirm", flag.id)),
-               (texts.BTN_DISMISS, ReviewButton("dismiss", flag.id))]
+        row = [
+            (texts.BTN_CONFIRM[flag.kind], ReviewButton("confirm", flag.id)),
+            (texts.BTN_DISMISS, ReviewButton("dismiss", flag.id)),
+        ]
         if with_check:
             row.append((texts.BTN_CHECK, ReviewButton("check", flag.id)))
         return [row]
@@ -371,13 +520,23 @@ class ScreeningService:
     async def _show_cards(self, tx: Tx, flag: Flag, note: str = "") -> None:
         buttons = [] if flag.is_decided else self._card_buttons(flag, with_check=False)
         if flag.card_chat_id is not None and flag.card_outbox_id is not None:
-            await tx.outbox.enqueue(edit_text(flag.card_chat_id,
-                                              await self._card_text(tx, flag, note),
-                                              buttons=buttons, target_row=flag.card_outbox_id))
+            await tx.outbox.enqueue(
+                edit_text(
+                    flag.card_chat_id,
+                    await self._card_text(tx, flag, note),
+                    buttons=buttons,
+                    target_row=flag.card_outbox_id,
+                )
+            )
         if flag.check_chat_id is not None and flag.check_outbox_id is not None:
-            await tx.outbox.enqueue(edit_text(
-                flag.check_chat_id, await self._card_text(tx, flag, note, for_committee=True),
-                buttons=buttons, target_row=flag.check_outbox_id))
+            await tx.outbox.enqueue(
+                edit_text(
+                    flag.check_chat_id,
+                    await self._card_text(tx, flag, note, for_committee=True),
+                    buttons=buttons,
+                    target_row=flag.check_outbox_id,
+                )
+            )
 
     def _local(self, moment: datetime) -> str:
         return local_time(moment, self._zone)

@@ -15,9 +15,15 @@ LOG_LINES_SHOWN = 15
 MY_TICKET_TEXT = 40  # UTF-16 units of a ticket's text in /mytickets
 STATUS_ICON = {"new": "🆕", "in_progress": "🔧", "done": "✅", "rated": "⭐", "rejected": "🚫"}
 LOG_ACTIONS = {
-    "filed": "提交", "claimed": "认领", "accepted": "受理", "done": "完成",
-    "rejected": "不予受理", "reopened": "居民反映未解决", "overdue": "超时",
-    "followed": "有居民 +1", "edited": "居民修改了内容",
+    "filed": "提交",
+    "claimed": "认领",
+    "accepted": "受理",
+    "done": "完成",
+    "rejected": "不予受理",
+    "reopened": "居民反映未解决",
+    "overdue": "超时",
+    "followed": "有居民 +1",
+    "edited": "居民修改了内容",
 }
 
 
@@ -29,8 +35,7 @@ def status_label(ticket: Ticket) -> str:
     return texts.STATUS[(ticket.kind, ticket.status)]
 
 
-def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo,
-              note: str = "") -> str:
+def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, note: str = "") -> str:
     """The staff card. The quoted text is shortened so that the card, with whatever this state
     adds (reason, names, notes), stays within Telegram's 4096 UTF-16 units."""
     who = ""
@@ -43,14 +48,25 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo,
     flag = f"　⏰{texts.OVERDUE_FLAG}" if ticket.overdue_at and ticket.is_open else ""
 
     def render(quoted: str) -> str:
-        return texts.CARD.format(
-            icon=STATUS_ICON[ticket.status], n=ticket.id, kind=texts.KIND[ticket.kind],
-            category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
-            party=ticket.party, text=quoted, reporter=html(ticket.reporter_name),
-            where=html(where),
-            followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
-            created=local_time(ticket.created_at, zone), due=local_time(ticket.due_at, zone),
-            status=status_label(ticket), who=who, flag=flag) + note
+        return (
+            texts.CARD.format(
+                icon=STATUS_ICON[ticket.status],
+                n=ticket.id,
+                kind=texts.KIND[ticket.kind],
+                category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
+                party=ticket.party,
+                text=quoted,
+                reporter=html(ticket.reporter_name),
+                where=html(where),
+                followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
+                created=local_time(ticket.created_at, zone),
+                due=local_time(ticket.due_at, zone),
+                status=status_label(ticket),
+                who=who,
+                flag=flag,
+            )
+            + note
+        )
 
     return fit(render, ticket.text, MAX_MESSAGE_UNITS)
 
@@ -61,27 +77,54 @@ def card_buttons(ticket: Ticket, *, choose_party: bool = False) -> Keyboard:
         return []
     if choose_party:
         others = [p for p in Party if p.value != ticket.party]
-        return [[(p.value, ForwardButton(n, p.name)) for p in others],  # type: ignore[arg-type]
-                [(texts.BTN_BACK, CardButton("back", n))]]
+        return [
+            [(p.value, ForwardButton(n, p.name)) for p in others],  # type: ignore[arg-type]
+            [(texts.BTN_BACK, CardButton("back", n))],
+        ]
     if ticket.status == "new":
-        first = (texts.BTN_CLAIM, CardButton("claim", n)) if ticket.kind == "wish" else (
-            texts.BTN_ACCEPT, CardButton("accept", n))
-        return [[first, (texts.BTN_FORWARD, CardButton("forward", n)),
-                 (texts.BTN_REJECT, CardButton("reject", n))]]
-    return [[(texts.BTN_DONE, CardButton("done", n)), (texts.BTN_FORWARD, CardButton("forward", n)),
-             (texts.BTN_REJECT, CardButton("reject", n))]]
+        first = (
+            (texts.BTN_CLAIM, CardButton("claim", n))
+            if ticket.kind == "wish"
+            else (texts.BTN_ACCEPT, CardButton("accept", n))
+        )
+        return [
+            [
+                first,
+                (texts.BTN_FORWARD, CardButton("forward", n)),
+                (texts.BTN_REJECT, CardButton("reject", n)),
+            ]
+        ]
+    return [
+        [
+            (texts.BTN_DONE, CardButton("done", n)),
+            (texts.BTN_FORWARD, CardButton("forward", n)),
+            (texts.BTN_REJECT, CardButton("reject", n)),
+        ]
+    ]
 
 
 def rating_buttons(ticket: Ticket) -> Keyboard:
-    return [[(label, RatingButton(str(i), ticket.id))  # type: ignore[arg-type]
-             for i, label in enumerate(texts.RATINGS)],
-            [(texts.BTN_UNSOLVED, RatingButton("unsolved", ticket.id))]]
+    return [
+        [
+            (label, RatingButton(str(i), ticket.id))  # type: ignore[arg-type]
+            for i, label in enumerate(texts.RATINGS)
+        ],
+        [(texts.BTN_UNSOLVED, RatingButton("unsolved", ticket.id))],
+    ]
 
 
 def private_acknowledgement(ticket: Ticket, zone: ZoneInfo) -> str:
-    return fit(lambda quoted: texts.ACK_PRIVATE.format(
-        kind=texts.KIND[ticket.kind], n=ticket.id, text=quoted, party=ticket.party,
-        category=html(ticket.category), due=local_time(ticket.due_at, zone)), ticket.text)
+    return fit(
+        lambda quoted: texts.ACK_PRIVATE.format(
+            kind=texts.KIND[ticket.kind],
+            n=ticket.id,
+            text=quoted,
+            party=ticket.party,
+            category=html(ticket.category),
+            due=local_time(ticket.due_at, zone),
+        ),
+        ticket.text,
+    )
 
 
 def my_tickets(own: list[Ticket], followed: list[Ticket]) -> str | None:
@@ -92,13 +135,22 @@ def my_tickets(own: list[Ticket], followed: list[Ticket]) -> str | None:
     lines = []
     if own:
         lines.append(texts.MY_TICKETS_TITLE)
-        lines += [texts.MY_TICKET_LINE.format(
-            n=t.id, kind=texts.KIND[t.kind], category=html(t.category),
-            status=status_label(t), text=html(shorten(t.text, MY_TICKET_TEXT))) for t in own]
+        lines += [
+            texts.MY_TICKET_LINE.format(
+                n=t.id,
+                kind=texts.KIND[t.kind],
+                category=html(t.category),
+                status=status_label(t),
+                text=html(shorten(t.text, MY_TICKET_TEXT)),
+            )
+            for t in own
+        ]
     if followed:
         lines.append(texts.FOLLOWED_TITLE)
-        lines += [texts.FOLLOWED_LINE.format(n=t.id, category=html(t.category),
-                                             status=status_label(t)) for t in followed]
+        lines += [
+            texts.FOLLOWED_LINE.format(n=t.id, category=html(t.category), status=status_label(t))
+            for t in followed
+        ]
     return "\n".join(lines)
 
 
@@ -108,18 +160,28 @@ def ticket_view(ticket: Ticket, events: list[Event], *, full: bool, zone: ZoneIn
     shown = [e for e in events if full or e.public][-LOG_LINES_SHOWN:]
     tail = ""
     if full:
-        tail += texts.TICKET_VIEW_STAFF_EXTRA.format(reporter=html(ticket.reporter_name),
-                                                     created=local_time(ticket.created_at, zone))
+        tail += texts.TICKET_VIEW_STAFF_EXTRA.format(
+            reporter=html(ticket.reporter_name), created=local_time(ticket.created_at, zone)
+        )
     if shown:
         tail += texts.TICKET_LOG_TITLE + "".join(
-            "\n" + _log_line(e, ticket, full, zone) for e in shown)
+            "\n" + _log_line(e, ticket, full, zone) for e in shown
+        )
 
     def render(quoted: str) -> str:
-        return texts.TICKET_VIEW.format(
-            n=ticket.id, kind=texts.KIND[ticket.kind], category=html(ticket.category),
-            party=ticket.party, text=quoted, status=status_label(ticket),
-            flag=f"（{texts.OVERDUE_FLAG}）" if ticket.overdue_at and ticket.is_open else "",
-            due=local_time(ticket.due_at, zone)) + tail
+        return (
+            texts.TICKET_VIEW.format(
+                n=ticket.id,
+                kind=texts.KIND[ticket.kind],
+                category=html(ticket.category),
+                party=ticket.party,
+                text=quoted,
+                status=status_label(ticket),
+                flag=f"（{texts.OVERDUE_FLAG}）" if ticket.overdue_at and ticket.is_open else "",
+                due=local_time(ticket.due_at, zone),
+            )
+            + tail
+        )
 
     return fit(render, ticket.text)
 

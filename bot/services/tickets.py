@@ -75,8 +75,15 @@ class Origin:
 
 
 class TicketService:
-    def __init__(self, db: Database, roles: Roles, rules: CommunityRules, *, zone: ZoneInfo,
-                 bot_username: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        rules: CommunityRules,
+        *,
+        zone: ZoneInfo,
+        bot_username: str,
+    ) -> None:
         self._db = db
         self._roles = roles
         self._rules = rules
@@ -85,8 +92,9 @@ class TicketService:
 
     # ------------------------------------------------------------------ intake
 
-    async def request(self, update_id: int, kind: TicketKind, text: str,
-                      photo_file_id: str | None, origin: Origin) -> None:
+    async def request(
+        self, update_id: int, kind: TicketKind, text: str, photo_file_id: str | None, origin: Origin
+    ) -> None:
         """/wish, /complain, #微心愿 / #投诉 / #报修: file it, or ask for what is missing."""
         text = text.strip()
         async with self._db.transaction(update_id=update_id, what=f"request_{kind}") as tx:
@@ -95,15 +103,18 @@ class TicketService:
                 await self._ask_for_text(tx, kind, origin)
                 return
             if utf16_len(text) > MAX_TEXT:
-                await tx.outbox.enqueue(text_message(
-                    origin.chat_id, texts.TOO_LONG.format(limit=MAX_TEXT),
-                    reply_to=origin.message_id,
-                    dedupe_key=self._hint_key(tx, origin, f"long-{kind}")))
+                await tx.outbox.enqueue(
+                    text_message(
+                        origin.chat_id,
+                        texts.TOO_LONG.format(limit=MAX_TEXT),
+                        reply_to=origin.message_id,
+                        dedupe_key=self._hint_key(tx, origin, f"long-{kind}"),
+                    )
+                )
                 return
             if await self._over_quota(tx, origin.person.id, origin.chat_id, origin.message_id):
                 return
-            if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id,
-                                                                   origin):
+            if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id, origin):
                 return
             await self._file(tx, kind, text, photo_file_id, origin, update_id)
 
@@ -115,20 +126,30 @@ class TicketService:
             return None
         return f"hint:{what}:{origin.chat_id}:{origin.person.id}:{tx.now:%Y%m%d%H}"
 
-    async def _over_quota(self, tx: Tx, person: int, chat_id: int,
-                          reply_to: int | None) -> bool:
+    async def _over_quota(self, tx: Tx, person: int, chat_id: int, reply_to: int | None) -> bool:
         """More requests in the last hour than the community allows one person: one polite
         refusal for that hour, then silence, so a flood never buries others' cards."""
         quota = self._rules.limits.requests_per_hour
-        if self._roles.is_admin(person) or await tx.events.count_by(
-                person, REQUEST_EVENTS, tx.now - QUOTA_WINDOW) < quota:
+        if (
+            self._roles.is_admin(person)
+            or await tx.events.count_by(person, REQUEST_EVENTS, tx.now - QUOTA_WINDOW) < quota
+        ):
             return False
-        queued = await tx.outbox.enqueue(text_message(
-            chat_id, texts.QUOTA_REACHED.format(n=quota), reply_to=reply_to,
-            dedupe_key=f"quota:{person}:{tx.now:%Y%m%d%H}"))
+        queued = await tx.outbox.enqueue(
+            text_message(
+                chat_id,
+                texts.QUOTA_REACHED.format(n=quota),
+                reply_to=reply_to,
+                dedupe_key=f"quota:{person}:{tx.now:%Y%m%d%H}",
+            )
+        )
         if queued is not None:
-            await tx.events.append("quota_reached", actor_id=person, subject=f"person:{person}",
-                                   detail={"quota": quota})
+            await tx.events.append(
+                "quota_reached",
+                actor_id=person,
+                subject=f"person:{person}",
+                detail={"quota": quota},
+            )
             log.warning("person %d reached the request quota (%d an hour)", person, quota)
         return True
 
@@ -137,15 +158,26 @@ class TicketService:
             tag = "#微心愿" if kind == "wish" else "#投诉"
             reply = texts.ASK_TEXT_IN_GROUP.format(tag=tag, example=texts.EXAMPLE[kind])
         else:
-            await tx.drafts.start(user_id=origin.person.id, kind=kind, step="text",
-                                  chat_id=origin.chat_id, message_id=None)
+            await tx.drafts.start(
+                user_id=origin.person.id,
+                kind=kind,
+                step="text",
+                chat_id=origin.chat_id,
+                message_id=None,
+            )
             reply = texts.ASK_TEXT[kind]
-        await tx.outbox.enqueue(text_message(
-            origin.chat_id, reply, reply_to=origin.message_id if origin.in_group else None,
-            dedupe_key=self._hint_key(tx, origin, f"ask-{kind}")))
+        await tx.outbox.enqueue(
+            text_message(
+                origin.chat_id,
+                reply,
+                reply_to=origin.message_id if origin.in_group else None,
+                dedupe_key=self._hint_key(tx, origin, f"ask-{kind}"),
+            )
+        )
 
-    async def _offer_duplicate(self, tx: Tx, text: str, photo_file_id: str | None,
-                               origin: Origin) -> bool:
+    async def _offer_duplicate(
+        self, tx: Tx, text: str, photo_file_id: str | None, origin: Origin
+    ) -> bool:
         """A similar open complaint is offered for "+1", in private only: an offer in a group
         would let anyone probe for others' complaints by posting guesses."""
         if origin.in_group and not await self._private_open(tx, origin.person.id):
@@ -154,37 +186,66 @@ class TicketService:
         match = await self._similar_open(tx, category, text, origin)
         if match is None:
             return False
-        draft = await tx.drafts.start(user_id=origin.person.id, kind="complaint",
-                                      step="duplicate", chat_id=origin.chat_id,
-                                      message_id=origin.message_id, text=text,
-                                      photo_file_id=photo_file_id, offered_ticket_id=match.id,
-                                      origin_update_id=tx.update_id)
-        await tx.events.append("offered", actor_id=origin.person.id,
-                               subject=f"ticket:{match.id}", detail={"draft": draft.id})
-        buttons = [[(texts.BTN_PLUS_ONE.format(n=match.id), DuplicateButton("plus1", draft.id)),
-                    (texts.BTN_CREATE_ANYWAY, DuplicateButton("new", draft.id))]]
-        offer = texts.DUPLICATE_OFFER.format(n=match.id, category=html(match.category),
-                                             status=status_label(match))
+        draft = await tx.drafts.start(
+            user_id=origin.person.id,
+            kind="complaint",
+            step="duplicate",
+            chat_id=origin.chat_id,
+            message_id=origin.message_id,
+            text=text,
+            photo_file_id=photo_file_id,
+            offered_ticket_id=match.id,
+            origin_update_id=tx.update_id,
+        )
+        await tx.events.append(
+            "offered",
+            actor_id=origin.person.id,
+            subject=f"ticket:{match.id}",
+            detail={"draft": draft.id},
+        )
+        buttons = [
+            [
+                (texts.BTN_PLUS_ONE.format(n=match.id), DuplicateButton("plus1", draft.id)),
+                (texts.BTN_CREATE_ANYWAY, DuplicateButton("new", draft.id)),
+            ]
+        ]
+        offer = texts.DUPLICATE_OFFER.format(
+            n=match.id, category=html(match.category), status=status_label(match)
+        )
         # Refused (the person blocked the bot since): the request is filed instead.
-        await tx.outbox.enqueue(text_message(origin.person.id, offer, buttons=buttons,
-                                             fallback="offer_refused",
-                                             fallback_args={"draft": draft.id}))
+        await tx.outbox.enqueue(
+            text_message(
+                origin.person.id,
+                offer,
+                buttons=buttons,
+                fallback="offer_refused",
+                fallback_args={"draft": draft.id},
+            )
+        )
         if origin.in_group:
-            await tx.outbox.enqueue(text_message(
-                origin.chat_id, texts.DUPLICATE_ASKED_IN_PRIVATE.format(
-                    name=html(origin.person.name)), reply_to=origin.message_id))
+            await tx.outbox.enqueue(
+                text_message(
+                    origin.chat_id,
+                    texts.DUPLICATE_ASKED_IN_PRIVATE.format(name=html(origin.person.name)),
+                    reply_to=origin.message_id,
+                )
+            )
         return True
 
-    async def _similar_open(self, tx: Tx, category: str, text: str,
-                            origin: Origin) -> Ticket | None:
+    async def _similar_open(
+        self, tx: Tx, category: str, text: str, origin: Origin
+    ) -> Ticket | None:
         """A similar open complaint the person could already know of: their own, or one posted
         in this group (from private: in any group). Private complaints are never offered to
         others, so a guessed text cannot find them."""
         wanted = _NOT_TEXT.sub("", text)
         best, best_score = None, DUPLICATE_SCORE
         for candidate in await tx.tickets.open_in_category(
-                category, tx.now - DUPLICATE_WINDOW, seen_by=origin.person.id,
-                group_id=origin.chat_id if origin.in_group else None):
+            category,
+            tx.now - DUPLICATE_WINDOW,
+            seen_by=origin.person.id,
+            group_id=origin.chat_id if origin.in_group else None,
+        ):
             score = fuzz.ratio(wanted, _NOT_TEXT.sub("", candidate.text))
             if score >= best_score:
                 best, best_score = candidate, score
@@ -203,9 +264,14 @@ class TicketService:
         seen = await tx.people.get(draft.user_id)
         name = " ".join(n for n in (seen.first_name, seen.last_name) if n) if seen else ""
         assert draft.origin_update_id is not None, "offers record the update they came in"
-        await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
-                         await self._origin_of(tx, draft, Person(draft.user_id, name)),
-                         draft.origin_update_id)
+        await self._file(
+            tx,
+            draft.kind,
+            draft.text or "",
+            draft.photo_file_id,
+            await self._origin_of(tx, draft, Person(draft.user_id, name)),
+            draft.origin_update_id,
+        )
 
     async def offer_refused(self, tx: Tx, row: OutboxMessage) -> None:
         """Outbox fallback: the private offer could not be delivered (403); file the request."""
@@ -228,8 +294,15 @@ class TicketService:
         person = await tx.people.get(user_id)
         return person is not None and person.private_chat_open
 
-    async def _file(self, tx: Tx, kind: TicketKind, text: str, photo_file_id: str | None,
-                    origin: Origin, update_id: int) -> Ticket:
+    async def _file(
+        self,
+        tx: Tx,
+        kind: TicketKind,
+        text: str,
+        photo_file_id: str | None,
+        origin: Origin,
+        update_id: int,
+    ) -> Ticket:
         await tx.drafts.drop_for_user(origin.person.id)  # a request filed ends any other
         if kind == "wish":
             category, routing = WISH_CATEGORY, self._rules.wishes
@@ -237,34 +310,58 @@ class TicketService:
             category, routing = self._rules.categorise(text)
         due = add_working_days(tx.now, routing.sla_days, self._zone)
         ticket = await tx.tickets.create(
-            kind=kind, text=text, photo_file_id=photo_file_id, category=category,
-            party=routing.party.value, reporter_id=origin.person.id,
-            reporter_name=origin.person.name, source_chat_id=origin.chat_id,
-            source_message_id=origin.message_id, source_update_id=update_id, due_at=due)
-        await tx.events.append("filed", actor_id=origin.person.id, subject=_subject(ticket),
-                               detail={"kind": kind, "category": category,
-                                       "party": routing.party.value}, public=True,
-                               update_id=update_id)
+            kind=kind,
+            text=text,
+            photo_file_id=photo_file_id,
+            category=category,
+            party=routing.party.value,
+            reporter_id=origin.person.id,
+            reporter_name=origin.person.name,
+            source_chat_id=origin.chat_id,
+            source_message_id=origin.message_id,
+            source_update_id=update_id,
+            due_at=due,
+        )
+        await tx.events.append(
+            "filed",
+            actor_id=origin.person.id,
+            subject=_subject(ticket),
+            detail={"kind": kind, "category": category, "party": routing.party.value},
+            public=True,
+            update_id=update_id,
+        )
         await self._post_card(tx, ticket, origin.group_title)
         await self._acknowledge(tx, ticket, origin)
         return ticket
 
-    async def _post_card(self, tx: Tx, ticket: Ticket, group_title: str | None, *,
-                         chat_id: int | None = None, note: str = "") -> Ticket:
+    async def _post_card(
+        self,
+        tx: Tx,
+        ticket: Ticket,
+        group_title: str | None,
+        *,
+        chat_id: int | None = None,
+        note: str = "",
+    ) -> Ticket:
         if chat_id is None:
             chat_id = self._roles.chat_for(Party(ticket.party))
         # A party chat the bot cannot post to sends the card to the committee (card_refused).
         fallback = "card_refused" if chat_id != self._roles.committee_chat_id else None
         if ticket.photo_file_id:
-            photo = photo_message(chat_id, ticket.photo_file_id,
-                                  texts.CARD_PHOTO.format(n=ticket.id))
+            photo = photo_message(
+                chat_id, ticket.photo_file_id, texts.CARD_PHOTO.format(n=ticket.id)
+            )
             await tx.outbox.enqueue(photo)
         where = group_title or texts.WHERE_PRIVATE
-        card_id = await tx.outbox.enqueue(text_message(
-            chat_id, views.card_text(ticket, where=where, followers=0, zone=self._zone,
-                                     note=note),
-            buttons=views.card_buttons(ticket), fallback=fallback,
-            fallback_args={"ticket": ticket.id} if fallback else None))
+        card_id = await tx.outbox.enqueue(
+            text_message(
+                chat_id,
+                views.card_text(ticket, where=where, followers=0, zone=self._zone, note=note),
+                buttons=views.card_buttons(ticket),
+                fallback=fallback,
+                fallback_args={"ticket": ticket.id} if fallback else None,
+            )
+        )
         return await tx.tickets.update(ticket.id, card_chat_id=chat_id, card_outbox_id=card_id)
 
     async def card_refused(self, tx: Tx, row: OutboxMessage) -> None:
@@ -274,14 +371,23 @@ class TicketService:
         ticket = await tx.tickets.get(ticket_id) if isinstance(ticket_id, int) else None
         if ticket is None or ticket.card_outbox_id != row.id:
             return
-        log.error("the card of ticket #%d was refused by chat %d (%s); it goes to the "
-                  "committee chat instead: add the bot to that chat again", ticket.id,
-                  row.chat_id, row.last_error)
-        await tx.events.append("card_refused", actor_id=None, subject=_subject(ticket),
-                               detail={"chat": row.chat_id})
-        await self._post_card(tx, ticket, await self._group_title(tx, ticket),
-                              chat_id=self._roles.committee_chat_id,
-                              note=texts.CARD_PARTY_CHAT_REFUSED.format(party=ticket.party))
+        log.error(
+            "the card of ticket #%d was refused by chat %d (%s); it goes to the "
+            "committee chat instead: add the bot to that chat again",
+            ticket.id,
+            row.chat_id,
+            row.last_error,
+        )
+        await tx.events.append(
+            "card_refused", actor_id=None, subject=_subject(ticket), detail={"chat": row.chat_id}
+        )
+        await self._post_card(
+            tx,
+            ticket,
+            await self._group_title(tx, ticket),
+            chat_id=self._roles.committee_chat_id,
+            note=texts.CARD_PARTY_CHAT_REFUSED.format(party=ticket.party),
+        )
 
     async def _acknowledge(self, tx: Tx, ticket: Ticket, origin: Origin) -> None:
         private_ack = views.private_acknowledgement(ticket, self._zone)
@@ -289,40 +395,74 @@ class TicketService:
             await tx.outbox.enqueue(text_message(origin.person.id, private_ack))
             return
         name = html(origin.person.name)
-        common = {"name": name, "n": ticket.id, "category": html(ticket.category),
-                  "party": ticket.party}
+        common = {
+            "name": name,
+            "n": ticket.id,
+            "category": html(ticket.category),
+            "party": ticket.party,
+        }
         if await self._private_open(tx, origin.person.id):
-            await tx.outbox.enqueue(text_message(origin.chat_id, texts.ACK_GROUP.format(**common),
-                                                 reply_to=origin.message_id))
-            await tx.outbox.enqueue(text_message(
-                origin.person.id, private_ack, fallback="group_link",
-                fallback_args={"group_chat_id": origin.chat_id, "start": f"t{ticket.id}",
-                               "name": origin.person.name, "reply_to": origin.message_id}))
+            await tx.outbox.enqueue(
+                text_message(
+                    origin.chat_id, texts.ACK_GROUP.format(**common), reply_to=origin.message_id
+                )
+            )
+            await tx.outbox.enqueue(
+                text_message(
+                    origin.person.id,
+                    private_ack,
+                    fallback="group_link",
+                    fallback_args={
+                        "group_chat_id": origin.chat_id,
+                        "start": f"t{ticket.id}",
+                        "name": origin.person.name,
+                        "reply_to": origin.message_id,
+                    },
+                )
+            )
         else:
             link = html(deep_link(self._bot_username, f"t{ticket.id}"))
-            await tx.outbox.enqueue(text_message(
-                origin.chat_id, texts.ACK_GROUP_WITH_LINK.format(**common, link=link),
-                reply_to=origin.message_id))
+            await tx.outbox.enqueue(
+                text_message(
+                    origin.chat_id,
+                    texts.ACK_GROUP_WITH_LINK.format(**common, link=link),
+                    reply_to=origin.message_id,
+                )
+            )
 
-    async def edited_post(self, update_id: int, person: Person, chat_id: int, message_id: int,
-                          text: str) -> None:
+    async def edited_post(
+        self, update_id: int, person: Person, chat_id: int, message_id: int, text: str
+    ) -> None:
         """A resident edited a #投诉 / #微心愿 post: its own ticket takes the new words while
         nobody has taken it on yet; an edit never files another ticket."""
         text = text.strip()
         async with self._db.transaction(update_id=update_id, what="ticket_edited") as tx:
             ticket = await tx.tickets.from_post(chat_id, message_id)
-            if (ticket is None or ticket.reporter_id != person.id or ticket.status != "new"
-                    or not text or utf16_len(text) > MAX_TEXT or text == ticket.text):
+            if (
+                ticket is None
+                or ticket.reporter_id != person.id
+                or ticket.status != "new"
+                or not text
+                or utf16_len(text) > MAX_TEXT
+                or text == ticket.text
+            ):
                 return
             ticket = await tx.tickets.update(ticket.id, text=text)
-            await tx.events.append("edited", actor_id=person.id, subject=_subject(ticket),
-                                   detail={"text": text}, public=True, update_id=update_id)
+            await tx.events.append(
+                "edited",
+                actor_id=person.id,
+                subject=_subject(ticket),
+                detail={"text": text},
+                public=True,
+                update_id=update_id,
+            )
             await self._show_card(tx, ticket)
 
     # ------------------------------------------------------------------ drafts (private)
 
-    async def draft_text(self, update_id: int, person: Person, text: str,
-                         photo_file_id: str | None) -> bool:
+    async def draft_text(
+        self, update_id: int, person: Person, text: str, photo_file_id: str | None
+    ) -> bool:
         """Text (or a photo) in private while a draft waits for it; False if none waits
         (and then nothing is claimed, so the caller may answer the update itself)."""
         async with self._db.read() as tx:
@@ -340,24 +480,30 @@ class TicketService:
                     await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
                     return True
                 if utf16_len(text) > MAX_TEXT:
-                    await tx.outbox.enqueue(text_message(
-                        here, texts.TOO_LONG.format(limit=MAX_TEXT)))
+                    await tx.outbox.enqueue(
+                        text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT))
+                    )
                     return True
                 if not text:  # a photo without a caption: keep it, still ask for words
                     await tx.drafts.update(draft.id, photo_file_id=photo_file_id)
                     await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
                     return True
                 draft = await tx.drafts.update(
-                    draft.id, text=text, photo_file_id=photo_file_id or draft.photo_file_id,
-                    step="confirm" if photo_file_id or draft.photo_file_id else "photo")
+                    draft.id,
+                    text=text,
+                    photo_file_id=photo_file_id or draft.photo_file_id,
+                    step="confirm" if photo_file_id or draft.photo_file_id else "photo",
+                )
             elif photo_file_id:
-                draft = await tx.drafts.update(draft.id, photo_file_id=photo_file_id,
-                                               step="confirm")
+                draft = await tx.drafts.update(
+                    draft.id, photo_file_id=photo_file_id, step="confirm"
+                )
             else:  # more words while we wait for a photo: they belong to the text
                 joined = f"{draft.text}\n{text}"
                 if utf16_len(joined) > MAX_TEXT:
-                    await tx.outbox.enqueue(text_message(
-                        here, texts.TOO_LONG.format(limit=MAX_TEXT)))
+                    await tx.outbox.enqueue(
+                        text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT))
+                    )
                     return True
                 draft = await tx.drafts.update(draft.id, text=joined)
             await self._prompt_draft(tx, draft)
@@ -365,26 +511,45 @@ class TicketService:
 
     async def _prompt_draft(self, tx: Tx, draft: Draft) -> None:
         if draft.step == "photo":
-            await tx.outbox.enqueue(text_message(
-                draft.user_id, texts.ASK_PHOTO,
-                buttons=[[(texts.BTN_NO_PHOTO, DraftButton("nophoto", draft.id)),
-                          (texts.BTN_CANCEL, DraftButton("cancel", draft.id))]]))
+            await tx.outbox.enqueue(
+                text_message(
+                    draft.user_id,
+                    texts.ASK_PHOTO,
+                    buttons=[
+                        [
+                            (texts.BTN_NO_PHOTO, DraftButton("nophoto", draft.id)),
+                            (texts.BTN_CANCEL, DraftButton("cancel", draft.id)),
+                        ]
+                    ],
+                )
+            )
             return
         confirm = texts.CONFIRM_DRAFT.format(
-            kind=texts.KIND[draft.kind], text=html(draft.text or ""),
-            photo=texts.CONFIRM_PHOTO_NOTE if draft.photo_file_id else "")
-        await tx.outbox.enqueue(text_message(
-            draft.user_id, confirm,
-            buttons=[[(texts.BTN_SUBMIT, DraftButton("ok", draft.id)),
-                      (texts.BTN_EDIT, DraftButton("edit", draft.id)),
-                      (texts.BTN_CANCEL, DraftButton("cancel", draft.id))]]))
+            kind=texts.KIND[draft.kind],
+            text=html(draft.text or ""),
+            photo=texts.CONFIRM_PHOTO_NOTE if draft.photo_file_id else "",
+        )
+        await tx.outbox.enqueue(
+            text_message(
+                draft.user_id,
+                confirm,
+                buttons=[
+                    [
+                        (texts.BTN_SUBMIT, DraftButton("ok", draft.id)),
+                        (texts.BTN_EDIT, DraftButton("edit", draft.id)),
+                        (texts.BTN_CANCEL, DraftButton("cancel", draft.id)),
+                    ]
+                ],
+            )
+        )
 
     async def start_draft(self, update_id: int, person: Person, kind: TicketKind) -> None:
         """A menu press: the conversation starts in the person's private chat, always."""
         async with self._db.transaction(update_id=update_id, what="draft_start") as tx:
             await self._settle_offer(tx, person.id)
-            await tx.drafts.start(user_id=person.id, kind=kind, step="text", chat_id=person.id,
-                                  message_id=None)
+            await tx.drafts.start(
+                user_id=person.id, kind=kind, step="text", chat_id=person.id, message_id=None
+            )
             await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT[kind]))
 
     async def cancel_draft(self, update_id: int, person: Person) -> None:
@@ -399,8 +564,7 @@ class TicketService:
         """A button under a draft, pressed in its author's private chat (the family's scope,
         checked before this). Returns the answer to show."""
         person = Person(press.user_id, press.user_name)
-        async with self._db.transaction(update_id=update_id,
-                                        what=f"draft_{button.action}") as tx:
+        async with self._db.transaction(update_id=update_id, what=f"draft_{button.action}") as tx:
             draft = await tx.drafts.get(button.draft)
             if draft is None or draft.step == "duplicate":
                 return texts.DRAFT_GONE
@@ -422,18 +586,24 @@ class TicketService:
                 if await self._over_quota(tx, person.id, person.id, None):
                     return texts.QUOTA_TOAST
                 await tx.drafts.drop(draft.id)
-                await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
-                                 await self._origin_of(tx, draft, person), update_id)
+                await self._file(
+                    tx,
+                    draft.kind,
+                    draft.text or "",
+                    draft.photo_file_id,
+                    await self._origin_of(tx, draft, person),
+                    update_id,
+                )
                 return ""  # the acknowledgement with the number is the answer
             return texts.DRAFT_GONE
 
-    async def duplicate_button(self, update_id: int, press: Press,
-                               button: DuplicateButton) -> str:
+    async def duplicate_button(self, update_id: int, press: Press, button: DuplicateButton) -> str:
         """+1 or 仍然新建 under a duplicate offer, in its author's private chat. "+1" follows the
         ticket stored with the offer."""
         person = Person(press.user_id, press.user_name)
-        async with self._db.transaction(update_id=update_id,
-                                        what=f"duplicate_{button.action}") as tx:
+        async with self._db.transaction(
+            update_id=update_id, what=f"duplicate_{button.action}"
+        ) as tx:
             draft = await tx.drafts.get(button.draft)
             if draft is None or draft.step != "duplicate":
                 return texts.DRAFT_GONE
@@ -444,8 +614,14 @@ class TicketService:
             if await self._over_quota(tx, person.id, person.id, None):
                 return texts.QUOTA_TOAST
             await tx.drafts.drop(draft.id)
-            await self._file(tx, draft.kind, draft.text or "", draft.photo_file_id,
-                             await self._origin_of(tx, draft, person), update_id)
+            await self._file(
+                tx,
+                draft.kind,
+                draft.text or "",
+                draft.photo_file_id,
+                await self._origin_of(tx, draft, person),
+                update_id,
+            )
             return ""
 
     async def _origin_of(self, tx: Tx, draft: Draft, person: Person) -> Origin:
@@ -454,8 +630,7 @@ class TicketService:
         if in_group:
             chat = await tx.chats.get(draft.chat_id)
             title = chat.title if chat else None
-        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group,
-                      group_title=title)
+        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group, group_title=title)
 
     async def _follow(self, tx: Tx, draft: Draft, ticket_id: int) -> str:
         ticket = await tx.tickets.get(ticket_id)
@@ -463,17 +638,23 @@ class TicketService:
             return texts.DRAFT_GONE
         await tx.drafts.drop(draft.id)
         if ticket.reporter_id != draft.user_id and await tx.tickets.add_follower(
-                ticket.id, draft.user_id):
-            await tx.events.append("followed", actor_id=draft.user_id, subject=_subject(ticket),
-                                   detail={"text": draft.text})
+            ticket.id, draft.user_id
+        ):
+            await tx.events.append(
+                "followed",
+                actor_id=draft.user_id,
+                subject=_subject(ticket),
+                detail={"text": draft.text},
+            )
             await self._show_card(tx, ticket)
         await tx.outbox.enqueue(text_message(draft.user_id, texts.FOLLOWING.format(n=ticket.id)))
         return ""
 
     # ------------------------------------------------------------------ staff actions
 
-    async def card_press(self, update_id: int, press: Press,
-                         button: CardButton | ForwardButton) -> str:
+    async def card_press(
+        self, update_id: int, press: Press, button: CardButton | ForwardButton
+    ) -> str:
         """A staff card's button. Scope: the card's own message in the chat it lives in; right:
         the presser may handle this ticket's party from that chat. Returns the answer."""
         staff = Person(press.user_id, press.user_name)
@@ -492,8 +673,9 @@ class TicketService:
                 return texts.UNKNOWN_BUTTON  # moved to another card while we checked
             ticket = current
             if action in ("claim", "accept"):
-                if ticket.status != "new" or action != ("claim" if ticket.kind == "wish"
-                                                        else "accept"):
+                if ticket.status != "new" or action != (
+                    "claim" if ticket.kind == "wish" else "accept"
+                ):
                     return texts.ANSWER_STALE.format(status=status_label(ticket))
                 return await self._start_work(tx, ticket, staff)
             if action == "done":
@@ -512,12 +694,21 @@ class TicketService:
                 return texts.ANSWER_BACK
             assert action == "reject"
             chat_id = ticket.card_chat_id or self._roles.committee_chat_id
-            prompt = await tx.outbox.enqueue(text_message(
-                chat_id, texts.ASK_REJECT_REASON.format(n=ticket.id),
-                force_reply=texts.REJECT_REASON_PLACEHOLDER))
+            prompt = await tx.outbox.enqueue(
+                text_message(
+                    chat_id,
+                    texts.ASK_REJECT_REASON.format(n=ticket.id),
+                    force_reply=texts.REJECT_REASON_PLACEHOLDER,
+                )
+            )
             assert prompt is not None
-            await tx.prompts.create(kind="reject_reason", subject_id=ticket.id,
-                                    chat_id=chat_id, outbox_id=prompt, asked_by=staff.id)
+            await tx.prompts.create(
+                kind="reject_reason",
+                subject_id=ticket.id,
+                chat_id=chat_id,
+                outbox_id=prompt,
+                asked_by=staff.id,
+            )
             return texts.ANSWER_REPLY_REASON
 
     @staticmethod
@@ -528,11 +719,17 @@ class TicketService:
         return card is not None and card.telegram_message_id == press.message_id
 
     async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
-        ticket = await tx.tickets.update(ticket.id, status="in_progress", assignee_id=staff.id,
-                                         assignee_name=staff.name)
+        ticket = await tx.tickets.update(
+            ticket.id, status="in_progress", assignee_id=staff.id, assignee_name=staff.name
+        )
         action = "claimed" if ticket.kind == "wish" else "accepted"
-        await tx.events.append(action, actor_id=staff.id, subject=_subject(ticket),
-                               detail={"by": staff.name}, public=True)
+        await tx.events.append(
+            action,
+            actor_id=staff.id,
+            subject=_subject(ticket),
+            detail={"by": staff.name},
+            public=True,
+        )
         await self._show_card(tx, ticket)
         if ticket.kind == "wish":
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
@@ -542,21 +739,36 @@ class TicketService:
         return texts.ANSWER_CLAIMED if ticket.kind == "wish" else texts.ANSWER_ACCEPTED
 
     async def _finish(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
-        ticket = await tx.tickets.update(ticket.id, status="done", done_at=tx.now,
-                                         assignee_id=ticket.assignee_id or staff.id,
-                                         assignee_name=ticket.assignee_name or staff.name)
-        await tx.events.append("done", actor_id=staff.id, subject=_subject(ticket),
-                               detail={"by": staff.name}, public=True)
+        ticket = await tx.tickets.update(
+            ticket.id,
+            status="done",
+            done_at=tx.now,
+            assignee_id=ticket.assignee_id or staff.id,
+            assignee_name=ticket.assignee_name or staff.name,
+        )
+        await tx.events.append(
+            "done",
+            actor_id=staff.id,
+            subject=_subject(ticket),
+            detail={"by": staff.name},
+            public=True,
+        )
         await self._show_card(tx, ticket)
         status = status_label(ticket)
-        question = await tx.outbox.enqueue(text_message(
-            ticket.reporter_id, texts.NOTIFY_DONE.format(kind=texts.KIND[ticket.kind],
-                                                         n=ticket.id, status=status),
-            buttons=views.rating_buttons(ticket)))
+        question = await tx.outbox.enqueue(
+            text_message(
+                ticket.reporter_id,
+                texts.NOTIFY_DONE.format(kind=texts.KIND[ticket.kind], n=ticket.id, status=status),
+                buttons=views.rating_buttons(ticket),
+            )
+        )
         await tx.tickets.update(ticket.id, rating_outbox_id=question)
         for follower in await tx.tickets.followers(ticket.id):
-            await tx.outbox.enqueue(text_message(follower, texts.NOTIFY_DONE_FOLLOWER.format(
-                n=ticket.id, status=status)))
+            await tx.outbox.enqueue(
+                text_message(
+                    follower, texts.NOTIFY_DONE_FOLLOWER.format(n=ticket.id, status=status)
+                )
+            )
         return texts.ANSWER_FINISHED
 
     async def _forward(self, tx: Tx, ticket: Ticket, party: Party, staff: Person) -> str:
@@ -565,18 +777,30 @@ class TicketService:
             return texts.ANSWER_BACK
         old_chat, old_card = ticket.card_chat_id, ticket.card_outbox_id
         ticket = await tx.tickets.update(ticket.id, party=party.value)
-        await tx.events.append("forwarded", actor_id=staff.id, subject=_subject(ticket),
-                               detail={"to": party.value, "by": staff.name}, public=True)
+        await tx.events.append(
+            "forwarded",
+            actor_id=staff.id,
+            subject=_subject(ticket),
+            detail={"to": party.value, "by": staff.name},
+            public=True,
+        )
         new_chat = self._roles.chat_for(party)
         if new_chat != old_chat and old_chat is not None and old_card is not None:
-            await tx.outbox.enqueue(edit_text(
-                old_chat, await self._card_text(tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(
-                    party=party.value)), target_row=old_card))
+            await tx.outbox.enqueue(
+                edit_text(
+                    old_chat,
+                    await self._card_text(
+                        tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(party=party.value)
+                    ),
+                    target_row=old_card,
+                )
+            )
             await self._post_card(tx, ticket, await self._group_title(tx, ticket))
         else:
             await self._show_card(tx, ticket)
-        await self._notify(tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id,
-                                                                     party=party.value))
+        await self._notify(
+            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.value)
+        )
         return texts.ANSWER_FORWARDED.format(party=party.value)
 
     async def reject(self, update_id: int, staff: Person, prompt: Prompt, reason: str) -> bool:
@@ -585,9 +809,12 @@ class TicketService:
         reason = shorten(reason, REASON_LIMIT) if reason.strip() else ""
         async with self._db.read() as tx:
             ticket = await tx.tickets.get(prompt.subject_id)
-        if (not reason or ticket is None or not ticket.is_open
-                or not await self._roles.may_handle_ticket(staff.id, ticket.party,
-                                                           prompt.chat_id)):
+        if (
+            not reason
+            or ticket is None
+            or not ticket.is_open
+            or not await self._roles.may_handle_ticket(staff.id, ticket.party, prompt.chat_id)
+        ):
             return False
         async with self._db.transaction(update_id=update_id, what="ticket_reject") as tx:
             ticket = await tx.tickets.get(prompt.subject_id)
@@ -595,15 +822,25 @@ class TicketService:
                 return False
             await tx.prompts.answered(prompt.id)
             ticket = await tx.tickets.update(ticket.id, status="rejected", reject_reason=reason)
-            await tx.events.append("rejected", actor_id=staff.id, subject=_subject(ticket),
-                                   detail={"by": staff.name, "reason": reason}, public=True)
+            await tx.events.append(
+                "rejected",
+                actor_id=staff.id,
+                subject=_subject(ticket),
+                detail={"by": staff.name, "reason": reason},
+                public=True,
+            )
             await self._show_card(tx, ticket)
             # The reason is written to the reporter: those who +1'd hear only the outcome.
-            await tx.outbox.enqueue(text_message(ticket.reporter_id, texts.NOTIFY_REJECTED.format(
-                n=ticket.id, reason=html(reason))))
+            await tx.outbox.enqueue(
+                text_message(
+                    ticket.reporter_id,
+                    texts.NOTIFY_REJECTED.format(n=ticket.id, reason=html(reason)),
+                )
+            )
             for follower in await tx.tickets.followers(ticket.id):
-                await tx.outbox.enqueue(text_message(
-                    follower, texts.NOTIFY_REJECTED_FOLLOWER.format(n=ticket.id)))
+                await tx.outbox.enqueue(
+                    text_message(follower, texts.NOTIFY_REJECTED_FOLLOWER.format(n=ticket.id))
+                )
         return True
 
     # ------------------------------------------------------------------ the resident's answer
@@ -616,8 +853,11 @@ class TicketService:
             ticket = await tx.tickets.get(button.ticket)
             if ticket is None or ticket.reporter_id != person.id:
                 return texts.NOT_YOURS
-            question = (await tx.outbox.get(ticket.rating_outbox_id)
-                        if ticket.rating_outbox_id is not None else None)
+            question = (
+                await tx.outbox.get(ticket.rating_outbox_id)
+                if ticket.rating_outbox_id is not None
+                else None
+            )
             if question is None or question.telegram_message_id != press.message_id:
                 return texts.UNKNOWN_BUTTON
             if ticket.status == "rated":
@@ -625,26 +865,38 @@ class TicketService:
             if ticket.status != "done":
                 return texts.ANSWER_STALE.format(status=status_label(ticket))
             if button.answer == "unsolved":
-                ticket = await tx.tickets.update(ticket.id, status="in_progress", done_at=None,
-                                                 rating_outbox_id=None)
-                await tx.events.append("reopened", actor_id=person.id, subject=_subject(ticket),
-                                       public=True)
+                ticket = await tx.tickets.update(
+                    ticket.id, status="in_progress", done_at=None, rating_outbox_id=None
+                )
+                await tx.events.append(
+                    "reopened", actor_id=person.id, subject=_subject(ticket), public=True
+                )
                 await self._show_card(tx, ticket)
                 if ticket.card_chat_id is not None:
-                    await tx.outbox.enqueue(text_message(
-                        ticket.card_chat_id, texts.REOPENED_FOR_STAFF.format(n=ticket.id)))
+                    await tx.outbox.enqueue(
+                        text_message(
+                            ticket.card_chat_id, texts.REOPENED_FOR_STAFF.format(n=ticket.id)
+                        )
+                    )
                 reply = texts.NOTIFY_REOPENED.format(n=ticket.id)
             else:
                 rating = texts.RATINGS[int(button.answer)]
-                ticket = await tx.tickets.update(ticket.id, status="rated", rating=rating,
-                                                 rated_at=tx.now)
-                await tx.events.append("rated", actor_id=person.id, subject=_subject(ticket),
-                                       detail={"rating": rating}, public=True)
+                ticket = await tx.tickets.update(
+                    ticket.id, status="rated", rating=rating, rated_at=tx.now
+                )
+                await tx.events.append(
+                    "rated",
+                    actor_id=person.id,
+                    subject=_subject(ticket),
+                    detail={"rating": rating},
+                    public=True,
+                )
                 await self._show_card(tx, ticket)
                 reply = texts.RATED.format(rating=rating)
             if press.message_id is not None:  # the question, answered: no more buttons
-                await tx.outbox.enqueue(edit_text(press.chat_id, reply,
-                                                  message_id=press.message_id))
+                await tx.outbox.enqueue(
+                    edit_text(press.chat_id, reply, message_id=press.message_id)
+                )
             return reply
 
     # ------------------------------------------------------------------ deadlines
@@ -656,13 +908,20 @@ class TicketService:
             for ticket in overdue:
                 ticket = await tx.tickets.update(ticket.id, overdue_at=tx.now)
                 await tx.events.append("overdue", actor_id=None, subject=_subject(ticket))
-                await tx.outbox.enqueue(text_message(
-                    self._roles.committee_chat_id, texts.ESCALATION.format(
-                        n=ticket.id, kind=texts.KIND[ticket.kind],
-                        category=html(ticket.category), party=ticket.party,
-                        due=local_time(ticket.due_at, self._zone),
-                        status=status_label(ticket)),
-                    dedupe_key=f"overdue:{ticket.id}"))
+                await tx.outbox.enqueue(
+                    text_message(
+                        self._roles.committee_chat_id,
+                        texts.ESCALATION.format(
+                            n=ticket.id,
+                            kind=texts.KIND[ticket.kind],
+                            category=html(ticket.category),
+                            party=ticket.party,
+                            due=local_time(ticket.due_at, self._zone),
+                            status=status_label(ticket),
+                        ),
+                        dedupe_key=f"overdue:{ticket.id}",
+                    )
+                )
                 await self._show_card(tx, ticket)
         if overdue:
             log.info("%d ticket(s) became overdue", len(overdue))
@@ -711,18 +970,28 @@ class TicketService:
     async def _card_text(self, tx: Tx, ticket: Ticket, *, note: str = "") -> str:
         followers = len(await tx.tickets.followers(ticket.id))
         where = await self._group_title(tx, ticket) if ticket.source_chat_id < 0 else None
-        return views.card_text(ticket, where=where or texts.WHERE_PRIVATE, followers=followers,
-                               zone=self._zone, note=note)
+        return views.card_text(
+            ticket,
+            where=where or texts.WHERE_PRIVATE,
+            followers=followers,
+            zone=self._zone,
+            note=note,
+        )
 
     async def _show_card(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
         if ticket.card_chat_id is None or ticket.card_outbox_id is None:
             return
-        text = await self._card_text(tx, ticket,
-                                     note=texts.CARD_CHOOSE_PARTY if choose_party else "")
-        await tx.outbox.enqueue(edit_text(ticket.card_chat_id, text,
-                                          buttons=views.card_buttons(ticket,
-                                                                     choose_party=choose_party),
-                                          target_row=ticket.card_outbox_id))
+        text = await self._card_text(
+            tx, ticket, note=texts.CARD_CHOOSE_PARTY if choose_party else ""
+        )
+        await tx.outbox.enqueue(
+            edit_text(
+                ticket.card_chat_id,
+                text,
+                buttons=views.card_buttons(ticket, choose_party=choose_party),
+                target_row=ticket.card_outbox_id,
+            )
+        )
 
     async def _notify(self, tx: Tx, ticket: Ticket, text: str) -> None:
         """Tell the reporter and everyone who +1'd, in private."""

@@ -18,11 +18,18 @@ from bot.buttons import (
 )
 
 
-@pytest.mark.parametrize("button", [
-    MenuButton("wish"), DraftButton("ok", 12), DuplicateButton("plus1", 3),
-    CardButton("accept", 2_147_483_647), ForwardButton(9, "STREET"), RatingButton("0", 4),
-    ReviewButton("check", 77),
-])
+@pytest.mark.parametrize(
+    "button",
+    [
+        MenuButton("wish"),
+        DraftButton("ok", 12),
+        DuplicateButton("plus1", 3),
+        CardButton("accept", 2_147_483_647),
+        ForwardButton(9, "STREET"),
+        RatingButton("0", 4),
+        ReviewButton("check", 77),
+    ],
+)
 def test_every_family_reads_back_what_it_packs(button: object) -> None:
     data = button.pack()  # type: ignore[attr-defined]
     assert len(data.encode()) <= 64
@@ -32,12 +39,30 @@ def test_every_family_reads_back_what_it_packs(button: object) -> None:
     assert not any(f.matches(data) for f in others)  # one family per data
 
 
-@pytest.mark.parametrize("data", [
-    "", "t", "t:accept", "t:accept:", "t:accept:0", "t:accept:-1", "t:accept:01",
-    "t:accept:2147483648", "t:accept:1:2", "t:steal:1", "t:accept:１", "T:accept:1",
-    "tf:1:MARS", "r:5:1", "m:confirm:abc", "menu:admin", "d:plus1:1:2", "x" * 65,
-    "t:accept:1" + "0" * 60,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "t",
+        "t:accept",
+        "t:accept:",
+        "t:accept:0",
+        "t:accept:-1",
+        "t:accept:01",
+        "t:accept:2147483648",
+        "t:accept:1:2",
+        "t:steal:1",
+        "t:accept:１",
+        "T:accept:1",
+        "tf:1:MARS",
+        "r:5:1",
+        "m:confirm:abc",
+        "menu:admin",
+        "d:plus1:1:2",
+        "x" * 65,
+        "t:accept:1" + "0" * 60,
+    ],
+)
 def test_forged_data_is_read_by_no_family(data: str) -> None:
     assert not any(f.matches(data) for f in FAMILIES)
 
@@ -51,8 +76,13 @@ def test_a_button_cannot_be_built_with_what_its_family_does_not_allow() -> None:
 
 def test_families_declare_where_they_may_be_pressed() -> None:
     assert {f.prefix: f.scope for f in FAMILIES} == {
-        "menu": Scope.PRIVATE, "d": Scope.PRIVATE, "dup": Scope.PRIVATE, "r": Scope.PRIVATE,
-        "t": Scope.CARD, "tf": Scope.CARD, "m": Scope.REVIEW,
+        "menu": Scope.PRIVATE,
+        "d": Scope.PRIVATE,
+        "dup": Scope.PRIVATE,
+        "r": Scope.PRIVATE,
+        "t": Scope.CARD,
+        "tf": Scope.CARD,
+        "m": Scope.REVIEW,
     }
 
 

@@ -23,8 +23,10 @@ def test_probabilities_are_probabilities() -> None:
 
 
 def test_a_weibo_style_rumour_is_reviewed_because_of_the_model() -> None:
-    rumour = ("【紧急扩散】今天上午某小学门口有人用面包车抢孩子，已经有三个孩子失踪了，"
-              "有孩子的家长注意了，看到的都转发")
+    rumour = (
+        "【紧急扩散】今天上午某小学门口有人用面包车抢孩子，已经有三个孩子失踪了，"
+        "有孩子的家长注意了，看到的都转发"
+    )
     with_model = screen(rumour)
     without = Screener().screen(rumour)
     assert with_model.action == "review" and "内容像常见谣言" in with_model.reasons

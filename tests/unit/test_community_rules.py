@@ -16,21 +16,24 @@ ROOT = Path(__file__).resolve().parents[2]
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.mark.parametrize(("text", "category", "party"), [
-    ("3号楼电梯坏了一周", "电梯", Party.PROPERTY),
-    ("楼道灯坏了好几天", "维修", Party.PROPERTY),
-    ("厨房天花板漏水", "漏水", Party.PROPERTY),
-    ("垃圾桶满了没人清运", "垃圾", Party.PROPERTY),
-    ("维修资金怎么申请使用", "维修资金", Party.OWNERS),
-    ("物业费为什么又涨了", "物业费", Party.OWNERS),
-    ("想问问什么时候开业主大会", "业主大会", Party.OWNERS),
-    ("楼上装修电钻太吵", "装修扰民", Party.RESIDENTS),
-    ("邻居家的狗半夜一直叫", "宠物", Party.RESIDENTS),
-    ("隔壁是群租房住了十几个人", "群租", Party.RESIDENTS),
-    ("有人在消防通道停电动车", "消防通道", Party.STREET),
-    ("小区门口有人摆摊占道", "占道", Party.STREET),
-    ("今天心情不太好", "其他", Party.RESIDENTS),
-])
+@pytest.mark.parametrize(
+    ("text", "category", "party"),
+    [
+        ("3号楼电梯坏了一周", "电梯", Party.PROPERTY),
+        ("楼道灯坏了好几天", "维修", Party.PROPERTY),
+        ("厨房天花板漏水", "漏水", Party.PROPERTY),
+        ("垃圾桶满了没人清运", "垃圾", Party.PROPERTY),
+        ("维修资金怎么申请使用", "维修资金", Party.OWNERS),
+        ("物业费为什么又涨了", "物业费", Party.OWNERS),
+        ("想问问什么时候开业主大会", "业主大会", Party.OWNERS),
+        ("楼上装修电钻太吵", "装修扰民", Party.RESIDENTS),
+        ("邻居家的狗半夜一直叫", "宠物", Party.RESIDENTS),
+        ("隔壁是群租房住了十几个人", "群租", Party.RESIDENTS),
+        ("有人在消防通道停电动车", "消防通道", Party.STREET),
+        ("小区门口有人摆摊占道", "占道", Party.STREET),
+        ("今天心情不太好", "其他", Party.RESIDENTS),
+    ],
+)
 def test_default_routing(text: str, category: str, party: Party) -> None:
     found, routing = CommunityRules.defaults().categorise(text)
     assert (found, routing.party) == (category, party)
@@ -43,7 +46,8 @@ def test_a_file_overrides_adds_and_sets_party_chats(tmp_path: Path) -> None:
         '[wishes]\nparty = "居委会"\nsla_days = 5\n'
         '[[categories]]\nname = "电梯"\nkeywords = ["电梯"]\nparty = "物业"\nsla_days = 1\n'
         '[[categories]]\nname = "快递"\nkeywords = ["快递柜"]\nparty = "物业"\nsla_days = 2\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rules = CommunityRules.load(rules_file)
     assert rules.categorise("电梯坏了")[1].sla_days == 1
     assert rules.categorise("快递柜打不开")[0] == "快递"
@@ -58,12 +62,14 @@ def test_the_shipped_example_file_loads() -> None:
     assert rules.categorise("快递丢件了")[0] == "快递"
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    ("[[categories]]\nname = \"x\"\nkeywords = [\"x\"]\nparty = \"物管\"\nsla_days = 1\n",
-     "party"),
-    ("[wishes]\nparty = \"居委会\"\nsla_days = 0\n", "sla_days"),
-    ("this is not toml", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('[[categories]]\nname = "x"\nkeywords = ["x"]\nparty = "物管"\nsla_days = 1\n', "party"),
+        ('[wishes]\nparty = "居委会"\nsla_days = 0\n', "sla_days"),
+        ("this is not toml", "not valid TOML"),
+    ],
+)
 def test_a_bad_file_is_one_clear_error(tmp_path: Path, content: str, words: str) -> None:
     rules_file = tmp_path / "community.toml"
     rules_file.write_text(content, encoding="utf-8")

@@ -10,46 +10,68 @@ from moderation.normalize import chinese_number, normalize
 STOP_WATER = "紧急通知！内部消息，明天全小区停水三天，赶紧转发"
 
 
-@pytest.mark.parametrize(("run", "value"), [
-    ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十五", 25), ("一百零八", 108),
-    ("三千", 3000), ("一万二千", 12000), ("两", 2), ("二零二六", 2026),
-])
+@pytest.mark.parametrize(
+    ("run", "value"),
+    [
+        ("三", 3),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十五", 25),
+        ("一百零八", 108),
+        ("三千", 3000),
+        ("一万二千", 12000),
+        ("两", 2),
+        ("二零二六", 2026),
+    ],
+)
 def test_chinese_numbers(run: str, value: int) -> None:
     assert chinese_number(run) == value
 
 
 def test_the_same_words_however_dressed_normalise_alike() -> None:
     plain = normalize("内部消息明天停水3天赶紧转发")
-    for dressed in ["【內部消息】明天停水３天！！趕緊轉發", "内部消息 明天停水三天 赶紧转发 🙏🙏",
-                    "★内部消息★：明天停水 三 天，赶紧转发！！！"]:
+    for dressed in [
+        "【內部消息】明天停水３天！！趕緊轉發",
+        "内部消息 明天停水三天 赶紧转发 🙏🙏",
+        "★内部消息★：明天停水 三 天，赶紧转发！！！",
+    ]:
         assert normalize(dressed) == plain
 
 
 @pytest.fixture
 def known() -> KnownTexts:
-    return KnownTexts.build([
-        (1, STOP_WATER),
-        (2, "听说物业下个月要把物业费涨一倍，大家千万别交，转给邻居"),
-        (3, "喝板蓝根可以预防新冠，家里有老人的赶紧去买"),
-    ])
+    return KnownTexts.build(
+        [
+            (1, STOP_WATER),
+            (2, "听说物业下个月要把物业费涨一倍，大家千万别交，转给邻居"),
+            (3, "喝板蓝根可以预防新冠，家里有老人的赶紧去买"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("repeat", [
-    "【内部消息】明天全小区停水3天！！赶紧转发给家人",
-    "內部消息，明天全小區停水三天，趕緊轉發",
-    "紧急通知 内部消息 明天全小区停水三天 赶紧转发",
-])
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        "【内部消息】明天全小区停水3天！！赶紧转发给家人",
+        "內部消息，明天全小區停水三天，趕緊轉發",
+        "紧急通知 内部消息 明天全小区停水三天 赶紧转发",
+    ],
+)
 def test_a_reworded_repeat_matches_the_confirmed_rumour(known: KnownTexts, repeat: str) -> None:
     found = known.match(repeat)
     assert found is not None and found.rumour_id == 1
 
 
-@pytest.mark.parametrize("ordinary", [
-    "停水通知：明天9点到12点3号楼停水，请提前储水",  # a real notice on the same topic
-    "明天下午三点在居委会开业主大会，欢迎参加",
-    "谁家的猫跑丢了？在3号楼楼下",
-    "",
-])
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "停水通知：明天9点到12点3号楼停水，请提前储水",  # a real notice on the same topic
+        "明天下午三点在居委会开业主大会，欢迎参加",
+        "谁家的猫跑丢了？在3号楼楼下",
+        "",
+    ],
+)
 def test_ordinary_posts_match_nothing(known: KnownTexts, ordinary: str) -> None:
     assert known.match(ordinary) is None
 

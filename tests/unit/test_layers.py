@@ -31,6 +31,5 @@ def imports(path: Path) -> set[str]:
 def test_a_layer_imports_nothing_above_it(layer: str) -> None:
     target = ROOT / layer
     files = [target] if target.suffix else sorted(target.rglob("*.py"))
-    wrong = {str(f.relative_to(ROOT)): sorted(imports(f) & set(FORBIDDEN[layer]))
-             for f in files}
+    wrong = {str(f.relative_to(ROOT)): sorted(imports(f) & set(FORBIDDEN[layer])) for f in files}
     assert {f: names for f, names in wrong.items() if names} == {}

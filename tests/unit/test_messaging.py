@@ -40,13 +40,29 @@ def legacy_ticket(**fields: object) -> Ticket:
     """A ticket as one filed before texts were measured in UTF-16 could be: 4,000 units."""
     now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
     values: dict[str, object] = {
-        "id": 7, "kind": "complaint", "text": "😡" * 2000, "photo_file_id": None,
-        "category": "其他", "party": "居委会", "status": "rejected",
-        "reporter_id": 1, "reporter_name": "🏠" * 64, "source_chat_id": -100,
-        "source_message_id": 3, "source_update_id": 9, "assignee_id": 2,
-        "assignee_name": "📋" * 64, "created_at": now, "due_at": now, "overdue_at": now,
-        "done_at": None, "rating": None, "rated_at": None, "reject_reason": "🙏" * 500,
-        "card_chat_id": -200, "card_outbox_id": 1,
+        "id": 7,
+        "kind": "complaint",
+        "text": "😡" * 2000,
+        "photo_file_id": None,
+        "category": "其他",
+        "party": "居委会",
+        "status": "rejected",
+        "reporter_id": 1,
+        "reporter_name": "🏠" * 64,
+        "source_chat_id": -100,
+        "source_message_id": 3,
+        "source_update_id": 9,
+        "assignee_id": 2,
+        "assignee_name": "📋" * 64,
+        "created_at": now,
+        "due_at": now,
+        "overdue_at": now,
+        "done_at": None,
+        "rating": None,
+        "rated_at": None,
+        "reject_reason": "🙏" * 500,
+        "card_chat_id": -200,
+        "card_outbox_id": 1,
     }
     values.update(fields)
     return Ticket.model_validate(values)
@@ -54,13 +70,13 @@ def legacy_ticket(**fields: object) -> Ticket:
 
 def test_a_card_of_a_ticket_stored_before_utf16_limits_still_fits() -> None:
     ticket = legacy_ticket()
-    card = card_text(ticket, where="🏢" * 128, followers=3, zone=SHANGHAI,
-                     note="\n已转派给街道")
+    card = card_text(ticket, where="🏢" * 128, followers=3, zone=SHANGHAI, note="\n已转派给街道")
     assert visible_len(card) <= 4096 and "原因：🙏" in card and card.endswith("已转派给街道")
     assert "😡…" in card  # the resident's words, shortened
 
 
 def test_a_ticket_view_of_such_a_ticket_fits_too() -> None:
-    view = ticket_view(legacy_ticket(status="new", reject_reason=None), [], full=True,
-                       zone=SHANGHAI)
+    view = ticket_view(
+        legacy_ticket(status="new", reject_reason=None), [], full=True, zone=SHANGHAI
+    )
     assert visible_len(view) <= 4096 and "🏠" in view

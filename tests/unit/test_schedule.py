@@ -9,10 +9,16 @@ import pytest
 from bot.schedule import RuleError, occurrences, parse_schedule, parse_times
 
 
-@pytest.mark.parametrize(("written", "shown"), [
-    ("每月15日", "每月15日"), ("每月15号", "每月15日"), ("每月第一个周六", "每月第一个周六"),
-    ("每月最后一个星期五", "每月最后一个周五"), ("每周一三五", "每周一三五"),
-])
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("每月15日", "每月15日"),
+        ("每月15号", "每月15日"),
+        ("每月第一个周六", "每月第一个周六"),
+        ("每月最后一个星期五", "每月最后一个周五"),
+        ("每周一三五", "每周一三五"),
+    ],
+)
 def test_rules_are_read_the_way_people_write_them(written: str, shown: str) -> None:
     assert parse_schedule(written).text == shown
 
@@ -31,9 +37,12 @@ def test_times_accept_the_usual_separators() -> None:
 
 
 def test_a_date_on_national_day_moves_to_the_next_working_day() -> None:
-    [moved] = occurrences(parse_schedule("2026-10-01"), "shift", date(2026, 9, 20),
-                          date(2026, 10, 20))
+    [moved] = occurrences(
+        parse_schedule("2026-10-01"), "shift", date(2026, 9, 20), date(2026, 10, 20)
+    )
     assert moved.day == date(2026, 10, 8) and moved.moved_from == date(2026, 10, 1)
     assert moved.holiday == "国庆节"
-    assert occurrences(parse_schedule("2026-10-01"), "skip", date(2026, 9, 20),
-                       date(2026, 10, 20)) == []
+    assert (
+        occurrences(parse_schedule("2026-10-01"), "skip", date(2026, 9, 20), date(2026, 10, 20))
+        == []
+    )

@@ -11,28 +11,34 @@ from moderation import KnownTexts, Screener, screen
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize(("text", "reasons"), [
-    ("紧急通知！内部消息，明天全小区停水三天，赶紧转发！", {"无来源的内部消息", "催促转发"}),
-    ("听说物业要涨价，大家赶紧转给邻居", {"说法无法核实", "催促转发"}),
-    ("兼职刷单日赚三百，加微信13812345678", {"留联系方式拉人", "刷单兼职或借贷广告"}),
-    ("內部消息：喝板藍根可以預防新冠，速轉！", {"无来源的内部消息", "耸人听闻的健康说法"}),
-])
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("紧急通知！内部消息，明天全小区停水三天，赶紧转发！", {"无来源的内部消息", "催促转发"}),
+        ("听说物业要涨价，大家赶紧转给邻居", {"说法无法核实", "催促转发"}),
+        ("兼职刷单日赚三百，加微信13812345678", {"留联系方式拉人", "刷单兼职或借贷广告"}),
+        ("內部消息：喝板藍根可以預防新冠，速轉！", {"无来源的内部消息", "耸人听闻的健康说法"}),
+    ],
+)
 def test_suspicious_posts_go_to_review_with_reasons(text: str, reasons: set[str]) -> None:
     verdict = screen(text)
     assert verdict.action == "review" and 0.6 <= verdict.score <= 1
     assert reasons <= set(verdict.reasons)
 
 
-@pytest.mark.parametrize("text", [
-    "明天上午9点到11点3号楼停水，请大家提前储水。",
-    "谁家的猫丢了？在3号楼楼下",
-    "二手婴儿车出，九成新，有意私聊我",
-    "谢谢物业师傅，电梯修好了！",
-    "居委会通知：本周六上午在小区广场开展义诊，欢迎参加",
-    "请问今天快递柜还能用吗",
-    "",
-    "🙏🙏🙏",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天上午9点到11点3号楼停水，请大家提前储水。",
+        "谁家的猫丢了？在3号楼楼下",
+        "二手婴儿车出，九成新，有意私聊我",
+        "谢谢物业师傅，电梯修好了！",
+        "居委会通知：本周六上午在小区广场开展义诊，欢迎参加",
+        "请问今天快递柜还能用吗",
+        "",
+        "🙏🙏🙏",
+    ],
+)
 def test_ordinary_chat_is_left_alone(text: str) -> None:
     assert screen(text).action == "none"
 
@@ -65,8 +71,11 @@ def test_moderation_imports_nothing_from_telegram_or_the_bot() -> None:
     for path in (ROOT / "moderation").glob("*.py"):
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert not name.startswith(("telegram", "handlers", "bot", "storage")), path
 
@@ -77,13 +86,21 @@ def test_the_evaluation_tool_reports_the_figures(tmp_path: Path) -> None:
     from tests.conftest import PYTHON, subprocess_env
 
     data = tmp_path / "sample.tsv"
-    data.write_text("label\ttext\n"
-                    "rumour\t紧急通知！内部消息，明天全小区停水三天，赶紧转发！\n"
-                    "rumour\t据说明天要地震，千万别睡觉\n"
-                    "ordinary\t谁家的猫丢了？在3号楼楼下\n"
-                    "ordinary\t谢谢物业师傅，电梯修好了！\n", encoding="utf-8")
-    result = subprocess.run([PYTHON, "-m", "moderation.evaluate", str(data)], text=True,
-                            capture_output=True, env=subprocess_env(), timeout=60)
+    data.write_text(
+        "label\ttext\n"
+        "rumour\t紧急通知！内部消息，明天全小区停水三天，赶紧转发！\n"
+        "rumour\t据说明天要地震，千万别睡觉\n"
+        "ordinary\t谁家的猫丢了？在3号楼楼下\n"
+        "ordinary\t谢谢物业师傅，电梯修好了！\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [PYTHON, "-m", "moderation.evaluate", str(data)],
+        text=True,
+        capture_output=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     figures = dict(line.split() for line in result.stdout.splitlines())
     assert figures["posts"] == "4"
