@@ -107,12 +107,8 @@ async def _fill(db: Database, total: int) -> None:
 
 async def _service(db: Database) -> DigestService:
     zone = ZoneInfo("Asia/Shanghai")
-    roles = Roles(
-        None,
-        admin_ids=frozenset(),
-        committee_chat_id=-1,  # type: ignore[arg-type]
-        moderator_chat_id=-1,
-    )  # no Bot: the digest asks Telegram nothing
+    # No Bot: the digest asks Telegram nothing.
+    roles = Roles(None, admin_ids=frozenset(), committee_chat_id=-1, moderator_chat_id=-1)  # type: ignore[arg-type]
     reception = ReceptionService(db, roles, zone=zone, reminders=Reminders())
     return DigestService(db, roles, reception, zone=zone, digest_time=dtime(8, 0))
 

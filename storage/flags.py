@@ -77,6 +77,10 @@ class FlagRepository:
         assert flag is not None
         return flag
 
+    async def all(self) -> list[Flag]:
+        rows = await self.tx.fetchall("SELECT * FROM flags ORDER BY id")
+        return [_flag(r) for r in rows]
+
     async def confirmed_ads_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(
             "SELECT COUNT(*) FROM flags WHERE author_id = ? AND kind = 'ad'"

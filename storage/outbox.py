@@ -79,6 +79,16 @@ class OutboxRepository:
         heads = [_outbox(r) for r in rows if r["chat_id"] not in busy_chats]
         return heads[:limit]
 
+    async def not_sent(
+        self, statuses: tuple[str, ...] = ("pending", "failed")
+    ) -> list[OutboxMessage]:
+        """Rows still waiting or given up on (an operator's look at what did not go out)."""
+        marks = ", ".join("?" for _ in statuses)
+        rows = await self.tx.fetchall(
+            f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses
+        )
+        return [_outbox(r) for r in rows]
+
     async def next_attempt_at(self) -> datetime | None:
         row = await self.tx.fetchone(
             "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'"

@@ -158,6 +158,14 @@ class EventRepository(_Repository):
         )
         return int(row["n"]) if row else 0
 
+    async def about(self, *kinds: str) -> list[Event]:
+        """Every event whose subject is of these kinds (e.g. "flag", "known"), in order."""
+        clause = " OR ".join("subject LIKE ?" for _ in kinds)
+        rows = await self.tx.fetchall(
+            f"SELECT * FROM events WHERE {clause} ORDER BY id", [f"{k}:%" for k in kinds]
+        )
+        return [_event(r) for r in rows]
+
     async def for_subject(self, subject: str) -> list[Event]:
         rows = await self.tx.fetchall(
             "SELECT * FROM events WHERE subject = ? ORDER BY id", (subject,)

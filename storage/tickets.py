@@ -87,6 +87,11 @@ class TicketRepository:
         assert ticket is not None
         return ticket
 
+    async def all(self) -> list[Ticket]:
+        """Every ticket, in number order (exports, audits and tests)."""
+        rows = await self.tx.fetchall("SELECT * FROM tickets ORDER BY id")
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
     async def from_post(self, chat_id: int, message_id: int) -> Ticket | None:
         """The ticket a group post filed (an edit of that post finds it)."""
         row = await self.tx.fetchone(

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import Linli
-from bot.clock import ShiftedClock
+from bot.clock import Clock, ShiftedClock
 from bot.config import Settings
 from bot.pacing import FloodPacer
 from sandbox import Sandbox
@@ -92,38 +92,65 @@ async def stopped(bot: Linli) -> None:
     stopping.result()
 
 
-@pytest.fixture
-async def linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
-    bot = Linli(
-        make_settings(sb, tmp_path, community),
-        clock=quiet_morning(),
-        poll_timeout=1.0,
-        flush_timeout=2.0,
-    )
-    await bot.start()
-    try:
-        yield bot
-    finally:
-        await stopped(bot)
+StartLinli = Callable[..., Awaitable[Linli]]
+LOOSE_PACING = {"overall": 10_000, "per_group": 10_000, "per_private": 10_000}
 
 
 @pytest.fixture
-async def loose_linli(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Linli]:
+async def start_linli(
+    sb: Sandbox, community: Community, tmp_path: Path
+) -> AsyncIterator[StartLinli]:
+    """The one way tests start the real bot: start(clock=..., rules="<community TOML>",
+    loose=True (pacing out of the way), other Linli or Settings arguments). Every bot started
+    is stopped at the end, with a stack dump if stopping hangs; stopping one earlier (to
+    restart it) is fine."""
+    running: list[Linli] = []
+
+    async def start(
+        *,
+        clock: Clock | None = None,
+        rules: str | None = None,
+        loose: bool = False,
+        pacer: FloodPacer | None = None,
+        flush_timeout: float = 2.0,
+        concurrency: int | None = None,
+        **settings: Any,
+    ) -> Linli:
+        if rules is not None:
+            config = tmp_path / "community.toml"
+            config.write_text(rules, encoding="utf-8")
+            settings["community_config"] = str(config)
+        extra: dict[str, Any] = {} if concurrency is None else {"concurrency": concurrency}
+        bot = Linli(
+            make_settings(sb, tmp_path, community, **settings),
+            clock=clock or quiet_morning(),
+            poll_timeout=1.0,
+            flush_timeout=flush_timeout,
+            pacer=pacer or (FloodPacer(**LOOSE_PACING) if loose else None),
+            **extra,
+        )
+        await bot.start()
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        if bot.db is not None:
+            await stopped(bot)
+
+
+@pytest.fixture
+async def linli(start_linli: StartLinli) -> Linli:
+    return await start_linli()
+
+
+@pytest.fixture
+async def loose_linli(start_linli: StartLinli, community: Community) -> Linli:
     """The bot with pacing out of the way (not under test), the building group bound."""
-    bot = Linli(
-        make_settings(sb, tmp_path, community),
-        clock=quiet_morning(),
-        poll_timeout=1.0,
-        flush_timeout=2.0,
-        pacer=FloodPacer(overall=10_000, per_group=10_000, per_private=10_000),
-    )
-    await bot.start()
-    try:
-        await sb.add_bot(community.building, community.admin, admin=True)
-        await sb.next_message(community.building)
-        yield bot
-    finally:
-        await stopped(bot)
+    bot = await start_linli(loose=True)
+    await community.sb.add_bot(community.building, community.admin, admin=True)
+    await community.sb.next_message(community.building)
+    return bot
 
 
 def subprocess_env(**values: str) -> dict[str, str]:

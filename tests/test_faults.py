@@ -19,7 +19,7 @@ from bot.clock import ShiftedClock
 from bot.pacing import FloodPacer
 from sandbox import Fault, Sandbox
 from sandbox.world import Member
-from tests.conftest import Community, make_settings
+from tests.conftest import Community, make_settings, stopped
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 POOL = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 600))  # CJK ideographs
@@ -115,27 +115,25 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
         await sb.settle(quiet=0.5, timeout=90)
         for _ in range(600):  # retries wait out their backoff: until nothing is pending
             async with linli.db.read() as tx:
-                if not await tx.fetchone("SELECT 1 FROM outbox WHERE status = 'pending'"):
+                if not await tx.outbox.not_sent(("pending",)):
                     break
             await asyncio.sleep(0.1)
         async with linli.db.read() as tx:
-            tickets = await tx.fetchall("SELECT id, reporter_id FROM tickets ORDER BY id")
-            undelivered = await tx.fetchall(
-                "SELECT id, method, last_error FROM outbox WHERE status != 'sent'"
-            )
+            tickets = await tx.tickets.all()
+            undelivered = await tx.outbox.not_sent(("pending", "failed", "undeliverable"))
     finally:
-        await linli.stop()
+        await stopped(linli)
     sb.faults.rate = 0.0
     calls = sum(1 for m, _ in sb.calls[calls_before:] if m != "getUpdates")
     assert sb.faults.injected >= 0.07 * calls > 40  # the storm really happened
-    assert [dict(r) for r in undelivered] == []
+    assert [(r.id, r.method, r.last_error) for r in undelivered] == []
 
     # Every request became one ticket, acknowledged once, with one staff card.
-    assert sorted(r["reporter_id"] for r in tickets) == sorted(p.id for p in residents)
+    assert sorted(t.reporter_id for t in tickets) == sorted(p.id for p in residents)
     acks = [[s for s in sb.sent_to(p) if "已收到您的" in s.text] for p in residents]
     assert [len(a) for a in acks] == [1] * N_REQUESTS
     cards = [re.match(r"^\S+ #(\d+) ", s.text) for s in sb.sent_to(community.committee)]
-    assert sorted(int(m.group(1)) for m in cards if m) == [r["id"] for r in tickets]
+    assert sorted(int(m.group(1)) for m in cards if m) == [t.id for t in tickets]
     # Every confirmed rumour removed, one calm notice each, one clarification prompt each.
     visible = {m.message_id for m in sb.visible(community.building)}
     assert not visible & set(rumours)

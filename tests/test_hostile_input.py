@@ -102,7 +102,5 @@ async def test_hostile_posts_and_names_never_fail_the_bot(
     assert failures == []
     assert loose_linli.db
     async with loose_linli.db.read() as tx:
-        refused = await tx.fetchall(
-            "SELECT method, last_error FROM outbox WHERE status IN ('failed', 'pending')"
-        )
-    assert [dict(r) for r in refused] == []
+        refused = await tx.outbox.not_sent(("failed", "pending"))
+    assert [(r.method, r.last_error) for r in refused] == []

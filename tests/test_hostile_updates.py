@@ -92,16 +92,8 @@ async def test_edits_membership_changes_and_forged_buttons_never_fail_the_bot(
     caplog.set_level(logging.WARNING)
     assert town.db
     async with town.db.read() as tx:
-        before = [
-            dict(r)
-            for r in await tx.fetchall(
-                "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id"
-            )
-        ]
-        flags_before = [
-            dict(r)
-            for r in await tx.fetchall("SELECT id, status, decided_by FROM flags ORDER BY id")
-        ]
+        before = [(t.id, t.status, t.assignee_id, t.rating) for t in await tx.tickets.all()]
+        flags_before = [(f.id, f.status, f.decided_by) for f in await tx.flags.all()]
     own: list[int] = []
     for kind, value in actions:
         in_group = c.building.member(sb.bot.id).is_present
@@ -133,23 +125,16 @@ async def test_edits_membership_changes_and_forged_buttons_never_fail_the_bot(
     assert failures == []
     async with town.db.read() as tx:
         # Refused as invalid (not: the bot had been removed from the group meanwhile).
-        refused = await tx.fetchall(
-            "SELECT method, last_error FROM outbox WHERE status = 'failed'"
-            " AND method NOT IN ('deleteMessage', 'restrictChatMember')"
-            " AND last_error NOT LIKE 'Forbidden: bot was kicked%'"
-        )
-        after = [
-            dict(r)
-            for r in await tx.fetchall(
-                "SELECT id, status, assignee_id, rating FROM tickets ORDER BY id"
-            )
+        refused = [
+            (r.method, r.last_error)
+            for r in await tx.outbox.not_sent(("failed",))
+            if r.method not in ("deleteMessage", "restrictChatMember")
+            and not (r.last_error or "").startswith("Forbidden: bot was kicked")
         ]
-        flags_after = [
-            dict(r)
-            for r in await tx.fetchall("SELECT id, status, decided_by FROM flags ORDER BY id")
-        ]
-    assert [dict(r) for r in refused] == []
+        after = [(t.id, t.status, t.assignee_id, t.rating) for t in await tx.tickets.all()]
+        flags_after = [(f.id, f.status, f.decided_by) for f in await tx.flags.all()]
+    assert refused == []
     # A resident's forged presses changed no ticket and decided no flag.
     assert after[: len(before)] == before
     assert flags_after[: len(flags_before)] == flags_before
-    assert all(f["decided_by"] is None for f in flags_after)
+    assert all(decided_by is None for _, _, decided_by in flags_after)

@@ -10,7 +10,7 @@ async def test_a_redelivered_command_is_answered_once(linli: Linli, community: C
     sb = community.sb
     await sb.send(community.auntie, None, "/start")
     await sb.next_message(community.auntie)
-    first_update = max(sb._history)
+    first_update = sb.last_update_id
     await sb.redeliver(first_update)
     await sb.send(community.auntie, None, "/id")  # a fresh update after the redelivered one
     assert "用户 ID" in (await sb.next_message(community.auntie)).text
@@ -27,7 +27,7 @@ async def test_a_redelivered_bot_added_update_binds_and_welcomes_once(
     sb = community.sb
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
-    added = next(uid for uid, u in sb._history.items() if "my_chat_member" in u)
+    added = next(uid for uid in sb.update_ids if "my_chat_member" in sb.update(uid))
     await sb.redeliver(added)
     await sb.settle()
     assert linli.services and await linli.services.outbox.flush(timeout=5)

@@ -4,9 +4,7 @@ remembered (known rumours answered at once, false alarms not flagged again, ads 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +12,7 @@ from bot import texts
 from bot.app import Linli
 from sandbox import Sandbox, Sent
 from sandbox.world import Chat, User
-from tests.conftest import ROOT, Community, make_settings, quiet_morning
+from tests.conftest import ROOT, Community, StartLinli
 
 RUMOUR = "紧急通知！内部消息，明天全小区停水三天，赶紧转发给家里人"
 REWORDED = "内部消息：明天全小区停水3天！！赶紧转发给家里人"
@@ -38,37 +36,19 @@ def moderators_chat(sb: Sandbox, c: Community, moderator: User) -> Chat:
     return mods
 
 
-async def start_linli(
-    sb: Sandbox, c: Community, tmp_path: Path, mods: Chat, **extra: object
-) -> Linli:
-    bot = Linli(
-        make_settings(sb, tmp_path, c, moderator_chat_id=mods.id, **extra),
-        clock=quiet_morning(),
-        poll_timeout=1.0,
-        flush_timeout=2.0,
-    )
-    await bot.start()
-    return bot
-
-
 @pytest.fixture
-async def town(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Town]:
+async def town(sb: Sandbox, community: Community, start_linli: StartLinli) -> Town:
     moderator = sb.add_user("陈管理")
     mods = moderators_chat(sb, community, moderator)
     annex = sb.add_group(
         "5号楼业主群", owner=community.admin, members=[community.auntie, community.neighbour]
     )
-    rules = tmp_path / "community.toml"
-    rules.write_text("[screening]\nmute_after_ads = 2\n", encoding="utf-8")
-    linli = await start_linli(sb, community, tmp_path, mods, community_config=str(rules))
-    try:
-        await sb.add_bot(community.building, community.admin, admin=True)
-        await sb.next_message(community.building)
-        await sb.add_bot(annex, community.admin)
-        await sb.next_message(annex)
-        yield Town(sb, community, mods, moderator, annex, linli)
-    finally:
-        await linli.stop()
+    linli = await start_linli(moderator_chat_id=mods.id, rules="[screening]\nmute_after_ads = 2\n")
+    await sb.add_bot(community.building, community.admin, admin=True)
+    await sb.next_message(community.building)
+    await sb.add_bot(annex, community.admin)
+    await sb.next_message(annex)
+    return Town(sb, community, mods, moderator, annex, linli)
 
 
 async def flushed(town: Town) -> None:
@@ -137,7 +117,7 @@ async def test_a_redelivered_post_is_flagged_once(town: Town) -> None:
     sb, c = town.sb, town.c
     await post(town, c.auntie, c.building, RUMOUR)
     await sb.next_message(town.mods)
-    await sb.redeliver(max(sb._history))
+    await sb.redeliver(sb.last_update_id)
     await flushed(town)
     assert len(sb.sent_to(town.mods)) == 1
 
@@ -315,11 +295,8 @@ async def test_modstats_for_moderators_only_and_every_decision_is_an_event(town:
 
     assert town.linli.db
     async with town.linli.db.read() as tx:
-        rows = await tx.fetchall(
-            "SELECT action, actor_id FROM events WHERE subject LIKE 'flag:%'"
-            " OR subject LIKE 'known:%' ORDER BY id"
-        )
-    actions = [(r["action"], r["actor_id"]) for r in rows]
+        rows = await tx.events.about("flag", "known")
+    actions = [(e.action, e.actor_id) for e in rows]
     assert actions == [
         ("flagged", None),
         ("flag_confirmed", town.moderator.id),
@@ -330,11 +307,11 @@ async def test_modstats_for_moderators_only_and_every_decision_is_an_event(town:
 
 
 async def test_decisions_are_remembered_across_a_restart(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, start_linli: StartLinli
 ) -> None:
     moderator = sb.add_user("陈管理")
     mods = moderators_chat(sb, community, moderator)
-    linli = await start_linli(sb, community, tmp_path, mods)
+    linli = await start_linli(moderator_chat_id=mods.id)
     try:
         await sb.add_bot(community.building, community.admin, admin=True)
         await sb.next_message(community.building)
@@ -344,7 +321,7 @@ async def test_decisions_are_remembered_across_a_restart(
         await sb.wait_for_edit(card, "确认为谣言")
     finally:
         await linli.stop()
-    linli = await start_linli(sb, community, tmp_path, mods)
+    linli = await start_linli(moderator_chat_id=mods.id)
     try:
         await sb.send(community.neighbour, community.building, REWORDED)
         assert (

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
@@ -15,30 +13,12 @@ from bot.services.messaging import text_message
 from sandbox import Sandbox
 from storage.models import OutboxMessage
 from storage.outbox import OutgoingMessage
-from tests.conftest import Community, make_settings, quiet_morning
-
-StartBot = Callable[..., Awaitable[Linli]]
+from tests.conftest import Community, StartLinli
 
 
 @pytest.fixture
-async def start_bot(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[StartBot]:
-    started: list[Linli] = []
-
-    async def start(**kwargs: object) -> Linli:
-        bot = Linli(
-            make_settings(sb, tmp_path, community),
-            clock=quiet_morning(),
-            poll_timeout=1.0,
-            flush_timeout=2.0,
-            **kwargs,
-        )  # type: ignore[arg-type]
-        await bot.start()
-        started.append(bot)
-        return bot
-
-    yield start
-    for bot in started:
-        await bot.stop()
+def start_bot(start_linli: StartLinli) -> StartLinli:
+    return start_linli
 
 
 async def queue(linli: Linli, *messages: OutgoingMessage) -> list[int]:
@@ -62,7 +42,7 @@ async def opened(sb: Sandbox, community: Community) -> None:
 
 
 async def test_429_waits_retry_after_then_delivers_once(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -87,7 +67,7 @@ async def test_429_waits_retry_after_then_delivers_once(
     ],
 )
 async def test_server_errors_and_dropped_connections_are_retried(
-    start_bot: StartBot, sb: Sandbox, community: Community, fault: dict
+    start_bot: StartLinli, sb: Sandbox, community: Community, fault: dict
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -101,7 +81,7 @@ async def test_server_errors_and_dropped_connections_are_retried(
 
 
 async def test_403_in_private_marks_undeliverable_and_answers_in_the_group(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     linli = await start_bot()
     await sb.add_bot(community.building, community.admin)
@@ -136,7 +116,7 @@ async def test_403_in_private_marks_undeliverable_and_answers_in_the_group(
 
 
 async def test_400_gives_up_with_a_logged_reason_and_the_chat_goes_on(
-    start_bot: StartBot, sb: Sandbox, community: Community, caplog: pytest.LogCaptureFixture
+    start_bot: StartLinli, sb: Sandbox, community: Community, caplog: pytest.LogCaptureFixture
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -163,7 +143,7 @@ async def test_400_gives_up_with_a_logged_reason_and_the_chat_goes_on(
 
 
 async def test_one_chats_messages_keep_their_order_through_retries(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -174,7 +154,7 @@ async def test_one_chats_messages_keep_their_order_through_retries(
 
 
 async def test_a_dedupe_key_sends_at_most_once(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -187,7 +167,7 @@ async def test_a_dedupe_key_sends_at_most_once(
 
 
 async def test_a_rolled_back_change_sends_nothing(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     linli = await start_bot()
     await opened(sb, community)
@@ -202,7 +182,7 @@ async def test_a_rolled_back_change_sends_nothing(
 
 
 async def test_pacing_keeps_within_flood_limits(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     # Telegram's limits on a shortened clock: 10/s overall, 3 per second in a group.
     sb.flood.overall, sb.flood.per_group, sb.flood.group_period = 10, 3, 1.0
@@ -220,7 +200,7 @@ async def test_pacing_keeps_within_flood_limits(
 
 
 async def test_without_pacing_the_sandbox_refuses_and_nothing_is_lost(
-    start_bot: StartBot, sb: Sandbox, community: Community
+    start_bot: StartLinli, sb: Sandbox, community: Community
 ) -> None:
     sb.flood.overall, sb.flood.per_group, sb.flood.group_period = 10, 3, 1.0
     linli = await start_bot(pacer=FloodPacer(overall=1000, per_group=1000))

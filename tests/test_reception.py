@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,8 +11,7 @@ import pytest
 
 from bot.app import Linli
 from bot.clock import ManualClock
-from sandbox import Sandbox
-from tests.conftest import Community, make_settings
+from tests.conftest import Community, StartLinli
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULE = "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
@@ -24,24 +23,11 @@ def at(*args: int) -> datetime:
 
 
 @pytest.fixture
-async def start(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Start]:
-    running: list[Linli] = []
-
+def start(start_linli: StartLinli) -> Start:
     async def start_bot(clock: ManualClock, **settings: object) -> Linli:
-        bot = Linli(
-            make_settings(sb, tmp_path, community, **settings),
-            clock=clock,
-            poll_timeout=1.0,
-            flush_timeout=2.0,
-        )
-        await bot.start()
-        running.append(bot)
-        return bot
+        return await start_linli(clock=clock, **settings)
 
-    yield start_bot
-    for bot in running:
-        if bot.db is not None:
-            await bot.stop()
+    return start_bot
 
 
 async def two_groups(c: Community) -> None:

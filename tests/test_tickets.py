@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +14,7 @@ from bot.clock import ManualClock
 from sandbox import Sandbox, Sent
 from sandbox.world import Member, User
 from storage.models import Ticket
-from tests.conftest import Community, make_settings, quiet_morning
+from tests.conftest import Community, StartLinli
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,8 +35,7 @@ async def card_shows(sb: Sandbox, card: Sent, words: str) -> Sent:
 async def tickets_of(linli: Linli) -> list[Ticket]:
     assert linli.db
     async with linli.db.read() as tx:
-        rows = await tx.fetchall("SELECT id FROM tickets ORDER BY id")
-        return [t for r in rows if (t := await tx.tickets.get(r["id"])) is not None]
+        return await tx.tickets.all()
 
 
 async def opened(sb: Sandbox, user: User) -> None:
@@ -139,7 +137,7 @@ async def test_a_redelivered_post_files_one_ticket(linli: Linli, town: Community
     sb = town.sb
     await sb.send(town.auntie, town.building, "#投诉 垃圾三天没人清运")
     await sb.next_message(town.building)
-    await sb.redeliver(max(sb._history))
+    await sb.redeliver(sb.last_update_id)
     await sb.settle()
     assert linli.services and await linli.services.outbox.flush(timeout=5)
     assert len(await tickets_of(linli)) == 1
@@ -231,26 +229,15 @@ async def test_someone_elses_ticket_link_shows_nothing_of_it(linli: Linli, town:
 
 @pytest.fixture
 async def property_chat_bot(
-    sb: Sandbox, community: Community, tmp_path: Path
-) -> AsyncIterator[tuple[Linli, Community, int]]:
+    sb: Sandbox, community: Community, start_linli: StartLinli
+) -> tuple[Linli, Community, int]:
     property_chat = sb.add_group("物业客服群", owner=community.admin, members=[community.staff])
     property_chat.members[sb.add_user("钱经理").id] = Member("member")  # 物业's, not committee
     property_chat.members[sb.bot.id].status = "member"
-    rules = tmp_path / "community.toml"
-    rules.write_text(f'[party_chats]\n"物业" = {property_chat.id}\n', encoding="utf-8")
-    bot = Linli(
-        make_settings(sb, tmp_path, community, community_config=str(rules)),
-        clock=quiet_morning(),
-        poll_timeout=1.0,
-        flush_timeout=2.0,
-    )
-    await bot.start()
+    bot = await start_linli(rules=f'[party_chats]\n"物业" = {property_chat.id}\n')
     await sb.add_bot(community.building, community.admin)
     await sb.next_message(community.building)
-    try:
-        yield bot, community, property_chat.id
-    finally:
-        await bot.stop()
+    return bot, community, property_chat.id
 
 
 async def test_a_party_with_its_own_chat_gets_its_cards_there_and_forwarding_moves_them(
@@ -441,19 +428,13 @@ async def test_unsolved_reopens_and_tells_staff(linli: Linli, town: Community) -
 
 @pytest.fixture
 async def clocked(
-    sb: Sandbox, community: Community, tmp_path: Path
-) -> AsyncIterator[tuple[Linli, ManualClock]]:
+    sb: Sandbox, community: Community, start_linli: StartLinli
+) -> tuple[Linli, ManualClock]:
     # Filed the day before National Day 2026 (1-7 October off, Saturday 10 October worked).
     clock = ManualClock(datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI))
-    bot = Linli(
-        make_settings(sb, tmp_path, community), clock=clock, poll_timeout=1.0, flush_timeout=2.0
-    )
-    await bot.start()
+    bot = await start_linli(clock=clock)
     await opened(sb, community.auntie)
-    try:
-        yield bot, clock
-    finally:
-        await bot.stop()
+    return bot, clock
 
 
 async def test_due_dates_count_working_days_across_a_holiday(

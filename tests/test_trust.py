@@ -6,10 +6,8 @@ person, staff chats that change, and texts measured as Telegram measures them.""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,11 +23,10 @@ from bot.buttons import (
     ReviewButton,
 )
 from bot.clock import ManualClock
-from bot.pacing import FloodPacer
 from sandbox import Sandbox, Sent
 from sandbox.world import Chat, Member, User
 from storage.models import Ticket
-from tests.conftest import Community, make_settings, quiet_morning, stopped
+from tests.conftest import Community, StartLinli, stopped
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GONE = texts.UNKNOWN_BUTTON
@@ -45,43 +42,16 @@ class Estate:
     worker: User  # 钱经理: in 物业's chat only
 
 
-async def start(
-    sb: Sandbox,
-    c: Community,
-    tmp_path: Path,
-    *,
-    rules: str = "",
-    clock: object = None,
-    **settings: object,
-) -> Linli:
-    config = tmp_path / "community.toml"
-    config.write_text(rules, encoding="utf-8")
-    bot = Linli(
-        make_settings(sb, tmp_path, c, community_config=str(config), **settings),
-        clock=clock or quiet_morning(),
-        poll_timeout=1.0,  # type: ignore[arg-type]
-        flush_timeout=2.0,
-        pacer=FloodPacer(**LOOSE),
-    )
-    await bot.start()
-    return bot
-
-
 @pytest.fixture
-async def estate(sb: Sandbox, community: Community, tmp_path: Path) -> AsyncIterator[Estate]:
+async def estate(sb: Sandbox, community: Community, start_linli: StartLinli) -> Estate:
     worker = sb.add_user("钱经理")
     property_chat = sb.add_group("物业客服群", owner=community.admin, members=[worker])
     property_chat.members[sb.bot.id] = Member("member")
-    linli = await start(
-        sb, community, tmp_path, rules=f'[party_chats]\n"物业" = {property_chat.id}\n'
-    )
-    try:
-        await sb.add_bot(community.building, community.admin, admin=True)
-        await sb.next_message(community.building)
-        await opened(sb, community.auntie)
-        yield Estate(sb, community, linli, property_chat, worker)
-    finally:
-        await stopped(linli)
+    linli = await start_linli(loose=True, rules=f'[party_chats]\n"物业" = {property_chat.id}\n')
+    await sb.add_bot(community.building, community.admin, admin=True)
+    await sb.next_message(community.building)
+    await opened(sb, community.auntie)
+    return Estate(sb, community, linli, property_chat, worker)
 
 
 async def opened(sb: Sandbox, user: User) -> Sent:
@@ -253,11 +223,11 @@ async def test_an_offer_the_resident_cannot_receive_is_filed_instead(estate: Est
 
 
 async def test_an_offer_nobody_answers_is_filed_after_some_hours(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, start_linli: StartLinli
 ) -> None:
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI))
-    linli = await start(sb, c, tmp_path, clock=clock)
+    linli = await start_linli(loose=True, clock=clock)
     try:
         await opened(sb, c.auntie)
         await sb.send(c.auntie, None, "/complain 3号楼电梯坏了一周")
@@ -316,10 +286,10 @@ async def test_only_a_reply_to_the_prompt_itself_by_someone_allowed_is_taken(
 
 
 async def test_a_name_shaped_like_the_clarification_prompt_clarifies_nothing(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, start_linli: StartLinli
 ) -> None:
     c = community
-    linli = await start(sb, c, tmp_path)
+    linli = await start_linli(loose=True)
     try:
         await sb.add_bot(c.building, c.admin, admin=True)
         await sb.next_message(c.building)
@@ -412,13 +382,13 @@ async def test_a_party_worker_posting_a_rumour_is_screened(estate: Estate) -> No
 
 
 async def test_the_moderators_chat_never_shows_a_reporter(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, start_linli: StartLinli
 ) -> None:
     c = community
     moderator = sb.add_user("陈管理")
     mods = sb.add_group("审核群", owner=c.admin, members=[moderator, c.staff])
     mods.members[sb.bot.id] = Member("member")
-    linli = await start(sb, c, tmp_path, moderator_chat_id=mods.id)
+    linli = await start_linli(loose=True, moderator_chat_id=mods.id)
     try:
         await opened(sb, c.auntie)
         await sb.send(c.auntie, None, "/complain 邻居装修太吵")
@@ -520,15 +490,15 @@ async def test_an_admin_in_a_partys_chat_sees_only_that_partys_tickets(estate: E
 
 
 async def test_a_residents_group_set_as_a_partys_chat_gets_no_cards(
-    sb: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    sb: Sandbox, community: Community, start_linli: StartLinli, caplog: pytest.LogCaptureFixture
 ) -> None:
     c = community
-    linli = await start(sb, c, tmp_path)
+    linli = await start_linli(loose=True)
     await sb.add_bot(c.building, c.admin, admin=True)
     await sb.next_message(c.building)
     await stopped(linli)
     with caplog.at_level(logging.ERROR):  # the operator pasted the wrong id
-        linli = await start(sb, c, tmp_path, rules=f'[party_chats]\n"物业" = {c.building.id}\n')
+        linli = await start_linli(loose=True, rules=f'[party_chats]\n"物业" = {c.building.id}\n')
     try:
         assert any("[party_chats] 物业" in r.message for r in caplog.records)
         await opened(sb, c.auntie)
@@ -606,13 +576,13 @@ async def test_the_quota_counts_requests_written_step_by_step_too(estate: Estate
 
 
 async def test_a_committee_chat_upgraded_to_a_supergroup_keeps_its_staff(
-    sb: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    sb: Sandbox, community: Community, start_linli: StartLinli, caplog: pytest.LogCaptureFixture
 ) -> None:
     c = community
     committee = sb.add_group("社区工作群（普通群）", owner=c.admin, members=[c.staff], basic=True)
     committee.members[sb.bot.id] = Member("member")
     c.committee = committee
-    linli = await start(sb, c, tmp_path)
+    linli = await start_linli(loose=True)
     try:
         with caplog.at_level(logging.ERROR):
             upgraded = await sb.upgrade(committee, c.admin)
@@ -646,11 +616,11 @@ async def test_a_card_the_party_chat_refuses_goes_to_the_committee(
 
 
 async def test_a_deleted_group_stops_being_a_resident_group(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, start_linli: StartLinli
 ) -> None:
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
-    linli = await start(sb, c, tmp_path, clock=clock)
+    linli = await start_linli(loose=True, clock=clock)
     try:
         await sb.add_bot(c.building, c.admin, admin=True)
         await sb.next_message(c.building)
