@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storage.models import Prompt, PromptKind
+from storage.outbox import OutgoingMessage
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
 class PromptRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
+
+    async def ask(
+        self, message: OutgoingMessage, *, kind: PromptKind, subject_id: int, asked_by: int
+    ) -> None:
+        """Queue a force-reply question and record it, so that only a reply to that very
+        message (once Telegram has given it an id) answers it."""
+        outbox_id = await self.tx.outbox.enqueue(message)
+        assert outbox_id is not None, "a prompt has no dedupe key"
+        await self.create(
+            kind=kind,
+            subject_id=subject_id,
+            chat_id=message.chat_id,
+            outbox_id=outbox_id,
+            asked_by=asked_by,
+        )
 
     async def create(
         self, *, kind: PromptKind, subject_id: int, chat_id: int, outbox_id: int, asked_by: int

@@ -269,19 +269,14 @@ class ScreeningService:
             await tx.outbox.enqueue(
                 text_message(flag.chat_id, notice, reply_to=None if deletable else flag.message_id)
             )
-            prompt = await tx.outbox.enqueue(
+            await tx.prompts.ask(
                 text_message(
                     self._roles.moderator_chat_id,
                     texts.ASK_CLARIFICATION.format(k=known.id),
                     force_reply=texts.CLARIFICATION_PLACEHOLDER,
-                )
-            )
-            assert prompt is not None
-            await tx.prompts.create(
+                ),
                 kind="clarification",
                 subject_id=known.id,
-                chat_id=self._roles.moderator_chat_id,
-                outbox_id=prompt,
                 asked_by=person.id,
             )
         elif deletable:

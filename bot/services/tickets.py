@@ -260,17 +260,20 @@ class TicketService:
 
     async def _file_offered(self, tx: Tx, draft: Draft) -> None:
         """File an offer's request as a new ticket, under the update it came in."""
-        await tx.drafts.drop(draft.id)
         seen = await tx.people.get(draft.user_id)
         name = " ".join(n for n in (seen.first_name, seen.last_name) if n) if seen else ""
         assert draft.origin_update_id is not None, "offers record the update they came in"
+        await self._file_draft(tx, draft, Person(draft.user_id, name), draft.origin_update_id)
+
+    async def _file_draft(self, tx: Tx, draft: Draft, person: Person, update_id: int) -> None:
+        await tx.drafts.drop(draft.id)
         await self._file(
             tx,
             draft.kind,
             draft.text or "",
             draft.photo_file_id,
-            await self._origin_of(tx, draft, Person(draft.user_id, name)),
-            draft.origin_update_id,
+            await self._origin_of(tx, draft, person),
+            update_id,
         )
 
     async def offer_refused(self, tx: Tx, row: OutboxMessage) -> None:
@@ -585,15 +588,7 @@ class TicketService:
             if button.action == "ok" and draft.step == "confirm":
                 if await self._over_quota(tx, person.id, person.id, None):
                     return texts.QUOTA_TOAST
-                await tx.drafts.drop(draft.id)
-                await self._file(
-                    tx,
-                    draft.kind,
-                    draft.text or "",
-                    draft.photo_file_id,
-                    await self._origin_of(tx, draft, person),
-                    update_id,
-                )
+                await self._file_draft(tx, draft, person, update_id)
                 return ""  # the acknowledgement with the number is the answer
             return texts.DRAFT_GONE
 
@@ -613,15 +608,7 @@ class TicketService:
                 return await self._follow(tx, draft, draft.offered_ticket_id)
             if await self._over_quota(tx, person.id, person.id, None):
                 return texts.QUOTA_TOAST
-            await tx.drafts.drop(draft.id)
-            await self._file(
-                tx,
-                draft.kind,
-                draft.text or "",
-                draft.photo_file_id,
-                await self._origin_of(tx, draft, person),
-                update_id,
-            )
+            await self._file_draft(tx, draft, person, update_id)
             return ""
 
     async def _origin_of(self, tx: Tx, draft: Draft, person: Person) -> Origin:
@@ -693,20 +680,14 @@ class TicketService:
                 await self._show_card(tx, ticket)
                 return texts.ANSWER_BACK
             assert action == "reject"
-            chat_id = ticket.card_chat_id or self._roles.committee_chat_id
-            prompt = await tx.outbox.enqueue(
+            await tx.prompts.ask(
                 text_message(
-                    chat_id,
+                    ticket.card_chat_id or self._roles.committee_chat_id,
                     texts.ASK_REJECT_REASON.format(n=ticket.id),
                     force_reply=texts.REJECT_REASON_PLACEHOLDER,
-                )
-            )
-            assert prompt is not None
-            await tx.prompts.create(
+                ),
                 kind="reject_reason",
                 subject_id=ticket.id,
-                chat_id=chat_id,
-                outbox_id=prompt,
                 asked_by=staff.id,
             )
             return texts.ANSWER_REPLY_REASON
