@@ -159,6 +159,10 @@ CARD = (
     "提交：{created}　期限：{due}\n"
     "状态：<b>{status}</b>{who}{flag}"
 )
+CARD_REASON = "\n原因：{reason}"
+CARD_ASSIGNEE = "（{name}）"
+CARD_RATING = "　评价：{rating}"
+CARD_OVERDUE = "　⏰{flag}"
 CARD_FOLLOWERS = "，另有 {count} 位居民 +1"
 CARD_PHOTO = "#{n} 的照片"
 CARD_FORWARDED_AWAY = "\n已转派给{party}"
@@ -202,6 +206,19 @@ TICKET_VIEW = (
 TICKET_VIEW_STAFF_EXTRA = "\n反映人：{reporter}　提交：{created}"
 TICKET_LOG_TITLE = "\n经过："
 TICKET_LOG_LINE = "{at} {who}{what}"
+TICKET_LOG_ACTIONS = {
+    "filed": "提交",
+    "claimed": "认领",
+    "accepted": "受理",
+    "done": "完成",
+    "rejected": "不予受理",
+    "reopened": "居民反映未解决",
+    "overdue": "超时",
+    "followed": "有居民 +1",
+    "edited": "居民修改了内容",
+}
+TICKET_LOG_FORWARDED = "转派给{party}"
+TICKET_LOG_RATED = "评价：{rating}"
 
 # Reception days, meetings and reminders --------------------------------------------------------
 
@@ -241,6 +258,9 @@ REMINDER_EVENING = (
     "📅 提醒：明天（{date} {weekday}）{starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
 )
 REMINDER_BEFORE = "⏰ {lead}开始：今天 {starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
+REMINDER_LEAD_HOUR = "一小时后"
+REMINDER_LEAD_HOURS = "{hours}小时后"
+REMINDER_LEAD_MINUTES = "{minutes}分钟后"
 REMINDER_WHO_JOINT = "\n居委会、业委会、物业的工作人员都在，有事可以当面说。"
 
 # The daily digest ---------------------------------------------------------------------------
@@ -248,6 +268,7 @@ REMINDER_WHO_JOINT = "\n居委会、业委会、物业的工作人员都在，�
 DIGEST_TITLE = "📋 <b>社区日报 · {date} {weekday}</b>"
 DIGEST_PERIOD = "统计时段：{start} 至 {end}"
 DIGEST_NEW = "【新工单】{total} 件"
+DIGEST_PARTY_COUNT = "{party} {n} 件"
 DIGEST_NEW_LINE = "· {kind}：{parties}"
 DIGEST_RESOLVED = "【办结】{n} 件"
 DIGEST_RATINGS = "【评价】满意 {good} · 基本满意 {fair} · 不满意 {bad}{average}"

@@ -21,7 +21,6 @@ from storage.models import from_db
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
-UNCLAIMED_AFTER = timedelta(days=3)
 
 
 class DigestService:
@@ -33,12 +32,14 @@ class DigestService:
         *,
         zone: ZoneInfo,
         digest_time: time,
+        unclaimed_wish_days: int = 3,
     ) -> None:
         self._db = db
         self._roles = roles
         self._reception = reception
         self._zone = zone
         self._at = digest_time
+        self._unclaimed_days = unclaimed_wish_days
 
     async def tick(self) -> bool:
         """Send today's digest if its time has come and it has not gone yet."""
@@ -89,7 +90,9 @@ class DigestService:
         new = figures.new
         lines.append(texts.DIGEST_NEW.format(total=sum(n for _, _, n in new)))
         for kind in ("complaint", "wish"):
-            parties = [f"{party} {n} 件" for k, party, n in new if k == kind]
+            parties = [
+                texts.DIGEST_PARTY_COUNT.format(party=p, n=n) for k, p, n in new if k == kind
+            ]
             if parties:
                 lines.append(
                     texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind], parties="，".join(parties))
@@ -121,12 +124,14 @@ class DigestService:
             items += texts.DIGEST_MORE.format(n=total)
         lines.append(texts.DIGEST_OVERDUE.format(n=total, items=items))
 
-        wishes, waiting = await tx.digests.unclaimed_wishes(now - UNCLAIMED_AFTER)
+        wishes, waiting = await tx.digests.unclaimed_wishes(
+            now - timedelta(days=self._unclaimed_days)
+        )
         items = "：" + "、".join(f"#{n}" for n in wishes) if wishes else ""
         if waiting > len(wishes):
             items += texts.DIGEST_MORE.format(n=waiting)
         lines.append(
-            texts.DIGEST_UNCLAIMED.format(days=UNCLAIMED_AFTER.days, n=waiting, items=items)
+            texts.DIGEST_UNCLAIMED.format(days=self._unclaimed_days, n=waiting, items=items)
         )
 
         flags = await tx.flags.figures(start)

@@ -257,11 +257,12 @@ class ReceptionService:
                 date=month_day(occ.day), weekday=weekday(occ.day), **common
             )
         minutes = int(self._before.total_seconds() // 60)
-        lead = (
-            "一小时后"
-            if minutes == 60
-            else (f"{minutes // 60}小时后" if minutes % 60 == 0 else f"{minutes}分钟后")
-        )
+        if minutes == 60:
+            lead = texts.REMINDER_LEAD_HOUR
+        elif minutes % 60 == 0:
+            lead = texts.REMINDER_LEAD_HOURS.format(hours=minutes // 60)
+        else:
+            lead = texts.REMINDER_LEAD_MINUTES.format(minutes=minutes)
         return texts.REMINDER_BEFORE.format(lead=lead, **common)
 
     @staticmethod

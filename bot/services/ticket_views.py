@@ -14,17 +14,6 @@ from storage.models import Event, Ticket
 LOG_LINES_SHOWN = 15
 MY_TICKET_TEXT = 40  # UTF-16 units of a ticket's text in /mytickets
 STATUS_ICON = {"new": "🆕", "in_progress": "🔧", "done": "✅", "rated": "⭐", "rejected": "🚫"}
-LOG_ACTIONS = {
-    "filed": "提交",
-    "claimed": "认领",
-    "accepted": "受理",
-    "done": "完成",
-    "rejected": "不予受理",
-    "reopened": "居民反映未解决",
-    "overdue": "超时",
-    "followed": "有居民 +1",
-    "edited": "居民修改了内容",
-}
 
 
 def status_label(ticket: Ticket) -> str:
@@ -40,12 +29,16 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
     adds (reason, names, notes), stays within Telegram's 4096 UTF-16 units."""
     who = ""
     if ticket.status == "rejected":
-        who = f"\n原因：{html(ticket.reject_reason or '')}"
+        who = texts.CARD_REASON.format(reason=html(ticket.reject_reason or ""))
     elif ticket.assignee_name:
-        who = f"（{html(ticket.assignee_name)}）"
+        who = texts.CARD_ASSIGNEE.format(name=html(ticket.assignee_name))
     if ticket.rating:
-        who += f"　评价：{ticket.rating}"
-    flag = f"　⏰{texts.OVERDUE_FLAG}" if ticket.overdue_at and ticket.is_open else ""
+        who += texts.CARD_RATING.format(rating=ticket.rating)
+    flag = (
+        texts.CARD_OVERDUE.format(flag=texts.OVERDUE_FLAG)
+        if ticket.overdue_at and ticket.is_open
+        else ""
+    )
 
     def render(quoted: str) -> str:
         return (
@@ -188,11 +181,11 @@ def ticket_view(ticket: Ticket, events: list[Event], *, full: bool, zone: ZoneIn
 
 def _log_line(event: Event, ticket: Ticket, full: bool, zone: ZoneInfo) -> str:
     if event.action == "forwarded":
-        what = f"转派给{event.detail.get('to', '')}"
+        what = texts.TICKET_LOG_FORWARDED.format(party=event.detail.get("to", ""))
     elif event.action == "rated":
-        what = f"评价：{event.detail.get('rating', '')}"
+        what = texts.TICKET_LOG_RATED.format(rating=event.detail.get("rating", ""))
     else:
-        what = LOG_ACTIONS.get(event.action, event.action)
+        what = texts.TICKET_LOG_ACTIONS.get(event.action, event.action)
     who = ""
     if event.detail.get("by"):
         who = f"{html(shorten(event.detail['by'], 64))} "
