@@ -22,6 +22,7 @@ from bot.processing import PerChatUpdateProcessor
 from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
+from bot.services.drafts import DraftService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
@@ -126,10 +127,15 @@ class Linli:
         sender.register_fallback("offer_refused", tickets.offer_refused)
         reception = ReceptionService(self.db, roles, zone=settings.tz, reminders=rules.reminders)
         digest = DigestService(
-            self.db, roles, reception, zone=settings.tz, digest_time=settings.digest_time
+            self.db,
+            roles,
+            reception,
+            zone=settings.tz,
+            digest_time=settings.digest_time,
+            unclaimed_wish_days=rules.tickets.unclaimed_wish_days,
         )
         screening = ScreeningService(
-            self.db, roles, rules.screening, zone=settings.tz, model=RumourModel.load()
+            self.db, roles, rules.screening, groups, zone=settings.tz, model=RumourModel.load()
         )
         known = await screening.load()
         log.info("screening: %d decided texts remembered", known)
@@ -147,6 +153,7 @@ class Linli:
             replies=replies,
             outbox=sender,
             tickets=tickets,
+            drafts=DraftService(self.db, tickets),
             reception=reception,
             digest=digest,
             screening=screening,

@@ -86,6 +86,18 @@ class Screening(BaseModel):
     allowed_domains: list[str] = Field(default_factory=lambda: ["gov.cn", "weixin.qq.com/s"])
     mute_after_ads: int = Field(default=3, ge=1, le=100)  # confirmed ads before a mute
     mute_hours: int = Field(default=24, ge=1, le=24 * 7)
+    # How alike (0-100, edit similarity) a post must be to a confirmed rumour or ad to be
+    # answered as a repeat, and to a dismissed false alarm to be left alone.
+    known_match: float = Field(default=75.0, ge=50, le=100)
+    dismissed_match: float = Field(default=85.0, ge=50, le=100)
+
+
+class Tickets(BaseModel):
+    """How similar a complaint must be to an open one to be offered "+1" (0-100), and after
+    how many days an unclaimed 微心愿 is named in the digest."""
+
+    duplicate_match: float = Field(default=75.0, ge=50, le=100)
+    unclaimed_wish_days: int = Field(default=3, ge=1, le=60)
 
 
 class Limits(BaseModel):
@@ -103,6 +115,7 @@ class _File(BaseModel):
     reminders: Reminders = Field(default_factory=Reminders)
     screening: Screening = Field(default_factory=Screening)
     limits: Limits = Field(default_factory=Limits)
+    tickets: Tickets = Field(default_factory=Tickets)
 
 
 class RulesError(Exception):
@@ -119,10 +132,12 @@ class CommunityRules:
         reminders: Reminders | None = None,
         screening: Screening | None = None,
         limits: Limits | None = None,
+        tickets: Tickets | None = None,
     ) -> None:
         self.reminders = reminders or Reminders()
         self.screening = screening or Screening()
         self.limits = limits or Limits()
+        self.tickets = tickets or Tickets()
         self.categories = categories
         self.wishes = wishes
         self.unmatched = unmatched
@@ -167,6 +182,7 @@ class CommunityRules:
             parsed.reminders,
             parsed.screening,
             parsed.limits,
+            parsed.tickets,
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:

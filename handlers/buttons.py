@@ -61,18 +61,18 @@ async def menu(services: Services, update: Update, press: Press, button: MenuBut
         await services.reception.command(update.update_id, press.user_id, [], press.chat_id, None)
     else:
         kind: TicketKind = "wish" if button.choice == "wish" else "complaint"
-        await services.tickets.start_draft(update.update_id, person_of(update), kind)
+        await services.drafts.start_draft(update.update_id, person_of(update), kind)
     return ""
 
 
 async def draft(services: Services, update: Update, press: Press, button: DraftButton) -> str:
-    return await services.tickets.draft_button(update.update_id, press, button)
+    return await services.drafts.draft_button(update.update_id, press, button)
 
 
 async def duplicate(
     services: Services, update: Update, press: Press, button: DuplicateButton
 ) -> str:
-    return await services.tickets.duplicate_button(update.update_id, press, button)
+    return await services.drafts.duplicate_button(update.update_id, press, button)
 
 
 async def card(

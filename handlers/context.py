@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.buttons import Press
 from bot.services import Services
-from bot.services.tickets import Person
+from bot.services.people import Person
 
 SERVICES_KEY = "services"
 

@@ -5,13 +5,11 @@ answers (handlers/tickets.py)."""
 from __future__ import annotations
 
 from telegram import MessageOriginChannel, Update
-from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.messaging import text_message
 from bot.services.screening import Post
 from handlers.context import LinliContext, person_of
-from handlers.tickets import TAG
 
 # A handler group of its own: screening looks at every post, whatever else handled it.
 SCREEN_GROUP = 1
@@ -21,27 +19,19 @@ async def screen(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None
-    services = context.services
-    text = message.text or message.caption or ""
-    if (
-        user is None
-        or user.is_bot
-        or message.sender_chat is not None
-        or not text.strip()
-        or TAG.search(text)
-    ):
-        return  # anonymous admins and channels, bots, tickets (#投诉 goes to staff)
-    if not await services.groups.is_resident_group(message.chat_id):
-        return
-    await services.screening.screen_post(
+    if user is None:
+        return  # Telegram names the sender of every group post; nothing to screen without
+    await context.services.screening.screen_post(
         Post(
             update_id=update.update_id,
             chat_id=message.chat_id,
             chat_title=message.chat.title,
             message_id=message.message_id,
             author=person_of(update),
-            text=text,
+            text=message.text or message.caption or "",
             forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel),
+            author_is_bot=user.is_bot,
+            as_chat=message.sender_chat is not None,
         )
     )
 
@@ -50,18 +40,13 @@ async def modstats(update: Update, context: LinliContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     services = context.services
-    if message.chat.type != ChatType.PRIVATE and message.chat_id not in (
-        services.roles.moderator_chat_id,
-        services.roles.committee_chat_id,
-    ):
-        return  # figures about residents' posts stay out of other chats
-    await services.replies.send(
-        update.update_id,
-        text_message(
-            message.chat_id, await services.screening.stats(user.id), reply_to=message.message_id
-        ),
-        "modstats",
-    )
+    figures = await services.screening.stats(user.id, message.chat_id)
+    if figures is not None:
+        await services.replies.send(
+            update.update_id,
+            text_message(message.chat_id, figures, reply_to=message.message_id),
+            "modstats",
+        )
 
 
 SCREENED = (

@@ -13,12 +13,12 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 from bot import texts
 from bot.services import Services
 from bot.services.messaging import deep_link, html, number_of, text_message
-from bot.services.tickets import Origin
+from bot.services.tickets import REQUEST_TAG, Origin
 from handlers.context import LinliContext, person_of
 from handlers.start import MENU
 from storage.models import TicketKind
 
-TAG = re.compile(r"#(微心愿|投诉|报修)")
+TAG = REQUEST_TAG
 COMMAND_TEXT = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 
 
@@ -85,7 +85,7 @@ async def private_message(update: Update, context: LinliContext) -> None:
     if TAG.search(message.text or message.caption or ""):
         await request(update, context)
         return
-    if await services.tickets.draft_text(
+    if await services.drafts.draft_text(
         update.update_id,
         person_of(update),
         message.text or message.caption or "",
@@ -98,7 +98,7 @@ async def private_message(update: Update, context: LinliContext) -> None:
 
 
 async def cancel(update: Update, context: LinliContext) -> None:
-    await context.services.tickets.cancel_draft(update.update_id, person_of(update))
+    await context.services.drafts.cancel_draft(update.update_id, person_of(update))
 
 
 async def send_my_tickets(services: Services, update: Update, chat_id: int) -> None:
@@ -136,14 +136,11 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message is not None
     services = context.services
-    if message.chat.type != ChatType.PRIVATE and not services.roles.is_staff_chat(message.chat_id):
-        return  # a ticket may name a resident: only in private or in the staff chats
     args = context.args or []
     number = number_of(args[0]) if args else None
-    if number is None:
-        view = texts.TICKET_USAGE
-    else:
-        view = await services.tickets.view(number, person_of(update).id, message.chat_id)
+    view = await services.tickets.view(number, person_of(update).id, message.chat_id)
+    if view is None:
+        return  # not a place to show tickets
     await services.replies.send(
         update.update_id, text_message(message.chat_id, view, reply_to=message.message_id), "ticket"
     )

@@ -44,7 +44,9 @@ class ChatRecord(Record):
     unbound_at: UtcTime | None
 
 
-class Person(Record):
+class SeenPerson(Record):
+    """Someone the bot has seen: their names, and whether they opened a private chat."""
+
     user_id: int
     first_name: str
     last_name: str | None

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.models import ChatKind, ChatRecord, Event, Person, to_db
+from storage.models import ChatKind, ChatRecord, Event, SeenPerson, to_db
 
 if TYPE_CHECKING:
     import sqlite3
@@ -116,9 +116,9 @@ class PeopleRepository(_Repository):
             "UPDATE people SET private_chat_open = ? WHERE user_id = ?", (int(is_open), user_id)
         )
 
-    async def get(self, user_id: int) -> Person | None:
+    async def get(self, user_id: int) -> SeenPerson | None:
         row = await self.tx.fetchone("SELECT * FROM people WHERE user_id = ?", (user_id,))
-        return Person.model_validate(dict(row)) if row else None
+        return SeenPerson.model_validate(dict(row)) if row else None
 
 
 class EventRepository(_Repository):

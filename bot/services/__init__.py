@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.services.digest import DigestService
+from bot.services.drafts import DraftService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
@@ -88,6 +89,7 @@ class Services:
     replies: Replies
     outbox: OutboxSender
     tickets: TicketService
+    drafts: DraftService
     reception: ReceptionService
     digest: DigestService
     screening: ScreeningService

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from storage import Database
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who asks or acts: a Telegram user id and the name people see."""
+
+    id: int
+    name: str
+
 
 # Names change rarely; writing every sighting would cost a transaction per group post.
 REFRESH_S = 3600.0

@@ -7,8 +7,9 @@ name can be shaped like a prompt). The service of the prompt's kind checks who a
 
 from __future__ import annotations
 
+from bot.services.people import Person
 from bot.services.screening import ScreeningService
-from bot.services.tickets import Person, TicketService
+from bot.services.tickets import TicketService
 from storage import Database
 
 

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.buttons import Keyboard, Press, ReviewButton
 from bot.community import Screening
+from bot.services.groups import GroupService
 from bot.services.messaging import edit_text, html, local_time, shorten, text_message
+from bot.services.people import Person
 from bot.services.roles import Roles
-from bot.services.tickets import Person
+from bot.services.tickets import REQUEST_TAG
 from moderation import KnownTexts, RumourModel, Screener, Verdict
 from storage import Database, Tx
 from storage.models import ChatRecord, Flag, FlagFigures, OutboxMessage, Prompt
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 
 CARD_TEXT_LIMIT = 300
 CLARIFICATION_LIMIT = 500
-DISMISSED_MATCH = 85.0  # a false alarm silences only nearly the same text
 MUTED = {
     "can_send_messages": False,
     "can_send_audios": False,
@@ -55,6 +56,8 @@ class Post:
     author: Person
     text: str
     forwarded_from_channel: bool = False
+    author_is_bot: bool = False
+    as_chat: bool = False  # posted as a channel or an anonymous admin (sender_chat)
 
 
 def _can_delete(chat: ChatRecord | None) -> bool:
@@ -69,6 +72,7 @@ class ScreeningService:
         db: Database,
         roles: Roles,
         rules: Screening,
+        groups: GroupService,
         *,
         zone: ZoneInfo,
         model: RumourModel | None = None,
@@ -76,9 +80,16 @@ class ScreeningService:
         self._db = db
         self._roles = roles
         self._rules = rules
+        self._groups = groups
         self._zone = zone
         self._model = model
-        self.screener = Screener(allowed_domains=tuple(rules.allowed_domains), model=model)
+        self.screener = Screener(
+            known=KnownTexts(min_score=rules.known_match),
+            known_ads=KnownTexts(min_score=rules.known_match),
+            dismissed=KnownTexts(min_score=rules.dismissed_match),
+            allowed_domains=tuple(rules.allowed_domains),
+            model=model,
+        )
 
     async def load(self) -> int:
         """Rebuild the screen's memory from the decisions stored; returns the entries loaded."""
@@ -88,9 +99,10 @@ class ScreeningService:
         for known_id, kind, text in known:
             by_kind[kind].append((known_id, text))
         self.screener = Screener(
-            known=KnownTexts.build(by_kind["rumour"]),
-            known_ads=KnownTexts.build(by_kind["ad"]),
-            dismissed=KnownTexts.build(by_kind["dismissed"], min_score=DISMISSED_MATCH),
+            known=KnownTexts.build(by_kind["rumour"], min_score=self._rules.known_match),
+            known_ads=KnownTexts.build(by_kind["ad"], min_score=self._rules.known_match),
+            # A false alarm silences only nearly the same text.
+            dismissed=KnownTexts.build(by_kind["dismissed"], min_score=self._rules.dismissed_match),
             allowed_domains=tuple(self._rules.allowed_domains),
             model=self._model,
         )
@@ -98,10 +110,20 @@ class ScreeningService:
 
     # ------------------------------------------------------------------ screening a post
 
-    async def screen_post(self, post: Post) -> Verdict:
-        """Screen a resident's post and act on the verdict. Staff and moderators are exempt
-        (their notices may well say 紧急 or 转告); asking Telegram who they are costs a round
-        trip, so it is asked only about the few posts that would need acting on."""
+    async def screen_post(self, post: Post) -> Verdict | None:
+        """Screen a post in a resident group and act on the verdict; None when it is not
+        screened: not a resident group, empty, a bot's, made as a chat, or a request (#投诉
+        goes to staff as a ticket). Staff and moderators are exempt (their notices may well
+        say 紧急 or 转告); asking Telegram who they are costs a round trip, so it is asked only
+        about the few posts that would need acting on."""
+        if (
+            post.author_is_bot
+            or post.as_chat
+            or not post.text.strip()
+            or REQUEST_TAG.search(post.text)
+            or not await self._groups.is_resident_group(post.chat_id)
+        ):
+            return None
         verdict = self.screener.screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
@@ -419,7 +441,11 @@ class ScreeningService:
 
     # ------------------------------------------------------------------ figures
 
-    async def stats(self, user_id: int) -> str:
+    async def stats(self, user_id: int, chat_id: int) -> str | None:
+        """/modstats: moderators' figures, in private, the moderators' or the committee chat
+        (None elsewhere: figures about residents' posts stay out of other chats)."""
+        if chat_id not in (user_id, self._roles.moderator_chat_id, self._roles.committee_chat_id):
+            return None
         if not await self._roles.is_moderator(user_id):
             return texts.MODSTATS_ONLY
         async with self._db.read() as tx:

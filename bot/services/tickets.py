@@ -21,7 +21,6 @@ from rapidfuzz import fuzz
 from bot import texts
 from bot.buttons import (
     CardButton,
-    DraftButton,
     DuplicateButton,
     ForwardButton,
     Press,
@@ -39,6 +38,7 @@ from bot.services.messaging import (
     text_message,
     utf16_len,
 )
+from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.workdays import add_working_days
 from storage import Database, Tx
@@ -48,19 +48,13 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000  # UTF-16 units, as Telegram counts
 REASON_LIMIT = 500
-DUPLICATE_SCORE = 75.0
 DUPLICATE_WINDOW = timedelta(days=30)
 QUOTA_WINDOW = timedelta(hours=1)
 OFFER_WAIT = timedelta(hours=6)  # an offer unanswered this long is filed as a new ticket
 REQUEST_EVENTS = ("filed", "offered")  # what counts against a person's quota
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+REQUEST_TAG = re.compile(r"#(微心愿|投诉|报修)")  # a group post with one of these is a request
 status_label = views.status_label
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,7 @@ class TicketService:
         """/wish, /complain, #微心愿 / #投诉 / #报修: file it, or ask for what is missing."""
         text = text.strip()
         async with self._db.transaction(update_id=update_id, what=f"request_{kind}") as tx:
-            await self._settle_offer(tx, origin.person.id)
+            await self.settle_offer(tx, origin.person.id)
             if not text:
                 await self._ask_for_text(tx, kind, origin)
                 return
@@ -112,7 +106,7 @@ class TicketService:
                     )
                 )
                 return
-            if await self._over_quota(tx, origin.person.id, origin.chat_id, origin.message_id):
+            if await self.over_quota(tx, origin.person.id, origin.chat_id, origin.message_id):
                 return
             if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id, origin):
                 return
@@ -126,7 +120,7 @@ class TicketService:
             return None
         return f"hint:{what}:{origin.chat_id}:{origin.person.id}:{tx.now:%Y%m%d%H}"
 
-    async def _over_quota(self, tx: Tx, person: int, chat_id: int, reply_to: int | None) -> bool:
+    async def over_quota(self, tx: Tx, person: int, chat_id: int, reply_to: int | None) -> bool:
         """More requests in the last hour than the community allows one person: one polite
         refusal for that hour, then silence, so a flood never buries others' cards."""
         quota = self._rules.limits.requests_per_hour
@@ -239,7 +233,7 @@ class TicketService:
         in this group (from private: in any group). Private complaints are never offered to
         others, so a guessed text cannot find them."""
         wanted = _NOT_TEXT.sub("", text)
-        best, best_score = None, DUPLICATE_SCORE
+        best, best_score = None, self._rules.tickets.duplicate_match
         for candidate in await tx.tickets.open_in_category(
             category,
             tx.now - DUPLICATE_WINDOW,
@@ -251,7 +245,7 @@ class TicketService:
                 best, best_score = candidate, score
         return best
 
-    async def _settle_offer(self, tx: Tx, user_id: int) -> None:
+    async def settle_offer(self, tx: Tx, user_id: int) -> None:
         """A new request while an offer waits for an answer: the waiting one is filed as a new
         ticket first, so that starting another request never throws it away."""
         draft = await tx.drafts.of_user(user_id)
@@ -263,9 +257,9 @@ class TicketService:
         seen = await tx.people.get(draft.user_id)
         name = " ".join(n for n in (seen.first_name, seen.last_name) if n) if seen else ""
         assert draft.origin_update_id is not None, "offers record the update they came in"
-        await self._file_draft(tx, draft, Person(draft.user_id, name), draft.origin_update_id)
+        await self.file_draft(tx, draft, Person(draft.user_id, name), draft.origin_update_id)
 
-    async def _file_draft(self, tx: Tx, draft: Draft, person: Person, update_id: int) -> None:
+    async def file_draft(self, tx: Tx, draft: Draft, person: Person, update_id: int) -> None:
         await tx.drafts.drop(draft.id)
         await self._file(
             tx,
@@ -296,6 +290,14 @@ class TicketService:
     async def _private_open(tx: Tx, user_id: int) -> bool:
         person = await tx.people.get(user_id)
         return person is not None and person.private_chat_open
+
+    async def _origin_of(self, tx: Tx, draft: Draft, person: Person) -> Origin:
+        in_group = draft.chat_id != draft.user_id
+        title = None
+        if in_group:
+            chat = await tx.chats.get(draft.chat_id)
+            title = chat.title if chat else None
+        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group, group_title=title)
 
     async def _file(
         self,
@@ -459,183 +461,7 @@ class TicketService:
                 public=True,
                 update_id=update_id,
             )
-            await self._show_card(tx, ticket)
-
-    # ------------------------------------------------------------------ drafts (private)
-
-    async def draft_text(
-        self, update_id: int, person: Person, text: str, photo_file_id: str | None
-    ) -> bool:
-        """Text (or a photo) in private while a draft waits for it; False if none waits
-        (and then nothing is claimed, so the caller may answer the update itself)."""
-        async with self._db.read() as tx:
-            waiting = await tx.drafts.of_user(person.id)
-        if waiting is None or waiting.step not in ("text", "photo"):
-            return False
-        async with self._db.transaction(update_id=update_id, what="draft") as tx:
-            draft = await tx.drafts.get(waiting.id)
-            if draft is None:
-                return False
-            here = draft.user_id
-            if draft.step == "text":
-                text = text.strip()
-                if not text and not photo_file_id:
-                    await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
-                    return True
-                if utf16_len(text) > MAX_TEXT:
-                    await tx.outbox.enqueue(
-                        text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT))
-                    )
-                    return True
-                if not text:  # a photo without a caption: keep it, still ask for words
-                    await tx.drafts.update(draft.id, photo_file_id=photo_file_id)
-                    await tx.outbox.enqueue(text_message(here, texts.ASK_TEXT[draft.kind]))
-                    return True
-                draft = await tx.drafts.update(
-                    draft.id,
-                    text=text,
-                    photo_file_id=photo_file_id or draft.photo_file_id,
-                    step="confirm" if photo_file_id or draft.photo_file_id else "photo",
-                )
-            elif photo_file_id:
-                draft = await tx.drafts.update(
-                    draft.id, photo_file_id=photo_file_id, step="confirm"
-                )
-            else:  # more words while we wait for a photo: they belong to the text
-                joined = f"{draft.text}\n{text}"
-                if utf16_len(joined) > MAX_TEXT:
-                    await tx.outbox.enqueue(
-                        text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT))
-                    )
-                    return True
-                draft = await tx.drafts.update(draft.id, text=joined)
-            await self._prompt_draft(tx, draft)
-            return True
-
-    async def _prompt_draft(self, tx: Tx, draft: Draft) -> None:
-        if draft.step == "photo":
-            await tx.outbox.enqueue(
-                text_message(
-                    draft.user_id,
-                    texts.ASK_PHOTO,
-                    buttons=[
-                        [
-                            (texts.BTN_NO_PHOTO, DraftButton("nophoto", draft.id)),
-                            (texts.BTN_CANCEL, DraftButton("cancel", draft.id)),
-                        ]
-                    ],
-                )
-            )
-            return
-        confirm = texts.CONFIRM_DRAFT.format(
-            kind=texts.KIND[draft.kind],
-            text=html(draft.text or ""),
-            photo=texts.CONFIRM_PHOTO_NOTE if draft.photo_file_id else "",
-        )
-        await tx.outbox.enqueue(
-            text_message(
-                draft.user_id,
-                confirm,
-                buttons=[
-                    [
-                        (texts.BTN_SUBMIT, DraftButton("ok", draft.id)),
-                        (texts.BTN_EDIT, DraftButton("edit", draft.id)),
-                        (texts.BTN_CANCEL, DraftButton("cancel", draft.id)),
-                    ]
-                ],
-            )
-        )
-
-    async def start_draft(self, update_id: int, person: Person, kind: TicketKind) -> None:
-        """A menu press: the conversation starts in the person's private chat, always."""
-        async with self._db.transaction(update_id=update_id, what="draft_start") as tx:
-            await self._settle_offer(tx, person.id)
-            await tx.drafts.start(
-                user_id=person.id, kind=kind, step="text", chat_id=person.id, message_id=None
-            )
-            await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT[kind]))
-
-    async def cancel_draft(self, update_id: int, person: Person) -> None:
-        async with self._db.transaction(update_id=update_id, what="draft_cancel") as tx:
-            draft = await tx.drafts.of_user(person.id)
-            if draft is not None:
-                await tx.drafts.drop(draft.id)
-            reply = texts.DRAFT_CANCELLED if draft else texts.NOTHING_TO_CANCEL
-            await tx.outbox.enqueue(text_message(person.id, reply))
-
-    async def draft_button(self, update_id: int, press: Press, button: DraftButton) -> str:
-        """A button under a draft, pressed in its author's private chat (the family's scope,
-        checked before this). Returns the answer to show."""
-        person = Person(press.user_id, press.user_name)
-        async with self._db.transaction(update_id=update_id, what=f"draft_{button.action}") as tx:
-            draft = await tx.drafts.get(button.draft)
-            if draft is None or draft.step == "duplicate":
-                return texts.DRAFT_GONE
-            if draft.user_id != person.id:
-                return texts.NOT_YOURS
-            if button.action == "cancel":
-                await tx.drafts.drop(draft.id)
-                await tx.outbox.enqueue(text_message(person.id, texts.DRAFT_CANCELLED))
-                return texts.DRAFT_CANCELLED
-            if button.action == "nophoto" and draft.step == "photo":
-                draft = await tx.drafts.update(draft.id, step="confirm")
-                await self._prompt_draft(tx, draft)
-                return ""  # the next question is the answer
-            if button.action == "edit" and draft.step == "confirm":
-                await tx.drafts.update(draft.id, step="text", text=None)
-                await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT_AGAIN))
-                return ""
-            if button.action == "ok" and draft.step == "confirm":
-                if await self._over_quota(tx, person.id, person.id, None):
-                    return texts.QUOTA_TOAST
-                await self._file_draft(tx, draft, person, update_id)
-                return ""  # the acknowledgement with the number is the answer
-            return texts.DRAFT_GONE
-
-    async def duplicate_button(self, update_id: int, press: Press, button: DuplicateButton) -> str:
-        """+1 or 仍然新建 under a duplicate offer, in its author's private chat. "+1" follows the
-        ticket stored with the offer."""
-        person = Person(press.user_id, press.user_name)
-        async with self._db.transaction(
-            update_id=update_id, what=f"duplicate_{button.action}"
-        ) as tx:
-            draft = await tx.drafts.get(button.draft)
-            if draft is None or draft.step != "duplicate":
-                return texts.DRAFT_GONE
-            if draft.user_id != person.id:
-                return texts.NOT_YOURS
-            if button.action == "plus1" and draft.offered_ticket_id is not None:
-                return await self._follow(tx, draft, draft.offered_ticket_id)
-            if await self._over_quota(tx, person.id, person.id, None):
-                return texts.QUOTA_TOAST
-            await self._file_draft(tx, draft, person, update_id)
-            return ""
-
-    async def _origin_of(self, tx: Tx, draft: Draft, person: Person) -> Origin:
-        in_group = draft.chat_id != draft.user_id
-        title = None
-        if in_group:
-            chat = await tx.chats.get(draft.chat_id)
-            title = chat.title if chat else None
-        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group, group_title=title)
-
-    async def _follow(self, tx: Tx, draft: Draft, ticket_id: int) -> str:
-        ticket = await tx.tickets.get(ticket_id)
-        if ticket is None or not ticket.is_open:
-            return texts.DRAFT_GONE
-        await tx.drafts.drop(draft.id)
-        if ticket.reporter_id != draft.user_id and await tx.tickets.add_follower(
-            ticket.id, draft.user_id
-        ):
-            await tx.events.append(
-                "followed",
-                actor_id=draft.user_id,
-                subject=_subject(ticket),
-                detail={"text": draft.text},
-            )
-            await self._show_card(tx, ticket)
-        await tx.outbox.enqueue(text_message(draft.user_id, texts.FOLLOWING.format(n=ticket.id)))
-        return ""
+            await self.show_card(tx, ticket)
 
     # ------------------------------------------------------------------ staff actions
 
@@ -674,10 +500,10 @@ class TicketService:
             if isinstance(button, ForwardButton):
                 return await self._forward(tx, ticket, Party[button.party], staff)
             if action == "forward":
-                await self._show_card(tx, ticket, choose_party=True)
+                await self.show_card(tx, ticket, choose_party=True)
                 return texts.ANSWER_CHOOSE_PARTY
             if action == "back":
-                await self._show_card(tx, ticket)
+                await self.show_card(tx, ticket)
                 return texts.ANSWER_BACK
             assert action == "reject"
             await tx.prompts.ask(
@@ -711,7 +537,7 @@ class TicketService:
             detail={"by": staff.name},
             public=True,
         )
-        await self._show_card(tx, ticket)
+        await self.show_card(tx, ticket)
         if ticket.kind == "wish":
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
         else:
@@ -734,7 +560,7 @@ class TicketService:
             detail={"by": staff.name},
             public=True,
         )
-        await self._show_card(tx, ticket)
+        await self.show_card(tx, ticket)
         status = status_label(ticket)
         question = await tx.outbox.enqueue(
             text_message(
@@ -754,7 +580,7 @@ class TicketService:
 
     async def _forward(self, tx: Tx, ticket: Ticket, party: Party, staff: Person) -> str:
         if party.value == ticket.party:
-            await self._show_card(tx, ticket)
+            await self.show_card(tx, ticket)
             return texts.ANSWER_BACK
         old_chat, old_card = ticket.card_chat_id, ticket.card_outbox_id
         ticket = await tx.tickets.update(ticket.id, party=party.value)
@@ -778,7 +604,7 @@ class TicketService:
             )
             await self._post_card(tx, ticket, await self._group_title(tx, ticket))
         else:
-            await self._show_card(tx, ticket)
+            await self.show_card(tx, ticket)
         await self._notify(
             tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.value)
         )
@@ -810,7 +636,7 @@ class TicketService:
                 detail={"by": staff.name, "reason": reason},
                 public=True,
             )
-            await self._show_card(tx, ticket)
+            await self.show_card(tx, ticket)
             # The reason is written to the reporter: those who +1'd hear only the outcome.
             await tx.outbox.enqueue(
                 text_message(
@@ -852,7 +678,7 @@ class TicketService:
                 await tx.events.append(
                     "reopened", actor_id=person.id, subject=_subject(ticket), public=True
                 )
-                await self._show_card(tx, ticket)
+                await self.show_card(tx, ticket)
                 if ticket.card_chat_id is not None:
                     await tx.outbox.enqueue(
                         text_message(
@@ -872,7 +698,7 @@ class TicketService:
                     detail={"rating": rating},
                     public=True,
                 )
-                await self._show_card(tx, ticket)
+                await self.show_card(tx, ticket)
                 reply = texts.RATED.format(rating=rating)
             if press.message_id is not None:  # the question, answered: no more buttons
                 await tx.outbox.enqueue(
@@ -903,7 +729,7 @@ class TicketService:
                         dedupe_key=f"overdue:{ticket.id}",
                     )
                 )
-                await self._show_card(tx, ticket)
+                await self.show_card(tx, ticket)
         if overdue:
             log.info("%d ticket(s) became overdue", len(overdue))
         return len(overdue)
@@ -916,10 +742,15 @@ class TicketService:
             followed = await tx.tickets.followed_by(user_id)
         return views.my_tickets(own, followed)
 
-    async def view(self, ticket_id: int, user_id: int, chat_id: int) -> str:
-        """/ticket N typed in `chat_id`. Staff who may handle the ticket there see the reporter
-        and the whole log; the reporter, in private, the public steps. Anyone else is told it
-        was not found (not that it exists)."""
+    async def view(self, ticket_id: int | None, user_id: int, chat_id: int) -> str | None:
+        """/ticket N typed in `chat_id` (None: N was not a number). Staff who may handle the
+        ticket there see the reporter and the whole log; the reporter, in private, the public
+        steps. Anyone else is told it was not found (not that it exists). In a residents' group
+        nothing is shown at all (None): a ticket may name a resident."""
+        if chat_id != user_id and not self._roles.is_staff_chat(chat_id):
+            return None
+        if ticket_id is None:
+            return texts.TICKET_USAGE
         async with self._db.read() as tx:
             ticket = await tx.tickets.get(ticket_id)
             events = await tx.events.for_subject(f"ticket:{ticket_id}") if ticket else []
@@ -939,7 +770,7 @@ class TicketService:
         view = await self.view(ticket_id, user_id, user_id)
         async with self._db.transaction(update_id=update_id, what="open_link") as tx:
             await tx.people.set_private_chat_open(user_id, True)
-            await tx.outbox.enqueue(text_message(user_id, view))
+            await tx.outbox.enqueue(text_message(user_id, view or texts.TICKET_NOT_FOUND))
         return True
 
     # ------------------------------------------------------------------ helpers
@@ -959,7 +790,7 @@ class TicketService:
             note=note,
         )
 
-    async def _show_card(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
+    async def show_card(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
         if ticket.card_chat_id is None or ticket.card_outbox_id is None:
             return
         text = await self._card_text(
