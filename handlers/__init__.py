@@ -21,7 +21,6 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
     (0, reception.HANDLERS),
     (0, screening.HANDLERS),
     (0, buttons.HANDLERS),
-    (0, common.LAST_HANDLERS),  # must stay last in its group
     (screening.SCREEN_GROUP, screening.SCREEN_HANDLERS),  # every post, whatever handled it
 ]
 

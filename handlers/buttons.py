@@ -10,13 +10,14 @@ to the presser. A press outside its scope changes and sends nothing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import texts
 from bot.buttons import (
+    FAMILIES,
     ButtonData,
     CardButton,
     DraftButton,
@@ -38,20 +39,24 @@ Act = Callable[[Services, Update, Press, B], Awaitable[str]]
 ALERTS = frozenset({texts.ONLY_STAFF, texts.ONLY_MODERATORS})  # shown as a dialog, not a toast
 
 
-def route(family: type[B], act: Act[B]) -> BaseHandler[Update, LinliContext, None]:
-    async def press(update: Update, context: LinliContext) -> None:
-        query = update.callback_query
-        assert query is not None
-        button = family.unpack(query.data)
-        where = press_of(update)
-        if button is None or (family.scope is Scope.PRIVATE and not where.in_own_private_chat):
-            await query.answer(texts.UNKNOWN_BUTTON)
-            return
-        answer = await act(context.services, update, where, button)
-        await query.answer(answer or None, show_alert=answer in ALERTS)
-
-    press.__name__ = press.__qualname__ = f"press_{family.__name__}"
-    return CallbackQueryHandler(press, pattern=family.matches)
+async def press(update: Update, context: LinliContext) -> None:
+    """Every press: its family is found by the data's prefix and reads the data; a press that
+    no family reads, or that comes from outside its family's scope, changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    data = query.data if isinstance(query.data, str) else ""
+    route = ROUTES.get(data.split(":", 1)[0])
+    button = route[0].unpack(data) if route else None
+    where = press_of(update)
+    if (
+        route is None
+        or button is None
+        or (route[0].scope is Scope.PRIVATE and not where.in_own_private_chat)
+    ):
+        await query.answer(texts.UNKNOWN_BUTTON)
+        return
+    answer = await route[1](context.services, update, where, button)
+    await query.answer(answer or None, show_alert=answer in ALERTS)
 
 
 async def menu(services: Services, update: Update, press: Press, button: MenuButton) -> str:
@@ -89,12 +94,18 @@ async def review(services: Services, update: Update, press: Press, button: Revie
     return await services.screening.decide(update.update_id, press, button)
 
 
-HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
-    route(MenuButton, menu),
-    route(DraftButton, draft),
-    route(DuplicateButton, duplicate),
-    route(CardButton, card),
-    route(ForwardButton, card),
-    route(RatingButton, rating),
-    route(ReviewButton, review),
+# One route per family; the data's prefix names the family (bot/buttons.py keeps them unique).
+ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
+    (MenuButton, menu),
+    (DraftButton, draft),
+    (DuplicateButton, duplicate),
+    (CardButton, card),
+    (ForwardButton, card),
+    (RatingButton, rating),
+    (ReviewButton, review),
 ]
+ROUTES = {family.prefix: (family, act) for family, act in ROUTE_LIST}
+if set(ROUTES) != {family.prefix for family in FAMILIES}:
+    raise RuntimeError("every button family needs exactly one route")
+
+HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [CallbackQueryHandler(press)]

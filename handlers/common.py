@@ -13,7 +13,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackContext,
-    CallbackQueryHandler,
     TypeHandler,
 )
 
@@ -111,14 +110,4 @@ async def on_error(update: object, context: CallbackContext) -> None:
         log.warning("could not tell the user about the failure: %s", exc)
 
 
-async def unknown_button(update: Update, context: LinliContext) -> None:
-    """Registered last in group 0: a button no family knows (stale or forged data) gets a
-    polite answer instead of a spinning button."""
-    assert update.callback_query
-    await update.callback_query.answer(texts.UNKNOWN_BUTTON)
-
-
 FIRST_HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [TypeHandler(Update, first)]
-LAST_HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
-    CallbackQueryHandler(unknown_button)
-]

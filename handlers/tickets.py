@@ -175,11 +175,13 @@ HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler("mytickets", my_tickets, filters=NEW),
     CommandHandler("ticket", show_ticket, filters=NEW),
     CommandHandler("cancel", cancel, filters=PRIVATE & NEW),
-    MessageHandler(GROUPS & NEW & ~filters.COMMAND & TAGGED, request),
+    # Every group post is checked against these: the filter that fails for ordinary chat
+    # comes first, so most posts are turned away by one or two checks.
+    MessageHandler(TAGGED & GROUPS & NEW & ~filters.COMMAND, request),
     MessageHandler(
-        GROUPS & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND & TAGGED, edited_post
+        filters.UpdateType.EDITED_MESSAGE & GROUPS & ~filters.COMMAND & TAGGED, edited_post
     ),
-    MessageHandler(GROUPS & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, prompt_answer),
+    MessageHandler(filters.REPLY & GROUPS & NEW & filters.TEXT & ~filters.COMMAND, prompt_answer),
     MessageHandler(
         PRIVATE & NEW & ~filters.COMMAND & (filters.TEXT | filters.PHOTO), private_message
     ),
