@@ -9,7 +9,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast, digest, known_rumours, throughput
+from benchmarks import broadcast, digest, hotpath, known_rumours, throughput
 
 
 def main() -> int:
@@ -19,7 +19,7 @@ def main() -> int:
         f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
     )
     print()
-    for part in (throughput.run, broadcast.run):
+    for part in (hotpath.run, throughput.run, broadcast.run):
         for line in asyncio.run(part()):
             print(line, flush=True)
         print()
