@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.buttons import Keyboard, Press, ReviewButton
+from bot.buttons import Press, ReviewButton
 from bot.community import Screening
+from bot.services import screening_views as views
 from bot.services.groups import GroupService
-from bot.services.messaging import edit_text, html, local_time, shorten, text_message
+from bot.services.messaging import edit_text, html, shorten, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.tickets import REQUEST_TAG
 from moderation import KnownTexts, RumourModel, Screener, Verdict
 from storage import Database, Tx
-from storage.models import ChatRecord, Flag, FlagFigures, OutboxMessage, Prompt
+from storage.models import ChatRecord, Flag, OutboxMessage, Prompt
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
-CARD_TEXT_LIMIT = 300
 CLARIFICATION_LIMIT = 500
 MUTED = {
     "can_send_messages": False,
@@ -154,7 +154,7 @@ class ScreeningService:
                 text_message(
                     self._roles.moderator_chat_id,
                     await self._card_text(tx, flag, group=post.chat_title),
-                    buttons=self._card_buttons(flag),
+                    buttons=views.review_buttons(flag),
                 )
             )
             await tx.flags.set_card(flag.id, self._roles.moderator_chat_id, card)
@@ -346,7 +346,7 @@ class ScreeningService:
                 text_message(
                     self._roles.committee_chat_id,
                     await self._card_text(tx, flag, for_committee=True),
-                    buttons=self._card_buttons(flag, with_check=False),
+                    buttons=views.review_buttons(flag, with_check=False),
                 )
             )
             flag = await tx.flags.update(
@@ -451,24 +451,7 @@ class ScreeningService:
         async with self._db.read() as tx:
             week = await tx.flags.figures(tx.now - timedelta(days=7))
             month = await tx.flags.figures(tx.now - timedelta(days=30))
-
-        def precision(figures: FlagFigures) -> str:
-            share = figures.precision
-            return f"{share:.0%}" if share is not None else texts.MODSTATS_NO_DECISIONS
-
-        return texts.MODSTATS.format(
-            flagged7=week.flagged,
-            confirmed7=week.confirmed,
-            dismissed7=week.dismissed,
-            hits7=week.known_hits,
-            precision7=precision(week),
-            flagged30=month.flagged,
-            confirmed30=month.confirmed,
-            dismissed30=month.dismissed,
-            hits30=month.known_hits,
-            precision30=precision(month),
-            pending=month.pending,
-        )
+        return views.modstats(week, month)
 
     # ------------------------------------------------------------------ cards
 
@@ -498,48 +481,19 @@ class ScreeningService:
         for_committee: bool = False,
         group: str | None = None,
     ) -> str:
-        """The review card; the committee's copy (需核实) does not name the author."""
         if group is None:
             chat = await tx.chats.get(flag.chat_id)
             group = chat.title if chat and chat.title else None
-        group = html(group or flag.chat_id)
-        reasons, text = "、".join(flag.reasons), html(shorten(flag.text, CARD_TEXT_LIMIT))
-        if for_committee:
-            card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
-        else:
-            card = texts.REVIEW_CARD.format(
-                title=texts.REVIEW_TITLE[flag.kind].format(n=flag.id),
-                group=group,
-                author=html(flag.author_name),
-                score=round(flag.score * 100),
-                reasons=reasons,
-                text=text,
-            )
-        if flag.status == "open":
-            return card + texts.REVIEW_PENDING
-        assert flag.decided_at is not None
-        return (
-            card
-            + texts.REVIEW_DECIDED[flag.status].format(
-                who=html(flag.decided_by_name or ""),
-                when=self._local(flag.decided_at),
-                what=texts.REVIEW_WHAT[flag.kind],
-            )
-            + note
+        return views.review_card(
+            flag,
+            group=group or str(flag.chat_id),
+            zone=self._zone,
+            note=note,
+            for_committee=for_committee,
         )
 
-    @staticmethod
-    def _card_buttons(flag: Flag, *, with_check: bool = True) -> Keyboard:
-        row = [
-            (texts.BTN_CONFIRM[flag.kind], ReviewButton("confirm", flag.id)),
-            (texts.BTN_DISMISS, ReviewButton("dismiss", flag.id)),
-        ]
-        if with_check:
-            row.append((texts.BTN_CHECK, ReviewButton("check", flag.id)))
-        return [row]
-
     async def _show_cards(self, tx: Tx, flag: Flag, note: str = "") -> None:
-        buttons = [] if flag.is_decided else self._card_buttons(flag, with_check=False)
+        buttons = views.review_buttons(flag, with_check=False)
         if flag.card_chat_id is not None and flag.card_outbox_id is not None:
             await tx.outbox.enqueue(
                 edit_text(
@@ -558,6 +512,3 @@ class ScreeningService:
                     target_row=flag.check_outbox_id,
                 )
             )
-
-    def _local(self, moment: datetime) -> str:
-        return local_time(moment, self._zone)
