@@ -69,8 +69,7 @@ async def measure(n: int = 600, rounds: int = 5) -> tuple[float, float]:
         people = [sb.add_user(f"居民{i}") for i in range(50)]
         committee = sb.add_group("社区工作群", owner=admin)
         chats = [sb.add_group(f"{i}号楼业主群", owner=admin, members=people) for i in range(10)]
-        for chat in [committee, *chats]:
-            chat.members[sb.bot.id] = Member("administrator", can_delete_messages=True)
+        committee.members[sb.bot.id] = Member("administrator", can_delete_messages=True)
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 bot_token=sb.token,
@@ -91,10 +90,12 @@ async def measure(n: int = 600, rounds: int = 5) -> tuple[float, float]:
             bare.add_handler(TypeHandler(Update, nothing))
             await bare.initialize()
             try:
-                for chat in chats:
+                for chat in chats:  # an admin adds the bot: each becomes a resident group
                     await sb.add_bot(chat, admin, admin=True)
+                    await sb.next_message(chat)
                 await sb.settle()
-                assert linli.poller and linli.application
+                assert linli.poller and linli.application and linli.services
+                assert all([await linli.services.groups.is_resident_group(c.id) for c in chats])
                 await linli.poller.stop()  # from here on, updates are fed by hand
                 raw = group_posts(
                     n * (rounds + 1), [c.to_api() for c in chats], [p.to_api() for p in people]
