@@ -228,19 +228,16 @@ async def test_an_offer_nobody_answers_is_filed_after_some_hours(
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI))
     linli = await start_linli(loose=True, clock=clock)
-    try:
-        await opened(sb, c.auntie)
-        await sb.send(c.auntie, None, "/complain 3号楼电梯坏了一周")
-        await sb.next_message(c.auntie)
-        await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，一周了")
-        assert (await sb.next_message(c.auntie)).button_texts == ["+1 到 #1", "仍然新建"]
-        assert linli.services
-        assert await linli.services.tickets.file_unanswered_offers() == 0
-        clock.advance(timedelta(hours=7))
-        assert await linli.services.tickets.file_unanswered_offers() == 1
-        assert "#2" in (await sb.next_message(c.auntie)).text
-    finally:
-        await stopped(linli)
+    await opened(sb, c.auntie)
+    await sb.send(c.auntie, None, "/complain 3号楼电梯坏了一周")
+    await sb.next_message(c.auntie)
+    await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，一周了")
+    assert (await sb.next_message(c.auntie)).button_texts == ["+1 到 #1", "仍然新建"]
+    assert linli.services
+    assert await linli.services.tickets.file_unanswered_offers() == 0
+    clock.advance(timedelta(hours=7))
+    assert await linli.services.tickets.file_unanswered_offers() == 1
+    assert "#2" in (await sb.next_message(c.auntie)).text
 
 
 # 2. prompts by message id ---------------------------------------------------------------------
@@ -290,28 +287,23 @@ async def test_a_name_shaped_like_the_clarification_prompt_clarifies_nothing(
 ) -> None:
     c = community
     linli = await start_linli(loose=True)
-    try:
-        await sb.add_bot(c.building, c.admin, admin=True)
-        await sb.next_message(c.building)
-        trickster = sb.add_user("谣言#1 已记下")
-        sb.join(c.building, trickster)
-        await sb.send(trickster, c.building, "紧急通知！内部消息，明天全小区停水三天，赶紧转发")
-        card = await sb.next_message(c.committee)
-        assert "谣言#1 已记下" in card.text
-        await sb.press(c.admin, card, "确认谣言")
-        prompt = await sb.next_message(c.committee, containing="请回复这条消息")
-        await sb.send(c.staff, c.committee, "这是造谣", reply_to=card.message_id)
-        await sb.settle()
-        assert linli.db
-        async with linli.db.read() as tx:
-            known = await tx.known.get(1)
-        assert known is not None and known.clarification is None
-        await sb.send(
-            c.admin, c.committee, "经核实，近期没有停水计划。", reply_to=prompt.message_id
-        )
-        assert "已保存" in (await sb.next_message(c.committee, containing="已保存")).text
-    finally:
-        await stopped(linli)
+    await sb.add_bot(c.building, c.admin, admin=True)
+    await sb.next_message(c.building)
+    trickster = sb.add_user("谣言#1 已记下")
+    sb.join(c.building, trickster)
+    await sb.send(trickster, c.building, "紧急通知！内部消息，明天全小区停水三天，赶紧转发")
+    card = await sb.next_message(c.committee)
+    assert "谣言#1 已记下" in card.text
+    await sb.press(c.admin, card, "确认谣言")
+    prompt = await sb.next_message(c.committee, containing="请回复这条消息")
+    await sb.send(c.staff, c.committee, "这是造谣", reply_to=card.message_id)
+    await sb.settle()
+    assert linli.db
+    async with linli.db.read() as tx:
+        known = await tx.known.get(1)
+    assert known is not None and known.clarification is None
+    await sb.send(c.admin, c.committee, "经核实，近期没有停水计划。", reply_to=prompt.message_id)
+    assert "已保存" in (await sb.next_message(c.committee, containing="已保存")).text
 
 
 # 3. party scope -------------------------------------------------------------------------------
@@ -388,17 +380,14 @@ async def test_the_moderators_chat_never_shows_a_reporter(
     moderator = sb.add_user("陈管理")
     mods = sb.add_group("审核群", owner=c.admin, members=[moderator, c.staff])
     mods.members[sb.bot.id] = Member("member")
-    linli = await start_linli(loose=True, moderator_chat_id=mods.id)
-    try:
-        await opened(sb, c.auntie)
-        await sb.send(c.auntie, None, "/complain 邻居装修太吵")
-        await sb.next_message(c.auntie)
-        await sb.send(c.staff, mods, "/ticket 1")
-        assert (await sb.next_message(mods)).text == texts.TICKET_NOT_FOUND
-        await sb.send(c.staff, c.committee, "/ticket 1")
-        assert "王阿姨" in (await sb.next_message(c.committee, containing="#1")).text
-    finally:
-        await stopped(linli)
+    await start_linli(loose=True, moderator_chat_id=mods.id)
+    await opened(sb, c.auntie)
+    await sb.send(c.auntie, None, "/complain 邻居装修太吵")
+    await sb.next_message(c.auntie)
+    await sb.send(c.staff, mods, "/ticket 1")
+    assert (await sb.next_message(mods)).text == texts.TICKET_NOT_FOUND
+    await sb.send(c.staff, c.committee, "/ticket 1")
+    assert "王阿姨" in (await sb.next_message(c.committee, containing="#1")).text
 
 
 # 4. edits never re-run an action ------------------------------------------------------------
@@ -499,17 +488,14 @@ async def test_a_residents_group_set_as_a_partys_chat_gets_no_cards(
     await stopped(linli)
     with caplog.at_level(logging.ERROR):  # the operator pasted the wrong id
         linli = await start_linli(loose=True, rules=f'[party_chats]\n"物业" = {c.building.id}\n')
-    try:
-        assert any("[party_chats] 物业" in r.message for r in caplog.records)
-        await opened(sb, c.auntie)
-        await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，我家老人下不了楼")
-        card = await sb.next_message(c.committee, containing="#1")
-        assert "王阿姨" in card.text
-        await sb.settle()
-        await flushed(linli)
-        assert not any("王阿姨" in s.text for s in sb.sent_to(c.building))
-    finally:
-        await stopped(linli)
+    assert any("[party_chats] 物业" in r.message for r in caplog.records)
+    await opened(sb, c.auntie)
+    await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，我家老人下不了楼")
+    card = await sb.next_message(c.committee, containing="#1")
+    assert "王阿姨" in card.text
+    await sb.settle()
+    await flushed(linli)
+    assert not any("王阿姨" in s.text for s in sb.sent_to(c.building))
 
 
 # 6. floods ------------------------------------------------------------------------------------
@@ -582,24 +568,20 @@ async def test_a_committee_chat_upgraded_to_a_supergroup_keeps_its_staff(
     committee = sb.add_group("社区工作群（普通群）", owner=c.admin, members=[c.staff], basic=True)
     committee.members[sb.bot.id] = Member("member")
     c.committee = committee
-    linli = await start_linli(loose=True)
-    try:
-        with caplog.at_level(logging.ERROR):
-            upgraded = await sb.upgrade(committee, c.admin)
-            await sb.settle()
-        assert any(
-            "COMMITTEE_CHAT_ID" in r.message and str(upgraded.id) in r.message
-            for r in caplog.records
-        )
-        await opened(sb, c.auntie)
-        await sb.send(c.auntie, None, "/complain 小区路灯坏了好几盏")
-        await sb.next_message(c.auntie)
-        card = await sb.next_message(upgraded)
-        assert await answer(sb, c.staff, card, card.button_data("受理")) == texts.ANSWER_ACCEPTED
-        await sb.send(c.staff, upgraded, "/digest")
-        assert "社区日报" in (await sb.next_message(upgraded, containing="日报")).text
-    finally:
-        await stopped(linli)
+    await start_linli(loose=True)
+    with caplog.at_level(logging.ERROR):
+        upgraded = await sb.upgrade(committee, c.admin)
+        await sb.settle()
+    assert any(
+        "COMMITTEE_CHAT_ID" in r.message and str(upgraded.id) in r.message for r in caplog.records
+    )
+    await opened(sb, c.auntie)
+    await sb.send(c.auntie, None, "/complain 小区路灯坏了好几盏")
+    await sb.next_message(c.auntie)
+    card = await sb.next_message(upgraded)
+    assert await answer(sb, c.staff, card, card.button_data("受理")) == texts.ANSWER_ACCEPTED
+    await sb.send(c.staff, upgraded, "/digest")
+    assert "社区日报" in (await sb.next_message(upgraded, containing="日报")).text
 
 
 async def test_a_card_the_party_chat_refuses_goes_to_the_committee(
@@ -621,19 +603,16 @@ async def test_a_deleted_group_stops_being_a_resident_group(
     c = community
     clock = ManualClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))
     linli = await start_linli(loose=True, clock=clock)
-    try:
-        await sb.add_bot(c.building, c.admin, admin=True)
-        await sb.next_message(c.building)
-        await sb.send(c.staff, c.committee, "/reception add 每月15日 09:00-11:00 居委会一楼")
-        await sb.next_message(c.committee, containing="已添加")
-        sb.delete_group(c.building, c.admin)
-        clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
-        assert linli.services
-        await linli.services.reception.tick()
-        await flushed(linli)
-        assert not await linli.services.groups.is_resident_group(c.building.id)
-    finally:
-        await stopped(linli)
+    await sb.add_bot(c.building, c.admin, admin=True)
+    await sb.next_message(c.building)
+    await sb.send(c.staff, c.committee, "/reception add 每月15日 09:00-11:00 居委会一楼")
+    await sb.next_message(c.committee, containing="已添加")
+    sb.delete_group(c.building, c.admin)
+    clock.set(datetime(2026, 12, 14, 19, 0, tzinfo=SHANGHAI))
+    assert linli.services
+    await linli.services.reception.tick()
+    await flushed(linli)
+    assert not await linli.services.groups.is_resident_group(c.building.id)
 
 
 # 8. Telegram's units --------------------------------------------------------------------------
