@@ -1,7 +1,8 @@
 """Every button press, routed by its family (bot/buttons.py).
 
-One adapter per family: the data is parsed by the family that wrote it, the press is checked
-against the family's scope before anything else (a private-scope button pressed anywhere but
+One handler for every press, one route per family (ROUTE_LIST): the data's prefix names the
+family, the data is parsed by the family that wrote it, the press is checked against the
+family's scope before anything else (a private-scope button pressed anywhere but
 the presser's own private chat is declined here; card and review scopes need the database and
 are checked by the service, which knows the card's message), and the service's answer is shown
 to the presser. A press outside its scope changes and sends nothing.
