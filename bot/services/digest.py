@@ -7,20 +7,17 @@ down at that time sends it when it comes back the same day), and on demand with 
 from __future__ import annotations
 
 import logging
-import math
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.services.messaging import local_time, month_day, text_message, truncate, weekday
+from bot.services.digest_views import DigestFacts, digest_text
+from bot.services.messaging import text_message
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from storage import Database, Tx
-from storage.models import from_db
 
 log = logging.getLogger(__name__)
-
-MAX_TEXT = 4096
 
 
 class DigestService:
@@ -79,77 +76,23 @@ class DigestService:
             await tx.outbox.enqueue(text_message(chat_id, text, reply_to=reply_to))
 
     async def compose(self, tx: Tx, start: datetime) -> str:
+        """The digest of [start, now): the facts gathered here, the text built by
+        digest_views."""
         now = tx.now
-        local = now.astimezone(self._zone)
-        figures = await tx.digests.ticket_figures(start, now)
-        lines = [
-            texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local)),
-            texts.DIGEST_PERIOD.format(start=self._stamp(start), end=self._stamp(now)),
-            "",
-        ]
-        new = figures.new
-        lines.append(texts.DIGEST_NEW.format(total=sum(n for _, _, n in new)))
-        for kind in ("complaint", "wish"):
-            parties = [
-                texts.DIGEST_PARTY_COUNT.format(party=p, n=n) for k, p, n in new if k == kind
-            ]
-            if parties:
-                lines.append(
-                    texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind], parties="，".join(parties))
-                )
-        lines.append(texts.DIGEST_RESOLVED.format(n=figures.resolved))
-        ratings = figures.ratings
-        good, fair, bad = (ratings.get(r, 0) for r in texts.RATINGS)
-        rated = good + fair + bad
-        average = (
-            texts.DIGEST_AVERAGE.format(score=f"{(3 * good + 2 * fair + bad) / rated:.1f}")
-            if rated
-            else ""
-        )
-        lines.append(texts.DIGEST_RATINGS.format(good=good, fair=fair, bad=bad, average=average))
-
-        overdue, total = await tx.digests.overdue(now)
-        items = (
-            "："
-            + "、".join(
-                texts.DIGEST_OVERDUE_ITEM.format(
-                    n=n, days=max(1, math.ceil((now - from_db(due)).total_seconds() / 86400))
-                )
-                for n, due in overdue
-            )
-            if overdue
-            else ""
-        )
-        if total > len(overdue):
-            items += texts.DIGEST_MORE.format(n=total)
-        lines.append(texts.DIGEST_OVERDUE.format(n=total, items=items))
-
-        wishes, waiting = await tx.digests.unclaimed_wishes(
+        overdue, overdue_total = await tx.digests.overdue(now)
+        unclaimed, unclaimed_total = await tx.digests.unclaimed_wishes(
             now - timedelta(days=self._unclaimed_days)
         )
-        items = "：" + "、".join(f"#{n}" for n in wishes) if wishes else ""
-        if waiting > len(wishes):
-            items += texts.DIGEST_MORE.format(n=waiting)
-        lines.append(
-            texts.DIGEST_UNCLAIMED.format(days=self._unclaimed_days, n=waiting, items=items)
+        facts = DigestFacts(
+            start=start,
+            now=now,
+            tickets=await tx.digests.ticket_figures(start, now),
+            overdue=overdue,
+            overdue_total=overdue_total,
+            unclaimed=unclaimed,
+            unclaimed_total=unclaimed_total,
+            unclaimed_days=self._unclaimed_days,
+            flags=await tx.flags.figures(start),
+            next_reception=await self._reception.next_reception_line(tx),
         )
-
-        flags = await tx.flags.figures(start)
-        lines.append(
-            texts.DIGEST_FLAGS.format(
-                pending=flags.pending,
-                confirmed=flags.confirmed,
-                dismissed=flags.dismissed,
-                hits=flags.known_hits,
-            )
-        )
-        reception = await self._reception.next_reception_line(tx)
-        lines.append(
-            texts.DIGEST_NEXT_RECEPTION.format(line=reception)
-            if reception
-            else texts.DIGEST_NO_RECEPTION
-        )
-        return truncate("\n".join(lines), MAX_TEXT)
-
-    def _stamp(self, moment: datetime) -> str:
-        return local_time(moment, self._zone)
+        return digest_text(facts, self._zone)

@@ -1,0 +1,98 @@
+"""The daily digest (日报) as the committee reads it. Pure: the facts in, the text out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.services.messaging import local_time, month_day, truncate, weekday
+from storage.models import FlagFigures, TicketFigures, from_db
+
+MAX_TEXT = 4096  # one Telegram message, in UTF-16 units
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """What the digest reports for the period [start, now)."""
+
+    start: datetime
+    now: datetime
+    tickets: TicketFigures
+    overdue: list[tuple[int, str]]  # the most overdue open tickets: (number, due_at as stored)
+    overdue_total: int
+    unclaimed: list[int]  # the oldest unclaimed 微心愿
+    unclaimed_total: int
+    unclaimed_days: int
+    flags: FlagFigures
+    next_reception: str | None
+
+
+def _items(numbers: list[str], total: int) -> str:
+    items = "：" + "、".join(numbers) if numbers else ""
+    if total > len(numbers):
+        items += texts.DIGEST_MORE.format(n=total)
+    return items
+
+
+def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
+    local = facts.now.astimezone(zone)
+    lines = [
+        texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local)),
+        texts.DIGEST_PERIOD.format(
+            start=local_time(facts.start, zone), end=local_time(facts.now, zone)
+        ),
+        "",
+    ]
+    new = facts.tickets.new
+    lines.append(texts.DIGEST_NEW.format(total=sum(n for _, _, n in new)))
+    for kind in ("complaint", "wish"):
+        parties = [texts.DIGEST_PARTY_COUNT.format(party=p, n=n) for k, p, n in new if k == kind]
+        if parties:
+            lines.append(
+                texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind], parties="，".join(parties))
+            )
+    lines.append(texts.DIGEST_RESOLVED.format(n=facts.tickets.resolved))
+    good, fair, bad = (facts.tickets.ratings.get(r, 0) for r in texts.RATINGS)
+    rated = good + fair + bad
+    average = (
+        texts.DIGEST_AVERAGE.format(score=f"{(3 * good + 2 * fair + bad) / rated:.1f}")
+        if rated
+        else ""
+    )
+    lines.append(texts.DIGEST_RATINGS.format(good=good, fair=fair, bad=bad, average=average))
+    overdue = [
+        texts.DIGEST_OVERDUE_ITEM.format(
+            n=n, days=max(1, math.ceil((facts.now - from_db(due)).total_seconds() / 86400))
+        )
+        for n, due in facts.overdue
+    ]
+    lines.append(
+        texts.DIGEST_OVERDUE.format(
+            n=facts.overdue_total, items=_items(overdue, facts.overdue_total)
+        )
+    )
+    wishes = [f"#{n}" for n in facts.unclaimed]
+    lines.append(
+        texts.DIGEST_UNCLAIMED.format(
+            days=facts.unclaimed_days,
+            n=facts.unclaimed_total,
+            items=_items(wishes, facts.unclaimed_total),
+        )
+    )
+    lines.append(
+        texts.DIGEST_FLAGS.format(
+            pending=facts.flags.pending,
+            confirmed=facts.flags.confirmed,
+            dismissed=facts.flags.dismissed,
+            hits=facts.flags.known_hits,
+        )
+    )
+    lines.append(
+        texts.DIGEST_NEXT_RECEPTION.format(line=facts.next_reception)
+        if facts.next_reception
+        else texts.DIGEST_NO_RECEPTION
+    )
+    return truncate("\n".join(lines), MAX_TEXT)

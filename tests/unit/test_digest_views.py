@@ -1,0 +1,57 @@
+"""The daily digest as the committee secretary reads it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.digest_views import DigestFacts, digest_text
+from storage.models import FlagFigures, TicketFigures, to_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 15, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, a Tuesday
+
+
+def facts(**fields: object) -> DigestFacts:
+    values: dict[str, object] = {
+        "start": NOW - timedelta(days=1),
+        "now": NOW,
+        "tickets": TicketFigures(
+            new=[("complaint", "物业", 3), ("complaint", "居委会", 1), ("wish", "居委会", 2)],
+            resolved=4,
+            ratings={"满意": 2, "基本满意": 1, "不满意": 1},
+        ),
+        "overdue": [(7, to_db(NOW - timedelta(days=2, hours=1)))],
+        "overdue_total": 9,
+        "unclaimed": [3, 5],
+        "unclaimed_total": 2,
+        "unclaimed_days": 5,
+        "flags": FlagFigures(flagged=3, confirmed=1, dismissed=1, pending=1, known_hits=2),
+        "next_reception": "12月15日 星期二 09:00-11:00 联合接待日 · 居委会一楼",
+    }
+    values.update(fields)
+    return DigestFacts(**values)  # type: ignore[arg-type]
+
+
+def test_the_digest_counts_what_happened_and_what_is_late() -> None:
+    text = digest_text(facts(), SHANGHAI)
+    assert "社区日报 · 12月15日 星期二" in text
+    assert "【新工单】6 件" in text and "物业 3 件，居委会 1 件" in text
+    assert "满意 2 · 基本满意 1 · 不满意 1，平均 2.2 分" in text
+    assert "【超时未办】9 件：#7 超 3 天，等9件" in text
+    assert "【微心愿超 5 天没人认领】2 件：#3、#5" in text
+    assert "待审核 1 · 确认 1 · 误报 1 · 自动处理重复 2" in text
+    assert "联合接待日 · 居委会一楼" in text
+
+
+def test_a_quiet_day_says_so_plainly() -> None:
+    empty = facts(
+        tickets=TicketFigures(new=[], resolved=0, ratings={}),
+        overdue=[],
+        overdue_total=0,
+        unclaimed=[],
+        unclaimed_total=0,
+        next_reception=None,
+    )
+    text = digest_text(empty, SHANGHAI)
+    assert "【新工单】0 件" in text and "平均" not in text and "暂无安排" in text
