@@ -10,24 +10,23 @@ redelivered tick therefore sends nothing twice and loses nothing recent.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.community import Reminders
 from bot.schedule import (
     HolidayPolicy,
-    Occurrence,
     RuleError,
     occurrences,
     parse_schedule,
     parse_times,
 )
-from bot.services.messaging import html, month_day, number_of, text_message, visible_len, weekday
+from bot.services import reception_views as views
+from bot.services.messaging import number_of, text_message, visible_len
+from bot.services.reception_views import Upcoming
 from bot.services.roles import Roles
 from storage import Database, Tx
-from storage.models import ReceptionRule
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +40,6 @@ POLICY_WORDS: dict[str, HolidayPolicy] = {
 LOOKAHEAD_DAYS = 120
 LIST_UNITS = 3900  # /reception list stays within one message, with room for its last line
 STAFF_VERBS = frozenset({"add", "list", "del", "delete"})
-
-
-@dataclass(frozen=True)
-class Upcoming:
-    rule: ReceptionRule
-    occurrence: Occurrence
-
-    @property
-    def starts_local(self) -> tuple[date, str]:
-        return self.occurrence.day, self.rule.starts
 
 
 def _hm(value: str) -> time:
@@ -96,7 +85,7 @@ class ReceptionService:
             else:
                 # Internal meetings are shown where they are reminded: the committee chat.
                 internal = chat_id == self._roles.committee_chat_id
-                reply = self._upcoming_text(await self.upcoming(tx, include_staff=internal))
+                reply = views.upcoming_text(await self.upcoming(tx, include_staff=internal))
             await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
 
     async def _add(self, tx: Tx, user_id: int, args: list[str]) -> str:
@@ -130,8 +119,8 @@ class ReceptionService:
         ]
         return texts.RECEPTION_ADDED.format(
             n=rule.id,
-            line=self._rule_line(rule),
-            next=self._when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT,
+            line=views.rule_line(rule),
+            next=views.when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT,
         )
 
     async def _list(self, tx: Tx) -> str:
@@ -140,7 +129,7 @@ class ReceptionService:
             return texts.RECEPTION_LIST_EMPTY
         lines = [texts.RECEPTION_LIST_TITLE]
         for shown, rule in enumerate(rules):
-            line = texts.RECEPTION_LIST_LINE.format(n=rule.id, line=self._rule_line(rule))
+            line = texts.RECEPTION_LIST_LINE.format(n=rule.id, line=views.rule_line(rule))
             if visible_len("\n".join([*lines, line])) > LIST_UNITS:
                 lines.append(texts.RECEPTION_LIST_MORE.format(n=len(rules) - shown))
                 break
@@ -177,7 +166,7 @@ class ReceptionService:
 
     async def next_reception_line(self, tx: Tx) -> str | None:
         upcoming = await self.upcoming(tx, include_staff=False, count=1)
-        return self._when(upcoming[0]) if upcoming else None
+        return views.when(upcoming[0]) if upcoming else None
 
     # ------------------------------------------------------------------ reminders
 
@@ -203,7 +192,7 @@ class ReceptionService:
                 )
                 if not await tx.reception.mark_sent(rule.id, day, slot, len(targets)):
                     continue
-                text = self._reminder_text(upcoming, slot)
+                text = views.reminder_text(upcoming, slot, int(self._before.total_seconds() // 60))
                 for chat_id in targets:
                     await tx.outbox.enqueue(
                         text_message(
@@ -238,66 +227,4 @@ class ReceptionService:
     def _start(self, upcoming: Upcoming) -> datetime:
         return datetime.combine(
             upcoming.occurrence.day, _hm(upcoming.rule.starts), tzinfo=self._zone
-        )
-
-    # ------------------------------------------------------------------ words
-
-    def _reminder_text(self, upcoming: Upcoming, slot: str) -> str:
-        rule, occ = upcoming.rule, upcoming.occurrence
-        common = {
-            "starts": rule.starts,
-            "ends": rule.ends,
-            "title": html(rule.title),
-            "place": html(rule.place),
-            "moved": self._moved(occ),
-            "who": texts.REMINDER_WHO_JOINT if "联合接待" in rule.title else "",
-        }
-        if slot == "evening":
-            return texts.REMINDER_EVENING.format(
-                date=month_day(occ.day), weekday=weekday(occ.day), **common
-            )
-        minutes = int(self._before.total_seconds() // 60)
-        if minutes == 60:
-            lead = texts.REMINDER_LEAD_HOUR
-        elif minutes % 60 == 0:
-            lead = texts.REMINDER_LEAD_HOURS.format(hours=minutes // 60)
-        else:
-            lead = texts.REMINDER_LEAD_MINUTES.format(minutes=minutes)
-        return texts.REMINDER_BEFORE.format(lead=lead, **common)
-
-    @staticmethod
-    def _moved(occ: Occurrence) -> str:
-        if occ.moved_from is None:
-            return ""
-        return texts.MOVED_NOTE.format(orig=month_day(occ.moved_from), holiday=occ.holiday)
-
-    def _when(self, upcoming: Upcoming) -> str:
-        occ, rule = upcoming.occurrence, upcoming.rule
-        return texts.UPCOMING_LINE.format(
-            date=month_day(occ.day),
-            weekday=weekday(occ.day),
-            starts=rule.starts,
-            ends=rule.ends,
-            title=html(rule.title),
-            place=html(rule.place),
-            moved=self._moved(occ),
-        ).removeprefix("· ")
-
-    def _upcoming_text(self, upcoming: list[Upcoming]) -> str:
-        if not upcoming:
-            return texts.UPCOMING_EMPTY
-        return "\n".join([texts.UPCOMING_TITLE] + ["· " + self._when(u) for u in upcoming])
-
-    @staticmethod
-    def _rule_line(rule: ReceptionRule) -> str:
-        flags = (
-            texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else ""
-        ) + texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
-        return texts.RECEPTION_RULE_LINE.format(
-            schedule=rule.schedule,
-            starts=rule.starts,
-            ends=rule.ends,
-            title=html(rule.title),
-            place=html(rule.place),
-            flags=flags,
         )
