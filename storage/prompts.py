@@ -22,21 +22,10 @@ class PromptRepository:
         message (once Telegram has given it an id) answers it."""
         outbox_id = await self.tx.outbox.enqueue(message)
         assert outbox_id is not None, "a prompt has no dedupe key"
-        await self.create(
-            kind=kind,
-            subject_id=subject_id,
-            chat_id=message.chat_id,
-            outbox_id=outbox_id,
-            asked_by=asked_by,
-        )
-
-    async def create(
-        self, *, kind: PromptKind, subject_id: int, chat_id: int, outbox_id: int, asked_by: int
-    ) -> None:
         await self.tx.execute(
             "INSERT INTO prompts (kind, subject_id, chat_id, outbox_id, asked_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, subject_id, chat_id, outbox_id, asked_by, self.tx.now_db),
+            (kind, subject_id, message.chat_id, outbox_id, asked_by, self.tx.now_db),
         )
 
     async def answering(self, chat_id: int, message_id: int) -> Prompt | None:

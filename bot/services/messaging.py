@@ -16,7 +16,6 @@ from storage.outbox import OutgoingMessage
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"
-Buttons = Keyboard
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -107,7 +106,7 @@ def text_message(
     chat_id: int,
     text: str,
     *,
-    buttons: Buttons | None = None,
+    buttons: Keyboard | None = None,
     reply_to: int | None = None,
     dedupe_key: str | None = None,
     fallback: str | None = None,
@@ -142,7 +141,7 @@ def edit_text(
     chat_id: int,
     text: str,
     *,
-    buttons: Buttons | None = None,
+    buttons: Keyboard | None = None,
     message_id: int | None = None,
     target_row: int | None = None,
 ) -> OutgoingMessage:

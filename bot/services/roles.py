@@ -165,7 +165,7 @@ class Roles:
         if chat_id == user_id:  # the person's private chat with the bot
             if admin or await self._member_of(self.committee_chat_id, user_id):
                 return True
-            own = self._party_chats.get(Party(party)) if party in Party._value2member_map_ else None
+            own = next((c for p, c in self._party_chats.items() if p.value == party), None)
             return own is not None and await self._member_of(self._current(own), user_id)
         return False
 

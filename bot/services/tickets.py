@@ -54,7 +54,6 @@ OFFER_WAIT = timedelta(hours=6)  # an offer unanswered this long is filed as a n
 REQUEST_EVENTS = ("filed", "offered")  # what counts against a person's quota
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 REQUEST_TAG = re.compile(r"#(微心愿|投诉|报修)")  # a group post with one of these is a request
-status_label = views.status_label
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ class TicketService:
             ]
         ]
         offer = texts.DUPLICATE_OFFER.format(
-            n=match.id, category=html(match.category), status=status_label(match)
+            n=match.id, category=html(match.category), status=views.status_label(match)
         )
         # Refused (the person blocked the bot since): the request is filed instead.
         await tx.outbox.enqueue(
@@ -489,14 +488,14 @@ class TicketService:
                 if ticket.status != "new" or action != (
                     "claim" if ticket.kind == "wish" else "accept"
                 ):
-                    return texts.ANSWER_STALE.format(status=status_label(ticket))
+                    return texts.ANSWER_STALE.format(status=views.status_label(ticket))
                 return await self._start_work(tx, ticket, staff)
             if action == "done":
                 if ticket.status != "in_progress":
-                    return texts.ANSWER_STALE.format(status=status_label(ticket))
+                    return texts.ANSWER_STALE.format(status=views.status_label(ticket))
                 return await self._finish(tx, ticket, staff)
             if not ticket.is_open:
-                return texts.ANSWER_STALE.format(status=status_label(ticket))
+                return texts.ANSWER_STALE.format(status=views.status_label(ticket))
             if isinstance(button, ForwardButton):
                 return await self._forward(tx, ticket, Party[button.party], staff)
             if action == "forward":
@@ -561,7 +560,7 @@ class TicketService:
             public=True,
         )
         await self.show_card(tx, ticket)
-        status = status_label(ticket)
+        status = views.status_label(ticket)
         question = await tx.outbox.enqueue(
             text_message(
                 ticket.reporter_id,
@@ -670,7 +669,7 @@ class TicketService:
             if ticket.status == "rated":
                 return texts.RATED_ALREADY
             if ticket.status != "done":
-                return texts.ANSWER_STALE.format(status=status_label(ticket))
+                return texts.ANSWER_STALE.format(status=views.status_label(ticket))
             if button.answer == "unsolved":
                 ticket = await tx.tickets.update(
                     ticket.id, status="in_progress", done_at=None, rating_outbox_id=None
@@ -724,7 +723,7 @@ class TicketService:
                             category=html(ticket.category),
                             party=ticket.party,
                             due=local_time(ticket.due_at, self._zone),
-                            status=status_label(ticket),
+                            status=views.status_label(ticket),
                         ),
                         dedupe_key=f"overdue:{ticket.id}",
                     )
