@@ -13,12 +13,25 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot import texts
+
 
 class Party(StrEnum):
-    PROPERTY = "物业"
-    OWNERS = "业委会"
-    RESIDENTS = "居委会"
-    STREET = "街道"
+    """Who handles a ticket. The value is the code stored in the database; `label` is what
+    people read, and a rules file may name a party either way (物业 or property)."""
+
+    PROPERTY = "property"
+    OWNERS = "owners"
+    RESIDENTS = "residents"
+    STREET = "street"
+
+    @property
+    def label(self) -> str:
+        return texts.PARTY[self.value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Party | None:
+        return next((p for p in cls if texts.PARTY[p.value] == value), None)
 
 
 class Category(BaseModel):

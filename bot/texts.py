@@ -91,7 +91,9 @@ BTN_DONE = "完成"
 BTN_FORWARD = "转派"
 BTN_REJECT = "不予受理"
 BTN_BACK = "返回"
-RATINGS = ("满意", "基本满意", "不满意")
+# What the stored codes read as.
+PARTY = {"property": "物业", "owners": "业委会", "residents": "居委会", "street": "街道"}
+RATING = {"satisfied": "满意", "fair": "基本满意", "unsatisfied": "不满意"}
 BTN_UNSOLVED = "未解决"
 BTN_PLUS_ONE = "+1 到 #{n}"
 BTN_CREATE_ANYWAY = "仍然新建"

@@ -163,21 +163,32 @@ class Database:
             async with self._conn.execute("SELECT version FROM schema_migrations") as cur:
                 done = {row[0] for row in await cur.fetchall()}
             applied = []
-            for version, name, sql in _migrations():
+            for version, name, sql in migration_files():
                 if version in done:
                     continue
                 now = to_db(self.clock.now())
                 script = (
                     f"BEGIN IMMEDIATE;\n{sql}\n"
                     f"INSERT INTO schema_migrations (version, name, applied_at) "
-                    f"VALUES ({version}, '{name}', '{now}');\nCOMMIT;"
+                    f"VALUES ({version}, '{name}', '{now}');"
                 )
+                # Foreign keys off around the migration (a no-op inside a transaction), so that
+                # a table can be rebuilt; every reference is checked before it commits.
+                await self._conn.execute("PRAGMA foreign_keys=OFF")
                 try:
                     await self._conn.executescript(script)
+                    broken = list(await self._conn.execute_fetchall("PRAGMA foreign_key_check"))
+                    if broken:
+                        raise RuntimeError(
+                            f"migration {version:04d}_{name} breaks foreign keys: {broken[:5]}"
+                        )
+                    await self._conn.execute("COMMIT")
                 except Exception:
                     if self._conn.in_transaction:
                         await self._conn.execute("ROLLBACK")
                     raise
+                finally:
+                    await self._conn.execute("PRAGMA foreign_keys=ON")
                 log.info("applied migration %04d_%s", version, name)
                 applied.append(version)
             return applied
@@ -229,7 +240,7 @@ class Database:
                 raise StorageError(str(exc)) from exc
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def migration_files() -> list[tuple[int, str, str]]:
     found = []
     for entry in resources.files("storage.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)

@@ -91,6 +91,9 @@ class OutboxMessage(Record):
 
 TicketKind = Literal["wish", "complaint"]
 TicketStatus = Literal["new", "in_progress", "done", "rated", "rejected"]
+# Codes, never display words: the words are in bot/texts.py (PARTY, RATING).
+PartyCode = Literal["property", "owners", "residents", "street"]
+RatingCode = Literal["satisfied", "fair", "unsatisfied"]
 OPEN_STATUSES: tuple[TicketStatus, ...] = ("new", "in_progress")
 
 
@@ -100,7 +103,7 @@ class Ticket(Record):
     text: str
     photo_file_id: str | None
     category: str
-    party: str
+    party: PartyCode
     status: TicketStatus
     reporter_id: int
     reporter_name: str
@@ -113,7 +116,7 @@ class Ticket(Record):
     due_at: UtcTime
     overdue_at: UtcTime | None
     done_at: UtcTime | None
-    rating: str | None
+    rating: RatingCode | None
     rated_at: UtcTime | None
     reject_reason: str | None
     card_chat_id: int | None

@@ -245,7 +245,7 @@ async def test_the_daily_digest_once_a_day_with_figures(start: Start, community:
     assert "社区日报 · 12月18日 星期五" in digest
     assert "统计时段：12月14日 09:00 至 12月18日 08:00" in digest
     assert "【新工单】3 件" in digest
-    assert "投诉/报修：居委会 1 件，物业 1 件" in digest and "微心愿：居委会 1 件" in digest
+    assert "投诉/报修：物业 1 件，居委会 1 件" in digest and "微心愿：居委会 1 件" in digest
     # 电梯 was due 16 Dec 09:00 (2 working days), 装修扰民 17 Dec 09:00 (3)
     assert "【超时未办】2 件：#1 超 2 天、#2 超 1 天" in digest
     assert "【微心愿超 3 天没人认领】1 件：#3" in digest
@@ -290,7 +290,7 @@ async def test_the_digest_stays_short_with_many_overdue_tickets(
                 text="电梯坏了" * 400,
                 photo_file_id=None,
                 category="电梯",
-                party="物业",
+                party="property",
                 reporter_id=community.auntie.id,
                 reporter_name="王阿姨",
                 source_chat_id=community.auntie.id,

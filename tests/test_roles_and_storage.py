@@ -15,6 +15,7 @@ from bot.clock import SystemClock
 from bot.services.roles import Roles
 from sandbox import Sandbox
 from storage import Database
+from storage.db import migration_files
 from tests.conftest import PYTHON, ROOT, Community, subprocess_env
 
 
@@ -102,6 +103,43 @@ async def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
     assert [f"{v:04d}_{n}.sql" for v, n in versions] == shipped
     assert {"chats", "people", "events", "outbox", "handled_updates", "tickets"} <= tables
     assert mode == "wal"
+
+
+async def test_an_older_database_keeps_its_tickets_with_parties_and_ratings_as_codes(
+    tmp_path: Path,
+) -> None:
+    """A database written before 0007 stored 物业 and 满意 as words; upgrading keeps every
+    ticket, their followers' references, and reads them back as codes."""
+    path = tmp_path / "old.db"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)"
+        )
+        for version, name, sql in migration_files():
+            if version < 7:
+                conn.executescript(sql)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')", (version, name)
+                )
+        old = "'2026-01-01 00:00:00.000000'"
+        conn.execute(
+            "INSERT INTO tickets (kind, text, category, party, status, reporter_id, reporter_name,"
+            " source_chat_id, source_update_id, created_at, due_at, rating, rated_at) VALUES"
+            f" ('complaint', '电梯坏了', '电梯', '物业', 'rated', 7, '王阿姨', -1, 1, {old},"
+            f" {old}, '基本满意', {old})"
+        )
+        conn.execute(f"INSERT INTO ticket_followers VALUES (1, 8, {old})")
+    db = await Database.open(f"sqlite:///{path}", SystemClock())
+    try:
+        async with db.read() as tx:
+            ticket = await tx.tickets.get(1)
+            followers = await tx.tickets.followers(1)
+    finally:
+        await db.close()
+    assert ticket is not None
+    assert (ticket.text, ticket.party, ticket.rating) == ("电梯坏了", "property", "fair")
+    assert followers == [8]
 
 
 async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ async def test_a_group_complaint_is_routed_to_the_property_company(
     assert "3号楼业主群" in card.text and "待受理" in card.text
     assert card.button_texts[0] == "受理"
     [ticket] = await tickets_of(linli)
-    assert (ticket.kind, ticket.category, ticket.party) == ("complaint", "电梯", "物业")
+    assert (ticket.kind, ticket.category, ticket.party) == ("complaint", "电梯", "property")
 
 
 async def test_a_photo_with_a_repair_hashtag_keeps_the_photo(linli: Linli, town: Community) -> None:
@@ -162,7 +162,7 @@ async def test_the_private_conversation_asks_text_photo_and_confirmation(
     await sb.press(town.auntie, confirm, "确认提交")
     assert "#1" in (await sb.next_message(town.auntie)).text
     [ticket] = await tickets_of(linli)
-    assert ticket.category == "宠物" and ticket.party == "居委会" and ticket.photo_file_id
+    assert ticket.category == "宠物" and ticket.party == "residents" and ticket.photo_file_id
 
 
 async def test_the_conversation_without_photo_and_cancel(linli: Linli, town: Community) -> None:
@@ -347,7 +347,7 @@ async def test_forged_or_oversized_button_data_is_declined_politely(
     answer = await sb.callback_answer(await sb.press_data(town.staff, card, data))
     assert answer_says in answer["text"]
     [ticket] = await tickets_of(linli)
-    assert (ticket.status, ticket.party) == ("new", "街道")
+    assert (ticket.status, ticket.party) == ("new", "street")
 
 
 async def test_reject_asks_staff_for_a_reason_the_resident_then_reads(
@@ -394,7 +394,7 @@ async def test_the_resident_rates_once(linli: Linli, town: Community) -> None:
     again = await sb.callback_answer(await sb.press(town.auntie, rating, "不满意"))
     assert "已经评价过了" in again["text"]
     [ticket] = await tickets_of(linli)
-    assert (ticket.status, ticket.rating) == ("rated", "基本满意")
+    assert (ticket.status, ticket.rating) == ("rated", "fair")
     await until(lambda: sb.edited(town.auntie, rating.message_id).button_texts == [])
 
 

@@ -49,13 +49,19 @@ def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
     new = facts.tickets.new
     lines.append(texts.DIGEST_NEW.format(total=sum(n for _, _, n in new)))
     for kind in ("complaint", "wish"):
-        parties = [texts.DIGEST_PARTY_COUNT.format(party=p, n=n) for k, p, n in new if k == kind]
+        counts = sorted(
+            ((p, n) for k, p, n in new if k == kind),
+            key=lambda c: (-c[1], _PARTY_ORDER.get(c[0], 9)),
+        )  # the busiest party first; ties in the order 物业, 业委会, 居委会, 街道
+        parties = [
+            texts.DIGEST_PARTY_COUNT.format(party=texts.PARTY.get(p, p), n=n) for p, n in counts
+        ]
         if parties:
             lines.append(
                 texts.DIGEST_NEW_LINE.format(kind=texts.KIND[kind], parties="，".join(parties))
             )
     lines.append(texts.DIGEST_RESOLVED.format(n=facts.tickets.resolved))
-    good, fair, bad = (facts.tickets.ratings.get(r, 0) for r in texts.RATINGS)
+    good, fair, bad = (facts.tickets.ratings.get(r, 0) for r in texts.RATING)
     rated = good + fair + bad
     average = (
         texts.DIGEST_AVERAGE.format(score=f"{(3 * good + 2 * fair + bad) / rated:.1f}")
@@ -96,3 +102,6 @@ def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
         else texts.DIGEST_NO_RECEPTION
     )
     return truncate("\n".join(lines), MAX_TEXT)
+
+
+_PARTY_ORDER = {code: i for i, code in enumerate(texts.PARTY)}

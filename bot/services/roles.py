@@ -104,7 +104,7 @@ class Roles:
                 "[party_chats] %s = %d is a residents' group: its cards go to the "
                 "committee chat instead; set the party's own staff chat in the community "
                 "file",
-                party.value,
+                party.label,
                 chat_id,
             )
         return party
@@ -121,7 +121,7 @@ class Roles:
         if self._current(self._moderators) == old_id and self._moderators != self._committee:
             names.append("MODERATOR_CHAT_ID")
         names += [
-            f"[party_chats] {party.value}"
+            f"[party_chats] {party.label}"
             for party, chat in self._party_chats.items()
             if self._current(chat) == old_id
         ]

@@ -9,7 +9,7 @@ from bot import texts
 from bot.buttons import CardButton, ForwardButton, Keyboard, RatingButton
 from bot.community import Party
 from bot.services.messaging import MAX_MESSAGE_UNITS, fit, html, local_time, shorten
-from storage.models import Event, Ticket
+from storage.models import Event, RatingCode, Ticket
 
 LOG_LINES_SHOWN = 15
 MY_TICKET_TEXT = 40  # UTF-16 units of a ticket's text in /mytickets
@@ -33,7 +33,7 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
     elif ticket.assignee_name:
         who = texts.CARD_ASSIGNEE.format(name=html(ticket.assignee_name))
     if ticket.rating:
-        who += texts.CARD_RATING.format(rating=ticket.rating)
+        who += texts.CARD_RATING.format(rating=texts.RATING[ticket.rating])
     flag = (
         texts.CARD_OVERDUE.format(flag=texts.OVERDUE_FLAG)
         if ticket.overdue_at and ticket.is_open
@@ -47,7 +47,7 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
                 n=ticket.id,
                 kind=texts.KIND[ticket.kind],
                 category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
-                party=ticket.party,
+                party=Party(ticket.party).label,
                 text=quoted,
                 reporter=html(ticket.reporter_name),
                 where=html(where),
@@ -71,7 +71,7 @@ def card_buttons(ticket: Ticket, *, choose_party: bool = False) -> Keyboard:
     if choose_party:
         others = [p for p in Party if p.value != ticket.party]
         return [
-            [(p.value, ForwardButton(n, p.name)) for p in others],  # type: ignore[arg-type]
+            [(p.label, ForwardButton(n, p.name)) for p in others],  # type: ignore[arg-type]
             [(texts.BTN_BACK, CardButton("back", n))],
         ]
     if ticket.status == "new":
@@ -96,11 +96,15 @@ def card_buttons(ticket: Ticket, *, choose_party: bool = False) -> Keyboard:
     ]
 
 
+# The rating buttons carry an index into this order (best first).
+RATING_CODES: tuple[RatingCode, ...] = ("satisfied", "fair", "unsatisfied")
+
+
 def rating_buttons(ticket: Ticket) -> Keyboard:
     return [
         [
-            (label, RatingButton(str(i), ticket.id))  # type: ignore[arg-type]
-            for i, label in enumerate(texts.RATINGS)
+            (texts.RATING[code], RatingButton(str(i), ticket.id))  # type: ignore[arg-type]
+            for i, code in enumerate(RATING_CODES)
         ],
         [(texts.BTN_UNSOLVED, RatingButton("unsolved", ticket.id))],
     ]
@@ -112,7 +116,7 @@ def private_acknowledgement(ticket: Ticket, zone: ZoneInfo) -> str:
             kind=texts.KIND[ticket.kind],
             n=ticket.id,
             text=quoted,
-            party=ticket.party,
+            party=Party(ticket.party).label,
             category=html(ticket.category),
             due=local_time(ticket.due_at, zone),
         ),
@@ -167,7 +171,7 @@ def ticket_view(ticket: Ticket, events: list[Event], *, full: bool, zone: ZoneIn
                 n=ticket.id,
                 kind=texts.KIND[ticket.kind],
                 category=html(ticket.category),
-                party=ticket.party,
+                party=Party(ticket.party).label,
                 text=quoted,
                 status=status_label(ticket),
                 flag=f"（{texts.OVERDUE_FLAG}）" if ticket.overdue_at and ticket.is_open else "",
@@ -181,9 +185,11 @@ def ticket_view(ticket: Ticket, events: list[Event], *, full: bool, zone: ZoneIn
 
 def _log_line(event: Event, ticket: Ticket, full: bool, zone: ZoneInfo) -> str:
     if event.action == "forwarded":
-        what = texts.TICKET_LOG_FORWARDED.format(party=event.detail.get("to", ""))
+        what = texts.TICKET_LOG_FORWARDED.format(party=_label(texts.PARTY, event.detail.get("to")))
     elif event.action == "rated":
-        what = texts.TICKET_LOG_RATED.format(rating=event.detail.get("rating", ""))
+        what = texts.TICKET_LOG_RATED.format(
+            rating=_label(texts.RATING, event.detail.get("rating"))
+        )
     else:
         what = texts.TICKET_LOG_ACTIONS.get(event.action, event.action)
     who = ""
@@ -192,3 +198,8 @@ def _log_line(event: Event, ticket: Ticket, full: bool, zone: ZoneInfo) -> str:
     elif full and event.actor_id == ticket.reporter_id:
         who = f"{html(ticket.reporter_name)} "
     return texts.TICKET_LOG_LINE.format(at=local_time(event.at, zone), who=who, what=what)
+
+
+def _label(words: dict[str, str], code: object) -> str:
+    """An event's stored code as its word; events written before codes hold the word itself."""
+    return words.get(str(code), str(code or ""))

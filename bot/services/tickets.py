@@ -390,7 +390,7 @@ class TicketService:
             ticket,
             await self._group_title(tx, ticket),
             chat_id=self._roles.committee_chat_id,
-            note=texts.CARD_PARTY_CHAT_REFUSED.format(party=ticket.party),
+            note=texts.CARD_PARTY_CHAT_REFUSED.format(party=Party(ticket.party).label),
         )
 
     async def _acknowledge(self, tx: Tx, ticket: Ticket, origin: Origin) -> None:
@@ -403,7 +403,7 @@ class TicketService:
             "name": name,
             "n": ticket.id,
             "category": html(ticket.category),
-            "party": ticket.party,
+            "party": Party(ticket.party).label,
         }
         if await self._private_open(tx, origin.person.id):
             await tx.outbox.enqueue(
@@ -540,7 +540,7 @@ class TicketService:
         if ticket.kind == "wish":
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
         else:
-            note = texts.NOTIFY_ACCEPTED.format(n=ticket.id, party=ticket.party)
+            note = texts.NOTIFY_ACCEPTED.format(n=ticket.id, party=Party(ticket.party).label)
         await self._notify(tx, ticket, note)
         return texts.ANSWER_CLAIMED if ticket.kind == "wish" else texts.ANSWER_ACCEPTED
 
@@ -596,7 +596,7 @@ class TicketService:
                 edit_text(
                     old_chat,
                     await self._card_text(
-                        tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(party=party.value)
+                        tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(party=party.label)
                     ),
                     target_row=old_card,
                 )
@@ -605,9 +605,9 @@ class TicketService:
         else:
             await self.show_card(tx, ticket)
         await self._notify(
-            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.value)
+            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.label)
         )
-        return texts.ANSWER_FORWARDED.format(party=party.value)
+        return texts.ANSWER_FORWARDED.format(party=party.label)
 
     async def reject(self, update_id: int, staff: Person, prompt: Prompt, reason: str) -> bool:
         """A reply to the reject-reason prompt (matched by its message id, in its chat) from
@@ -686,7 +686,7 @@ class TicketService:
                     )
                 reply = texts.NOTIFY_REOPENED.format(n=ticket.id)
             else:
-                rating = texts.RATINGS[int(button.answer)]
+                rating = views.RATING_CODES[int(button.answer)]
                 ticket = await tx.tickets.update(
                     ticket.id, status="rated", rating=rating, rated_at=tx.now
                 )
@@ -698,7 +698,7 @@ class TicketService:
                     public=True,
                 )
                 await self.show_card(tx, ticket)
-                reply = texts.RATED.format(rating=rating)
+                reply = texts.RATED.format(rating=texts.RATING[rating])
             if press.message_id is not None:  # the question, answered: no more buttons
                 await tx.outbox.enqueue(
                     edit_text(press.chat_id, reply, message_id=press.message_id)
@@ -721,7 +721,7 @@ class TicketService:
                             n=ticket.id,
                             kind=texts.KIND[ticket.kind],
                             category=html(ticket.category),
-                            party=ticket.party,
+                            party=Party(ticket.party).label,
                             due=local_time(ticket.due_at, self._zone),
                             status=views.status_label(ticket),
                         ),

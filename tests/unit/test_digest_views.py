@@ -17,9 +17,13 @@ def facts(**fields: object) -> DigestFacts:
         "start": NOW - timedelta(days=1),
         "now": NOW,
         "tickets": TicketFigures(
-            new=[("complaint", "物业", 3), ("complaint", "居委会", 1), ("wish", "居委会", 2)],
+            new=[
+                ("complaint", "property", 3),
+                ("complaint", "residents", 1),
+                ("wish", "residents", 2),
+            ],
             resolved=4,
-            ratings={"满意": 2, "基本满意": 1, "不满意": 1},
+            ratings={"satisfied": 2, "fair": 1, "unsatisfied": 1},
         ),
         "overdue": [(7, to_db(NOW - timedelta(days=2, hours=1)))],
         "overdue_total": 9,

@@ -45,7 +45,7 @@ def legacy_ticket(**fields: object) -> Ticket:
         "text": "😡" * 2000,
         "photo_file_id": None,
         "category": "其他",
-        "party": "居委会",
+        "party": "residents",
         "status": "rejected",
         "reporter_id": 1,
         "reporter_name": "🏠" * 64,
