@@ -22,14 +22,13 @@ from bot.processing import PerChatUpdateProcessor
 from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
-from bot.services.drafts import DraftService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
-from bot.services.screening import ScreeningService
-from bot.services.tickets import TicketService
+from bot.services.screening import ModerationActions, ReviewService, ScreeningService
+from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
 from storage import Database
@@ -122,9 +121,13 @@ class Linli:
         )
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
-        tickets = TicketService(self.db, roles, rules, zone=settings.tz, bot_username=bot.username)
-        sender.register_fallback("card_refused", tickets.card_refused)
-        sender.register_fallback("offer_refused", tickets.offer_refused)
+        cards = TicketCards(roles, zone=settings.tz)
+        intake = TicketIntake(
+            self.db, roles, rules, cards, zone=settings.tz, bot_username=bot.username
+        )
+        sender.register_fallback("card_refused", intake.card_refused)
+        sender.register_fallback("offer_refused", intake.offer_refused)
+        tickets = TicketService(self.db, roles, cards, zone=settings.tz)
         reception = ReceptionService(self.db, roles, zone=settings.tz, reminders=rules.reminders)
         digest = DigestService(
             self.db,
@@ -134,12 +137,14 @@ class Linli:
             digest_time=settings.digest_time,
             unclaimed_wish_days=rules.tickets.unclaimed_wish_days,
         )
+        actions = ModerationActions(roles, rules.screening, zone=settings.tz)
         screening = ScreeningService(
-            self.db, roles, rules.screening, groups, zone=settings.tz, model=RumourModel.load()
+            self.db, roles, rules.screening, groups, actions, model=RumourModel.load()
         )
         known = await screening.load()
         log.info("screening: %d decided texts remembered", known)
-        sender.register_fallback("delete_failed", screening.delete_failed)
+        sender.register_fallback("delete_failed", actions.delete_failed)
+        review = ReviewService(self.db, roles, screening, actions)
         replies = Replies(self.db)
         await replies.load()
         self.services = Services(
@@ -152,12 +157,14 @@ class Linli:
             people=PeopleService(self.db),
             replies=replies,
             outbox=sender,
+            intake=intake,
             tickets=tickets,
-            drafts=DraftService(self.db, tickets),
+            drafts=DraftService(self.db, intake, cards),
             reception=reception,
             digest=digest,
             screening=screening,
-            prompts=PromptAnswers(self.db, tickets, screening),
+            review=review,
+            prompts=PromptAnswers(self.db, tickets, review),
             retries=FailedUpdates(),
         )
         self.application.bot_data[SERVICES_KEY] = self.services
@@ -209,7 +216,7 @@ class Linli:
     async def _escalate_overdue_job(self, context: object) -> None:
         assert self.services
         await self.services.tickets.escalate_overdue()
-        await self.services.tickets.file_unanswered_offers()
+        await self.services.intake.file_unanswered_offers()
 
     async def _clock_tick_job(self, context: object) -> None:
         assert self.services

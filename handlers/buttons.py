@@ -92,7 +92,7 @@ async def rating(services: Services, update: Update, press: Press, button: Ratin
 
 
 async def review(services: Services, update: Update, press: Press, button: ReviewButton) -> str:
-    return await services.screening.decide(update.update_id, press, button)
+    return await services.review.decide(update.update_id, press, button)
 
 
 # One route per family; the data's prefix names the family (bot/buttons.py keeps them unique).

@@ -61,7 +61,7 @@ async def request(update: Update, context: LinliContext) -> None:
         await prompt_answer(update, context)
         return
     kind, text = parse_request(message.text or message.caption or "")
-    await context.services.tickets.request(
+    await context.services.intake.request(
         update.update_id, kind, text, photo_of(message), origin_of(update)
     )
 
@@ -73,7 +73,7 @@ async def edited_post(update: Update, context: LinliContext) -> None:
     if not await context.services.groups.is_resident_group(message.chat_id):
         return
     _, text = parse_request(message.text or message.caption or "")
-    await context.services.tickets.edited_post(
+    await context.services.intake.edited_post(
         update.update_id, person_of(update), message.chat_id, message.message_id, text
     )
 

@@ -234,9 +234,9 @@ async def test_an_offer_nobody_answers_is_filed_after_some_hours(
     await sb.send(c.auntie, None, "/complain 3号楼电梯又坏了，一周了")
     assert (await sb.next_message(c.auntie)).button_texts == ["+1 到 #1", "仍然新建"]
     assert linli.services
-    assert await linli.services.tickets.file_unanswered_offers() == 0
+    assert await linli.services.intake.file_unanswered_offers() == 0
     clock.advance(timedelta(hours=7))
-    assert await linli.services.tickets.file_unanswered_offers() == 1
+    assert await linli.services.intake.file_unanswered_offers() == 1
     assert "#2" in (await sb.next_message(c.auntie)).text
 
 

@@ -8,14 +8,13 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.services.digest import DigestService
-from bot.services.drafts import DraftService
 from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
-from bot.services.screening import ScreeningService
-from bot.services.tickets import TicketService
+from bot.services.screening import ReviewService, ScreeningService
+from bot.services.tickets import DraftService, TicketIntake, TicketService
 from storage import AlreadyHandled, Database, Tx
 from storage.outbox import OutgoingMessage
 
@@ -88,10 +87,12 @@ class Services:
     people: PeopleService
     replies: Replies
     outbox: OutboxSender
+    intake: TicketIntake
     tickets: TicketService
     drafts: DraftService
     reception: ReceptionService
     digest: DigestService
     screening: ScreeningService
+    review: ReviewService
     prompts: PromptAnswers
     retries: FailedUpdates

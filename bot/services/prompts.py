@@ -8,16 +8,16 @@ name can be shaped like a prompt). The service of the prompt's kind checks who a
 from __future__ import annotations
 
 from bot.services.people import Person
-from bot.services.screening import ScreeningService
+from bot.services.screening import ReviewService
 from bot.services.tickets import TicketService
 from storage import Database
 
 
 class PromptAnswers:
-    def __init__(self, db: Database, tickets: TicketService, screening: ScreeningService) -> None:
+    def __init__(self, db: Database, tickets: TicketService, review: ReviewService) -> None:
         self._db = db
         self._tickets = tickets
-        self._screening = screening
+        self._review = review
 
     async def answer(
         self, update_id: int, person: Person, chat_id: int, replied_to: int, text: str
@@ -30,4 +30,4 @@ class PromptAnswers:
             return False
         if prompt.kind == "reject_reason":
             return await self._tickets.reject(update_id, person, prompt, text)
-        return await self._screening.clarify(update_id, person, prompt, text)
+        return await self._review.clarify(update_id, person, prompt, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.digest_views import DigestFacts, digest_text
+from bot.services.digest.views import DigestFacts, digest_text
 from storage.models import FlagFigures, TicketFigures, to_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

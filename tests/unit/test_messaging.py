@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.messaging import fit, local_time, shorten, utf16_len, visible_len
-from bot.services.ticket_views import card_text, ticket_view
+from bot.services.tickets.views import card_text, ticket_view
 from storage.models import Ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.schedule import Occurrence
-from bot.services.reception_views import Upcoming, reminder_text, rule_line, upcoming_text
+from bot.services.reception.views import Upcoming, reminder_text, rule_line, upcoming_text
 from storage.models import ReceptionRule
 
 RULE = ReceptionRule.model_validate(

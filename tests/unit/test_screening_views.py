@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.services.screening_views import modstats, review_buttons, review_card
+from bot.services.screening.views import modstats, review_buttons, review_card
 from storage.models import Flag, FlagFigures
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

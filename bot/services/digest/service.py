@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.services.digest_views import DigestFacts, digest_text
+from bot.services.digest.views import DigestFacts, digest_text
 from bot.services.messaging import text_message
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
@@ -77,7 +77,7 @@ class DigestService:
 
     async def compose(self, tx: Tx, start: datetime) -> str:
         """The digest of [start, now): the facts gathered here, the text built by
-        digest_views."""
+        views."""
         now = tx.now
         overdue, overdue_total = await tx.digests.overdue(now)
         unclaimed, unclaimed_total = await tx.digests.unclaimed_wishes(

@@ -22,9 +22,9 @@ from bot.schedule import (
     parse_schedule,
     parse_times,
 )
-from bot.services import reception_views as views
 from bot.services.messaging import number_of, text_message, visible_len
-from bot.services.reception_views import Upcoming
+from bot.services.reception import views
+from bot.services.reception.views import Upcoming
 from bot.services.roles import Roles
 from storage import Database, Tx
 

@@ -8,15 +8,17 @@ from bot import texts
 from bot.buttons import DraftButton, DuplicateButton, Press
 from bot.services.messaging import html, text_message, utf16_len
 from bot.services.people import Person
-from bot.services.tickets import MAX_TEXT, TicketService, _subject
+from bot.services.tickets.cards import TicketCards, subject
+from bot.services.tickets.intake import MAX_TEXT, TicketIntake
 from storage import Database, Tx
 from storage.models import Draft, TicketKind
 
 
 class DraftService:
-    def __init__(self, db: Database, tickets: TicketService) -> None:
+    def __init__(self, db: Database, intake: TicketIntake, cards: TicketCards) -> None:
         self._db = db
-        self._tickets = tickets
+        self._intake = intake
+        self._cards = cards
 
     async def draft_text(
         self, update_id: int, person: Person, text: str, photo_file_id: str | None
@@ -104,7 +106,7 @@ class DraftService:
     async def start_draft(self, update_id: int, person: Person, kind: TicketKind) -> None:
         """A menu press: the conversation starts in the person's private chat, always."""
         async with self._db.transaction(update_id=update_id, what="draft_start") as tx:
-            await self._tickets.settle_offer(tx, person.id)
+            await self._intake.settle_offer(tx, person.id)
             await tx.drafts.start(
                 user_id=person.id, kind=kind, step="text", chat_id=person.id, message_id=None
             )
@@ -141,9 +143,9 @@ class DraftService:
                 await tx.outbox.enqueue(text_message(person.id, texts.ASK_TEXT_AGAIN))
                 return ""
             if button.action == "ok" and draft.step == "confirm":
-                if await self._tickets.over_quota(tx, person.id, person.id, None):
+                if await self._intake.over_quota(tx, person.id, person.id, None):
                     return texts.QUOTA_TOAST
-                await self._tickets.file_draft(tx, draft, person, update_id)
+                await self._intake.file_draft(tx, draft, person, update_id)
                 return ""  # the acknowledgement with the number is the answer
             return texts.DRAFT_GONE
 
@@ -161,9 +163,9 @@ class DraftService:
                 return texts.NOT_YOURS
             if button.action == "plus1" and draft.offered_ticket_id is not None:
                 return await self._follow(tx, draft, draft.offered_ticket_id)
-            if await self._tickets.over_quota(tx, person.id, person.id, None):
+            if await self._intake.over_quota(tx, person.id, person.id, None):
                 return texts.QUOTA_TOAST
-            await self._tickets.file_draft(tx, draft, person, update_id)
+            await self._intake.file_draft(tx, draft, person, update_id)
             return ""
 
     async def _follow(self, tx: Tx, draft: Draft, ticket_id: int) -> str:
@@ -177,9 +179,9 @@ class DraftService:
             await tx.events.append(
                 "followed",
                 actor_id=draft.user_id,
-                subject=_subject(ticket),
+                subject=subject(ticket),
                 detail={"text": draft.text},
             )
-            await self._tickets.show_card(tx, ticket)
+            await self._cards.show(tx, ticket)
         await tx.outbox.enqueue(text_message(draft.user_id, texts.FOLLOWING.format(n=ticket.id)))
         return ""

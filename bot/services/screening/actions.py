@@ -1,0 +1,127 @@
+"""What screening and review both do to a group: remove a post, mute a repeated advertiser,
+and write a review card's words (built in views)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.community import Screening
+from bot.services.messaging import html, text_message
+from bot.services.people import Person
+from bot.services.roles import Roles
+from bot.services.screening import views
+from storage import Tx
+from storage.models import ChatRecord, Flag, OutboxMessage
+from storage.outbox import OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+MUTED = {
+    "can_send_messages": False,
+    "can_send_audios": False,
+    "can_send_documents": False,
+    "can_send_photos": False,
+    "can_send_videos": False,
+    "can_send_video_notes": False,
+    "can_send_voice_notes": False,
+    "can_send_polls": False,
+    "can_send_other_messages": False,
+    "can_add_web_page_previews": False,
+}
+
+
+def can_delete(chat: ChatRecord | None) -> bool:
+    """Whether the bot may remove a post there, as far as we know (Telegram has the last word:
+    see delete_failed)."""
+    return chat is not None and chat.active and chat.bot_is_admin
+
+
+class ModerationActions:
+    def __init__(self, roles: Roles, rules: Screening, *, zone: ZoneInfo) -> None:
+        self._roles = roles
+        self._rules = rules
+        self._zone = zone
+
+    async def mute_if_repeated(
+        self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool
+    ) -> None:
+        confirmed = await tx.flags.confirmed_ads_by(author.id) + await tx.known.ad_hits_by(
+            author.id
+        )
+        if confirmed < self._rules.mute_after_ads:
+            return
+        name = html(author.name)
+        if not can_act:
+            await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id,
+                    texts.MUTED_FAILED_LOG.format(author=name, n=confirmed, group=group),
+                )
+            )
+            return
+        until = tx.now + timedelta(hours=self._rules.mute_hours)
+        await tx.outbox.enqueue(
+            OutgoingMessage(
+                chat_id=chat_id,
+                method="restrictChatMember",
+                params={
+                    "user_id": author.id,
+                    "permissions": MUTED,
+                    "until_date": int(until.timestamp()),
+                },
+            )
+        )
+        await tx.outbox.enqueue(
+            text_message(
+                self._roles.moderator_chat_id,
+                texts.MUTED_LOG.format(
+                    author=name, n=confirmed, group=group, hours=self._rules.mute_hours
+                ),
+            )
+        )
+        await tx.events.append(
+            "muted",
+            actor_id=None,
+            subject=f"person:{author.id}",
+            detail={"chat": chat_id, "ads": confirmed, "until": until.isoformat()},
+        )
+
+    def delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:
+        return OutgoingMessage(
+            chat_id=chat_id,
+            method="deleteMessage",
+            params={"message_id": message_id},
+            fallback="delete_failed",
+            fallback_args={"group": group},
+        )
+
+    async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
+        """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
+        group = (row.fallback_args or {}).get("group", str(row.chat_id))
+        await tx.outbox.enqueue(
+            text_message(self._roles.moderator_chat_id, texts.DELETE_FAILED_LOG.format(group=group))
+        )
+        await tx.chats.set_bot_admin(row.chat_id, False)
+
+    async def card_text(
+        self,
+        tx: Tx,
+        flag: Flag,
+        note: str = "",
+        *,
+        for_committee: bool = False,
+        group: str | None = None,
+    ) -> str:
+        if group is None:
+            chat = await tx.chats.get(flag.chat_id)
+            group = chat.title if chat and chat.title else None
+        return views.review_card(
+            flag,
+            group=group or str(flag.chat_id),
+            zone=self._zone,
+            note=note,
+            for_committee=for_committee,
+        )

@@ -1,0 +1,211 @@
+"""Screening of resident-group posts: the screen (moderation/) says what a post looks like, and
+this acts on it. A suspicious post becomes a review card in the moderators' chat and nothing
+more (review.py decides); a repeat of a confirmed rumour or ad is answered at once with the
+stored clarification; a dismissed text is not flagged again. The screen's memory of decided
+texts is loaded from the database and kept up to date by review.py after each commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot import texts
+from bot.community import Screening
+from bot.services.groups import GroupService
+from bot.services.messaging import html, text_message
+from bot.services.people import Person
+from bot.services.roles import Roles
+from bot.services.screening import views
+from bot.services.screening.actions import ModerationActions, can_delete
+from bot.services.tickets import REQUEST_TAG
+from moderation import KnownTexts, RumourModel, Screener, Verdict
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A resident's post in a resident group, as the screen needs it."""
+
+    update_id: int
+    chat_id: int
+    chat_title: str | None
+    message_id: int
+    author: Person
+    text: str
+    forwarded_from_channel: bool = False
+    author_is_bot: bool = False
+    as_chat: bool = False  # posted as a channel or an anonymous admin (sender_chat)
+
+
+class ScreeningService:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        rules: Screening,
+        groups: GroupService,
+        actions: ModerationActions,
+        *,
+        model: RumourModel | None = None,
+    ) -> None:
+        self._db = db
+        self._roles = roles
+        self._rules = rules
+        self._groups = groups
+        self._actions = actions
+        self._model = model
+        self.screener = Screener(
+            known=KnownTexts(min_score=rules.known_match),
+            known_ads=KnownTexts(min_score=rules.known_match),
+            dismissed=KnownTexts(min_score=rules.dismissed_match),
+            allowed_domains=tuple(rules.allowed_domains),
+            model=model,
+        )
+
+    async def load(self) -> int:
+        """Rebuild the screen's memory from the decisions stored; returns the entries loaded."""
+        async with self._db.read() as tx:
+            known = await tx.known.all()
+        by_kind: dict[str, list[tuple[int, str]]] = {"rumour": [], "ad": [], "dismissed": []}
+        for known_id, kind, text in known:
+            by_kind[kind].append((known_id, text))
+        self.screener = Screener(
+            known=KnownTexts.build(by_kind["rumour"], min_score=self._rules.known_match),
+            known_ads=KnownTexts.build(by_kind["ad"], min_score=self._rules.known_match),
+            # A false alarm silences only nearly the same text.
+            dismissed=KnownTexts.build(by_kind["dismissed"], min_score=self._rules.dismissed_match),
+            allowed_domains=tuple(self._rules.allowed_domains),
+            model=self._model,
+        )
+        return len(known)
+
+    def remember(self, kind: str, known_id: int, text: str) -> None:
+        """A decision just committed: the live screen knows it from now on."""
+        index = {
+            "rumour": self.screener.known,
+            "ad": self.screener.known_ads,
+            "dismissed": self.screener.dismissed,
+        }[kind]
+        index.add(known_id, text)
+
+    async def screen_post(self, post: Post) -> Verdict | None:
+        """Screen a post in a resident group and act on the verdict; None when it is not
+        screened: not a resident group, empty, a bot's, made as a chat, or a request (#投诉
+        goes to staff as a ticket). Staff and moderators are exempt (their notices may well
+        say 紧急 or 转告); asking Telegram who they are costs a round trip, so it is asked only
+        about the few posts that would need acting on."""
+        if (
+            post.author_is_bot
+            or post.as_chat
+            or not post.text.strip()
+            or REQUEST_TAG.search(post.text)
+            or not await self._groups.is_resident_group(post.chat_id)
+        ):
+            return None
+        verdict = self.screener.screen(
+            post.text, forwarded_from_channel=post.forwarded_from_channel
+        )
+        if verdict.action == "none" or await self._exempt(post.author.id):
+            return verdict
+        if verdict.action == "known":
+            await self._answer_known(post, verdict)
+        elif verdict.action == "review":
+            await self._flag(post, verdict)
+        return verdict
+
+    async def _flag(self, post: Post, verdict: Verdict) -> None:
+        async with self._db.transaction() as tx:
+            flag = await tx.flags.create(
+                kind=verdict.kind,
+                chat_id=post.chat_id,
+                message_id=post.message_id,
+                author_id=post.author.id,
+                author_name=post.author.name,
+                text=post.text,
+                score=verdict.score,
+                reasons=list(verdict.reasons),
+                source_update_id=post.update_id,
+            )
+            if flag is None:
+                return  # flagged when Telegram first handed this update out
+            card = await tx.outbox.enqueue(
+                text_message(
+                    self._roles.moderator_chat_id,
+                    await self._actions.card_text(tx, flag, group=post.chat_title),
+                    buttons=views.review_buttons(flag),
+                )
+            )
+            await tx.flags.set_card(flag.id, self._roles.moderator_chat_id, card)
+            await tx.events.append(
+                "flagged",
+                actor_id=None,
+                subject=f"flag:{flag.id}",
+                detail={
+                    "kind": flag.kind,
+                    "score": flag.score,
+                    "reasons": flag.reasons,
+                    "chat": flag.chat_id,
+                },
+            )
+
+    async def _answer_known(self, post: Post, verdict: Verdict) -> None:
+        assert verdict.known is not None
+        async with self._db.transaction() as tx:
+            known = await tx.known.get(verdict.known.rumour_id)
+            if known is None or not await tx.known.record_hit(
+                known.id, post.chat_id, post.message_id, post.author.id
+            ):
+                return  # answered when Telegram first handed this update out
+            chat = await tx.chats.get(post.chat_id)
+            deletable = can_delete(chat)
+            group = html(post.chat_title or (chat.title if chat else None) or post.chat_id)
+            if deletable:
+                await tx.outbox.enqueue(self._actions.delete(post.chat_id, post.message_id, group))
+            if known.kind == "rumour":
+                reply = texts.KNOWN_RUMOUR_REPLY.format(
+                    removed=texts.KNOWN_RUMOUR_REMOVED if deletable else "",
+                    clarification=html(known.clarification)
+                    if known.clarification
+                    else texts.KNOWN_RUMOUR_NO_CLARIFICATION,
+                )
+                await tx.outbox.enqueue(
+                    text_message(
+                        post.chat_id, reply, reply_to=None if deletable else post.message_id
+                    )
+                )
+                done = texts.KNOWN_LOG_DELETED if deletable else texts.KNOWN_LOG_ANSWERED
+            else:
+                done = texts.KNOWN_LOG_AD_DELETED if deletable else texts.KNOWN_LOG_AD_KEPT
+            log_line = texts.KNOWN_LOG[known.kind].format(
+                group=group, author=html(post.author.name), k=known.id, done=done
+            )
+            await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, log_line))
+            await tx.events.append(
+                f"known_{known.kind}_hit",
+                actor_id=None,
+                subject=f"known:{known.id}",
+                detail={"chat": post.chat_id, "author": post.author.id, "deleted": deletable},
+            )
+            if known.kind == "ad":
+                await self._actions.mute_if_repeated(
+                    tx, post.author, post.chat_id, group, deletable
+                )
+
+    async def _exempt(self, user_id: int) -> bool:
+        return await self._roles.is_committee(user_id) or await self._roles.is_moderator(user_id)
+
+    async def stats(self, user_id: int, chat_id: int) -> str | None:
+        """/modstats: moderators' figures, in private, the moderators' or the committee chat
+        (None elsewhere: figures about residents' posts stay out of other chats)."""
+        if chat_id not in (user_id, self._roles.moderator_chat_id, self._roles.committee_chat_id):
+            return None
+        if not await self._roles.is_moderator(user_id):
+            return texts.MODSTATS_ONLY
+        async with self._db.read() as tx:
+            week = await tx.flags.figures(tx.now - timedelta(days=7))
+            month = await tx.flags.figures(tx.now - timedelta(days=30))
+        return views.modstats(week, month)

@@ -1,0 +1,92 @@
+"""A ticket's staff card (posted, edited in place) and the resident's notifications: shared by
+intake and the work on a ticket. The words are built in views."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.community import Party
+from bot.services.messaging import (
+    edit_text,
+    photo_message,
+    text_message,
+)
+from bot.services.roles import Roles
+from bot.services.tickets import views
+from storage import Tx
+from storage.models import Ticket
+
+
+class TicketCards:
+    def __init__(self, roles: Roles, *, zone: ZoneInfo) -> None:
+        self._roles = roles
+        self._zone = zone
+
+    async def post(
+        self,
+        tx: Tx,
+        ticket: Ticket,
+        group_title: str | None,
+        *,
+        chat_id: int | None = None,
+        note: str = "",
+    ) -> Ticket:
+        if chat_id is None:
+            chat_id = self._roles.chat_for(Party(ticket.party))
+        # A party chat the bot cannot post to sends the card to the committee (card_refused).
+        fallback = "card_refused" if chat_id != self._roles.committee_chat_id else None
+        if ticket.photo_file_id:
+            photo = photo_message(
+                chat_id, ticket.photo_file_id, texts.CARD_PHOTO.format(n=ticket.id)
+            )
+            await tx.outbox.enqueue(photo)
+        where = group_title or texts.WHERE_PRIVATE
+        card_id = await tx.outbox.enqueue(
+            text_message(
+                chat_id,
+                views.card_text(ticket, where=where, followers=0, zone=self._zone, note=note),
+                buttons=views.card_buttons(ticket),
+                fallback=fallback,
+                fallback_args={"ticket": ticket.id} if fallback else None,
+            )
+        )
+        return await tx.tickets.update(ticket.id, card_chat_id=chat_id, card_outbox_id=card_id)
+
+    async def group_title(self, tx: Tx, ticket: Ticket) -> str | None:
+        chat = await tx.chats.get(ticket.source_chat_id)
+        return chat.title if chat else None
+
+    async def text(self, tx: Tx, ticket: Ticket, *, note: str = "") -> str:
+        followers = len(await tx.tickets.followers(ticket.id))
+        where = await self.group_title(tx, ticket) if ticket.source_chat_id < 0 else None
+        return views.card_text(
+            ticket,
+            where=where or texts.WHERE_PRIVATE,
+            followers=followers,
+            zone=self._zone,
+            note=note,
+        )
+
+    async def show(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
+        if ticket.card_chat_id is None or ticket.card_outbox_id is None:
+            return
+        text = await self.text(tx, ticket, note=texts.CARD_CHOOSE_PARTY if choose_party else "")
+        await tx.outbox.enqueue(
+            edit_text(
+                ticket.card_chat_id,
+                text,
+                buttons=views.card_buttons(ticket, choose_party=choose_party),
+                target_row=ticket.card_outbox_id,
+            )
+        )
+
+    async def notify(self, tx: Tx, ticket: Ticket, text: str) -> None:
+        """Tell the reporter and everyone who +1'd, in private."""
+        for user_id in [ticket.reporter_id, *await tx.tickets.followers(ticket.id)]:
+            await tx.outbox.enqueue(text_message(user_id, text))
+
+
+def subject(ticket: Ticket) -> str:
+    """The ticket's name in the event log."""
+    return f"ticket:{ticket.id}"

@@ -1,0 +1,349 @@
+"""Work on a ticket: staff press its card (claim, accept, done, forward, reject), the reporter
+rates the result, what is late is escalated, and /ticket and /mytickets show it.
+
+Every change is one transaction that claims the Telegram update, updates the ticket, appends
+events (the audit trail) and queues every message it causes. Who may do what, and where, is
+checked here on every action: a press acts only on what the bot recorded (the card's own
+message, the rating question sent to the reporter), never on ids taken from button data.
+"""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.buttons import (
+    CardButton,
+    ForwardButton,
+    Press,
+    RatingButton,
+)
+from bot.community import Party
+from bot.services.messaging import (
+    edit_text,
+    html,
+    local_time,
+    shorten,
+    text_message,
+)
+from bot.services.people import Person
+from bot.services.roles import Roles
+from bot.services.tickets import views
+from bot.services.tickets.cards import TicketCards, subject
+from storage import Database, Tx
+from storage.models import Prompt, Ticket
+
+log = logging.getLogger(__name__)
+
+REASON_LIMIT = 500
+
+
+class TicketService:
+    def __init__(self, db: Database, roles: Roles, cards: TicketCards, *, zone: ZoneInfo) -> None:
+        self._db = db
+        self._roles = roles
+        self._cards = cards
+        self._zone = zone
+
+    async def card_press(
+        self, update_id: int, press: Press, button: CardButton | ForwardButton
+    ) -> str:
+        """A staff card's button. Scope: the card's own message in the chat it lives in; right:
+        the presser may handle this ticket's party from that chat. Returns the answer."""
+        staff = Person(press.user_id, press.user_name)
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(button.ticket)
+            on_card = ticket is not None and await self._on_card(tx, ticket, press)
+        if ticket is None or not on_card:
+            return texts.UNKNOWN_BUTTON
+        if not await self._roles.may_handle_ticket(staff.id, ticket.party, press.chat_id):
+            return texts.ONLY_STAFF
+        action = button.action if isinstance(button, CardButton) else "to"
+        async with self._db.transaction(update_id=update_id, what=f"ticket_{action}") as tx:
+            current = await tx.tickets.get(ticket.id)
+            assert current is not None
+            if (current.card_outbox_id, current.party) != (ticket.card_outbox_id, ticket.party):
+                return texts.UNKNOWN_BUTTON  # moved to another card while we checked
+            ticket = current
+            if action in ("claim", "accept"):
+                if ticket.status != "new" or action != (
+                    "claim" if ticket.kind == "wish" else "accept"
+                ):
+                    return texts.ANSWER_STALE.format(status=views.status_label(ticket))
+                return await self._start_work(tx, ticket, staff)
+            if action == "done":
+                if ticket.status != "in_progress":
+                    return texts.ANSWER_STALE.format(status=views.status_label(ticket))
+                return await self._finish(tx, ticket, staff)
+            if not ticket.is_open:
+                return texts.ANSWER_STALE.format(status=views.status_label(ticket))
+            if isinstance(button, ForwardButton):
+                return await self._forward(tx, ticket, Party[button.party], staff)
+            if action == "forward":
+                await self._cards.show(tx, ticket, choose_party=True)
+                return texts.ANSWER_CHOOSE_PARTY
+            if action == "back":
+                await self._cards.show(tx, ticket)
+                return texts.ANSWER_BACK
+            assert action == "reject"
+            await tx.prompts.ask(
+                text_message(
+                    ticket.card_chat_id or self._roles.committee_chat_id,
+                    texts.ASK_REJECT_REASON.format(n=ticket.id),
+                    force_reply=texts.REJECT_REASON_PLACEHOLDER,
+                ),
+                kind="reject_reason",
+                subject_id=ticket.id,
+                asked_by=staff.id,
+            )
+            return texts.ANSWER_REPLY_REASON
+
+    @staticmethod
+    async def _on_card(tx: Tx, ticket: Ticket, press: Press) -> bool:
+        if ticket.card_chat_id != press.chat_id or ticket.card_outbox_id is None:
+            return False
+        card = await tx.outbox.get(ticket.card_outbox_id)
+        return card is not None and card.telegram_message_id == press.message_id
+
+    async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
+        ticket = await tx.tickets.update(
+            ticket.id, status="in_progress", assignee_id=staff.id, assignee_name=staff.name
+        )
+        action = "claimed" if ticket.kind == "wish" else "accepted"
+        await tx.events.append(
+            action,
+            actor_id=staff.id,
+            subject=subject(ticket),
+            detail={"by": staff.name},
+            public=True,
+        )
+        await self._cards.show(tx, ticket)
+        if ticket.kind == "wish":
+            note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
+        else:
+            note = texts.NOTIFY_ACCEPTED.format(n=ticket.id, party=Party(ticket.party).label)
+        await self._cards.notify(tx, ticket, note)
+        return texts.ANSWER_CLAIMED if ticket.kind == "wish" else texts.ANSWER_ACCEPTED
+
+    async def _finish(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
+        ticket = await tx.tickets.update(
+            ticket.id,
+            status="done",
+            done_at=tx.now,
+            assignee_id=ticket.assignee_id or staff.id,
+            assignee_name=ticket.assignee_name or staff.name,
+        )
+        await tx.events.append(
+            "done",
+            actor_id=staff.id,
+            subject=subject(ticket),
+            detail={"by": staff.name},
+            public=True,
+        )
+        await self._cards.show(tx, ticket)
+        status = views.status_label(ticket)
+        question = await tx.outbox.enqueue(
+            text_message(
+                ticket.reporter_id,
+                texts.NOTIFY_DONE.format(kind=texts.KIND[ticket.kind], n=ticket.id, status=status),
+                buttons=views.rating_buttons(ticket),
+            )
+        )
+        await tx.tickets.update(ticket.id, rating_outbox_id=question)
+        for follower in await tx.tickets.followers(ticket.id):
+            await tx.outbox.enqueue(
+                text_message(
+                    follower, texts.NOTIFY_DONE_FOLLOWER.format(n=ticket.id, status=status)
+                )
+            )
+        return texts.ANSWER_FINISHED
+
+    async def _forward(self, tx: Tx, ticket: Ticket, party: Party, staff: Person) -> str:
+        if party.value == ticket.party:
+            await self._cards.show(tx, ticket)
+            return texts.ANSWER_BACK
+        old_chat, old_card = ticket.card_chat_id, ticket.card_outbox_id
+        ticket = await tx.tickets.update(ticket.id, party=party.value)
+        await tx.events.append(
+            "forwarded",
+            actor_id=staff.id,
+            subject=subject(ticket),
+            detail={"to": party.value, "by": staff.name},
+            public=True,
+        )
+        new_chat = self._roles.chat_for(party)
+        if new_chat != old_chat and old_chat is not None and old_card is not None:
+            await tx.outbox.enqueue(
+                edit_text(
+                    old_chat,
+                    await self._cards.text(
+                        tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(party=party.label)
+                    ),
+                    target_row=old_card,
+                )
+            )
+            await self._cards.post(tx, ticket, await self._cards.group_title(tx, ticket))
+        else:
+            await self._cards.show(tx, ticket)
+        await self._cards.notify(
+            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.label)
+        )
+        return texts.ANSWER_FORWARDED.format(party=party.label)
+
+    async def reject(self, update_id: int, staff: Person, prompt: Prompt, reason: str) -> bool:
+        """A reply to the reject-reason prompt (matched by its message id, in its chat) from
+        someone who may handle the ticket there. False when nothing changed."""
+        reason = shorten(reason, REASON_LIMIT) if reason.strip() else ""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(prompt.subject_id)
+        if (
+            not reason
+            or ticket is None
+            or not ticket.is_open
+            or not await self._roles.may_handle_ticket(staff.id, ticket.party, prompt.chat_id)
+        ):
+            return False
+        async with self._db.transaction(update_id=update_id, what="ticket_reject") as tx:
+            ticket = await tx.tickets.get(prompt.subject_id)
+            if ticket is None or not ticket.is_open:
+                return False
+            await tx.prompts.answered(prompt.id)
+            ticket = await tx.tickets.update(ticket.id, status="rejected", reject_reason=reason)
+            await tx.events.append(
+                "rejected",
+                actor_id=staff.id,
+                subject=subject(ticket),
+                detail={"by": staff.name, "reason": reason},
+                public=True,
+            )
+            await self._cards.show(tx, ticket)
+            # The reason is written to the reporter: those who +1'd hear only the outcome.
+            await tx.outbox.enqueue(
+                text_message(
+                    ticket.reporter_id,
+                    texts.NOTIFY_REJECTED.format(n=ticket.id, reason=html(reason)),
+                )
+            )
+            for follower in await tx.tickets.followers(ticket.id):
+                await tx.outbox.enqueue(
+                    text_message(follower, texts.NOTIFY_REJECTED_FOLLOWER.format(n=ticket.id))
+                )
+        return True
+
+    async def rate(self, update_id: int, press: Press, button: RatingButton) -> str:
+        """满意 / 基本满意 / 不满意 or 未解决, pressed by the reporter under the very rating
+        question the bot sent them (the family's private scope is checked before this)."""
+        person = Person(press.user_id, press.user_name)
+        async with self._db.transaction(update_id=update_id, what="ticket_rating") as tx:
+            ticket = await tx.tickets.get(button.ticket)
+            if ticket is None or ticket.reporter_id != person.id:
+                return texts.NOT_YOURS
+            question = (
+                await tx.outbox.get(ticket.rating_outbox_id)
+                if ticket.rating_outbox_id is not None
+                else None
+            )
+            if question is None or question.telegram_message_id != press.message_id:
+                return texts.UNKNOWN_BUTTON
+            if ticket.status == "rated":
+                return texts.RATED_ALREADY
+            if ticket.status != "done":
+                return texts.ANSWER_STALE.format(status=views.status_label(ticket))
+            if button.answer == "unsolved":
+                ticket = await tx.tickets.update(
+                    ticket.id, status="in_progress", done_at=None, rating_outbox_id=None
+                )
+                await tx.events.append(
+                    "reopened", actor_id=person.id, subject=subject(ticket), public=True
+                )
+                await self._cards.show(tx, ticket)
+                if ticket.card_chat_id is not None:
+                    await tx.outbox.enqueue(
+                        text_message(
+                            ticket.card_chat_id, texts.REOPENED_FOR_STAFF.format(n=ticket.id)
+                        )
+                    )
+                reply = texts.NOTIFY_REOPENED.format(n=ticket.id)
+            else:
+                rating = views.RATING_CODES[int(button.answer)]
+                ticket = await tx.tickets.update(
+                    ticket.id, status="rated", rating=rating, rated_at=tx.now
+                )
+                await tx.events.append(
+                    "rated",
+                    actor_id=person.id,
+                    subject=subject(ticket),
+                    detail={"rating": rating},
+                    public=True,
+                )
+                await self._cards.show(tx, ticket)
+                reply = texts.RATED.format(rating=texts.RATING[rating])
+            if press.message_id is not None:  # the question, answered: no more buttons
+                await tx.outbox.enqueue(
+                    edit_text(press.chat_id, reply, message_id=press.message_id)
+                )
+            return reply
+
+    async def escalate_overdue(self) -> int:
+        """Flag tickets past due, once each, with one escalation card in the committee chat."""
+        async with self._db.transaction() as tx:
+            overdue = await tx.tickets.newly_overdue(tx.now)
+            for ticket in overdue:
+                ticket = await tx.tickets.update(ticket.id, overdue_at=tx.now)
+                await tx.events.append("overdue", actor_id=None, subject=subject(ticket))
+                await tx.outbox.enqueue(
+                    text_message(
+                        self._roles.committee_chat_id,
+                        texts.ESCALATION.format(
+                            n=ticket.id,
+                            kind=texts.KIND[ticket.kind],
+                            category=html(ticket.category),
+                            party=Party(ticket.party).label,
+                            due=local_time(ticket.due_at, self._zone),
+                            status=views.status_label(ticket),
+                        ),
+                        dedupe_key=f"overdue:{ticket.id}",
+                    )
+                )
+                await self._cards.show(tx, ticket)
+        if overdue:
+            log.info("%d ticket(s) became overdue", len(overdue))
+        return len(overdue)
+
+    async def my_tickets(self, user_id: int) -> str | None:
+        async with self._db.read() as tx:
+            own = await tx.tickets.of_reporter(user_id)
+            followed = await tx.tickets.followed_by(user_id)
+        return views.my_tickets(own, followed)
+
+    async def view(self, ticket_id: int | None, user_id: int, chat_id: int) -> str | None:
+        """/ticket N typed in `chat_id` (None: N was not a number). Staff who may handle the
+        ticket there see the reporter and the whole log; the reporter, in private, the public
+        steps. Anyone else is told it was not found (not that it exists). In a residents' group
+        nothing is shown at all (None): a ticket may name a resident."""
+        if chat_id != user_id and not self._roles.is_staff_chat(chat_id):
+            return None
+        if ticket_id is None:
+            return texts.TICKET_USAGE
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            events = await tx.events.for_subject(f"ticket:{ticket_id}") if ticket else []
+        if ticket is None:
+            return texts.TICKET_NOT_FOUND
+        full = await self._roles.may_handle_ticket(user_id, ticket.party, chat_id)
+        if not full and not (ticket.reporter_id == user_id and chat_id == user_id):
+            return texts.TICKET_NOT_FOUND
+        return views.ticket_view(ticket, events, full=full, zone=self._zone)
+
+    async def open_from_link(self, update_id: int, user_id: int, ticket_id: int) -> bool:
+        """/start t42: the reporter opens the private chat from the group link."""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+        if ticket is None or ticket.reporter_id != user_id:
+            return False
+        view = await self.view(ticket_id, user_id, user_id)
+        async with self._db.transaction(update_id=update_id, what="open_link") as tx:
+            await tx.people.set_private_chat_open(user_id, True)
+            await tx.outbox.enqueue(text_message(user_id, view or texts.TICKET_NOT_FOUND))
+        return True
