@@ -161,8 +161,14 @@ def _links(text: str, allowed: tuple[str, ...]) -> Iterable[Signal]:
         yield Signal(0.35, "站外链接", "ad")
 
 
-def _contact(normalised: str, text: str, contact_words: tuple[str, ...]) -> Iterable[Signal]:
-    asks_to_add = any(w in normalised for w in contact_words)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled search for "any of these words appears" (what `any(w in text ...)` says,
+    in one pass of the regex engine instead of a Python loop per word)."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
+
+
+def _contact(normalised: str, text: str, contact_words: re.Pattern[str]) -> Iterable[Signal]:
+    asks_to_add = bool(contact_words.search(normalised))
     has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", text)))
     if asks_to_add and has_phone:
         yield Signal(0.7, "留联系方式拉人", "ad")
@@ -170,8 +176,8 @@ def _contact(normalised: str, text: str, contact_words: tuple[str, ...]) -> Iter
         yield Signal(0.35, "拉人加好友或进群", "ad")
 
 
-def _money(normalised: str, money_words: tuple[str, ...]) -> Iterable[Signal]:
-    if any(w in normalised for w in money_words):
+def _money(normalised: str, money_words: re.Pattern[str]) -> Iterable[Signal]:
+    if money_words.search(normalised):
         yield Signal(0.45, "刷单兼职或借贷广告", "ad")
 
 
@@ -190,13 +196,15 @@ class Screener:
         def words(raw: Iterable[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(w for w in map(normalize, raw) if w))
 
-        self._cues = [(reason, weight, words(raw)) for reason, (weight, raw) in CUES.items()]
-        self._contact_words = words(_CONTACT)
-        self._money_words = words(_MONEY)
+        self._cues = [
+            (reason, weight, _any_of(words(raw))) for reason, (weight, raw) in CUES.items()
+        ]
+        self._contact_words = _any_of(words(_CONTACT))
+        self._money_words = _any_of(words(_MONEY))
 
     def _cue_signals(self, normalised: str) -> Iterable[Signal]:
         for reason, weight, cue_words in self._cues:
-            if any(w in normalised for w in cue_words):
+            if cue_words.search(normalised):
                 yield Signal(weight, reason)
 
     def screen(self, text: str, *, forwarded_from_channel: bool = False) -> Verdict:
