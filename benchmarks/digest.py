@@ -98,11 +98,11 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
 async def _fill(db: Database, total: int) -> None:
     sql = f"INSERT INTO tickets ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
     async with db.transaction() as tx:
-        await tx.conn.executemany(sql, _rows(total))
+        await tx.executemany(sql, _rows(total))
     # A database that grew over three years has long been checkpointed; one filled in a single
     # transaction a moment ago has all of it in the write-ahead log, which every read consults.
     async with db.read() as tx:
-        await tx.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await tx.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def _service(db: Database) -> DigestService:

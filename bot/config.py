@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from storage.db import sqlite_path
+from storage.db import check_database_url
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 
@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database(cls, value: str) -> str:
-        sqlite_path(value)
+        check_database_url(value)
         return value
 
     @field_validator("timezone")

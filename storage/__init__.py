@@ -1,4 +1,5 @@
-"""Persistence: one SQLite database (aiosqlite), numbered migrations, repositories."""
+"""Persistence: SQLite (aiosqlite, the default) or PostgreSQL (asyncpg), numbered migrations,
+repositories."""
 
 from storage.db import AlreadyHandled, Database, StorageError, Tx
 

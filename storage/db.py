@@ -1,28 +1,30 @@
-"""The database connection: one long-lived aiosqlite connection, migrations, transactions.
+"""The database: transactions, consistent reads and numbered migrations, on SQLite or PostgreSQL.
 
-SQLite allows one writer; aiosqlite runs every statement on one thread, so two coroutines that
-each open an explicit transaction on the shared connection would interleave their statements.
-A lock serialises transactions (and reads, so that a read never sees half of someone's
-transaction). SQL is kept to what PostgreSQL also accepts, apart from the placeholder style,
-so another backend can implement the same Tx surface later.
+Both backends give the same guarantees, so services and repositories never ask which one runs:
+- a write transaction is all or nothing, and write transactions never interleave (SQLite has
+  one writer; on PostgreSQL every writer, in any worker process, first takes one advisory
+  lock), so a service may read, decide and write in one transaction without races;
+- `transaction(update_id=...)` first claims the Telegram update: a redelivered update changes
+  nothing twice, whichever worker gets it;
+- a read never sees half of someone's transaction;
+- a failed statement raises StorageError and keeps nothing.
+
+SQL is written once, with `?` placeholders, in what both accept (see storage/dialect.py for the
+few differences, handled in one place). Pick the backend with DATABASE_URL: `sqlite:///path.db`
+(the default, embedded) or `postgresql://user:pass@host:5432/db` (asyncpg, pooled).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any, Protocol
 
-import aiosqlite
-
+from storage.dialect import postgresql_ddl
 from storage.flags import FlagRepository, KnownTextRepository
 from storage.models import to_db
 from storage.outbox import OutboxRepository
@@ -39,7 +41,7 @@ from storage.tickets import DraftRepository, TicketRepository
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-BUSY_TIMEOUT_MS = 5000
+_DIALECT_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(postgresql)\.sql$")
 
 
 class Clock(Protocol):
@@ -59,8 +61,25 @@ class AlreadyHandled(Exception):
 
 
 class StorageError(Exception):
-    """The database failed a statement (read-only, disk full, locked for too long): nothing of
-    the transaction was kept, and the work may be tried again later."""
+    """The database failed a statement (read-only, disk full, locked for too long, gone): nothing
+    of the transaction was kept, and the work may be tried again later."""
+
+
+class Row(Protocol):
+    """A result row, by column name or position (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def keys(self) -> Any: ...
+
+
+class Executor(Protocol):
+    """One backend's way of running a statement inside the current transaction."""
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int: ...
+    async def insert(self, sql: str, params: Sequence[Any]) -> int | None: ...
+    async def fetchone(self, sql: str, params: Sequence[Any]) -> Row | None: ...
+    async def fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
 
 def sqlite_path(database_url: str) -> str:
@@ -74,13 +93,30 @@ def sqlite_path(database_url: str) -> str:
     return path
 
 
-class Tx:
-    """One unit of work on the connection; repositories hang off it."""
+def is_postgresql(database_url: str) -> bool:
+    return database_url.startswith(("postgresql://", "postgres://"))
 
-    def __init__(
-        self, conn: aiosqlite.Connection, now: datetime, update_id: int | None = None
-    ) -> None:
-        self.conn = conn
+
+def check_database_url(database_url: str) -> str:
+    """The URL as given, or ValueError saying what a valid one looks like."""
+    if is_postgresql(database_url):
+        if "@" not in database_url and "host=" not in database_url:
+            raise ValueError("expected postgresql://user:password@host:5432/database")
+        return database_url
+    try:
+        sqlite_path(database_url)
+    except ValueError:
+        raise ValueError(
+            "expected sqlite:///path/to/file.db or postgresql://user:password@host:5432/db"
+        ) from None
+    return database_url
+
+
+class Tx:
+    """One unit of work; repositories hang off it."""
+
+    def __init__(self, run: Executor, now: datetime, update_id: int | None = None) -> None:
+        self._run = run
         self.now = now
         self.update_id = update_id  # the Telegram update this unit of work answers, if any
         self.queued_messages = 0  # outbox rows added in this transaction
@@ -103,151 +139,115 @@ class Tx:
     def now_db(self) -> str:
         return to_db(self.now)
 
-    # Each await below is one trip to aiosqlite's thread and back, the main cost of a small
-    # statement: a write is not followed by a cursor close (its statement is finished and
-    # reset already), and reads fetch in the same trip.
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run a statement; the number of rows it changed."""
+        return await self._run.execute(sql, tuple(params))
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        return await self.conn.execute(sql, tuple(params))  # rowcount, lastrowid readable
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
+        """Run an INSERT into a table with an `id` column; the new row's id, or None when an
+        ON CONFLICT clause skipped it."""
+        return await self._run.insert(sql, tuple(params))
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        rows = await self.conn.execute_fetchall(sql, tuple(params))
-        return next(iter(rows), None)
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        return await self._run.fetchone(sql, tuple(params))
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self.conn.execute_fetchall(sql, tuple(params)))
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return await self._run.fetchall(sql, tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._run.executemany(sql, rows)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 
 
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
-        self._conn = conn
+    """What the application holds: `transaction()`, `read()`, `migrate()`, `close()`.
+    `Database.open(url, clock)` returns the backend the URL names."""
+
+    dialect = ""
+
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._lock = asyncio.Lock()
         self._commit_listeners: list[Callable[[Tx], None]] = []
 
     @classmethod
     async def open(cls, database_url: str, clock: Clock | None = None) -> Database:
-        path = sqlite_path(database_url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        # WAL: readers do not block the writer; NORMAL sync in WAL keeps every committed
-        # transaction across a process crash (kill -9), which is the failure we design for.
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db = cls(conn, clock or UtcNow())
-        await db.migrate()
-        return db
+        check_database_url(database_url)
+        if is_postgresql(database_url):
+            from storage.postgres import PostgresDatabase
 
-    async def close(self) -> None:
-        async with self._lock:
-            await self._conn.close()
+            db: Database = await PostgresDatabase.connect(database_url, clock or UtcNow())
+        else:
+            from storage.sqlite import SqliteDatabase
+
+            db = await SqliteDatabase.connect(sqlite_path(database_url), clock or UtcNow())
+        try:
+            await db.migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return db
 
     def on_commit(self, listener: Callable[[Tx], None]) -> None:
         """Call listener(tx) after every committed transaction (e.g. to wake the outbox)."""
         self._commit_listeners.append(listener)
 
-    async def migrate(self) -> list[int]:
-        """Apply the numbered migrations not yet recorded; return the versions applied."""
-        async with self._lock:
-            await self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            async with self._conn.execute("SELECT version FROM schema_migrations") as cur:
-                done = {row[0] for row in await cur.fetchall()}
-            applied = []
-            for version, name, sql in migration_files():
-                if version in done:
-                    continue
-                now = to_db(self.clock.now())
-                script = (
-                    f"BEGIN IMMEDIATE;\n{sql}\n"
-                    f"INSERT INTO schema_migrations (version, name, applied_at) "
-                    f"VALUES ({version}, '{name}', '{now}');"
-                )
-                # Foreign keys off around the migration (a no-op inside a transaction), so that
-                # a table can be rebuilt; every reference is checked before it commits.
-                await self._conn.execute("PRAGMA foreign_keys=OFF")
-                try:
-                    await self._conn.executescript(script)
-                    broken = list(await self._conn.execute_fetchall("PRAGMA foreign_key_check"))
-                    if broken:
-                        raise RuntimeError(
-                            f"migration {version:04d}_{name} breaks foreign keys: {broken[:5]}"
-                        )
-                    await self._conn.execute("COMMIT")
-                except Exception:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-                finally:
-                    await self._conn.execute("PRAGMA foreign_keys=ON")
-                log.info("applied migration %04d_%s", version, name)
-                applied.append(version)
-            return applied
-
-    async def set_read_only(self, read_only: bool) -> None:
-        """Refuse every write from now on (or allow them again), as a read-only mount or a full
-        disk would: for fault drills and their tests."""
-        async with self._lock:
-            await self._conn.execute(f"PRAGMA query_only = {int(read_only)}")
-
-    @asynccontextmanager
-    async def transaction(
-        self, *, update_id: int | None = None, what: str = ""
-    ) -> AsyncIterator[Tx]:
-        """An explicit write transaction; with update_id, it first claims that update.
-
-        Raises AlreadyHandled (and changes nothing) when the update was claimed before, and
-        StorageError (nothing kept) when the database fails a statement.
-        """
-        async with self._lock:
-            tx = Tx(self._conn, self.clock.now(), update_id)
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StorageError(str(exc)) from exc
-            try:
-                if update_id is not None and not await tx.updates.claim(update_id, what):
-                    raise AlreadyHandled(update_id)
-                yield tx
-                await self._conn.execute("COMMIT")
-            except BaseException as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    await self._conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise StorageError(str(exc)) from exc
-                raise
+    def _committed(self, tx: Tx) -> None:
         for callback in tx._after_commit:
             callback()
         for listener in self._commit_listeners:
             listener(tx)
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def migrate(self) -> list[int]:
+        """Apply the numbered migrations not yet recorded; return the versions applied."""
+        raise NotImplementedError
+
+    async def set_read_only(self, read_only: bool) -> None:
+        """Refuse every write from now on (or allow them again), as a read-only mount or a full
+        disk would: for fault drills and their tests."""
+        raise NotImplementedError
+
+    def transaction(
+        self, *, update_id: int | None = None, what: str = ""
+    ) -> AbstractAsyncContextManager[Tx]:
+        """An explicit write transaction; with update_id, it first claims that update.
+
+        Raises AlreadyHandled (and changes nothing) when the update was claimed before, and
+        StorageError (nothing kept) when the database fails a statement.
+        """
+        raise NotImplementedError
+
+    def read(self) -> AbstractAsyncContextManager[Tx]:
         """Consistent reads (no other transaction can be half-way through)."""
-        async with self._lock:
-            try:
-                yield Tx(self._conn, self.clock.now())
-            except sqlite3.Error as exc:
-                raise StorageError(str(exc)) from exc
+        raise NotImplementedError
+
+    async def _claim(self, tx: Tx, update_id: int | None, what: str) -> None:
+        if update_id is not None and not await tx.updates.claim(update_id, what):
+            raise AlreadyHandled(update_id)
 
 
-def migration_files() -> list[tuple[int, str, str]]:
-    found = []
+def migration_files(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(version, name, SQL) in order, as `dialect` runs them. A migration is one portable file,
+    NNNN_name.sql (translated by storage.dialect); where a dialect needs other SQL,
+    NNNN_name.<dialect>.sql beside it is used as written instead."""
+    found: dict[int, tuple[str, str]] = {}
+    overrides: dict[int, str] = {}
     for entry in resources.files("storage.migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [v for v, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two migrations share a number: {versions}")
-    return found
+        if match := _MIGRATION_NAME.match(entry.name):
+            version = int(match.group(1))
+            if version in found:
+                raise RuntimeError(f"two migrations share the number {version:04d}")
+            found[version] = (match.group(2), entry.read_text(encoding="utf-8"))
+        elif (match := _DIALECT_MIGRATION.match(entry.name)) and match.group(3) == dialect:
+            overrides[int(match.group(1))] = entry.read_text(encoding="utf-8")
+    if stray := set(overrides) - set(found):
+        raise RuntimeError(f"dialect migrations without a portable one: {sorted(stray)}")
+    portable = postgresql_ddl if dialect == "postgresql" else str
+    return [
+        (v, name, overrides[v] if v in overrides else portable(sql))
+        for v, (name, sql) in sorted(found.items())
+    ]

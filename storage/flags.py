@@ -127,13 +127,13 @@ class KnownTextRepository:
         created_by: int | None,
         clarification: str | None = None,
     ) -> KnownText:
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             "INSERT INTO known_texts (kind, text, clarification, flag_id, created_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (kind, text, clarification, flag_id, created_by, self.tx.now_db),
         )
-        assert cursor.lastrowid is not None
-        known = await self.get(cursor.lastrowid)
+        assert new_id is not None
+        known = await self.get(new_id)
         assert known is not None
         return known
 
@@ -155,12 +155,12 @@ class KnownTextRepository:
         self, known_id: int, chat_id: int, message_id: int, author_id: int
     ) -> bool:
         """False when this post was answered before."""
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "INSERT INTO known_hits (known_id, chat_id, message_id, author_id, at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO NOTHING",
             (known_id, chat_id, message_id, author_id, self.tx.now_db),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def ad_hits_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(

@@ -12,9 +12,7 @@ from pydantic import BaseModel, Field
 from storage.models import OutboxMessage, from_db, to_db
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    from storage.db import Tx
+    from storage.db import Row, Tx
 
 
 def _dumps(value: Any) -> str:
@@ -40,7 +38,7 @@ class OutboxRepository:
         self, message: OutgoingMessage, *, update_id: int | None = None
     ) -> int | None:
         """Queue a message; None when its dedupe_key was queued before (it is never re-sent)."""
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             "INSERT INTO outbox (created_at, chat_id, method, params, dedupe_key, update_id,"
             " fallback, fallback_args, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (dedupe_key) DO NOTHING",
@@ -56,10 +54,10 @@ class OutboxRepository:
                 self.tx.now_db,
             ),
         )
-        if cursor.rowcount != 1:
+        if new_id is None:
             return None
         self.tx.queued_messages += 1
-        return cursor.lastrowid
+        return new_id
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
@@ -126,7 +124,7 @@ class OutboxRepository:
         )
 
 
-def _outbox(row: sqlite3.Row) -> OutboxMessage:
+def _outbox(row: Row) -> OutboxMessage:
     data = dict(row)
     data["params"] = json.loads(data["params"])
     data["fallback_args"] = json.loads(data["fallback_args"]) if data["fallback_args"] else None

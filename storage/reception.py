@@ -27,7 +27,7 @@ class ReceptionRepository:
         holiday_policy: str,
         created_by: int,
     ) -> ReceptionRule:
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             "INSERT INTO reception_rules (schedule, starts, ends, place, title, audience,"
             " holiday_policy, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -42,8 +42,8 @@ class ReceptionRepository:
                 self.tx.now_db,
             ),
         )
-        assert cursor.lastrowid is not None
-        rule = await self.get(cursor.lastrowid)
+        assert new_id is not None
+        rule = await self.get(new_id)
         assert rule is not None
         return rule
 
@@ -60,20 +60,20 @@ class ReceptionRepository:
         return [ReceptionRule.model_validate(dict(r)) for r in rows]
 
     async def delete(self, rule_id: int) -> bool:
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "UPDATE reception_rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
             (self.tx.now_db, rule_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def mark_sent(self, rule_id: int, occurs_on: str, slot: str, groups: int) -> bool:
         """Record a reminder slot as broadcast; False if it was before (send nothing twice)."""
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "INSERT INTO reminders_sent (rule_id, occurs_on, slot, sent_at, groups)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (rule_id, occurs_on, slot, self.tx.now_db, groups),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def was_sent(self, rule_id: int, occurs_on: str, slot: str) -> bool:
         row = await self.tx.fetchone(
@@ -92,12 +92,12 @@ class DigestRepository:
         return from_db(row["t"]) if row and row["t"] else None
 
     async def record(self, day: str, start: datetime, end: datetime) -> bool:
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "INSERT INTO digests (day, period_start, period_end, sent_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             (day, to_db(start), to_db(end), self.tx.now_db),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def sent_on(self, day: str) -> bool:
         return await self.tx.fetchone("SELECT 1 FROM digests WHERE day = ?", (day,)) is not None

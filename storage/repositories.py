@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING, Any
 from storage.models import ChatKind, ChatRecord, Event, SeenPerson, to_db
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    from storage.db import Tx
+    from storage.db import Row, Tx
 
 
 def _dumps(value: Any) -> str:
@@ -55,11 +53,11 @@ class ChatRepository(_Repository):
 
     async def deactivate(self, chat_id: int) -> bool:
         self.tx.chats_changed = True
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "UPDATE chats SET active = 0, unbound_at = ? WHERE id = ? AND active = 1",
             (self.tx.now_db, chat_id),
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
     async def set_bot_admin(self, chat_id: int, is_admin: bool) -> None:
         self.tx.chats_changed = True
@@ -98,7 +96,8 @@ class PeopleRepository(_Repository):
             " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name,"
             " last_name = excluded.last_name, username = excluded.username,"
-            " private_chat_open = MAX(people.private_chat_open, excluded.private_chat_open),"
+            " private_chat_open = CASE WHEN excluded.private_chat_open > people.private_chat_open"
+            " THEN excluded.private_chat_open ELSE people.private_chat_open END,"
             " last_seen = excluded.last_seen",
             (
                 user_id,
@@ -132,7 +131,7 @@ class EventRepository(_Repository):
         public: bool = False,
         update_id: int | None = None,
     ) -> int:
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             "INSERT INTO events (at, actor_id, action, subject, detail, public, update_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -145,8 +144,8 @@ class EventRepository(_Repository):
                 update_id,
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert new_id is not None
+        return new_id
 
     async def count_by(self, actor_id: int, actions: tuple[str, ...], since: datetime) -> int:
         """How many of these actions one person took since then (e.g. requests, for a quota)."""
@@ -173,7 +172,7 @@ class EventRepository(_Repository):
         return [_event(r) for r in rows]
 
 
-def _event(row: sqlite3.Row) -> Event:
+def _event(row: Row) -> Event:
     data = dict(row)
     data["detail"] = json.loads(data["detail"])
     return Event.model_validate(data)
@@ -182,12 +181,12 @@ def _event(row: sqlite3.Row) -> Event:
 class UpdateRepository(_Repository):
     async def claim(self, update_id: int, what: str) -> bool:
         """Record that this update's side effects are being made; False if they were before."""
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "INSERT INTO handled_updates (update_id, what, handled_at) VALUES (?, ?, ?)"
             " ON CONFLICT (update_id) DO NOTHING",
             (update_id, what, self.tx.now_db),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def recent(self) -> list[int]:
         """Every update id still remembered as handled (see forget_before)."""
@@ -196,7 +195,7 @@ class UpdateRepository(_Repository):
 
     async def forget_before(self, moment: datetime) -> int:
         """Telegram keeps an unconfirmed update for 24 hours; older claims can go."""
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "DELETE FROM handled_updates WHERE handled_at < ?", (to_db(moment),)
         )
-        return cursor.rowcount
+        return changed

@@ -59,13 +59,13 @@ class TicketRepository:
             "created_at": self.tx.now_db,
             "due_at": to_db(due_at),
         }
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             f"INSERT INTO tickets ({', '.join(_TICKET_FIELDS)})"
             f" VALUES ({', '.join('?' for _ in _TICKET_FIELDS)})",
             [values[f] for f in _TICKET_FIELDS],
         )
-        assert cursor.lastrowid is not None
-        ticket = await self.get(cursor.lastrowid)
+        assert new_id is not None
+        ticket = await self.get(new_id)
         assert ticket is not None
         return ticket
 
@@ -150,12 +150,12 @@ class TicketRepository:
         return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def add_follower(self, ticket_id: int, user_id: int) -> bool:
-        cursor = await self.tx.execute(
+        changed = await self.tx.execute(
             "INSERT INTO ticket_followers (ticket_id, user_id, added_at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             (ticket_id, user_id, self.tx.now_db),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def followers(self, ticket_id: int) -> list[int]:
         rows = await self.tx.fetchall(
@@ -184,7 +184,7 @@ class DraftRepository:
     ) -> Draft:
         """A person has at most one draft at a time: starting one drops the previous."""
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
-        cursor = await self.tx.execute(
+        new_id = await self.tx.insert(
             "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
             " offered_ticket_id, origin_update_id, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -201,8 +201,8 @@ class DraftRepository:
                 self.tx.now_db,
             ),
         )
-        assert cursor.lastrowid is not None
-        draft = await self.get(cursor.lastrowid)
+        assert new_id is not None
+        draft = await self.get(new_id)
         assert draft is not None
         return draft
 
@@ -237,5 +237,5 @@ class DraftRepository:
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
     async def drop(self, draft_id: int) -> bool:
-        cursor = await self.tx.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-        return cursor.rowcount == 1
+        changed = await self.tx.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        return changed == 1
