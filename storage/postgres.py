@@ -1,0 +1,186 @@
+"""PostgreSQL, for a deployment that outgrows one SQLite file: asyncpg with a connection pool.
+
+Every write transaction, in this process and in any other worker on the same database, first
+takes one transaction-scoped advisory lock: writers take turns exactly as on SQLite, so the
+services' read-decide-write steps need no retry logic, and the result of any mix of workers is
+one that a single process could have produced. Writes are short (no network inside them: the
+outbox sends after commit), so the turn is brief. Within one process a read also waits for
+the write in progress, as on SQLite: a button pressed under a message the sender is just
+recording finds it recorded. Reads of different workers run side by side, each on a
+repeatable-read snapshot.
+
+PostgreSQL's text cannot hold U+0000, which Telegram passes through from a client: it is
+dropped from every text written (SQLite would keep it; nobody reads it either way).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from storage.db import Clock, Database, Row, StorageError, Tx, migration_files
+from storage.dialect import numbered_placeholders
+from storage.models import to_db
+
+log = logging.getLogger(__name__)
+
+# Advisory lock keys (any 64-bit numbers no other application on the database uses).
+WRITE_LOCK = 0x4C494E4C49_01  # "LINLI" 01: one writer at a time, across workers
+MIGRATION_LOCK = 0x4C494E4C49_02  # one worker migrates; the others wait, then find it done
+POOL_SIZE = 10
+ACQUIRE_TIMEOUT_S = 30.0
+
+Connection = asyncpg.Connection | PoolConnectionProxy
+FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
+
+
+def _changed(status: str) -> int:
+    """Rows changed, from a command status such as 'INSERT 0 1' or 'UPDATE 3'."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def _storable(params: Sequence[Any]) -> Sequence[Any]:
+    if any(isinstance(p, str) and "\x00" in p for p in params):
+        return [p.replace("\x00", "") if isinstance(p, str) else p for p in params]
+    return params
+
+
+class PostgresExecutor:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        return _changed(await self.conn.execute(numbered_placeholders(sql), *_storable(params)))
+
+    async def insert(self, sql: str, params: Sequence[Any]) -> int | None:
+        new_id = await self.conn.fetchval(
+            numbered_placeholders(f"{sql} RETURNING id"), *_storable(params)
+        )
+        return None if new_id is None else int(new_id)
+
+    async def fetchone(self, sql: str, params: Sequence[Any]) -> Row | None:
+        row: Row | None = await self.conn.fetchrow(numbered_placeholders(sql), *params)
+        return row
+
+    async def fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        return list(await self.conn.fetch(numbered_placeholders(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.conn.executemany(numbered_placeholders(sql), [_storable(r) for r in rows])
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, clock: Clock) -> None:
+        super().__init__(clock)
+        self._pool = pool
+        # Transactions of this process queue here rather than each holding a pooled
+        # connection while it waits for the advisory lock; reads queue here too (see above).
+        self._write_turn = asyncio.Lock()
+        self._read_only = False
+
+    @classmethod
+    async def connect(cls, url: str, clock: Clock, *, pool_size: int = POOL_SIZE) -> Database:
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+        except FAILURES as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+        return cls(pool, clock)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        try:
+            conn = await self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S)
+        except FAILURES as exc:
+            raise StorageError(f"no database connection: {exc}") from exc
+        try:
+            yield conn
+        finally:
+            await self._pool.release(conn)
+
+    async def migrate(self) -> list[int]:
+        applied = []
+        async with self._connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                done = {r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+                for version, name, sql in migration_files("postgresql"):
+                    if version in done:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(sql)  # no arguments: several statements at once
+                        await conn.execute(
+                            "INSERT INTO schema_migrations (version, name, applied_at)"
+                            " VALUES ($1, $2, $3)",
+                            version,
+                            name,
+                            to_db(self.clock.now()),
+                        )
+                    log.info("applied migration %04d_%s", version, name)
+                    applied.append(version)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return applied
+
+    async def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, update_id: int | None = None, what: str = ""
+    ) -> AsyncIterator[Tx]:
+        async with self._write_turn, self._connection() as conn:
+            work = conn.transaction()
+            try:
+                await work.start()
+                if self._read_only:
+                    await conn.execute("SET TRANSACTION READ ONLY")
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+            except FAILURES as exc:
+                with contextlib.suppress(*FAILURES):
+                    await work.rollback()
+                raise StorageError(str(exc)) from exc
+            tx = Tx(PostgresExecutor(conn), self.clock.now(), update_id)
+            try:
+                await self._claim(tx, update_id, what)
+                yield tx
+                await work.commit()
+            except BaseException as exc:
+                with contextlib.suppress(*FAILURES):
+                    await work.rollback()
+                if isinstance(exc, FAILURES):
+                    raise StorageError(str(exc)) from exc
+                raise
+        self._committed(tx)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        async with self._write_turn, self._connection() as conn:
+            snapshot = conn.transaction(isolation="repeatable_read", readonly=True)
+            try:
+                await snapshot.start()
+            except FAILURES as exc:
+                raise StorageError(str(exc)) from exc
+            try:
+                yield Tx(PostgresExecutor(conn), self.clock.now())
+            except FAILURES as exc:
+                raise StorageError(str(exc)) from exc
+            finally:
+                with contextlib.suppress(*FAILURES):
+                    await snapshot.rollback()
