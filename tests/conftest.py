@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.pacing import FloodPacer
 from sandbox import Sandbox
 from sandbox.world import Chat, User
+from tests import postgres
 from tests.processes import BotProcess, until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,11 +64,32 @@ def community(sb: Sandbox) -> Community:
     return Community(sb, admin, staff, auntie, neighbour, committee, building, hobby)
 
 
-def make_settings(sb: Sandbox, tmp_path: Path, community: Community, **extra: Any) -> Settings:
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    with postgres.server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_server: str | None
+) -> AsyncIterator[str]:
+    """Each scene runs on both databases: SQLite in the test's directory, and a fresh database
+    on the tests' PostgreSQL (skipped, saying how to enable it, when there is none)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'linli.db'}"
+        return
+    if postgres_server is None:
+        pytest.skip(postgres.SKIP_REASON)
+    async with postgres.fresh_database(postgres_server) as url:
+        yield url
+
+
+def make_settings(sb: Sandbox, database_url: str, community: Community, **extra: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": sb.token,
         "bot_api_base_url": sb.base_url,
-        "database_url": f"sqlite:///{tmp_path / 'linli.db'}",
+        "database_url": database_url,
         "committee_chat_id": community.committee.id,
         "admin_user_ids": frozenset({community.admin.id}),
         "_env_file": None,
@@ -98,7 +120,7 @@ LOOSE_PACING = {"overall": 10_000, "per_group": 10_000, "per_private": 10_000}
 
 @pytest.fixture
 async def start_linli(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, tmp_path: Path, database_url: str
 ) -> AsyncIterator[StartLinli]:
     """The one way tests start the real bot: start(clock=..., rules="<community TOML>",
     loose=True (pacing out of the way), other Linli or Settings arguments). Every bot started
@@ -122,7 +144,7 @@ async def start_linli(
             settings["community_config"] = str(config)
         extra: dict[str, Any] = {} if concurrency is None else {"concurrency": concurrency}
         bot = Linli(
-            make_settings(sb, tmp_path, community, **settings),
+            make_settings(sb, database_url, community, **settings),
             clock=clock or quiet_morning(),
             poll_timeout=1.0,
             flush_timeout=flush_timeout,

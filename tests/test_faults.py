@@ -9,7 +9,6 @@ import logging
 import random
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,7 +44,7 @@ def flaky(sb: Sandbox) -> Sandbox:
 
 
 async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
-    flaky: Sandbox, community: Community, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    flaky: Sandbox, community: Community, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     sb = flaky
     rng = random.Random(4)
@@ -56,7 +55,7 @@ async def test_one_call_in_ten_failing_loses_nothing_and_sends_nothing_twice(
     sb.join(community.building, community.staff)
     clock = ShiftedClock(datetime(2026, 12, 14, 18, 0, tzinfo=SHANGHAI))  # retries need time
     linli = Linli(
-        make_settings(sb, tmp_path, community),
+        make_settings(sb, database_url, community),
         clock=clock,
         poll_timeout=1.0,
         flush_timeout=5.0,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import subprocess
 from contextlib import closing
@@ -99,7 +98,9 @@ async def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
         versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    shipped = sorted(p.name for p in (ROOT / "storage" / "migrations").glob("*.sql"))
+    shipped = sorted(
+        p.name for p in (ROOT / "storage" / "migrations").glob("*.sql") if p.name.count(".") == 1
+    )
     assert [f"{v:04d}_{n}.sql" for v, n in versions] == shipped
     assert {"chats", "people", "events", "outbox", "handled_updates", "tickets"} <= tables
     assert mode == "wal"
@@ -140,29 +141,6 @@ async def test_an_older_database_keeps_its_tickets_with_parties_and_ratings_as_c
     assert ticket is not None
     assert (ticket.text, ticket.party, ticket.rating) == ("电梯坏了", "property", "fair")
     assert followers == [8]
-
-
-async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None:
-    db = await Database.open(f"sqlite:///{tmp_path / 'x.db'}", SystemClock())
-
-    async def bind_then_event(chat_id: int) -> None:
-        async with db.transaction() as tx:
-            await tx.chats.bind_resident(chat_id, f"群{chat_id}", 1, False)
-            await asyncio.sleep(0.01)  # another task runs here
-            await tx.events.append("chat_bound", actor_id=1, subject=f"chat:{chat_id}")
-            if chat_id % 2:
-                raise ValueError("this one fails and must leave no trace")
-
-    results = await asyncio.gather(
-        *(bind_then_event(-i) for i in range(1, 11)), return_exceptions=True
-    )
-    assert sum(isinstance(r, ValueError) for r in results) == 5
-    async with db.read() as tx:
-        groups = sorted(c.id for c in await tx.chats.resident_groups())
-        events = [await tx.events.for_subject(f"chat:{g}") for g in groups]
-    await db.close()
-    assert groups == [-10, -8, -6, -4, -2]
-    assert all(len(e) == 1 for e in events)
 
 
 def test_the_demo_plays_its_scene_and_exits_0(tmp_path: Path) -> None:
