@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 from storage.dialect import postgresql_ddl
 from storage.flags import FlagRepository, KnownTextRepository
+from storage.inbox import InboxRepository
 from storage.models import to_db
 from storage.outbox import OutboxRepository
 from storage.prompts import PromptRepository
@@ -134,6 +136,7 @@ class Tx:
         self.flags = FlagRepository(self)
         self.known = KnownTextRepository(self)
         self.prompts = PromptRepository(self)
+        self.inbox = InboxRepository(self)
 
     @property
     def now_db(self) -> str:
@@ -159,6 +162,39 @@ class Tx:
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
+
+
+class ChatLocks:
+    """Which worker handles a chat's updates now: one holder at most, across all workers (here,
+    within the one process SQLite allows; storage.postgres holds them in the database, so a
+    worker that dies lets go of its chats at once)."""
+
+    def __init__(self) -> None:
+        self._held: set[int] = set()
+
+    async def try_take(self, key: int) -> bool:
+        if key in self._held:
+            return False
+        self._held.add(key)
+        return True
+
+    async def release(self, key: int) -> None:
+        self._held.discard(key)
+
+    async def close(self) -> None:
+        self._held.clear()
+
+
+class Leadership:
+    """One worker at a time does a job (the outbox sender). In one process it is always this
+    one; storage.postgres hands it to another worker when the holder dies."""
+
+    async def acquire(self) -> bool:
+        """True while this worker holds it (taking it if it is free)."""
+        return True
+
+    async def close(self) -> None:
+        return None
 
 
 class Database:
@@ -206,15 +242,23 @@ class Database:
         """Apply the numbered migrations not yet recorded; return the versions applied."""
         raise NotImplementedError
 
+    async def backup(self, target: Path) -> None:
+        """An online copy of the whole database to `target` (SQLite; PostgreSQL has pg_dump)."""
+        raise NotImplementedError(f"{self.dialect}: use the database's own backup tools")
+
     async def set_read_only(self, read_only: bool) -> None:
         """Refuse every write from now on (or allow them again), as a read-only mount or a full
         disk would: for fault drills and their tests."""
         raise NotImplementedError
 
     def transaction(
-        self, *, update_id: int | None = None, what: str = ""
+        self, *, update_id: int | None = None, what: str = "", serial: bool = True
     ) -> AbstractAsyncContextManager[Tx]:
         """An explicit write transaction; with update_id, it first claims that update.
+
+        serial=False skips the turn writers take (SQLite has one writer regardless): only for
+        writes that cannot conflict with anyone's decision, such as storing a webhook update
+        under its own id or marking it handled by the worker holding its chat.
 
         Raises AlreadyHandled (and changes nothing) when the update was claimed before, and
         StorageError (nothing kept) when the database fails a statement.
@@ -224,6 +268,16 @@ class Database:
     def read(self) -> AbstractAsyncContextManager[Tx]:
         """Consistent reads (no other transaction can be half-way through)."""
         raise NotImplementedError
+
+    async def chat_locks(self) -> ChatLocks:
+        return ChatLocks()
+
+    async def leadership(
+        self, name: str, *, on_notify: Callable[[], None] | None = None
+    ) -> Leadership:
+        """The right to do job `name` alone; on_notify is called when another worker queued
+        messages (PostgreSQL's NOTIFY; in one process the commit listener does it)."""
+        return Leadership()
 
     async def _claim(self, tx: Tx, update_id: int | None, what: str) -> None:
         if update_id is not None and not await tx.updates.claim(update_id, what):

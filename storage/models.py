@@ -236,3 +236,11 @@ class TicketFigures(BaseModel):
     new: list[tuple[str, str, int]]  # (kind, party, count)
     resolved: int
     ratings: dict[str, int]  # rating -> count
+
+
+class InboxUpdate(Record):
+    update_id: int
+    chat_key: int
+    body: str
+    received_at: UtcTime
+    handled_at: UtcTime | None

@@ -18,14 +18,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from storage.db import Clock, Database, Row, StorageError, Tx, migration_files
+from storage.db import (
+    ChatLocks,
+    Clock,
+    Database,
+    Leadership,
+    Row,
+    StorageError,
+    Tx,
+    migration_files,
+)
 from storage.dialect import numbered_placeholders
 from storage.models import to_db
 
@@ -34,11 +43,18 @@ log = logging.getLogger(__name__)
 # Advisory lock keys (any 64-bit numbers no other application on the database uses).
 WRITE_LOCK = 0x4C494E4C49_01  # "LINLI" 01: one writer at a time, across workers
 MIGRATION_LOCK = 0x4C494E4C49_02  # one worker migrates; the others wait, then find it done
+LEADER_LOCKS = {"outbox": 0x4C494E4C49_03}  # one worker sends the outbox
+CHAT_LOCK_CLASS = 0x4C494E  # with a chat's 32-bit hash: who handles that chat's updates
+OUTBOX_CHANNEL = "linli_outbox"  # NOTIFY: messages were queued
+HEARTBEAT_S = 2.0
 POOL_SIZE = 10
 ACQUIRE_TIMEOUT_S = 30.0
 
 Connection = asyncpg.Connection | PoolConnectionProxy
 FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
+
+
+_NO_TURN = contextlib.nullcontext()
 
 
 def _changed(status: str) -> int:
@@ -80,9 +96,10 @@ class PostgresExecutor:
 class PostgresDatabase(Database):
     dialect = "postgresql"
 
-    def __init__(self, pool: asyncpg.Pool, clock: Clock) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock: Clock, url: str) -> None:
         super().__init__(clock)
         self._pool = pool
+        self._url = url
         # Transactions of this process queue here rather than each holding a pooled
         # connection while it waits for the advisory lock; reads queue here too (see above).
         self._write_turn = asyncio.Lock()
@@ -94,7 +111,7 @@ class PostgresDatabase(Database):
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
         except FAILURES as exc:
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
-        return cls(pool, clock)
+        return cls(pool, clock, url)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -143,15 +160,16 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(
-        self, *, update_id: int | None = None, what: str = ""
+        self, *, update_id: int | None = None, what: str = "", serial: bool = True
     ) -> AsyncIterator[Tx]:
-        async with self._write_turn, self._connection() as conn:
+        async with self._write_turn if serial else _NO_TURN, self._connection() as conn:
             work = conn.transaction()
             try:
                 await work.start()
                 if self._read_only:
                     await conn.execute("SET TRANSACTION READ ONLY")
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                if serial:
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             except FAILURES as exc:
                 with contextlib.suppress(*FAILURES):
                     await work.rollback()
@@ -160,6 +178,8 @@ class PostgresDatabase(Database):
             try:
                 await self._claim(tx, update_id, what)
                 yield tx
+                if tx.queued_messages:  # delivered on commit, to the worker that sends
+                    await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
                 await work.commit()
             except BaseException as exc:
                 with contextlib.suppress(*FAILURES):
@@ -184,3 +204,118 @@ class PostgresDatabase(Database):
             finally:
                 with contextlib.suppress(*FAILURES):
                     await snapshot.rollback()
+
+    async def chat_locks(self) -> ChatLocks:
+        return PostgresChatLocks(await self._session())
+
+    async def leadership(
+        self, name: str, *, on_notify: Callable[[], None] | None = None
+    ) -> Leadership:
+        return PostgresLeadership(self._session, LEADER_LOCKS[name], on_notify)
+
+    async def _session(self) -> asyncpg.Connection:
+        """A connection of its own, outside the pool: session locks live as long as it does,
+        and PostgreSQL drops them the moment the process holding it dies."""
+        try:
+            return await asyncpg.connect(self._url)
+        except FAILURES as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+
+
+def _chat_hash(key: int) -> int:
+    """A chat id (64 bits) as the 32-bit half of a two-part advisory lock key; two chats that
+    share one are merely handled one after the other."""
+    return ((key ^ (key >> 32)) & 0x7FFFFFFF) or 1
+
+
+class PostgresChatLocks(ChatLocks):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        super().__init__()
+        self._conn = conn
+        self._turn = asyncio.Lock()  # one statement at a time on the connection
+
+    async def try_take(self, key: int) -> bool:
+        if key in self._held:
+            return False
+        async with self._turn:
+            try:
+                taken = await self._conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1, $2)", CHAT_LOCK_CLASS, _chat_hash(key)
+                )
+            except FAILURES as exc:
+                raise StorageError(f"chat locks: {exc}") from exc
+        if taken:
+            self._held.add(key)
+        return bool(taken)
+
+    async def release(self, key: int) -> None:
+        if key not in self._held:
+            return
+        self._held.discard(key)
+        async with self._turn:
+            try:
+                await self._conn.execute(
+                    "SELECT pg_advisory_unlock($1, $2)", CHAT_LOCK_CLASS, _chat_hash(key)
+                )
+            except FAILURES as exc:
+                raise StorageError(f"chat locks: {exc}") from exc
+
+    async def close(self) -> None:
+        self._held.clear()
+        with contextlib.suppress(*FAILURES):
+            await self._conn.close()
+
+
+class PostgresLeadership(Leadership):
+    """A session advisory lock on a connection of its own, checked every HEARTBEAT_S: when the
+    connection is lost, this worker stops leading before another can start."""
+
+    def __init__(
+        self,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
+        key: int,
+        on_notify: Callable[[], None] | None,
+    ) -> None:
+        self._connect = connect
+        self._key = key
+        self._on_notify = on_notify
+        self._conn: asyncpg.Connection | None = None
+        self._held = False
+        self._checked = 0.0
+
+    async def acquire(self) -> bool:
+        loop = asyncio.get_running_loop()
+        try:
+            if self._conn is None or self._conn.is_closed():
+                self._held = False
+                self._conn = await self._connect()
+                if self._on_notify is not None:
+                    callback = self._on_notify
+                    await self._conn.add_listener(OUTBOX_CHANNEL, lambda *_: callback())
+            if self._held:
+                if loop.time() - self._checked >= HEARTBEAT_S:
+                    await self._conn.fetchval("SELECT 1")
+                    self._checked = loop.time()
+                return True
+            self._held = bool(
+                await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key)
+            )
+            self._checked = loop.time()
+            if self._held:
+                log.info("this worker now sends the outbox")
+            return self._held
+        except (StorageError, *FAILURES) as exc:
+            if self._held:
+                log.error("lost the outbox lock (%s); another worker takes over", exc)
+            self._held = False
+            if self._conn is not None:
+                self._conn.terminate()
+                self._conn = None
+            return False
+
+    async def close(self) -> None:
+        self._held = False
+        if self._conn is not None:
+            with contextlib.suppress(*FAILURES):
+                await self._conn.close()
+            self._conn = None

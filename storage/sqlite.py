@@ -125,7 +125,7 @@ class SqliteDatabase(Database):
 
     @asynccontextmanager
     async def transaction(
-        self, *, update_id: int | None = None, what: str = ""
+        self, *, update_id: int | None = None, what: str = "", serial: bool = True
     ) -> AsyncIterator[Tx]:
         async with self._lock:
             tx = Tx(self._run, self.clock.now(), update_id)
