@@ -214,7 +214,10 @@ class DrivingApi(SandboxState):
         """Hand out an update again, as Telegram does when the bot died before confirming it."""
         update = self._history[update_id]
         async with self._changed:
-            self._redeliver.append(update)
+            if self.webhook is not None:
+                self._pending.insert(0, update)  # posted to the webhook once more
+            else:
+                self._redeliver.append(update)
             self._changed.notify_all()
 
     @property
@@ -308,6 +311,18 @@ class DrivingApi(SandboxState):
             except TimeoutError:
                 raise AssertionError(f"the message never came to say {contains!r}") from None
         return current
+
+    async def until_confirmed(self, *, timeout: float = 300.0) -> None:
+        """Wait until the bot confirmed every update handed out (for benchmarks)."""
+        async with self._changed, asyncio.timeout(timeout):
+            while self._pending or self._redeliver:
+                await self._changed.wait()
+
+    async def until_sent_to(self, chats: set[int], count: int, *, timeout: float = 300.0) -> None:
+        """Wait until `count` messages in all went to these chats (for benchmarks)."""
+        async with self._changed, asyncio.timeout(timeout):
+            while sum(1 for s in self._sent if s.chat_id in chats) < count:
+                await self._changed.wait()
 
     async def wait_total_sent(self, count: int, *, timeout: float = 60.0) -> None:
         """Wait until the bot has sent `count` messages in all (for benchmarks)."""

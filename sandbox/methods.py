@@ -18,19 +18,20 @@ from sandbox.state import (
     MAX_CAPTION,
     MAX_TEXT,
     NOT_MODIFIED,
-    SandboxState,
     _as_sent,
 )
 from sandbox.telegram_html import parse_html, utf16_len
+from sandbox.webhook import WebhookDelivery
 from sandbox.world import Chat, Member, StoredMessage, member_to_api, now
 
 
-class BotApiMethods(SandboxState):
+class BotApiMethods(WebhookDelivery):
     def method_table(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[Any]]]:
         return {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
-            "deleteWebhook": self._true,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "logOut": self._true,
             "close": self._true,
@@ -62,14 +63,8 @@ class BotApiMethods(SandboxState):
             "supports_inline_queries": False,
         }
 
-    async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._pending),
-        }
-
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self._refuse_polling()
         offset = params.get("offset")
         limit = max(1, min(100, params.get("limit", 100)))
         timeout = max(0, params.get("timeout", 0))
@@ -83,6 +78,7 @@ class BotApiMethods(SandboxState):
                     self._pending = self._pending[offset:]
                 else:
                     self._pending = [u for u in self._pending if u["update_id"] >= offset]
+                self._changed.notify_all()  # what was confirmed is gone
             deadline = time.monotonic() + timeout
 
             def ready() -> list[dict[str, Any]]:
@@ -109,9 +105,6 @@ class BotApiMethods(SandboxState):
             self._pending = [u for u in self._pending if self._wanted(u)]
             self._fetched_up_to = max(self._fetched_up_to, *(u["update_id"] for u in batch))
             return batch
-
-    def _wanted(self, update: dict[str, Any]) -> bool:
-        return any(k in self._allowed for k in update if k != "update_id")
 
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
         for cmd in params["commands"]:

@@ -1,7 +1,7 @@
-"""A PostgreSQL for the tests: the server LINLI_TEST_POSTGRES names, or (LINLI_TEST_POSTGRES=start)
-a throwaway cluster in a temporary directory from the machine's own PostgreSQL binaries
-(Debian's `postgresql` package), stopped and deleted at the end. Each test gets a database of
-its own, dropped after it.
+"""PostgreSQL for the tests and benchmarks, as the sandbox stands in for Telegram: the server
+LINLI_TEST_POSTGRES names, or (LINLI_TEST_POSTGRES=start) a throwaway cluster in a temporary
+directory from the machine's own PostgreSQL binaries (Debian's `postgresql` package), stopped
+and deleted at the end. Each test gets a database of its own, dropped after it.
 
 No root daemon is needed: as root, the cluster runs as the `postgres` user the package creates.
 """
@@ -40,7 +40,7 @@ def _binary(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -54,7 +54,7 @@ def throwaway_cluster() -> Iterator[str]:
     home = Path(tempfile.mkdtemp(prefix="linli-pg-"))
     if as_root:
         shutil.chown(home, "postgres")
-    data, port = home / "data", _free_port()
+    data, port = home / "data", free_port()
     subprocess.run(
         [
             *prefix,

@@ -29,3 +29,7 @@ class Sandbox(DrivingApi, BotApiMethods, HttpServer):
     ) -> None:
         super().__init__(bot_username=bot_username, bot_name=bot_name, self_check=self_check)
         self._methods = self.method_table()
+
+    async def stop(self) -> None:
+        await self._drop_webhook()
+        await super().stop()

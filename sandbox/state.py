@@ -10,7 +10,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -18,6 +18,9 @@ from sandbox.entities import detect_entities
 from sandbox.rates import FloodLimits
 from sandbox.spec import Spec, load_spec, validate_object
 from sandbox.world import Chat, Member, StoredMessage, User, member_to_api, now
+
+if TYPE_CHECKING:
+    from sandbox.webhook import Webhook
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -209,6 +212,10 @@ class SandboxState:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {}
+        self.webhook: Webhook | None = None  # set by setWebhook (sandbox/webhook.py)
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        return any(k in self._allowed for k in update if k != "update_id")
 
     async def _push_update(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = self._next_update_id
