@@ -1,4 +1,5 @@
-"""`python -m bot` runs Linli by long polling; `python -m bot demo` plays the local demo."""
+"""`python -m bot` runs Linli (long polling, or a webhook worker when WEBHOOK_URL is set);
+`python -m bot demo` plays the local demo."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.community import CommunityRules, RulesError
 from bot.config import SettingsError, load_settings
+from bot.processing import UpdateContext
 
 log = logging.getLogger("bot")
 
 
 def _configure_logging(level: int) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """One line per record; while an update is handled, its id and chat are on every line:
+    `2026-12-01 09:00:01,002 INFO bot.services.tickets.intake update=100023 chat=-1001: ...`"""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s%(update)s: %(message)s"
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(UpdateContext())
     # httpx logs every request URL at INFO, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -43,8 +51,9 @@ async def serve() -> int:
         log.error("cannot reach the Bot API server at BOT_API_BASE_URL: %s", exc)
         await linli.stop()
         return 1
-    assert linli.poller is not None
-    failed = asyncio.create_task(linli.poller.failed.wait())
+    # Long polling can fail for good (a refused token); a webhook only stops when told to.
+    gave_up = linli.poller.failed if linli.poller is not None else asyncio.Event()
+    failed = asyncio.create_task(gave_up.wait())
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({failed, stopped}, return_when=asyncio.FIRST_COMPLETED)
     failed.cancel()
@@ -55,6 +64,47 @@ async def serve() -> int:
     return 1 if failed.done() and not failed.cancelled() else 0
 
 
+def backup(path: str | None) -> int:
+    """`python -m bot backup PATH`: an online copy of the SQLite database (consistent while the
+    bot runs); PostgreSQL is backed up with its own tools."""
+    from pathlib import Path
+
+    from bot.config import database_url_setting
+    from storage import Database
+    from storage.db import is_postgresql
+
+    if not path:
+        print("linli: usage: python -m bot backup PATH", file=sys.stderr)
+        return 2
+    try:
+        url = database_url_setting()
+    except SettingsError as exc:
+        print(f"linli: {exc}", file=sys.stderr)
+        return 2
+    if is_postgresql(url):
+        print(
+            "linli: DATABASE_URL is PostgreSQL: back it up with pg_dump, e.g. "
+            f'pg_dump --format=custom --file={path} "$DATABASE_URL"',
+            file=sys.stderr,
+        )
+        return 2
+    target = Path(path)
+    if target.exists():
+        print(f"linli: {target} exists; give a new file name", file=sys.stderr)
+        return 2
+
+    async def copy() -> None:
+        db = await Database.open(url)
+        try:
+            await db.backup(target)
+        finally:
+            await db.close()
+
+    asyncio.run(copy())
+    print(f"linli: backed up {url} to {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Linli (邻里), a community Telegram bot"
@@ -63,10 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "demo"],
-        help="run the bot (default), or play the local demo",
+        choices=["run", "demo", "backup"],
+        help="run the bot (default), play the local demo, or back up the database to PATH",
     )
+    parser.add_argument("path", nargs="?", help="backup: the file to write the copy to")
     args = parser.parse_args(argv)
+    if args.command == "backup":
+        return backup(args.path)
     if args.command == "demo":
         try:
             from bot.demo import run_demo

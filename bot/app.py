@@ -4,6 +4,7 @@ and runs them in the right order (and stops them in the reverse order)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import ChatMigrated, TelegramError
@@ -14,7 +15,8 @@ import handlers
 from bot import commands
 from bot.clock import Clock, SystemClock
 from bot.community import CommunityRules
-from bot.config import Settings
+from bot.config import Settings, host_port
+from bot.metrics import Metrics, Monitor
 from bot.outbox import OutboxSender
 from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
@@ -29,6 +31,7 @@ from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from bot.services.screening import ModerationActions, ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
+from bot.webhook import InboxWorker, WebhookReceiver, serve_http, webhook_path
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
 from storage import Database
@@ -40,6 +43,7 @@ HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at mo
 OVERDUE_CHECK_EVERY = timedelta(minutes=10)
 CLOCK_TICK_EVERY = timedelta(seconds=15)  # reminders and the digest: at most this late
 UPDATES_AT_ONCE = 16  # different chats' updates in parallel (see bot/processing.py)
+WEBHOOK_CONNECTIONS = 40  # Telegram's default: its posts in flight to us at once
 
 
 def file_url(base_url: str) -> str:
@@ -75,6 +79,11 @@ class Linli:
         self.application: Application | None = None
         self.services: Services | None = None
         self.poller: ConfirmingPoller | None = None
+        self.inbox: InboxWorker | None = None
+        self.receiver: WebhookReceiver | None = None
+        self._stop_http: Callable[[], Awaitable[None]] | None = None
+        self._stop_monitor: Callable[[], Awaitable[None]] | None = None
+        self.metrics = Metrics()
 
     async def start(self) -> None:
         settings = self.settings
@@ -102,7 +111,9 @@ class Linli:
                 )
             )
             .updater(None)  # see bot/polling.py: confirm updates only once handled
-            .concurrent_updates(PerChatUpdateProcessor(self._concurrency))
+            .concurrent_updates(
+                PerChatUpdateProcessor(self._concurrency, on_handled=self.metrics.handled)
+            )
             .context_types(ContextTypes(context=LinliContext))
             .build()
         )
@@ -117,7 +128,12 @@ class Linli:
         )
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
         sender = OutboxSender(
-            self.db, bot, self.clock, pacer=pacer, on_chat_migrated=roles.chat_migrated
+            self.db,
+            bot,
+            self.clock,
+            pacer=pacer,
+            on_chat_migrated=roles.chat_migrated,
+            metrics=self.metrics,
         )
         groups = GroupService(self.db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
@@ -192,8 +208,32 @@ class Linli:
             self.application.job_queue.run_repeating(
                 self._clock_tick_job, interval=self._clock_tick, first=1, name="clock-tick"
             )
+        sender.lead_with(await self.db.leadership("outbox", on_notify=sender.wake))
         sender.start()
         await self.application.start()
+        if settings.webhook_url:
+            await self._start_webhook(settings.webhook_url)
+        else:
+            await self._start_polling()
+        if settings.metrics_listen:
+            monitor = Monitor(self.metrics, self.db, self._taking_updates)
+            host, port = host_port(settings.metrics_listen)
+            self._stop_monitor = await serve_http(monitor.routes(), host, port)
+            log.info("metrics: /metrics and /healthz on %s", settings.metrics_listen)
+        log.info("Linli is running as @%s", bot.username)
+
+    def _taking_updates(self) -> bool:
+        if self.settings.webhook_url:
+            return self._stop_http is not None
+        return self.poller is not None and not self.poller.failed.is_set()
+
+    async def _start_polling(self) -> None:
+        assert self.application and self.services
+        bot = self.application.bot
+        if (
+            await bot.get_webhook_info()
+        ).url:  # switched from webhook mode: getUpdates needs it gone
+            await bot.delete_webhook(drop_pending_updates=False)
         self.poller = ConfirmingPoller(
             self.application,
             timeout=self._poll_timeout,
@@ -201,12 +241,44 @@ class Linli:
             failed_updates=self.services.retries.take,
         )
         self.poller.start()
-        log.info("Linli is running as @%s", bot.username)
+
+    async def _start_webhook(self, url: str) -> None:
+        """Store what Telegram posts, handle it from the inbox (see bot/webhook.py)."""
+        assert self.application and self.services and self.db
+        settings = self.settings
+        assert settings.webhook_secret is not None
+        secret = settings.webhook_secret.get_secret_value()
+        self.inbox = InboxWorker(
+            self.db,
+            self.application,
+            concurrency=self._concurrency,
+            failed=self.services.retries.did_fail,
+            locks=await self.db.chat_locks(),
+            on_handled=self.metrics.handled,
+        )
+        self.receiver = WebhookReceiver(
+            self.db,
+            path=webhook_path(url),
+            secret=secret,
+            bot_of=lambda: self.application.bot if self.application else None,
+            on_stored=self.inbox.wake,
+        )
+        self.inbox.start()
+        host, port = host_port(settings.webhook_listen)
+        self._stop_http = await serve_http(self.receiver.routes(), host, port)
+        await self.application.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+            max_connections=WEBHOOK_CONNECTIONS,
+        )
+        log.info("webhook: %s, listening on %s", url, settings.webhook_listen)
 
     async def _forget_old_updates(self) -> None:
         assert self.db
         async with self.db.transaction() as tx:
             await tx.updates.forget_before(tx.now - HANDLED_UPDATES_KEPT)
+            await tx.inbox.forget_before(tx.now - HANDLED_UPDATES_KEPT)
         if self.services:
             await self.services.replies.load()
 
@@ -249,6 +321,15 @@ class Linli:
         if self.poller:
             await self.poller.stop()
             self.poller = None
+        if self._stop_http is not None:  # no more posts taken; Telegram keeps what is unsent
+            await self._stop_http()
+            self._stop_http = None
+        if self.inbox is not None:
+            await self.inbox.stop()
+            self.inbox = None
+        if self._stop_monitor is not None:
+            await self._stop_monitor()
+            self._stop_monitor = None
         if self.application and self.application.running:
             await self.application.stop()
         if self.services:

@@ -21,7 +21,8 @@ _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 EXPECTED = {
     "BOT_TOKEN": "the token @BotFather gave you, like 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
     "BOT_API_BASE_URL": "an http(s) URL of a Bot API server, like https://api.telegram.org/bot",
-    "DATABASE_URL": "sqlite:///path/to/file.db (e.g. sqlite:///data/linli.db)",
+    "DATABASE_URL": "sqlite:///path/to/file.db (e.g. sqlite:///data/linli.db) or "
+    "postgresql://user:password@host:5432/database",
     "TIMEZONE": "an IANA time zone name, like Asia/Shanghai",
     "COMMITTEE_CHAT_ID": "the committee chat's numeric id (send /id in that chat), "
     "like -1001234567890",
@@ -32,7 +33,23 @@ EXPECTED = {
     "COMMUNITY_CONFIG": "the path of a TOML file with the community's own rules "
     "(see community.example.toml), or empty for the built-in defaults",
     "GROUP_MESSAGES_PER_MINUTE": "a whole number from 1 to 1000 (Telegram allows 20)",
+    "WEBHOOK_URL": "the public https URL Telegram posts updates to, like "
+    "https://bot.example.org/telegram, or empty for long polling",
+    "WEBHOOK_LISTEN": "host:port to accept Telegram's posts on, like 0.0.0.0:8443",
+    "WEBHOOK_SECRET": "1 to 256 characters of A-Z, a-z, 0-9, _ and - (set with WEBHOOK_URL: "
+    "Telegram sends it with every update, anything without it is refused)",
+    "METRICS_LISTEN": "host:port for /healthz and /metrics, like 127.0.0.1:9108, or empty",
 }
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
+
+
+def host_port(value: str) -> tuple[str, int]:
+    """'0.0.0.0:8443' -> ('0.0.0.0', 8443); ValueError otherwise."""
+    match = _HOST_PORT.fullmatch(value.strip())
+    if not match or not 0 < int(match.group("port")) < 65536:
+        raise ValueError("not host:port")
+    return match.group("host").strip("[]"), int(match.group("port"))
 
 
 class Settings(BaseSettings):
@@ -50,6 +67,10 @@ class Settings(BaseSettings):
     digest_time: time = time(8, 0)
     community_config: str | None = None
     group_messages_per_minute: int = Field(default=20, ge=1, le=1000)
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0:8443"
+    webhook_secret: SecretStr | None = None
+    metrics_listen: str | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -80,7 +101,35 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from exc
         return value
 
-    @field_validator("moderator_chat_id", "community_config", mode="before")
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("webhook_listen", "metrics_listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            host_port(value)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.match(value.get_secret_value()):
+            raise ValueError("not 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator(
+        "moderator_chat_id",
+        "community_config",
+        "webhook_url",
+        "webhook_secret",
+        "metrics_listen",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -108,6 +157,12 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET")  # describe(): "missing", with what to set
+        return self
+
+    @model_validator(mode="after")
     def _moderators_default_to_committee(self) -> Settings:
         if self.moderator_chat_id is None:
             object.__setattr__(self, "moderator_chat_id", self.committee_chat_id)
@@ -123,6 +178,26 @@ class Settings(BaseSettings):
         return self.moderator_chat_id
 
 
+class _StorageSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    database_url: str = Settings.model_fields["database_url"].default
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        return check_database_url(value)
+
+
+def database_url_setting() -> str:
+    """DATABASE_URL alone (for `python -m bot backup`, which needs no token)."""
+    try:
+        return _StorageSettings().database_url
+    except ValidationError:
+        raise SettingsError(
+            f"Setting DATABASE_URL is invalid: expected {EXPECTED['DATABASE_URL']}."
+        ) from None
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; str() is one line for the operator."""
 
@@ -132,7 +207,11 @@ def describe(error: ValidationError) -> list[str]:
     lines: list[str] = []
     seen: set[str] = set()
     for item in error.errors():
-        name = str(item["loc"][0]).upper() if item["loc"] else "SETTINGS"
+        if item["loc"]:
+            name = str(item["loc"][0]).upper()
+        else:  # a rule across settings names the one to set
+            name = str(item["msg"]).removeprefix("Value error, ")
+            item = {**item, "type": "missing"}
         if name in seen:
             continue
         seen.add(name)
@@ -140,7 +219,7 @@ def describe(error: ValidationError) -> list[str]:
         if item["type"] == "missing":
             lines.append(f"Setting {name} is missing: expected {expected}.")
         else:
-            shown = "" if name == "BOT_TOKEN" else f" ({item.get('input')!r})"
+            shown = "" if name in ("BOT_TOKEN", "WEBHOOK_SECRET") else f" ({item.get('input')!r})"
             lines.append(f"Setting {name} is invalid{shown}: expected {expected}.")
     return lines
 

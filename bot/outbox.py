@@ -15,6 +15,7 @@ import random
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Bot, Message
 from telegram.error import (
@@ -31,7 +32,11 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 from bot.clock import Clock
 from bot.pacing import FloodPacer
 from storage import Database, StorageError, Tx
+from storage.db import Leadership
 from storage.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ MAX_ATTEMPTS = 50
 # message id, which is unknown until that row is sent; one chat's rows go out in order.
 TARGET_ROW = "_outbox_row"
 MAX_BACKOFF_S = 300.0
+FOLLOWER_POLL_S = 1.0  # how soon a worker notices that the sending one died
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -77,6 +83,7 @@ class OutboxSender:
         concurrency: int = 32,
         idle_poll_s: float = 5.0,
         on_chat_migrated: Callable[[int, int], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
@@ -95,6 +102,8 @@ class OutboxSender:
         # sent, so an accepted message is never sent twice while the process lives.
         self._unrecorded: dict[int, int | None] = {}
         self.delivered = 0
+        self._leadership: Leadership | None = None
+        self._metrics = metrics
         db.on_commit(self._on_commit)
         # Rows hold raw Bot API parameters (replayable, independent of PTB's classes), so they
         # are sent with do_api_request on purpose, which PTB would otherwise warn about.
@@ -111,6 +120,14 @@ class OutboxSender:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def lead_with(self, leadership: Leadership) -> None:
+        """Send only while holding `leadership`: of several workers on one database, one
+        sends, so the pacing (30/s, 20/min a group) holds for all of them together."""
+        self._leadership = leadership
+
+    async def _leading(self) -> bool:
+        return self._leadership is None or await self._leadership.acquire()
 
     def start(self) -> None:
         if self._task is None:
@@ -134,6 +151,8 @@ class OutboxSender:
             await self._task
         await asyncio.gather(*self._inflight.values(), return_exceptions=True)
         self._task = None
+        if self._leadership is not None:  # another worker may send from now on
+            await self._leadership.close()
 
     async def flush(self, timeout: float) -> bool:
         """Wait until nothing due is queued, in flight or unrecorded; False if time ran out."""
@@ -172,19 +191,28 @@ class OutboxSender:
         self._unrecorded.clear()
         return True
 
+    async def _wait_for_recording(self, paused: float) -> float:
+        """Sends Telegram accepted but the database did not record: wait for the deliveries
+        in flight, then record them before anything else is sent. Returns the next pause."""
+        if self._inflight:
+            await asyncio.sleep(0.05)
+            return paused
+        if await self._record_unrecorded():
+            return 0.5
+        await asyncio.sleep(paused)
+        return min(paused * 2, 10.0)
+
     async def _run(self) -> None:
         paused = 0.5
         while not self._stopping:
             self._wake.clear()
             try:
-                if self._unrecorded and not self._inflight:
-                    if not await self._record_unrecorded():
-                        await asyncio.sleep(paused)
-                        paused = min(paused * 2, 10.0)
-                        continue
-                    paused = 0.5
-                if self._unrecorded:  # wait for the deliveries in flight, then record
-                    await asyncio.sleep(0.05)
+                if not await self._leading():
+                    # Another worker sends; this one is ready to take over when it dies.
+                    await asyncio.sleep(FOLLOWER_POLL_S)
+                    continue
+                if self._unrecorded:
+                    paused = await self._wait_for_recording(paused)
                     continue
                 timeout = self._idle_poll_s
                 free = self._concurrency - len(self._inflight)
@@ -271,22 +299,38 @@ class OutboxSender:
             self._pacer.hold(row.chat_id, seconds)
             log.info("outbox %d: flood limit, retrying in %.0f s", row.id, seconds)
             await self._retry(row, str(exc), seconds, count_attempt=False)
+            self._count(row.method, "flood_wait")
         except ChatMigrated as exc:
             await self._moved(row, exc.new_chat_id)
+            self._count(row.method, "chat_migrated")
         except Forbidden as exc:
             await self._forbidden(row, exc)
+            self._count(row.method, "forbidden")
         except BadRequest as exc:
             await self._bad_request(row, exc)
+            self._count(row.method, "bad_request")
         except (NetworkError, InvalidToken, TelegramError) as exc:
             # Timeouts, 5xx, dropped connections: Telegram may be back in a moment.
             await self._retry(row, f"{type(exc).__name__}: {exc}", self._backoff(row.attempts))
+            self._count(row.method, "retry")
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("outbox %d: unexpected error", row.id)
             await self._retry(row, repr(exc), self._backoff(row.attempts))
+            self._count(row.method, "retry")
         else:
             await self._sent(row, result.message_id if isinstance(result, Message) else None)
+            self._count(row.method, "sent")
+
+    def _count(self, method: str, outcome: str) -> None:
+        if self._metrics is None:
+            return
+        self._metrics.sent(method, outcome)
+        if outcome == "flood_wait":
+            self._metrics.flood_waits.inc()
+        if outcome in ("flood_wait", "retry"):
+            self._metrics.retries.inc()
 
     async def _sent(self, row: OutboxMessage, message_id: int | None) -> None:
         self.delivered += 1

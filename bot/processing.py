@@ -6,13 +6,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("bot.updates")
+
+# " update=100023 chat=-1001": the update being handled, for every log line written meanwhile.
+current_update: ContextVar[str] = ContextVar("linli_update", default="")
+
+
+class UpdateContext(logging.Filter):
+    """Adds %(update)s to each record: which update (and chat) a line was written for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.update = current_update.get()
+        return True
+
+
+def tag(update: object) -> str:
+    if not isinstance(update, Update):
+        return ""
+    key = chat_key(update)
+    return f" update={update.update_id}" + (f" chat={key}" if key is not None else "")
+
+
 KINDS = (
     "message",
     "edited_message",
@@ -51,13 +72,29 @@ def chat_key(update: object) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
 
 
+def handled(
+    update: object, seconds: float, on_handled: Callable[[object, float], None] | None
+) -> None:
+    """The one log line (and the metrics) of a handled update."""
+    if on_handled is not None:
+        on_handled(update, seconds)
+    if log.isEnabledFor(logging.INFO):
+        log.info("%s handled in %.1f ms", describe(update), seconds * 1000)
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Up to `max_concurrent_updates` updates at a time, but never two of the same chat: PTB
     starts one task per update in arrival order, and each waits (FIFO) for its chat's lock,
     so a chat's updates are handled one after another in order."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int,
+        on_handled: Callable[[object, float], None] | None = None,
+    ) -> None:
+        """on_handled(update, seconds) after each update (the metrics)."""
         super().__init__(max_concurrent_updates)
+        self._on_handled = on_handled
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: dict[int | None, int] = {}
 
@@ -68,15 +105,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 started = time.perf_counter()
+                token = current_update.set(tag(update))
                 try:
                     await coroutine
                 finally:
-                    if log.isEnabledFor(logging.INFO):
-                        log.info(
-                            "%s handled in %.1f ms",
-                            describe(update),
-                            (time.perf_counter() - started) * 1000,
-                        )
+                    handled(update, time.perf_counter() - started, self._on_handled)
+                    current_update.reset(token)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this chat: forget its lock

@@ -113,6 +113,12 @@ class FlagRepository:
             known_hits=int(hits[0]) if hits else 0,
         )
 
+    async def by_kind_and_status(self) -> dict[tuple[str, str], int]:
+        rows = await self.tx.fetchall(
+            "SELECT kind, status, COUNT(*) AS n FROM flags GROUP BY kind, status"
+        )
+        return {(r["kind"], r["status"]): int(r["n"]) for r in rows}
+
 
 class KnownTextRepository:
     def __init__(self, tx: Tx) -> None:

@@ -87,6 +87,15 @@ class OutboxRepository:
         )
         return [_outbox(r) for r in rows]
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """Messages waiting, and when the oldest of them was queued."""
+        row = await self.tx.fetchone(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'"
+        )
+        if row is None:
+            return 0, None
+        return int(row["n"]), from_db(row["oldest"]) if row["oldest"] else None
+
     async def next_attempt_at(self) -> datetime | None:
         row = await self.tx.fetchone(
             "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'"

@@ -66,6 +66,13 @@ class FailedUpdates:
         failed, self._failed = self._failed, set()
         return failed
 
+    def did_fail(self, update_id: int) -> bool:
+        """Whether handling this update failed on storage (asked once, right after it)."""
+        if update_id in self._failed:
+            self._failed.discard(update_id)
+            return True
+        return False
+
     def first_telling(self, update_id: int) -> bool:
         """True once per update: a retried update does not say "try again" twice."""
         if update_id in self._told:
