@@ -9,7 +9,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast, digest, hotpath, known_rumours, throughput
+from benchmarks import broadcast, digest, hotpath, known_rumours, throughput, workers
 
 
 def main() -> int:
@@ -27,6 +27,13 @@ def main() -> int:
         print(line, flush=True)
     print()
     for line in asyncio.run(digest.run()):
+        print(line, flush=True)
+    print()
+    try:
+        lines = asyncio.run(workers.run())
+    except RuntimeError as exc:  # no PostgreSQL here (see sandbox/postgres.py)
+        lines = [f"workers: skipped ({exc})"]
+    for line in lines:
         print(line, flush=True)
     return 0
 

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,21 +138,34 @@ class WebhookDelivery(SandboxState):
                         if len(in_flight) >= hook.max_connections or chat in busy:
                             continue
                         busy.add(chat)
-                        task = asyncio.create_task(self._post(session, hook, update))
-                        in_flight[update["update_id"]] = task
 
-                        def done(
-                            _: object, uid: int = update["update_id"], c: object = chat
-                        ) -> None:
+                        def finished(uid: int = update["update_id"], c: object = chat) -> None:
                             in_flight.pop(uid, None)
                             busy.discard(c)
 
-                        task.add_done_callback(done)
+                        in_flight[update["update_id"]] = asyncio.create_task(
+                            self._post(session, hook, update, finished)
+                        )
             finally:
                 for task in in_flight.values():
                     task.cancel()
 
     async def _post(
+        self,
+        session: aiohttp.ClientSession,
+        hook: Webhook,
+        update: dict[str, Any],
+        finished: Callable[[], None],
+    ) -> None:
+        """Post until accepted; `finished` frees its chat before the delivery loop is woken."""
+        try:
+            await self._post_until_accepted(session, hook, update)
+        finally:
+            finished()
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _post_until_accepted(
         self, session: aiohttp.ClientSession, hook: Webhook, update: dict[str, Any]
     ) -> None:
         headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret} if hook.secret else {}
@@ -177,4 +191,3 @@ class WebhookDelivery(SandboxState):
         async with self._changed:
             self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
             self._fetched_up_to = max(self._fetched_up_to, update["update_id"])
-            self._changed.notify_all()
