@@ -28,7 +28,7 @@ from storage import Database
 from storage.models import to_db
 
 NOW = datetime(2026, 12, 15, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
-PARTIES = ("物业", "业委会", "居委会", "街道")
+PARTIES = ("property", "owners", "residents", "street")
 RECENT = 60
 COLUMNS = (
     "kind",
@@ -62,7 +62,7 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
         due = created + timedelta(days=rng.choice((1, 2, 3, 5)))
         status = "rated"
         done: datetime | None = created + timedelta(days=1)
-        rating: str | None = "满意"
+        rating: str | None = "satisfied"
         rated: datetime | None = None
         if recent:
             status = rng.choice(("new", "in_progress", "done", "rated"))
@@ -71,7 +71,7 @@ def _rows(total: int, seed: int = 11) -> list[tuple[Any, ...]]:
                 due = NOW - timedelta(hours=rng.uniform(1, 30))  # some overdue
         if status == "rated":
             rated = (done or created) + timedelta(hours=2)
-            rating = rng.choice(("满意", "基本满意", "不满意"))
+            rating = rng.choice(("satisfied", "fair", "unsatisfied"))
         elif status == "done":
             rating = None
         rows.append(
