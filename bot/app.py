@@ -224,7 +224,7 @@ class Linli:
 
     def _taking_updates(self) -> bool:
         if self.settings.webhook_url:
-            return self._stop_http is not None
+            return self._stop_http is not None and self.inbox is not None and self.inbox.healthy
         return self.poller is not None and not self.poller.failed.is_set()
 
     async def _start_polling(self) -> None:

@@ -129,6 +129,13 @@ class OutboxSender:
     async def _leading(self) -> bool:
         return self._leadership is None or await self._leadership.acquire()
 
+    def _cancel_deliveries(self) -> None:
+        """Deliveries waiting for their turn (pacing, a retry) end; their rows stay pending for
+        the worker that sends now. One already on the wire may still arrive: the same at most
+        once more as after a kill -9."""
+        for task in list(self._inflight.values()):
+            task.cancel()
+
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
@@ -139,7 +146,9 @@ class OutboxSender:
         in the database for the next start."""
         if self._task is None:
             return
-        flushed = await self.flush(flush_timeout)
+        # A worker that does not send waits for nobody: the sending one flushes.
+        leading = self._leadership is None or self._leadership.held
+        flushed = await self.flush(flush_timeout) if leading else True
         if not flushed:
             log.warning("outbox: stopping with messages still queued; they go out after restart")
         self._stopping = True  # the loop ends even if a cancel were lost on the way
@@ -207,12 +216,14 @@ class OutboxSender:
         while not self._stopping:
             self._wake.clear()
             try:
-                if not await self._leading():
-                    # Another worker sends; this one is ready to take over when it dies.
-                    await asyncio.sleep(FOLLOWER_POLL_S)
-                    continue
-                if self._unrecorded:
+                if self._unrecorded:  # sent, leading or not: record before anything else
                     paused = await self._wait_for_recording(paused)
+                    continue
+                if not await self._leading():
+                    # Another worker sends (or will, after its grace period); nothing of ours
+                    # may still go out beside it.
+                    self._cancel_deliveries()
+                    await asyncio.sleep(FOLLOWER_POLL_S)
                     continue
                 timeout = self._idle_poll_s
                 free = self._concurrency - len(self._inflight)

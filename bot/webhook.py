@@ -20,6 +20,7 @@ import functools
 import hmac
 import json
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # an update is a few kB; Telegram's own limit for a message is far below
 IDLE_POLL_S = 0.5  # how soon another worker's stored updates are noticed without a wake
 RETRY_AFTER_S = 2.0  # an update whose handling failed on storage waits this long
+WINDOW = 500  # waiting chats looked at per round
 
 
 def webhook_path(url: str) -> str:
@@ -69,7 +71,7 @@ class WebhookReceiver:
         return [web.post(self._path, self.receive)]
 
     async def receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self._secret):
             self.refused += 1
             log.warning("webhook: a post without the right secret from %s", request.remote)
@@ -82,10 +84,15 @@ class WebhookReceiver:
             update_id = data["update_id"]
             if not isinstance(update_id, int) or isinstance(update_id, bool):
                 raise TypeError("update_id is not an integer")
-            update = Update.de_json(data, self._bot_of())  # type: ignore[arg-type]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             log.warning("webhook: not an update (%s)", type(exc).__name__)
             return web.Response(status=400, text="not an update")
+        try:
+            update = Update.de_json(data, self._bot_of())  # type: ignore[arg-type]
+        except Exception as exc:
+            # Answered 200: Telegram would post it again and again, holding back the chat.
+            log.error("webhook: update %d cannot be read (%s); dropped", update_id, exc)
+            return web.Response(text="ignored")
         key = chat_key(update)
         try:
             async with self._db.transaction(serial=False) as tx:
@@ -126,10 +133,16 @@ class InboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._resting: dict[int, float] = {}  # chat -> monotonic time to try again
+        self._failing = False
         self.handled = 0
 
     def wake(self) -> None:
         self._wake.set()
+
+    @property
+    def healthy(self) -> bool:
+        """False while the database or the chat locks fail (updates wait in the inbox)."""
+        return not self._failing and self._locks.healthy
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="inbox")
@@ -149,10 +162,13 @@ class InboxWorker:
             self._wake.clear()
             try:
                 await self._take_chats()
+                self._failing = False
             except StorageError as exc:
+                self._failing = True
                 log.error("inbox: the database failed (%s); trying again in 1 s", exc)
                 await asyncio.sleep(1.0)
             except Exception:
+                self._failing = True
                 log.exception("inbox: the loop failed; trying again in 1 s")
                 await asyncio.sleep(1.0)
             with contextlib.suppress(TimeoutError):
@@ -164,13 +180,18 @@ class InboxWorker:
         if free <= 0:
             return
         async with self._db.read() as tx:
-            waiting = await tx.inbox.waiting_chats(limit=free + len(self._chats) + 16)
+            waiting = await tx.inbox.waiting_chats(limit=WINDOW)
         now = time.monotonic()
-        for key in waiting:
+        # The longest waiting first, but a few picked at random from further back too: with
+        # several workers the oldest chats are mostly held by the others already.
+        head, rest = waiting[: 2 * free], waiting[2 * free :]
+        candidates = head + random.sample(rest, min(len(rest), 2 * free))
+        for key in candidates:
             if len(self._chats) >= self._concurrency or self._stopping:
                 return
             if key in self._chats or self._resting.get(key, 0.0) > now:
                 continue
+            self._resting.pop(key, None)
             if await self._locks.try_take(key):  # else another worker has it
                 task = asyncio.create_task(self._drain(key), name=f"inbox-chat-{key}")
                 self._chats[key] = task
@@ -185,7 +206,7 @@ class InboxWorker:
         try:
             async with self._db.read() as tx:
                 stored = await tx.inbox.next_of(key)
-            while stored is not None and not self._stopping:
+            while stored is not None and not self._stopping and self._locks.holds(key):
                 if not await self._handle(stored.update_id, stored.body):
                     self._resting[key] = time.monotonic() + RETRY_AFTER_S
                     return

@@ -181,6 +181,14 @@ class ChatLocks:
     async def release(self, key: int) -> None:
         self._held.discard(key)
 
+    def holds(self, key: int) -> bool:
+        """Still this worker's (false once the locks were lost with their connection)."""
+        return key in self._held
+
+    @property
+    def healthy(self) -> bool:
+        return True
+
     async def close(self) -> None:
         self._held.clear()
 
@@ -191,6 +199,11 @@ class Leadership:
 
     async def acquire(self) -> bool:
         """True while this worker holds it (taking it if it is free)."""
+        return True
+
+    @property
+    def held(self) -> bool:
+        """Whether this worker holds it now (without trying to take it)."""
         return True
 
     async def close(self) -> None:

@@ -47,6 +47,18 @@ LEADER_LOCKS = {"outbox": 0x4C494E4C49_03}  # one worker sends the outbox
 CHAT_LOCK_CLASS = 0x4C494E  # with a chat's 32-bit hash: who handles that chat's updates
 OUTBOX_CHANNEL = "linli_outbox"  # NOTIFY: messages were queued
 HEARTBEAT_S = 2.0
+GRACE_S = 2 * HEARTBEAT_S + 1.0  # a new outbox sender waits this long before its first send
+STATEMENT_TIMEOUT_S = 10.0  # a session-lock statement that takes longer: the connection is lost
+# Each session: a writer waits at most this long for its turn (then StorageError, as SQLite's
+# busy timeout); a transaction left idle this long is ended by the server; and a peer that
+# vanished without closing (a cut cable, not kill -9) is noticed within about a minute.
+SESSION_SETTINGS = {
+    "lock_timeout": "10s",
+    "idle_in_transaction_session_timeout": "300s",
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "3",
+}
 POOL_SIZE = 10
 ACQUIRE_TIMEOUT_S = 30.0
 
@@ -108,7 +120,9 @@ class PostgresDatabase(Database):
     @classmethod
     async def connect(cls, url: str, clock: Clock, *, pool_size: int = POOL_SIZE) -> Database:
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+            pool = await asyncpg.create_pool(
+                url, min_size=1, max_size=pool_size, server_settings=SESSION_SETTINGS
+            )
         except FAILURES as exc:
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
         return cls(pool, clock, url)
@@ -130,6 +144,7 @@ class PostgresDatabase(Database):
     async def migrate(self) -> list[int]:
         applied = []
         async with self._connection() as conn:
+            await conn.execute("SET lock_timeout = 0")  # another worker may be migrating
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
             try:
                 await conn.execute(
@@ -153,6 +168,7 @@ class PostgresDatabase(Database):
                     applied.append(version)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                await conn.execute("RESET lock_timeout")
         return applied
 
     async def set_read_only(self, read_only: bool) -> None:
@@ -206,7 +222,7 @@ class PostgresDatabase(Database):
                     await snapshot.rollback()
 
     async def chat_locks(self) -> ChatLocks:
-        return PostgresChatLocks(await self._session())
+        return PostgresChatLocks(self._session)
 
     async def leadership(
         self, name: str, *, on_notify: Callable[[], None] | None = None
@@ -217,7 +233,7 @@ class PostgresDatabase(Database):
         """A connection of its own, outside the pool: session locks live as long as it does,
         and PostgreSQL drops them the moment the process holding it dies."""
         try:
-            return await asyncpg.connect(self._url)
+            return await asyncpg.connect(self._url, server_settings=SESSION_SETTINGS)
         except FAILURES as exc:
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
 
@@ -229,21 +245,48 @@ def _chat_hash(key: int) -> int:
 
 
 class PostgresChatLocks(ChatLocks):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    """Session advisory locks, one per chat, on a connection of their own. If that connection
+    is lost, PostgreSQL has let go of every chat: `holds()` turns false at once (drains stop
+    before their next update) and the next `try_take` connects again."""
+
+    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
         super().__init__()
-        self._conn = conn
+        self._connect = connect
+        self._conn: asyncpg.Connection | None = None
         self._turn = asyncio.Lock()  # one statement at a time on the connection
+
+    def holds(self, key: int) -> bool:
+        return key in self._held and self._conn is not None and not self._conn.is_closed()
+
+    @property
+    def healthy(self) -> bool:
+        return self._conn is None or not self._conn.is_closed()
+
+    def _lost(self, exc: BaseException) -> StorageError:
+        if self._held:
+            log.error("chat locks lost (%s): %d chat(s) let go", exc, len(self._held))
+        self._held.clear()
+        if self._conn is not None:
+            self._conn.terminate()
+            self._conn = None
+        return StorageError(f"chat locks: {exc}")
 
     async def try_take(self, key: int) -> bool:
         if key in self._held:
             return False
         async with self._turn:
             try:
+                if self._conn is None or self._conn.is_closed():
+                    self._held.clear()
+                    self._conn = await self._connect()
                 taken = await self._conn.fetchval(
-                    "SELECT pg_try_advisory_lock($1, $2)", CHAT_LOCK_CLASS, _chat_hash(key)
+                    "SELECT pg_try_advisory_lock($1, $2)",
+                    CHAT_LOCK_CLASS,
+                    _chat_hash(key),
+                    timeout=STATEMENT_TIMEOUT_S,
                 )
-            except FAILURES as exc:
-                raise StorageError(f"chat locks: {exc}") from exc
+            except (StorageError, *FAILURES) as exc:
+                raise self._lost(exc) from exc
         if taken:
             self._held.add(key)
         return bool(taken)
@@ -253,22 +296,31 @@ class PostgresChatLocks(ChatLocks):
             return
         self._held.discard(key)
         async with self._turn:
+            if self._conn is None:
+                return  # the session is gone, and its locks with it
             try:
                 await self._conn.execute(
-                    "SELECT pg_advisory_unlock($1, $2)", CHAT_LOCK_CLASS, _chat_hash(key)
+                    "SELECT pg_advisory_unlock($1, $2)",
+                    CHAT_LOCK_CLASS,
+                    _chat_hash(key),
+                    timeout=STATEMENT_TIMEOUT_S,
                 )
             except FAILURES as exc:
-                raise StorageError(f"chat locks: {exc}") from exc
+                raise self._lost(exc) from exc
 
     async def close(self) -> None:
         self._held.clear()
-        with contextlib.suppress(*FAILURES):
-            await self._conn.close()
+        if self._conn is not None:
+            with contextlib.suppress(*FAILURES):
+                await self._conn.close()
+            self._conn = None
 
 
 class PostgresLeadership(Leadership):
-    """A session advisory lock on a connection of its own, checked every HEARTBEAT_S: when the
-    connection is lost, this worker stops leading before another can start."""
+    """A session advisory lock on a connection of its own, checked every HEARTBEAT_S. A worker
+    that takes it over from another (it found it held before) waits GRACE_S before it leads: by
+    then a former leader that merely lost its connection has noticed (its heartbeat failed) and
+    stopped sending. A worker that finds it free at its first try leads at once."""
 
     def __init__(
         self,
@@ -280,41 +332,48 @@ class PostgresLeadership(Leadership):
         self._key = key
         self._on_notify = on_notify
         self._conn: asyncpg.Connection | None = None
-        self._held = False
+        self._locked_at: float | None = None  # when this worker took the lock
+        self._grace = 0.0
+        self._saw_other = False  # another worker held it when this one asked
         self._checked = 0.0
 
+    @property
+    def held(self) -> bool:
+        return self._locked_at is not None
+
     async def acquire(self) -> bool:
-        loop = asyncio.get_running_loop()
+        now = asyncio.get_running_loop().time()
         try:
             if self._conn is None or self._conn.is_closed():
-                self._held = False
+                self._locked_at = None
                 self._conn = await self._connect()
                 if self._on_notify is not None:
                     callback = self._on_notify
                     await self._conn.add_listener(OUTBOX_CHANNEL, lambda *_: callback())
-            if self._held:
-                if loop.time() - self._checked >= HEARTBEAT_S:
-                    await self._conn.fetchval("SELECT 1")
-                    self._checked = loop.time()
-                return True
-            self._held = bool(
-                await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key)
-            )
-            self._checked = loop.time()
-            if self._held:
-                log.info("this worker now sends the outbox")
-            return self._held
+            if self._locked_at is None:
+                if not await self._conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1)", self._key, timeout=STATEMENT_TIMEOUT_S
+                ):
+                    self._saw_other = True
+                    return False
+                self._locked_at = self._checked = now
+                self._grace = GRACE_S if self._saw_other else 0.0
+                log.info("this worker now sends the outbox (in %.0f s)", self._grace)
+            elif now - self._checked >= HEARTBEAT_S:
+                await self._conn.fetchval("SELECT 1", timeout=STATEMENT_TIMEOUT_S)
+                self._checked = now
+            return now - self._locked_at >= self._grace
         except (StorageError, *FAILURES) as exc:
-            if self._held:
+            if self._locked_at is not None:
                 log.error("lost the outbox lock (%s); another worker takes over", exc)
-            self._held = False
+            self._locked_at = None
             if self._conn is not None:
                 self._conn.terminate()
                 self._conn = None
             return False
 
     async def close(self) -> None:
-        self._held = False
+        self._locked_at = None
         if self._conn is not None:
             with contextlib.suppress(*FAILURES):
                 await self._conn.close()
