@@ -7,11 +7,39 @@ JSON line, pushes N posts when it reads `go`, and exits when it reads `stop`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import sys
 
 from sandbox import Sandbox
+from sandbox.world import Chat
+
+
+async def stop_remote(proc: asyncio.subprocess.Process) -> None:
+    """Tell a remote world to stop (its stdin says `stop`); kill it if it does not."""
+    assert proc.stdin
+    with contextlib.suppress(Exception):
+        proc.stdin.write(b"stop\n")
+        await proc.stdin.drain()
+    try:
+        await asyncio.wait_for(proc.wait(), 10)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+
+
+def world_line(sb: Sandbox, committee: Chat, chats: list[Chat], **extra: object) -> str:
+    """The world as the benchmark process needs it, as one JSON line."""
+    return json.dumps(
+        {
+            "base_url": sb.base_url,
+            "token": sb.token,
+            "committee": committee.id,
+            "groups": [[c.id, c.title] for c in chats],
+            **extra,
+        }
+    )
 
 
 async def main(n: int, suspicious: float, latency: float) -> None:
@@ -22,17 +50,7 @@ async def main(n: int, suspicious: float, latency: float) -> None:
         if latency:  # Telegram far away: every call a handler waits for takes this long
             for method in ("getChatMember", "answerCallbackQuery"):
                 sb.faults.fail_next(method, status=200, delay=latency, times=10**9)
-        print(
-            json.dumps(
-                {
-                    "base_url": sb.base_url,
-                    "token": sb.token,
-                    "committee": committee.id,
-                    "groups": [[c.id, c.title] for c in chats],
-                }
-            ),
-            flush=True,
-        )
+        print(world_line(sb, committee, chats), flush=True)
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)

@@ -52,6 +52,7 @@ class Balancer:
 
 
 async def main() -> None:
+    from benchmarks.remote import world_line
     from benchmarks.throughput import posts, world
 
     async with Sandbox(self_check=False) as sb:
@@ -64,18 +65,8 @@ async def main() -> None:
         await runner.setup()
         port = free_port()
         await web.TCPSite(runner, "127.0.0.1", port).start()
-        print(
-            json.dumps(
-                {
-                    "base_url": sb.base_url,
-                    "token": sb.token,
-                    "committee": committee.id,
-                    "groups": [[c.id, c.title] for c in chats],
-                    "public_url": f"http://127.0.0.1:{port}/telegram",
-                }
-            ),
-            flush=True,
-        )
+        public_url = f"http://127.0.0.1:{port}/telegram"
+        print(world_line(sb, committee, chats, public_url=public_url), flush=True)
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters
 
+from benchmarks.remote import stop_remote
 from bot.app import Linli
 from bot.clock import ShiftedClock
 from bot.config import Settings
@@ -98,14 +99,7 @@ async def remote_sandbox(
         info = json.loads(await asyncio.wait_for(proc.stdout.readline(), 60))
         yield info, proc
     finally:
-        with contextlib.suppress(Exception):
-            proc.stdin.write(b"stop\n")
-            await proc.stdin.drain()
-        try:
-            await asyncio.wait_for(proc.wait(), 10)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop_remote(proc)
 
 
 async def _timed(proc: asyncio.subprocess.Process, counter: Counter, n: int) -> float:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.remote import stop_remote
 from bot.services.messaging import text_message
 from sandbox import postgres
 from storage import Database
@@ -55,14 +56,7 @@ async def remote() -> AsyncIterator[Remote]:
     try:
         yield Remote(proc, json.loads(await asyncio.wait_for(proc.stdout.readline(), 60)))
     finally:
-        with contextlib.suppress(Exception):
-            proc.stdin.write(b"stop\n")
-            await proc.stdin.drain()
-        try:
-            await asyncio.wait_for(proc.wait(), 10)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop_remote(proc)
 
 
 @dataclass
