@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import ChatMigrated, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -89,7 +89,38 @@ class Linli:
         settings = self.settings
         rules = CommunityRules.load(settings.community_config)  # RulesError before anything
         self.db = await Database.open(settings.database_url, self.clock)
-        self.application = (
+        self.application = self._build_application()
+        await self.application.initialize()  # getMe: fails fast on a bad token or URL
+        self.services = await self._build_services(self.application.bot, rules)
+        self.application.bot_data[SERVICES_KEY] = self.services
+        await self.services.groups.check_staff_chats()
+        handlers.register(self.application)
+        await self._register_staff_chats()
+        roles = self.services.roles
+        await commands.publish(
+            self.application.bot,
+            staff_chat_ids={roles.committee_chat_id, roles.moderator_chat_id},
+        )
+        await self._forget_old_updates()
+        self._schedule_jobs()
+        sender = self.services.outbox
+        sender.lead_with(await self.db.leadership("outbox", on_notify=sender.wake))
+        sender.start()
+        await self.application.start()
+        if settings.webhook_url:
+            await self._start_webhook(settings.webhook_url)
+        else:
+            await self._start_polling()
+        if settings.metrics_listen:
+            monitor = Monitor(self.metrics, self.db, self._taking_updates)
+            host, port = host_port(settings.metrics_listen)
+            self._stop_monitor = await serve_http(monitor.routes(), host, port)
+            log.info("metrics: /metrics and /healthz on %s", settings.metrics_listen)
+        log.info("Linli is running as @%s", self.application.bot.username)
+
+    def _build_application(self) -> Application:
+        settings = self.settings
+        return (
             Application.builder()
             .token(settings.bot_token.get_secret_value())
             .base_url(settings.bot_api_base_url)
@@ -117,8 +148,12 @@ class Linli:
             .context_types(ContextTypes(context=LinliContext))
             .build()
         )
-        await self.application.initialize()  # getMe: fails fast on a bad token or URL
-        bot = self.application.bot
+
+    async def _build_services(self, bot: ExtBot[None], rules: CommunityRules) -> Services:
+        """Every service, wired once; the outbox's fallbacks registered with their owners."""
+        settings = self.settings
+        db = self.db
+        assert db is not None
         roles = Roles(
             bot,
             admin_ids=settings.admin_user_ids,
@@ -128,25 +163,23 @@ class Linli:
         )
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
         sender = OutboxSender(
-            self.db,
+            db,
             bot,
             self.clock,
             pacer=pacer,
             on_chat_migrated=roles.chat_migrated,
             metrics=self.metrics,
         )
-        groups = GroupService(self.db, roles, bot.username)
+        groups = GroupService(db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
         cards = TicketCards(roles, zone=settings.tz)
-        intake = TicketIntake(
-            self.db, roles, rules, cards, zone=settings.tz, bot_username=bot.username
-        )
+        intake = TicketIntake(db, roles, rules, cards, zone=settings.tz, bot_username=bot.username)
         sender.register_fallback("card_refused", intake.card_refused)
         sender.register_fallback("offer_refused", intake.offer_refused)
-        tickets = TicketService(self.db, roles, cards, zone=settings.tz)
-        reception = ReceptionService(self.db, roles, zone=settings.tz, reminders=rules.reminders)
+        tickets = TicketService(db, roles, cards, zone=settings.tz)
+        reception = ReceptionService(db, roles, zone=settings.tz, reminders=rules.reminders)
         digest = DigestService(
-            self.db,
+            db,
             roles,
             reception,
             zone=settings.tz,
@@ -155,72 +188,54 @@ class Linli:
         )
         actions = ModerationActions(roles, rules.screening, zone=settings.tz)
         screening = ScreeningService(
-            self.db, roles, rules.screening, groups, actions, model=RumourModel.load()
+            db, roles, rules.screening, groups, actions, model=RumourModel.load()
         )
         known = await screening.load()
         log.info("screening: %d decided texts remembered", known)
         sender.register_fallback("delete_failed", actions.delete_failed)
-        review = ReviewService(self.db, roles, screening, actions)
-        replies = Replies(self.db)
+        review = ReviewService(db, roles, screening, actions)
+        replies = Replies(db)
         await replies.load()
-        self.services = Services(
+        return Services(
             settings=settings,
-            db=self.db,
+            db=db,
             clock=self.clock,
             bot_username=bot.username,
             roles=roles,
             groups=groups,
-            people=PeopleService(self.db),
+            people=PeopleService(db),
             replies=replies,
             outbox=sender,
             intake=intake,
             tickets=tickets,
-            drafts=DraftService(self.db, intake, cards),
+            drafts=DraftService(db, intake, cards),
             reception=reception,
             digest=digest,
             screening=screening,
             review=review,
-            prompts=PromptAnswers(self.db, tickets, review),
+            prompts=PromptAnswers(db, tickets, review),
             retries=FailedUpdates(),
         )
-        self.application.bot_data[SERVICES_KEY] = self.services
-        await groups.check_staff_chats()
-        handlers.register(self.application)
-        await self._register_staff_chats()
-        await commands.publish(
-            bot, staff_chat_ids={roles.committee_chat_id, roles.moderator_chat_id}
-        )
-        await self._forget_old_updates()
-        assert self.application.job_queue is not None
-        self.application.job_queue.run_repeating(
+
+    def _schedule_jobs(self) -> None:
+        assert self.application and self.application.job_queue is not None
+        jobs = self.application.job_queue
+        jobs.run_repeating(
             self._forget_old_updates_job,
             interval=timedelta(hours=6),
             first=21600,
             name="forget-old-updates",
         )
-        self.application.job_queue.run_repeating(
+        jobs.run_repeating(
             self._escalate_overdue_job,
             interval=OVERDUE_CHECK_EVERY,
             first=5,
             name="escalate-overdue",
         )
         if self._clock_tick is not None:
-            self.application.job_queue.run_repeating(
+            jobs.run_repeating(
                 self._clock_tick_job, interval=self._clock_tick, first=1, name="clock-tick"
             )
-        sender.lead_with(await self.db.leadership("outbox", on_notify=sender.wake))
-        sender.start()
-        await self.application.start()
-        if settings.webhook_url:
-            await self._start_webhook(settings.webhook_url)
-        else:
-            await self._start_polling()
-        if settings.metrics_listen:
-            monitor = Monitor(self.metrics, self.db, self._taking_updates)
-            host, port = host_port(settings.metrics_listen)
-            self._stop_monitor = await serve_http(monitor.routes(), host, port)
-            log.info("metrics: /metrics and /healthz on %s", settings.metrics_listen)
-        log.info("Linli is running as @%s", bot.username)
 
     def _taking_updates(self) -> bool:
         if self.settings.webhook_url:
