@@ -201,8 +201,12 @@ PYTHON = sys.executable
 
 @pytest.fixture
 async def spawn(
-    sb: Sandbox, community: Community, tmp_path: Path
+    sb: Sandbox, community: Community, tmp_path: Path, database_url: str
 ) -> AsyncIterator[Callable[..., object]]:
+    """Real `python -m bot` processes, on SQLite (a file in folders it must create) or on the
+    test's PostgreSQL database."""
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'linli.db'}"
     procs: list[BotProcess] = []
 
     async def start(*prefix: str, **env: str) -> BotProcess:
@@ -210,7 +214,7 @@ async def spawn(
         values = {
             "BOT_TOKEN": sb.token,
             "BOT_API_BASE_URL": sb.base_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'nested' / 'dir' / 'linli.db'}",
+            "DATABASE_URL": database_url,
             "COMMITTEE_CHAT_ID": str(community.committee.id),
             "ADMIN_USER_IDS": str(community.admin.id),
         }

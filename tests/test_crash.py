@@ -103,12 +103,14 @@ async def test_kill_9_during_a_reminder_broadcast_and_the_digest(
     await until(lambda: sends(sb, ids) >= before + 8, bot, timeout=40)
     bot.proc.kill()
     await bot.wait()
-    await spawn(**at("2026-12-14 19:02:00"), **FAST)
+    bot = await spawn(**at("2026-12-14 19:02:00"), **FAST)
     for group in groups:
         await sb.next_message(group, containing="明天", timeout=30)
     await sb.settle(quiet=1.5)
     reminders = [sum("明天（12月15日" in s.text for s in sb.sent_to(g)) for g in groups]
     assert all(1 <= n <= 2 for n in reminders), reminders
+    bot.proc.terminate()  # the evening's process ends before the morning's starts
+    assert await bot.wait() == 0
 
     # 08:00 next morning: the digest, killed as it goes out, comes once (or once more).
     digest_sent = sends(sb, {community.committee.id})
