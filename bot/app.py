@@ -275,7 +275,6 @@ class Linli:
             self.db,
             path=webhook_path(url),
             secret=secret,
-            bot_of=lambda: self.application.bot if self.application else None,
             on_stored=self.inbox.wake,
         )
         self.inbox.start()

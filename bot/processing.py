@@ -82,6 +82,23 @@ def handled(
         log.info("%s handled in %.1f ms", describe(update), seconds * 1000)
 
 
+def raw_chat_key(data: dict[str, Any]) -> int | None:
+    """chat_key() of an update still in Telegram's JSON, without building the Update (a tenth
+    of the cost): the chat of whatever the update carries, else its sender."""
+    for kind, payload in data.items():
+        if kind == "update_id" or not isinstance(payload, dict):
+            continue
+        holder = payload.get("message") if kind == "callback_query" else payload
+        chat = holder.get("chat") if isinstance(holder, dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+        sender = payload.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+        return None
+    return None
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Up to `max_concurrent_updates` updates at a time, but never two of the same chat: PTB
     starts one task per update in arrival order, and each waits (FIFO) for its chat's lock,

@@ -29,7 +29,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.processing import chat_key, current_update, handled, tag
+from bot.processing import current_update, handled, raw_chat_key, tag
 from storage import Database, StorageError
 from storage.db import ChatLocks
 
@@ -56,13 +56,11 @@ class WebhookReceiver:
         *,
         path: str,
         secret: str,
-        bot_of: Callable[[], object],
         on_stored: Callable[[], None],
     ) -> None:
         self._db = db
         self._path = path
         self._secret = secret.encode()
-        self._bot_of = bot_of
         self._on_stored = on_stored
         self.received = 0
         self.refused = 0
@@ -87,13 +85,9 @@ class WebhookReceiver:
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             log.warning("webhook: not an update (%s)", type(exc).__name__)
             return web.Response(status=400, text="not an update")
-        try:
-            update = Update.de_json(data, self._bot_of())  # type: ignore[arg-type]
-        except Exception as exc:
-            # Answered 200: Telegram would post it again and again, holding back the chat.
-            log.error("webhook: update %d cannot be read (%s); dropped", update_id, exc)
-            return web.Response(text="ignored")
-        key = chat_key(update)
+        if not isinstance(data, dict):
+            return web.Response(status=400, text="not an update")
+        key = raw_chat_key(data)
         try:
             async with self._db.transaction(serial=False) as tx:
                 stored = await tx.inbox.store(update_id, key if key is not None else 0, body)
@@ -223,7 +217,11 @@ class InboxWorker:
                 await self._locks.release(key)
 
     async def _handle(self, update_id: int, body: str) -> bool:
-        update = Update.de_json(json.loads(body), self._app.bot)
+        try:
+            update = Update.de_json(json.loads(body), self._app.bot)
+        except Exception as exc:  # it can never be handled: skipped, not retried for ever
+            log.error("inbox: update %d cannot be read (%s); skipped", update_id, exc)
+            return True
         started = time.perf_counter()
         token = current_update.set(tag(update))
         try:
