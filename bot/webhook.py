@@ -82,6 +82,8 @@ class WebhookReceiver:
             update_id = data["update_id"]
             if not isinstance(update_id, int) or isinstance(update_id, bool):
                 raise TypeError("update_id is not an integer")
+            if not 0 <= update_id < 2**63:
+                raise ValueError("update_id out of range")
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             log.warning("webhook: not an update (%s)", type(exc).__name__)
             return web.Response(status=400, text="not an update")
