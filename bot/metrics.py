@@ -16,8 +16,9 @@ from collections.abc import Callable
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from telegram import Update
 
-from bot.processing import KINDS
+from bot.processing import kind_of
 from storage import Database, StorageError
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class Metrics:
         )
 
     def handled(self, update: object, seconds: float) -> None:
-        kind = next((k for k in KINDS if getattr(update, k, None) is not None), "other")
+        kind = kind_of(update) if isinstance(update, Update) else "other"
         self.updates.labels(kind).inc()
         self.handler_seconds.observe(seconds)
 

@@ -46,11 +46,16 @@ KINDS = (
 )
 
 
+def kind_of(update: Update) -> str:
+    """'message', 'callback_query', ...: what the update carries."""
+    return next((k for k in KINDS if getattr(update, k, None) is not None), "other")
+
+
 def describe(update: object) -> str:
     """'update 100023 message chat=-1001 /bind': ids, kind and command word only."""
     if not isinstance(update, Update):
         return f"non-Telegram update {type(update).__name__}"
-    kind = next((k for k in KINDS if getattr(update, k, None) is not None), "other")
+    kind = kind_of(update)
     chat = update.effective_chat
     parts = [f"update {update.update_id}", kind]
     if chat is not None:
