@@ -23,32 +23,10 @@ import sys
 import time
 from typing import Any
 
-import aiohttp
-from aiohttp import web
-
 from sandbox import Sandbox
+from sandbox.balancer import Alternating
 from sandbox.postgres import free_port
 from sandbox.world import Chat, Member
-
-
-class Balancer:
-    def __init__(self) -> None:
-        self.targets: list[str] = []
-        self.turn = 0
-        self.session: aiohttp.ClientSession | None = None
-
-    async def handle(self, request: web.Request) -> web.Response:
-        if not self.targets or self.session is None:
-            return web.Response(status=502)
-        target = self.targets[self.turn % len(self.targets)]
-        self.turn += 1
-        try:
-            async with self.session.post(
-                target, data=await request.read(), headers=dict(request.headers)
-            ) as response:
-                return web.Response(status=response.status, body=await response.read())
-        except (aiohttp.ClientError, OSError):
-            return web.Response(status=502)
 
 
 async def main() -> None:
@@ -57,49 +35,40 @@ async def main() -> None:
 
     async with Sandbox(self_check=False) as sb:
         committee, chats, people = world(sb)
-        balancer = Balancer()
-        balancer.session = aiohttp.ClientSession()
-        app = web.Application()
-        app.router.add_post("/telegram", balancer.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        port = free_port()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        public_url = f"http://127.0.0.1:{port}/telegram"
-        print(world_line(sb, committee, chats, public_url=public_url), flush=True)
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader()
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-        rng = random.Random(9)
-        extra: list[Chat] = []
-        asked = 0
-        while (line := (await reader.readline()).decode().split()) and line[0] != "stop":
-            command, args = line[0], line[1:]
-            answer: Any = "ok"
-            if command == "targets":
-                balancer.targets = args[0].split(",")
-            elif command == "posts":
-                for text in posts(int(args[0]), 0.02):
-                    await sb.send(rng.choice(people), rng.choice(chats), text)
-            elif command == "confirmed":
-                await sb.until_confirmed()
-            elif command == "ask":
-                answer = await ask(sb, int(args[0]), float(args[1]), first=asked)
-                asked += int(args[0])
-            elif command == "broadcast_groups":
-                admin = sb.add_user("街道管理员")
-                for _ in range(int(args[0])):
-                    group = sb.add_group(f"{len(extra)}号楼通知群", owner=admin)
-                    group.members[sb.bot.id] = Member("member")
-                    extra.append(group)
-                answer = [g.id for g in extra]
-            elif command == "flood":
-                sb.flood.enabled = args[0] == "on"
-            elif command == "wait_sent":
-                answer = await wait_sent(sb, {g.id for g in extra}, int(args[0]))
-            print(json.dumps(answer), flush=True)
-        await balancer.session.close()
-        await runner.cleanup()
+        balancer = Alternating()
+        async with balancer.serving(free_port()) as public_url:
+            print(world_line(sb, committee, chats, public_url=public_url), flush=True)
+            loop = asyncio.get_running_loop()
+            reader = asyncio.StreamReader()
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+            rng = random.Random(9)
+            extra: list[Chat] = []
+            asked = 0
+            while (line := (await reader.readline()).decode().split()) and line[0] != "stop":
+                command, args = line[0], line[1:]
+                answer: Any = "ok"
+                if command == "targets":
+                    balancer.send_to(args[0].split(","))
+                elif command == "posts":
+                    for text in posts(int(args[0]), 0.02):
+                        await sb.send(rng.choice(people), rng.choice(chats), text)
+                elif command == "confirmed":
+                    await sb.until_confirmed()
+                elif command == "ask":
+                    answer = await ask(sb, int(args[0]), float(args[1]), first=asked)
+                    asked += int(args[0])
+                elif command == "broadcast_groups":
+                    admin = sb.add_user("街道管理员")
+                    for _ in range(int(args[0])):
+                        group = sb.add_group(f"{len(extra)}号楼通知群", owner=admin)
+                        group.members[sb.bot.id] = Member("member")
+                        extra.append(group)
+                    answer = [g.id for g in extra]
+                elif command == "flood":
+                    sb.flood.enabled = args[0] == "on"
+                elif command == "wait_sent":
+                    answer = await wait_sent(sb, {g.id for g in extra}, int(args[0]))
+                print(json.dumps(answer), flush=True)
 
 
 async def ask(sb: Sandbox, m: int, rate: float, *, first: int) -> list[float]:

@@ -19,9 +19,8 @@ from bot.app import Linli
 from bot.clock import Clock, ShiftedClock
 from bot.config import Settings
 from bot.pacing import FloodPacer
-from sandbox import Sandbox
+from sandbox import Sandbox, postgres
 from sandbox.world import Chat, User
-from tests import postgres
 from tests.processes import BotProcess, until
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.app import Linli
+from sandbox.postgres import free_port
 from storage import Database
 from tests.conftest import PYTHON, Community, StartLinli, subprocess_env
-from tests.postgres import free_port
 
 
 async def get(url: str) -> tuple[int, str]:

@@ -11,8 +11,8 @@ from telegram.error import Conflict
 
 from bot.app import Linli
 from sandbox import Sandbox
+from sandbox.postgres import free_port
 from tests.conftest import Community, StartLinli
-from tests.postgres import free_port
 
 SECRET = "s3cret_token-1"
 

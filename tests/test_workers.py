@@ -7,65 +7,23 @@ outbox."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from sandbox import Sandbox
+from sandbox.balancer import Alternating
+from sandbox.postgres import free_port
 from sandbox.world import Chat, User
 from storage import Database
 from tests.conftest import PYTHON, Community, subprocess_env
-from tests.postgres import free_port
 from tests.processes import BotProcess, until
 
 SECRET = "workers_secret"
 GROUPS = 10
 POSTS_PER_GROUP = 10
 KILL_AFTER = 30  # posts accepted before worker A is killed
-
-
-class Alternating:
-    """A load balancer with no health checks: each post goes to the next worker in turn; a
-    dead one answers 502 (the sandbox, like Telegram, posts the update again later)."""
-
-    def __init__(self, targets: list[str]) -> None:
-        self.targets = targets
-        self.sent = 0
-        self.by_target = dict.fromkeys(targets, 0)
-        self._session: aiohttp.ClientSession | None = None
-
-    async def handle(self, request: web.Request) -> web.Response:
-        target = self.targets[self.sent % len(self.targets)]
-        self.sent += 1
-        assert self._session is not None
-        try:
-            async with self._session.post(
-                target, data=await request.read(), headers=dict(request.headers)
-            ) as response:
-                if response.status == 200:
-                    self.by_target[target] += 1
-                return web.Response(status=response.status, body=await response.read())
-        except (aiohttp.ClientError, OSError):
-            return web.Response(status=502, text="worker gone")
-
-    @contextlib.asynccontextmanager
-    async def serving(self, port: int) -> AsyncIterator[str]:
-        self._session = aiohttp.ClientSession()
-        app = web.Application()
-        app.router.add_post("/telegram", self.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        try:
-            yield f"http://127.0.0.1:{port}/telegram"
-        finally:
-            await runner.cleanup()
-            await self._session.close()
 
 
 async def start_worker(
