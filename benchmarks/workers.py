@@ -89,8 +89,7 @@ async def drain(proc: asyncio.subprocess.Process) -> None:
 
 async def handled(db: Database) -> int:
     async with db.read() as tx:
-        row = await tx.fetchone("SELECT COUNT(*) AS n FROM inbox WHERE handled_at IS NOT NULL")
-    return int(row["n"]) if row else 0
+        return await tx.inbox.count_handled()
 
 
 async def measure(url: str, workers: int, n: int, tmp: Path, *, broadcast: bool = False) -> Figures:

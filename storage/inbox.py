@@ -48,7 +48,13 @@ class InboxRepository:
         )
 
     async def count_waiting(self) -> int:
-        row = await self.tx.fetchone("SELECT COUNT(*) AS n FROM inbox WHERE handled_at IS NULL")
+        return await self._count("handled_at IS NULL")
+
+    async def count_handled(self) -> int:
+        return await self._count("handled_at IS NOT NULL")
+
+    async def _count(self, condition: str) -> int:
+        row = await self.tx.fetchone(f"SELECT COUNT(*) AS n FROM inbox WHERE {condition}")
         return int(row["n"]) if row else 0
 
     async def forget_before(self, moment: datetime) -> int:
