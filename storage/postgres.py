@@ -244,6 +244,37 @@ def _chat_hash(key: int) -> int:
     return ((key ^ (key >> 32)) & 0x7FFFFFFF) or 1
 
 
+class _Session:
+    """A connection of its own for session advisory locks: opened when first needed (and again
+    after it was lost), dropped at once on a failure, since its locks went with it."""
+
+    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
+        self._connect = connect
+        self.conn: asyncpg.Connection | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.conn is not None and not self.conn.is_closed()
+
+    async def open(self) -> tuple[asyncpg.Connection, bool]:
+        """The connection, and whether it is a new one (any earlier session's locks are gone)."""
+        if self.conn is not None and not self.conn.is_closed():
+            return self.conn, False
+        self.conn = await self._connect()
+        return self.conn, True
+
+    def lost(self) -> None:
+        if self.conn is not None:
+            self.conn.terminate()
+            self.conn = None
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(*FAILURES):
+                await self.conn.close()
+            self.conn = None
+
+
 class PostgresChatLocks(ChatLocks):
     """Session advisory locks, one per chat, on a connection of their own. If that connection
     is lost, PostgreSQL has let go of every chat: `holds()` turns false at once (drains stop
@@ -251,24 +282,21 @@ class PostgresChatLocks(ChatLocks):
 
     def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
         super().__init__()
-        self._connect = connect
-        self._conn: asyncpg.Connection | None = None
+        self._session = _Session(connect)
         self._turn = asyncio.Lock()  # one statement at a time on the connection
 
     def holds(self, key: int) -> bool:
-        return key in self._held and self._conn is not None and not self._conn.is_closed()
+        return key in self._held and self._session.alive
 
     @property
     def healthy(self) -> bool:
-        return self._conn is None or not self._conn.is_closed()
+        return self._session.conn is None or self._session.alive
 
     def _lost(self, exc: BaseException) -> StorageError:
         if self._held:
             log.error("chat locks lost (%s): %d chat(s) let go", exc, len(self._held))
         self._held.clear()
-        if self._conn is not None:
-            self._conn.terminate()
-            self._conn = None
+        self._session.lost()
         return StorageError(f"chat locks: {exc}")
 
     async def try_take(self, key: int) -> bool:
@@ -276,10 +304,10 @@ class PostgresChatLocks(ChatLocks):
             return False
         async with self._turn:
             try:
-                if self._conn is None or self._conn.is_closed():
+                conn, new = await self._session.open()
+                if new:
                     self._held.clear()
-                    self._conn = await self._connect()
-                taken = await self._conn.fetchval(
+                taken = await conn.fetchval(
                     "SELECT pg_try_advisory_lock($1, $2)",
                     CHAT_LOCK_CLASS,
                     _chat_hash(key),
@@ -296,10 +324,11 @@ class PostgresChatLocks(ChatLocks):
             return
         self._held.discard(key)
         async with self._turn:
-            if self._conn is None:
+            conn = self._session.conn
+            if conn is None:
                 return  # the session is gone, and its locks with it
             try:
-                await self._conn.execute(
+                await conn.execute(
                     "SELECT pg_advisory_unlock($1, $2)",
                     CHAT_LOCK_CLASS,
                     _chat_hash(key),
@@ -310,10 +339,7 @@ class PostgresChatLocks(ChatLocks):
 
     async def close(self) -> None:
         self._held.clear()
-        if self._conn is not None:
-            with contextlib.suppress(*FAILURES):
-                await self._conn.close()
-            self._conn = None
+        await self._session.close()
 
 
 class PostgresLeadership(Leadership):
@@ -328,10 +354,9 @@ class PostgresLeadership(Leadership):
         key: int,
         on_notify: Callable[[], None] | None,
     ) -> None:
-        self._connect = connect
+        self._session = _Session(connect)
         self._key = key
         self._on_notify = on_notify
-        self._conn: asyncpg.Connection | None = None
         self._locked_at: float | None = None  # when this worker took the lock
         self._grace = 0.0
         self._saw_other = False  # another worker held it when this one asked
@@ -344,14 +369,14 @@ class PostgresLeadership(Leadership):
     async def acquire(self) -> bool:
         now = asyncio.get_running_loop().time()
         try:
-            if self._conn is None or self._conn.is_closed():
+            conn, new = await self._session.open()
+            if new:
                 self._locked_at = None
-                self._conn = await self._connect()
                 if self._on_notify is not None:
                     callback = self._on_notify
-                    await self._conn.add_listener(OUTBOX_CHANNEL, lambda *_: callback())
+                    await conn.add_listener(OUTBOX_CHANNEL, lambda *_: callback())
             if self._locked_at is None:
-                if not await self._conn.fetchval(
+                if not await conn.fetchval(
                     "SELECT pg_try_advisory_lock($1)", self._key, timeout=STATEMENT_TIMEOUT_S
                 ):
                     self._saw_other = True
@@ -360,21 +385,16 @@ class PostgresLeadership(Leadership):
                 self._grace = GRACE_S if self._saw_other else 0.0
                 log.info("this worker now sends the outbox (in %.0f s)", self._grace)
             elif now - self._checked >= HEARTBEAT_S:
-                await self._conn.fetchval("SELECT 1", timeout=STATEMENT_TIMEOUT_S)
+                await conn.fetchval("SELECT 1", timeout=STATEMENT_TIMEOUT_S)
                 self._checked = now
             return now - self._locked_at >= self._grace
         except (StorageError, *FAILURES) as exc:
             if self._locked_at is not None:
                 log.error("lost the outbox lock (%s); another worker takes over", exc)
             self._locked_at = None
-            if self._conn is not None:
-                self._conn.terminate()
-                self._conn = None
+            self._session.lost()
             return False
 
     async def close(self) -> None:
         self._locked_at = None
-        if self._conn is not None:
-            with contextlib.suppress(*FAILURES):
-                await self._conn.close()
-            self._conn = None
+        await self._session.close()
