@@ -31,6 +31,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.updates = Counter("linli_updates", "Telegram updates handled", ["kind"], registry=r)
+        self._updates_by_kind: dict[str, Counter] = {}
         self.handler_seconds = Histogram(
             "linli_handler_seconds",
             "Time to handle one update",
@@ -61,7 +62,10 @@ class Metrics:
 
     def handled(self, update: object, seconds: float) -> None:
         kind = kind_of(update) if isinstance(update, Update) else "other"
-        self.updates.labels(kind).inc()
+        counter = self._updates_by_kind.get(kind)
+        if counter is None:  # labels() takes a lock and a lookup: once per kind
+            counter = self._updates_by_kind[kind] = self.updates.labels(kind)
+        counter.inc()
         self.handler_seconds.observe(seconds)
 
     def sent(self, method: str, outcome: str) -> None:

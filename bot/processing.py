@@ -15,15 +15,17 @@ from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("bot.updates")
 
-# " update=100023 chat=-1001": the update being handled, for every log line written meanwhile.
-current_update: ContextVar[str] = ContextVar("linli_update", default="")
+# The update being handled, for every log line written meanwhile (formatted only when a line
+# is written: most updates write none).
+current_update: ContextVar[object] = ContextVar("linli_update", default=None)
 
 
 class UpdateContext(logging.Filter):
-    """Adds %(update)s to each record: which update (and chat) a line was written for."""
+    """Adds %(update)s to each record: which update (and chat) a line was written for, as
+    " update=100023 chat=-1001"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.update = current_update.get()
+        record.update = tag(current_update.get())
         return True
 
 
@@ -127,7 +129,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 started = time.perf_counter()
-                token = current_update.set(tag(update))
+                token = current_update.set(update)
                 try:
                     await coroutine
                 finally:

@@ -29,7 +29,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.processing import current_update, handled, raw_chat_key, tag
+from bot.processing import current_update, handled, raw_chat_key
 from storage import Database, StorageError
 from storage.db import ChatLocks
 
@@ -219,7 +219,7 @@ class InboxWorker:
             log.error("inbox: update %d cannot be read (%s); skipped", update_id, exc)
             return True
         started = time.perf_counter()
-        token = current_update.set(tag(update))
+        token = current_update.set(update)
         try:
             await self._app.process_update(update)
         finally:

@@ -14,6 +14,7 @@ Telegram; the new id is followed at run time (and the operator told to update th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -50,6 +51,7 @@ class Roles:
         self._ttl = ttl_s
         self._monotonic = monotonic
         self._cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._asking: dict[tuple[int, int], asyncio.Future[bool]] = {}
         self._next_sweep = monotonic() + ttl_s
 
     # ------------------------------------------------------------------ the staff chats
@@ -185,9 +187,20 @@ class Roles:
 
     async def _member_of(self, chat_id: int, user_id: int) -> bool:
         now = self._monotonic()
-        cached = self._cache.get((chat_id, user_id))
+        key = (chat_id, user_id)
+        cached = self._cache.get(key)
         if cached and cached[0] > now:
             return cached[1]
+        # One question to Telegram at a time per person and chat: a burst of someone's posts
+        # waits for the same answer instead of asking again for each.
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.ensure_future(self._ask(chat_id, user_id, now))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        return await asyncio.shield(asking)
+
+    async def _ask(self, chat_id: int, user_id: int, now: float) -> bool:
         try:
             member = await self._bot.get_chat_member(chat_id, user_id)
         except ChatMigrated as exc:
