@@ -11,7 +11,7 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.community import CommunityRules, RulesError
+from bot.community import RulesError, load_communities
 from bot.config import SettingsError, load_settings
 from bot.processing import UpdateContext
 
@@ -136,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(logging.INFO)
     try:
         settings = load_settings()  # report every settings error before anything starts
-        CommunityRules.load(settings.community_config)
+        load_communities(
+            settings.community_config,
+            committee_chat_id=settings.committee_chat_id,
+            moderator_chat_id=settings.moderators_chat,
+        )
     except (SettingsError, RulesError) as exc:
         for line in str(exc).splitlines():
             print(f"linli: {line}", file=sys.stderr)

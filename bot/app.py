@@ -13,7 +13,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 import handlers
 from bot import commands
 from bot.clock import Clock, SystemClock
-from bot.community import CommunityRules
+from bot.community import Community, load_communities
 from bot.config import Settings, host_port
 from bot.metrics import Metrics, Monitor
 from bot.outbox import OutboxSender
@@ -34,6 +34,7 @@ from bot.webhook import InboxWorker, WebhookReceiver, serve_http, webhook_path
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
 from storage import Database
+from storage.models import ChatKind
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,16 @@ class Linli:
 
     async def start(self) -> None:
         settings = self.settings
-        rules = CommunityRules.load(settings.community_config)  # RulesError before anything
+        # RulesError before anything
+        communities = load_communities(
+            settings.community_config,
+            committee_chat_id=settings.committee_chat_id,
+            moderator_chat_id=settings.moderators_chat,
+        )
         self.db = await Database.open(settings.database_url, self.clock)
         self.application = self._build_application()
         await self.application.initialize()  # getMe: fails fast on a bad token or URL
-        self.services = await self._build_services(self.application.bot, rules)
+        self.services = await self._build_services(self.application.bot, communities)
         self.application.bot_data[SERVICES_KEY] = self.services
         await self.services.groups.check_staff_chats()
         handlers.register(self.application)
@@ -101,7 +107,7 @@ class Linli:
         roles = self.services.roles
         await commands.publish(
             self.application.bot,
-            staff_chat_ids={roles.committee_chat_id, roles.moderator_chat_id},
+            staff_chat_ids={chat for chat, kind, _ in roles.staff_chats() if kind != "party"},
         )
         await self._forget_old_updates()
         self._schedule_jobs()
@@ -145,17 +151,18 @@ class Linli:
             .build()
         )
 
-    async def _build_services(self, bot: ExtBot[None], rules: CommunityRules) -> Services:
+    async def _build_services(self, bot: ExtBot[None], communities: list[Community]) -> Services:
         """Every service, wired once; the outbox's fallbacks registered with their owners."""
         settings = self.settings
         db = self.db
         assert db is not None
+        rules = communities[0].rules  # the default community's: screening is deployment-wide
+        by_code = {c.code: c.rules for c in communities}
         roles = Roles(
             bot,
             admin_ids=settings.admin_user_ids,
-            committee_chat_id=settings.committee_chat_id,
-            moderator_chat_id=settings.moderators_chat,
-            party_chats=rules.party_chats,
+            communities=communities,
+            street_chat_id=settings.street_chat_id,
         )
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
         sender = OutboxSender(
@@ -169,18 +176,22 @@ class Linli:
         groups = GroupService(db, roles, bot.username)
         sender.register_fallback("group_link", groups.private_refused)
         cards = TicketCards(roles, zone=settings.tz)
-        intake = TicketIntake(db, roles, rules, cards, zone=settings.tz, bot_username=bot.username)
+        intake = TicketIntake(
+            db, roles, by_code, cards, zone=settings.tz, bot_username=bot.username
+        )
         sender.register_fallback("card_refused", intake.card_refused)
         sender.register_fallback("offer_refused", intake.offer_refused)
         tickets = TicketService(db, roles, cards, zone=settings.tz)
-        reception = ReceptionService(db, roles, zone=settings.tz, reminders=rules.reminders)
+        reception = ReceptionService(
+            db, roles, zone=settings.tz, reminders={c: r.reminders for c, r in by_code.items()}
+        )
         digest = DigestService(
             db,
             roles,
             reception,
             zone=settings.tz,
             digest_time=settings.digest_time,
-            unclaimed_wish_days=rules.tickets.unclaimed_wish_days,
+            unclaimed_wish_days={c: r.tickets.unclaimed_wish_days for c, r in by_code.items()},
         )
         actions = ModerationActions(roles, rules.screening, zone=settings.tz)
         screening = ScreeningService(
@@ -310,8 +321,10 @@ class Linli:
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db and self.services
         roles = self.services.roles
-        chats = {roles.committee_chat_id: "committee"}
-        chats.setdefault(roles.moderator_chat_id, "moderator")
+        chats: dict[int, ChatKind] = {}
+        for chat_id, kind, _ in roles.staff_chats():
+            if kind in ("committee", "moderator"):
+                chats.setdefault(chat_id, kind)  # type: ignore[arg-type]
         for chat_id, kind in chats.items():
             try:
                 chat = await self.application.bot.get_chat(chat_id)
@@ -326,7 +339,7 @@ class Linli:
                 log.warning("cannot see the %s chat %d (%s): add the bot to it", kind, chat_id, exc)
                 continue
             async with self.db.transaction() as tx:
-                await tx.chats.register_staff_chat(chat.id, kind, chat.title)  # type: ignore[arg-type]
+                await tx.chats.register_staff_chat(chat.id, kind, chat.title)
 
     async def stop(self) -> None:
         """Finish the update in hand, flush the outbox, close the database."""

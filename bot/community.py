@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import texts
 
@@ -83,6 +84,7 @@ DEFAULT_CATEGORIES = [
 DEFAULT_WISHES = Routing(party=Party.RESIDENTS, sla_days=7)
 DEFAULT_UNMATCHED = Routing(party=Party.RESIDENTS, sla_days=3)
 WISH_CATEGORY = "微心愿"
+DEFAULT_NAME = "本社区"
 UNMATCHED_CATEGORY = "其他"
 
 
@@ -119,7 +121,29 @@ class Limits(BaseModel):
     requests_per_hour: int = Field(default=5, ge=1, le=1000)  # tickets and +1 offers
 
 
+class _Community(BaseModel):
+    """One `[[communities]]` entry: a further community (居民区) of the same deployment, with
+    its own staff chats; any rules section it gives replaces the top level's for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    name: str = Field(min_length=1, max_length=40)
+    committee_chat: int
+    moderator_chat: int | None = None
+    replace_default_categories: bool | None = None
+    categories: list[Category] = Field(default_factory=list)
+    wishes: Routing | None = None
+    unmatched: Routing | None = None
+    party_chats: dict[Party, int] = Field(default_factory=dict)
+    reminders: Reminders | None = None
+    limits: Limits | None = None
+    tickets: Tickets | None = None
+
+
 class _File(BaseModel):
+    name: str = Field(default=DEFAULT_NAME, min_length=1, max_length=40)
+    communities: list[_Community] = Field(default_factory=list)
     replace_default_categories: bool = False
     categories: list[Category] = Field(default_factory=list)
     wishes: Routing = DEFAULT_WISHES
@@ -129,6 +153,9 @@ class _File(BaseModel):
     screening: Screening = Field(default_factory=Screening)
     limits: Limits = Field(default_factory=Limits)
     tickets: Tickets = Field(default_factory=Tickets)
+
+
+DEFAULT_COMMUNITY = "default"  # the community of COMMITTEE_CHAT_ID and the top-level rules
 
 
 class RulesError(Exception):
@@ -166,29 +193,14 @@ class CommunityRules:
 
     @classmethod
     def load(cls, path: str | Path | None) -> CommunityRules:
-        if not path:
-            return cls.defaults()
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-            parsed = _File.model_validate(raw)
-        except FileNotFoundError:
-            raise RulesError(f"COMMUNITY_CONFIG file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise RulesError(f"COMMUNITY_CONFIG file {path} is not valid TOML: {exc}") from None
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise RulesError(f"COMMUNITY_CONFIG file {path}: {where}: {first['msg']}") from None
-        categories = [] if parsed.replace_default_categories else list(DEFAULT_CATEGORIES)
-        for category in parsed.categories:
-            # In place, so an override keeps its rank among keywords of equal length.
-            names = [c.name for c in categories]
-            if category.name in names:
-                categories[names.index(category.name)] = category
-            else:
-                categories.append(category)
-        return cls(
-            categories,
+        """The top-level rules of the file (the default community's)."""
+        return cls.from_file(_read(path))
+
+    @classmethod
+    def from_file(cls, parsed: _File) -> CommunityRules:
+        return cls._build(
+            parsed.replace_default_categories,
+            parsed.categories,
             parsed.wishes,
             parsed.unmatched,
             parsed.party_chats,
@@ -196,6 +208,31 @@ class CommunityRules:
             parsed.screening,
             parsed.limits,
             parsed.tickets,
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        replace_defaults: bool,
+        given: list[Category],
+        wishes: Routing,
+        unmatched: Routing,
+        party_chats: dict[Party, int],
+        reminders: Reminders,
+        screening: Screening,
+        limits: Limits,
+        tickets: Tickets,
+    ) -> CommunityRules:
+        categories = [] if replace_defaults else list(DEFAULT_CATEGORIES)
+        for category in given:
+            # In place, so an override keeps its rank among keywords of equal length.
+            names = [c.name for c in categories]
+            if category.name in names:
+                categories[names.index(category.name)] = category
+            else:
+                categories.append(category)
+        return cls(
+            categories, wishes, unmatched, party_chats, reminders, screening, limits, tickets
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
@@ -206,3 +243,86 @@ class CommunityRules:
                 c = self.categories[index]
                 return c.name, Routing(party=c.party, sla_days=c.sla_days)
         return UNMATCHED_CATEGORY, self.unmatched
+
+
+def _read(path: str | Path | None) -> _File:
+    if not path:
+        return _File()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return _File.model_validate(raw)
+    except FileNotFoundError:
+        raise RulesError(f"COMMUNITY_CONFIG file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"COMMUNITY_CONFIG file {path} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RulesError(f"COMMUNITY_CONFIG file {path}: {where}: {first['msg']}") from None
+
+
+@dataclass(frozen=True)
+class Community:
+    """A community (居民区) of the deployment: its staff chats and its rules."""
+
+    code: str
+    name: str
+    committee_chat: int
+    moderator_chat: int
+    rules: CommunityRules
+
+    @property
+    def party_chats(self) -> dict[Party, int]:
+        return self.rules.party_chats
+
+
+def load_communities(
+    path: str | Path | None, *, committee_chat_id: int, moderator_chat_id: int
+) -> list[Community]:
+    """Every community of the deployment, the default one (COMMITTEE_CHAT_ID, the file's top
+    level) first, then each `[[communities]]` entry in the file's order."""
+    parsed = _read(path)
+    top = CommunityRules.from_file(parsed)
+    found = [Community(DEFAULT_COMMUNITY, parsed.name, committee_chat_id, moderator_chat_id, top)]
+    for entry in parsed.communities:
+        rules = CommunityRules._build(
+            parsed.replace_default_categories
+            if entry.replace_default_categories is None
+            else entry.replace_default_categories,
+            entry.categories or parsed.categories,
+            entry.wishes or parsed.wishes,
+            entry.unmatched or parsed.unmatched,
+            entry.party_chats,
+            entry.reminders or parsed.reminders,
+            parsed.screening,  # one screening for the deployment: rumours cross communities
+            entry.limits or parsed.limits,
+            entry.tickets or parsed.tickets,
+        )
+        found.append(
+            Community(
+                entry.code,
+                entry.name,
+                entry.committee_chat,
+                entry.moderator_chat if entry.moderator_chat is not None else entry.committee_chat,
+                rules,
+            )
+        )
+    _check(found, path)
+    return found
+
+
+def _check(communities: list[Community], path: str | Path | None) -> None:
+    """Codes unique; no chat serves two communities (its members would get both's rights)."""
+    codes: set[str] = set()
+    chats: dict[int, str] = {}
+    for c in communities:
+        if c.code in codes:
+            raise RulesError(f"COMMUNITY_CONFIG file {path}: community code {c.code!r} twice")
+        codes.add(c.code)
+        for chat in {c.committee_chat, c.moderator_chat, *c.party_chats.values()}:
+            other = chats.setdefault(chat, c.code)
+            if other != c.code:
+                raise RulesError(
+                    f"COMMUNITY_CONFIG file {path}: chat {chat} is a staff chat of both "
+                    f"{other!r} and {c.code!r}; each community needs its own"
+                )

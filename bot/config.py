@@ -28,6 +28,8 @@ EXPECTED = {
     "like -1001234567890",
     "MODERATOR_CHAT_ID": "the moderators' chat's numeric id, like -1001234567890, "
     "or empty for the committee chat",
+    "STREET_CHAT_ID": "the street office chat's numeric id (the cross-community digest goes "
+    "there), like -1001234567890, or empty",
     "ADMIN_USER_IDS": "comma-separated numeric Telegram user ids, like 10001,10002",
     "DIGEST_TIME": "a time of day as HH:MM, like 08:00",
     "COMMUNITY_CONFIG": "the path of a TOML file with the community's own rules "
@@ -63,6 +65,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     committee_chat_id: int
     moderator_chat_id: int | None = None
+    street_chat_id: int | None = None
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     digest_time: time = time(8, 0)
     community_config: str | None = None
@@ -124,6 +127,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "moderator_chat_id",
+        "street_chat_id",
         "community_config",
         "webhook_url",
         "webhook_secret",

@@ -42,6 +42,10 @@ ALREADY_BOUND = "本群已经是居民群了。"
 UNBOUND = "好的，本群不再是居民群，我不会再在这里发消息。"
 NOT_BOUND = "本群还不是居民群。"
 BIND_NOT_ALLOWED = "抱歉，只有社区工作人员可以设置本群。"
+BOUND_IN = "好的，本群已设为{name}的居民群，我会在这里为大家服务。"
+BIND_WHICH = "本群属于哪个社区？请工作人员发送：\n{choices}"
+BIND_CHOICE = "/bind {code}（{name}）"
+BIND_NOT_YOURS = "抱歉，您不是{name}的工作人员，不能把本群设为该社区的居民群。"
 BIND_STAFF_CHAT = "这是工作人员的群，不能设为居民群。"
 BIND_ONLY_IN_GROUPS = "请在要设置的群里发送这个命令。"
 STAFF_CHAT_HELLO = "您好，我是邻里小助手。这里是工作群，工单、提醒和日报会发到这里。"
@@ -268,6 +272,13 @@ REMINDER_WHO_JOINT = "\n居委会、业委会、物业的工作人员都在，�
 # The daily digest ---------------------------------------------------------------------------
 
 DIGEST_TITLE = "📋 <b>社区日报 · {date} {weekday}</b>"
+DIGEST_TITLE_OF = "📋 <b>{name}日报 · {date} {weekday}</b>"
+STREET_DIGEST_TITLE = "🏙 <b>街道日报 · {date} {weekday}</b>"
+STREET_DIGEST_LINE = "· {name}：新工单 {new} · 办结 {resolved} · 超时 {overdue} · 满意率 {satisfied} · 待审 {pending}"  # noqa: E501
+STREET_DIGEST_TOTAL = (
+    "【合计 {n} 个社区】新工单 {new} · 办结 {resolved} · 超时 {overdue} · 满意率 {satisfied}"
+    " · 待审 {pending}"
+)
 DIGEST_PERIOD = "统计时段：{start} 至 {end}"
 DIGEST_NEW = "【新工单】{total} 件"
 DIGEST_PARTY_COUNT = "{party} {n} 件"

@@ -58,8 +58,16 @@ async def first(update: object, context: LinliContext) -> None:
         and chat.type == ChatType.PRIVATE
         and (update.message is not None or query is not None)
     )
+    in_group = chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
     await services.people.seen(
-        user.id, user.first_name, user.last_name, user.username, in_private=in_private
+        user.id,
+        user.first_name,
+        user.last_name,
+        user.username,
+        in_private=in_private,
+        community=await services.groups.community_of_group(chat.id)
+        if in_group and chat is not None and update.message is not None
+        else None,
     )
 
 

@@ -55,6 +55,7 @@ async def bind(update: Update, context: LinliContext) -> None:
         update.effective_user.id,
         update.effective_message.message_id,
         bot_is_admin,
+        code=context.args[0].lower() if context.args else None,
     )
 
 

@@ -35,11 +35,13 @@ class FlagRepository:
         score: float,
         reasons: list[str],
         source_update_id: int,
+        community: str = "default",
     ) -> Flag | None:
         """None when this update was flagged before (Telegram handed it out again)."""
         row = await self.tx.fetchone(
             "INSERT INTO flags (kind, chat_id, message_id, author_id, author_name, text, score,"
-            " reasons, source_update_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " reasons, source_update_id, created_at, community)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (source_update_id) DO NOTHING RETURNING *",
             (
                 kind,
@@ -52,6 +54,7 @@ class FlagRepository:
                 json.dumps(reasons, ensure_ascii=False),
                 source_update_id,
                 self.tx.now_db,
+                community,
             ),
         )
         return _flag(row) if row else None
@@ -89,20 +92,26 @@ class FlagRepository:
         )
         return int(row[0]) if row else 0
 
-    async def figures(self, since: datetime) -> FlagFigures:
-        """Flags raised since `since`, decisions made since then, and repeats answered."""
+    async def figures(self, since: datetime, community: str = "default") -> FlagFigures:
+        """A community's flags raised since `since`, decisions made since then, and repeats
+        answered in its groups."""
         flagged = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM flags WHERE created_at >= ?", (to_db(since),)
+            "SELECT COUNT(*) FROM flags WHERE community = ? AND created_at >= ?",
+            (community, to_db(since)),
         )
         decided = await self.tx.fetchall(
-            "SELECT status, COUNT(*) AS n FROM flags WHERE decided_at >= ? GROUP BY status",
-            (to_db(since),),
+            "SELECT status, COUNT(*) AS n FROM flags WHERE community = ? AND decided_at >= ?"
+            " GROUP BY status",
+            (community, to_db(since)),
         )
         pending = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM flags WHERE status IN ('open', 'checking')"
+            "SELECT COUNT(*) FROM flags WHERE community = ? AND status IN ('open', 'checking')",
+            (community,),
         )
         hits = await self.tx.fetchone(
-            "SELECT COUNT(*) FROM known_hits WHERE at >= ?", (to_db(since),)
+            "SELECT COUNT(*) FROM known_hits h JOIN chats c ON c.id = h.chat_id"
+            " WHERE h.at >= ? AND c.community = ?",
+            (to_db(since), community),
         )
         by_status = {r["status"]: r["n"] for r in decided}
         return FlagFigures(

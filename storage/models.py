@@ -42,6 +42,7 @@ class ChatRecord(Record):
     bound_by: int | None
     bound_at: UtcTime | None
     unbound_at: UtcTime | None
+    community: str = "default"
 
 
 class SeenPerson(Record):
@@ -54,6 +55,7 @@ class SeenPerson(Record):
     private_chat_open: bool
     first_seen: UtcTime
     last_seen: UtcTime
+    community: str | None = None  # of the resident group they last wrote in
 
     @property
     def display_name(self) -> str:
@@ -99,6 +101,7 @@ OPEN_STATUSES: tuple[TicketStatus, ...] = ("new", "in_progress")
 
 class Ticket(Record):
     id: int
+    community: str = "default"
     kind: TicketKind
     text: str
     photo_file_id: str | None
@@ -144,6 +147,7 @@ class Draft(Record):
 
 class ReceptionRule(Record):
     id: int
+    community: str = "default"
     schedule: str
     starts: str
     ends: str
@@ -165,6 +169,7 @@ class Flag(Record):
     """A group post the screen found suspicious, and what the moderators decided."""
 
     id: int
+    community: str = "default"
     kind: FlagKind
     chat_id: int
     message_id: int

@@ -26,10 +26,12 @@ class ReceptionRepository:
         audience: str,
         holiday_policy: str,
         created_by: int,
+        community: str = "default",
     ) -> ReceptionRule:
         new_id = await self.tx.insert(
             "INSERT INTO reception_rules (schedule, starts, ends, place, title, audience,"
-            " holiday_policy, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " holiday_policy, created_by, created_at, community)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 schedule,
                 starts,
@@ -40,6 +42,7 @@ class ReceptionRepository:
                 holiday_policy,
                 created_by,
                 self.tx.now_db,
+                community,
             ),
         )
         assert new_id is not None
@@ -53,9 +56,13 @@ class ReceptionRepository:
         )
         return ReceptionRule.model_validate(dict(row)) if row else None
 
-    async def active(self) -> list[ReceptionRule]:
+    async def active(self, community: str | None = None) -> list[ReceptionRule]:
+        """The rules in force (of one community, or all)."""
         rows = await self.tx.fetchall(
-            "SELECT * FROM reception_rules WHERE deleted_at IS NULL ORDER BY id"
+            "SELECT * FROM reception_rules WHERE deleted_at IS NULL"
+            + (" AND community = ?" if community is not None else "")
+            + " ORDER BY id",
+            (community,) if community is not None else (),
         )
         return [ReceptionRule.model_validate(dict(r)) for r in rows]
 
@@ -87,36 +94,49 @@ class DigestRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
 
-    async def last_period_end(self) -> datetime | None:
-        row = await self.tx.fetchone("SELECT MAX(period_end) AS t FROM digests")
+    async def last_period_end(self, community: str = "default") -> datetime | None:
+        row = await self.tx.fetchone(
+            "SELECT MAX(period_end) AS t FROM digests WHERE community = ?", (community,)
+        )
         return from_db(row["t"]) if row and row["t"] else None
 
-    async def record(self, day: str, start: datetime, end: datetime) -> bool:
+    async def record(
+        self, day: str, start: datetime, end: datetime, community: str = "default"
+    ) -> bool:
         changed = await self.tx.execute(
-            "INSERT INTO digests (day, period_start, period_end, sent_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (day, to_db(start), to_db(end), self.tx.now_db),
+            "INSERT INTO digests (community, day, period_start, period_end, sent_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (community, day, to_db(start), to_db(end), self.tx.now_db),
         )
         return changed == 1
 
-    async def sent_on(self, day: str) -> bool:
-        return await self.tx.fetchone("SELECT 1 FROM digests WHERE day = ?", (day,)) is not None
+    async def sent_on(self, day: str, community: str = "default") -> bool:
+        return (
+            await self.tx.fetchone(
+                "SELECT 1 FROM digests WHERE community = ? AND day = ?", (community, day)
+            )
+            is not None
+        )
 
-    async def ticket_figures(self, start: datetime, end: datetime) -> TicketFigures:
-        """What happened to tickets in [start, end): the digest's numbers."""
-        s, e = to_db(start), to_db(end)
+    async def ticket_figures(
+        self, start: datetime, end: datetime, community: str = "default"
+    ) -> TicketFigures:
+        """What happened to a community's tickets in [start, end): the digest's numbers."""
+        s, e, c = to_db(start), to_db(end), community
         new = await self.tx.fetchall(
-            "SELECT kind, party, COUNT(*) AS n FROM tickets WHERE created_at >= ?"
-            " AND created_at < ? GROUP BY kind, party ORDER BY kind, party",
-            (s, e),
+            "SELECT kind, party, COUNT(*) AS n FROM tickets WHERE community = ?"
+            " AND created_at >= ? AND created_at < ? GROUP BY kind, party ORDER BY kind, party",
+            (c, s, e),
         )
         resolved = await self.tx.fetchone(
-            "SELECT COUNT(*) AS n FROM tickets WHERE done_at >= ? AND done_at < ?", (s, e)
+            "SELECT COUNT(*) AS n FROM tickets WHERE community = ? AND done_at >= ?"
+            " AND done_at < ?",
+            (c, s, e),
         )
         ratings = await self.tx.fetchall(
-            "SELECT rating, COUNT(*) AS n FROM tickets WHERE rated_at >= ? AND rated_at < ?"
-            " GROUP BY rating",
-            (s, e),
+            "SELECT rating, COUNT(*) AS n FROM tickets WHERE community = ? AND rated_at >= ?"
+            " AND rated_at < ? GROUP BY rating",
+            (c, s, e),
         )
         return TicketFigures(
             new=[(r["kind"], r["party"], r["n"]) for r in new],
@@ -124,29 +144,33 @@ class DigestRepository:
             ratings={r["rating"]: r["n"] for r in ratings},
         )
 
-    async def overdue(self, now: datetime, limit: int = 5) -> tuple[list[tuple[int, str]], int]:
-        """The most overdue open tickets (id, due_at), and how many are overdue in all."""
+    async def overdue(
+        self, now: datetime, limit: int = 5, community: str = "default"
+    ) -> tuple[list[tuple[int, str]], int]:
+        """A community's most overdue open tickets (id, due_at), and how many are overdue."""
         rows = await self.tx.fetchall(
-            "SELECT id, due_at FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ? ORDER BY due_at LIMIT ?",
-            (to_db(now), limit),
+            "SELECT id, due_at FROM tickets WHERE community = ?"
+            " AND status IN ('new', 'in_progress') AND due_at < ? ORDER BY due_at LIMIT ?",
+            (community, to_db(now), limit),
         )
         total = await self.tx.fetchone(
-            "SELECT COUNT(*) AS n FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ?",
-            (to_db(now),),
+            "SELECT COUNT(*) AS n FROM tickets WHERE community = ?"
+            " AND status IN ('new', 'in_progress') AND due_at < ?",
+            (community, to_db(now)),
         )
         return [(r["id"], r["due_at"]) for r in rows], total["n"] if total else 0
 
-    async def unclaimed_wishes(self, before: datetime, limit: int = 5) -> tuple[list[int], int]:
+    async def unclaimed_wishes(
+        self, before: datetime, limit: int = 5, community: str = "default"
+    ) -> tuple[list[int], int]:
         rows = await self.tx.fetchall(
-            "SELECT id FROM tickets WHERE kind = 'wish' AND status = 'new' AND created_at < ?"
-            " ORDER BY id LIMIT ?",
-            (to_db(before), limit),
+            "SELECT id FROM tickets WHERE community = ? AND kind = 'wish' AND status = 'new'"
+            " AND created_at < ? ORDER BY id LIMIT ?",
+            (community, to_db(before), limit),
         )
         total = await self.tx.fetchone(
-            "SELECT COUNT(*) AS n FROM tickets WHERE kind = 'wish' AND status = 'new'"
-            " AND created_at < ?",
-            (to_db(before),),
+            "SELECT COUNT(*) AS n FROM tickets WHERE community = ? AND kind = 'wish'"
+            " AND status = 'new' AND created_at < ?",
+            (community, to_db(before)),
         )
         return [r["id"] for r in rows], total["n"] if total else 0

@@ -27,16 +27,21 @@ class ChatRepository(_Repository):
         return ChatRecord.model_validate(dict(row)) if row else None
 
     async def bind_resident(
-        self, chat_id: int, title: str | None, by: int | None, bot_is_admin: bool
+        self,
+        chat_id: int,
+        title: str | None,
+        by: int | None,
+        bot_is_admin: bool,
+        community: str = "default",
     ) -> ChatRecord:
         self.tx.chats_changed = True
         await self.tx.execute(
-            "INSERT INTO chats (id, kind, title, active, bot_is_admin, bound_by, bound_at)"
-            " VALUES (?, 'resident', ?, 1, ?, ?, ?)"
+            "INSERT INTO chats (id, kind, title, active, bot_is_admin, bound_by, bound_at,"
+            " community) VALUES (?, 'resident', ?, 1, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET kind = 'resident', title = excluded.title,"
             " active = 1, bot_is_admin = excluded.bot_is_admin, bound_by = excluded.bound_by,"
-            " bound_at = excluded.bound_at, unbound_at = NULL",
-            (chat_id, title, int(bot_is_admin), by, self.tx.now_db),
+            " bound_at = excluded.bound_at, unbound_at = NULL, community = excluded.community",
+            (chat_id, title, int(bot_is_admin), by, self.tx.now_db, community),
         )
         record = await self.get(chat_id)
         assert record is not None
@@ -74,9 +79,13 @@ class ChatRepository(_Repository):
         self.tx.chats_changed = True
         await self.tx.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
 
-    async def resident_groups(self) -> list[ChatRecord]:
+    async def resident_groups(self, community: str | None = None) -> list[ChatRecord]:
+        """The active resident groups (of one community, or all)."""
         rows = await self.tx.fetchall(
-            "SELECT * FROM chats WHERE kind = 'resident' AND active = 1 ORDER BY bound_at, id"
+            "SELECT * FROM chats WHERE kind = 'resident' AND active = 1"
+            + (" AND community = ?" if community is not None else "")
+            + " ORDER BY bound_at, id",
+            (community,) if community is not None else (),
         )
         return [ChatRecord.model_validate(dict(r)) for r in rows]
 
@@ -118,6 +127,12 @@ class PeopleRepository(_Repository):
     async def get(self, user_id: int) -> SeenPerson | None:
         row = await self.tx.fetchone("SELECT * FROM people WHERE user_id = ?", (user_id,))
         return SeenPerson.model_validate(dict(row)) if row else None
+
+    async def wrote_in(self, user_id: int, community: str) -> None:
+        """They wrote in a resident group of this community (seen() made their row)."""
+        await self.tx.execute(
+            "UPDATE people SET community = ? WHERE user_id = ?", (community, user_id)
+        )
 
 
 class EventRepository(_Repository):

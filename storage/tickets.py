@@ -23,6 +23,7 @@ _TICKET_FIELDS = (
     "source_update_id",
     "created_at",
     "due_at",
+    "community",
 )
 
 
@@ -44,6 +45,7 @@ class TicketRepository:
         source_message_id: int | None,
         source_update_id: int,
         due_at: datetime,
+        community: str = "default",
     ) -> Ticket:
         values: dict[str, Any] = {
             "kind": kind,
@@ -58,6 +60,7 @@ class TicketRepository:
             "source_update_id": source_update_id,
             "created_at": self.tx.now_db,
             "due_at": to_db(due_at),
+            "community": community,
         }
         new_id = await self.tx.insert(
             f"INSERT INTO tickets ({', '.join(_TICKET_FIELDS)})"
@@ -121,6 +124,7 @@ class TicketRepository:
         *,
         seen_by: int,
         group_id: int | None,
+        community: str = "default",
         limit: int = 200,
     ) -> list[Ticket]:
         """Open complaints of a category that the person `seen_by` could already know of:
@@ -129,11 +133,12 @@ class TicketRepository:
         place = "source_chat_id = ?" if group_id is not None else "source_chat_id < 0"
         rows = await self.tx.fetchall(
             "SELECT * FROM tickets WHERE category = ? AND kind = 'complaint'"
-            " AND status IN ('new', 'in_progress') AND created_at >= ?"
+            " AND status IN ('new', 'in_progress') AND created_at >= ? AND community = ?"
             f" AND (reporter_id = ? OR {place}) ORDER BY id DESC LIMIT ?",
             (
                 category,
                 to_db(since),
+                community,
                 seen_by,
                 *((group_id,) if group_id is not None else ()),
                 limit,

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot import texts
+from bot.community import DEFAULT_COMMUNITY
 from bot.services.messaging import deep_link, html, mention, text_message
 from bot.services.roles import Roles
 from storage import Database, Tx
@@ -27,8 +28,9 @@ class GroupService:
         self._db = db
         self._roles = roles
         self._bot_username = bot_username
-        # Asked for every group post; forgotten whenever a transaction changes any chat.
-        self._resident: dict[int, bool] = {}
+        # Asked for every group post (the community of a resident group, None for any other
+        # chat); forgotten whenever a transaction changes any chat.
+        self._resident: dict[int, str | None] = {}
         self._generation = 0
         db.on_commit(self._on_commit)
 
@@ -38,18 +40,46 @@ class GroupService:
             self._resident.clear()
 
     async def is_resident_group(self, chat_id: int) -> bool:
-        known = self._resident.get(chat_id)
-        if known is not None:
-            return known
+        return await self.community_of_group(chat_id) is not None
+
+    async def community_of_group(self, chat_id: int) -> str | None:
+        """The community of an active resident group; None for any other chat."""
+        if chat_id in self._resident:
+            return self._resident[chat_id]
         generation = self._generation
         async with self._db.read() as tx:
             chat = await tx.chats.get(chat_id)
-        answer = chat is not None and chat.kind == "resident" and chat.active
+        answer = (
+            chat.community if chat is not None and chat.kind == "resident" and chat.active else None
+        )
         if generation == self._generation:  # no chat changed while we read
             if len(self._resident) > 10_000:
                 self._resident.clear()
             self._resident[chat_id] = answer
         return answer
+
+    async def _community_for(self, user_id: int, code: str | None) -> tuple[str | None, str | None]:
+        """Which community a group bound by this person joins: (community, None), or (None,
+        what to tell them). Staff of one community bind to it; of several (or an admin of a
+        deployment of several), they name it: /bind <code>."""
+        mine = await self._roles.committees_of(user_id)
+        if not mine:
+            return None, texts.BIND_NOT_ALLOWED
+        if code is not None and code in mine:
+            return code, None
+        if code is not None and self._roles.known(code):
+            return None, texts.BIND_NOT_YOURS.format(name=html(self._roles.name_of(code)))
+        if len(mine) == 1 and code is None:
+            return mine[0], None
+        choices = "\n".join(
+            texts.BIND_CHOICE.format(code=c, name=html(self._roles.name_of(c))) for c in mine
+        )
+        return None, texts.BIND_WHICH.format(choices=choices)
+
+    def _bound_text(self, community: str) -> str:
+        if not self._roles.several:
+            return texts.BOUND
+        return texts.BOUND_IN.format(name=html(self._roles.name_of(community)))
 
     async def bot_added(
         self, update_id: int, chat: GroupRef, by_user_id: int, bot_is_admin: bool
@@ -59,14 +89,17 @@ class GroupService:
         if self._roles.is_staff_chat(chat.id):
             await self._register_staff_chat(update_id, chat)
             return
-        allowed = await self._roles.is_committee(by_user_id)
+        community, refusal = await self._community_for(by_user_id, None)
         async with self._db.transaction(update_id=update_id, what="bot_added") as tx:
-            if allowed:
-                await self._bind(tx, chat, by_user_id, bot_is_admin, how="added")
+            if community is not None:
+                await self._bind(tx, chat, by_user_id, bot_is_admin, "added", community)
                 link = deep_link(self._bot_username)
                 await tx.outbox.enqueue(
                     text_message(chat.id, texts.GROUP_WELCOME.format(link=html(link)))
                 )
+            elif refusal != texts.BIND_NOT_ALLOWED:  # staff of several: they say which
+                assert refusal is not None
+                await tx.outbox.enqueue(text_message(chat.id, refusal))
             else:
                 await tx.events.append(
                     "bot_added_without_rights", actor_id=by_user_id, subject=f"chat:{chat.id}"
@@ -98,16 +131,14 @@ class GroupService:
             groups = {c.id for c in await tx.chats.resident_groups()}
         for chat_id in groups:
             self._roles.not_a_party_chat(chat_id)
-        for name, chat_id in (
-            ("COMMITTEE_CHAT_ID", self._roles.committee_chat_id),
-            ("MODERATOR_CHAT_ID", self._roles.moderator_chat_id),
-        ):
-            if chat_id in groups:
+        for chat_id, kind, community in self._roles.staff_chats():
+            if kind != "party" and chat_id in groups:
                 log.error(
-                    "%s = %d is also a residents' group: residents there see staff "
-                    "cards; use a separate staff chat",
-                    name,
+                    "the %s chat %d (community %s) is also a residents' group: residents "
+                    "there see staff cards; use a separate staff chat",
+                    kind,
                     chat_id,
+                    community,
                 )
 
     async def bot_removed(self, update_id: int, chat_id: int, by_user_id: int) -> None:
@@ -132,22 +163,38 @@ class GroupService:
             )
 
     async def bind(
-        self, update_id: int, chat: GroupRef, user_id: int, message_id: int, bot_is_admin: bool
+        self,
+        update_id: int,
+        chat: GroupRef,
+        user_id: int,
+        message_id: int,
+        bot_is_admin: bool,
+        code: str | None = None,
     ) -> None:
-        """/bind: staff or an admin makes this group a resident group."""
+        """/bind [community]: staff or an admin makes this group a resident group of their
+        community."""
         reply = await self._refusal(chat, user_id)
+        community = None
+        if reply is None:
+            community, reply = await self._community_for(user_id, code)
         async with self._db.transaction(update_id=update_id, what="bind") as tx:
-            if reply is None:
+            if community is not None:
                 existing = await tx.chats.get(chat.id)
                 if existing and existing.kind == "resident" and existing.active:
                     reply = texts.ALREADY_BOUND
                 else:
-                    await self._bind(tx, chat, user_id, bot_is_admin, how="command")
-                    reply = texts.BOUND
+                    await self._bind(tx, chat, user_id, bot_is_admin, "command", community)
+                    reply = self._bound_text(community)
+            assert reply is not None
             await tx.outbox.enqueue(text_message(chat.id, reply, reply_to=message_id))
 
     async def unbind(self, update_id: int, chat: GroupRef, user_id: int, message_id: int) -> None:
+        """/unbind: staff of the group's community (or an admin) let it go."""
         reply = await self._refusal(chat, user_id)
+        if reply is None:
+            community = await self.community_of_group(chat.id)
+            if not await self._roles.is_committee(user_id, community or DEFAULT_COMMUNITY):
+                reply = texts.BIND_NOT_ALLOWED
         async with self._db.transaction(update_id=update_id, what="unbind") as tx:
             if reply is None:
                 existing = await tx.chats.get(chat.id)
@@ -165,18 +212,18 @@ class GroupService:
             return texts.BIND_ONLY_IN_GROUPS
         if self._roles.is_staff_chat(chat.id):
             return texts.BIND_STAFF_CHAT
-        if not await self._roles.is_committee(user_id):
-            return texts.BIND_NOT_ALLOWED
         return None
 
     @staticmethod
-    async def _bind(tx: Tx, chat: GroupRef, by_user_id: int, bot_is_admin: bool, how: str) -> None:
-        await tx.chats.bind_resident(chat.id, chat.title, by_user_id, bot_is_admin)
+    async def _bind(
+        tx: Tx, chat: GroupRef, by_user_id: int, bot_is_admin: bool, how: str, community: str
+    ) -> None:
+        await tx.chats.bind_resident(chat.id, chat.title, by_user_id, bot_is_admin, community)
         await tx.events.append(
             "chat_bound",
             actor_id=by_user_id,
             subject=f"chat:{chat.id}",
-            detail={"how": how, "title": chat.title},
+            detail={"how": how, "title": chat.title, "community": community},
         )
 
     async def migrated(self, update_id: int, old_id: int, new_id: int) -> None:

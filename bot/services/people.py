@@ -25,7 +25,9 @@ class PeopleService:
     def __init__(self, db: Database, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._db = db
         self._monotonic = monotonic
-        self._recent: dict[int, tuple[tuple[str, str | None, str | None, bool], float]] = {}
+        self._recent: dict[
+            int, tuple[tuple[str, str | None, str | None, bool, str | None], float]
+        ] = {}
 
     async def seen(
         self,
@@ -35,8 +37,10 @@ class PeopleService:
         username: str | None,
         *,
         in_private: bool,
+        community: str | None = None,
     ) -> None:
-        key = (first_name, last_name, username, in_private)
+        """community: of the resident group they wrote in (where their private requests go)."""
+        key = (first_name, last_name, username, in_private, community)
         now = self._monotonic()
         cached = self._recent.get(user_id)
         # A private message always counts: it reopens a chat the outbox may have marked closed.
@@ -44,6 +48,8 @@ class PeopleService:
             return
         async with self._db.transaction() as tx:
             await tx.people.seen(user_id, first_name, last_name, username, private=in_private)
+            if community is not None:
+                await tx.people.wrote_in(user_id, community)
         if len(self._recent) > 50_000:
             self._recent.clear()
         self._recent[user_id] = (key, now)

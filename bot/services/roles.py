@@ -17,17 +17,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from telegram import Bot, ChatMemberRestricted
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from bot.community import Party
+from bot.community import DEFAULT_COMMUNITY, DEFAULT_NAME, Community, Party
 
 log = logging.getLogger(__name__)
 
 PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+
+
+@dataclass
+class _Place:
+    """One community's staff chats (party chats may be dropped at run time, see
+    not_a_party_chat)."""
+
+    code: str
+    name: str
+    committee: int
+    moderators: int
+    party_chats: dict[Party, int]
 
 
 class Roles:
@@ -36,17 +49,36 @@ class Roles:
         bot: Bot,
         *,
         admin_ids: frozenset[int],
-        committee_chat_id: int,
-        moderator_chat_id: int,
+        committee_chat_id: int | None = None,
+        moderator_chat_id: int | None = None,
         party_chats: Mapping[Party, int] | None = None,
+        communities: Sequence[Community] = (),
+        street_chat_id: int | None = None,
         ttl_s: float = 60.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Either `communities` (every community, the default one first) or the default
+        community's chats alone."""
         self._bot = bot
         self.admin_ids = admin_ids
-        self._committee = committee_chat_id
-        self._moderators = moderator_chat_id
-        self._party_chats = dict(party_chats or {})
+        if communities:
+            places = [
+                _Place(c.code, c.name, c.committee_chat, c.moderator_chat, dict(c.party_chats))
+                for c in communities
+            ]
+        else:
+            assert committee_chat_id is not None
+            places = [
+                _Place(
+                    DEFAULT_COMMUNITY,
+                    DEFAULT_NAME,
+                    committee_chat_id,
+                    moderator_chat_id if moderator_chat_id is not None else committee_chat_id,
+                    dict(party_chats or {}),
+                )
+            ]
+        self._places = {p.code: p for p in places}
+        self._street = street_chat_id
         self._moved: dict[int, int] = {}  # old chat id -> new id (a group became a supergroup)
         self._ttl = ttl_s
         self._monotonic = monotonic
@@ -54,40 +86,96 @@ class Roles:
         self._asking: dict[tuple[int, int], asyncio.Future[bool]] = {}
         self._next_sweep = monotonic() + ttl_s
 
+    # ------------------------------------------------------------------ the communities
+
+    @property
+    def communities(self) -> list[str]:
+        """Every community's code, the default one first."""
+        return list(self._places)
+
+    @property
+    def several(self) -> bool:
+        return len(self._places) > 1
+
+    def name_of(self, community: str) -> str:
+        place = self._places.get(community)
+        return place.name if place else community
+
+    def known(self, community: str) -> bool:
+        return community in self._places
+
+    def _place(self, community: str) -> _Place:
+        # A community removed from the file: its rows go to the default community's staff.
+        return self._places.get(community) or self._places[DEFAULT_COMMUNITY]
+
     # ------------------------------------------------------------------ the staff chats
 
     @property
     def committee_chat_id(self) -> int:
-        return self._current(self._committee)
+        """The default community's committee chat."""
+        return self.committee_chat(DEFAULT_COMMUNITY)
 
     @property
     def moderator_chat_id(self) -> int:
-        return self._current(self._moderators)
+        return self.moderator_chat(DEFAULT_COMMUNITY)
 
-    def chat_for(self, party: Party) -> int:
+    def committee_chat(self, community: str) -> int:
+        return self._current(self._place(community).committee)
+
+    def moderator_chat(self, community: str) -> int:
+        return self._current(self._place(community).moderators)
+
+    @property
+    def street_chat_id(self) -> int | None:
+        """The street office's chat (STREET_CHAT_ID), if set."""
+        return self._current(self._street) if self._street is not None else None
+
+    def staff_chats(self) -> list[tuple[int, str, str]]:
+        """(chat, "committee"/"moderator"/"party"/"street", community) of every staff chat."""
+        found: list[tuple[int, str, str]] = []
+        for place in self._places.values():
+            found.append((self._current(place.committee), "committee", place.code))
+            if place.moderators != place.committee:
+                found.append((self._current(place.moderators), "moderator", place.code))
+            found += [(self._current(c), "party", place.code) for c in place.party_chats.values()]
+        if self._street is not None:
+            found.append((self._current(self._street), "street", DEFAULT_COMMUNITY))
+        return found
+
+    def community_of_staff_chat(self, chat_id: int) -> str | None:
+        """The community whose committee, moderators' or party chat this is."""
+        for place in self._places.values():
+            chats = {place.committee, place.moderators, *place.party_chats.values()}
+            if chat_id in {self._current(c) for c in chats}:
+                return place.code
+        return None
+
+    def chat_for(self, party: Party, community: str = DEFAULT_COMMUNITY) -> int:
         """Where a party's ticket cards go: its own chat, or the committee chat."""
-        chat = self._party_chats.get(party)
-        return self._current(chat) if chat is not None else self.committee_chat_id
+        place = self._place(community)
+        chat = place.party_chats.get(party)
+        return self._current(chat) if chat is not None else self.committee_chat(place.code)
 
     def party_of_chat(self, chat_id: int) -> Party | None:
-        """The party whose own chat this is (None for the committee chat and any other)."""
-        for party, chat in self._party_chats.items():
-            if self._current(chat) == chat_id and chat_id != self.committee_chat_id:
-                return party
+        """The party whose own chat this is (None for a committee chat and any other)."""
+        for place in self._places.values():
+            for party, chat in place.party_chats.items():
+                if self._current(chat) == chat_id and chat_id != self._current(place.committee):
+                    return party
         return None
 
     def is_staff_chat(self, chat_id: int) -> bool:
-        """The committee chat, the moderators' chat or a party's chat: where internal things
-        may be shown to everyone present."""
-        return (
-            chat_id in (self.committee_chat_id, self.moderator_chat_id)
-            or self.party_of_chat(chat_id) is not None
-        )
+        """A committee, moderators' or party's chat, or the street office's: where internal
+        things may be shown to everyone present."""
+        return self.community_of_staff_chat(chat_id) is not None or chat_id == self.street_chat_id
 
-    def is_committee_place(self, chat_id: int, user_id: int) -> bool:
-        """Where committee-wide things (the digest, reception rules) may be shown: the committee
-        chat, or the asking person's own private chat; never a party's or a residents' chat."""
-        return chat_id in (self.committee_chat_id, user_id)
+    def is_committee_place(
+        self, chat_id: int, user_id: int, community: str = DEFAULT_COMMUNITY
+    ) -> bool:
+        """Where a community's committee-wide things (the digest, reception rules) may be
+        shown: its committee chat, or the asking person's own private chat; never a party's
+        or a residents' chat."""
+        return chat_id in (self.committee_chat(community), user_id)
 
     def _current(self, chat_id: int) -> int:
         for _ in range(len(self._moved)):  # bounded: a cycle of migrations cannot hang us
@@ -99,17 +187,19 @@ class Roles:
     def not_a_party_chat(self, chat_id: int) -> Party | None:
         """A chat set as a party's chat turned out to be a residents' group: its cards (with
         reporters' names) must not go there. The party's cards go to the committee chat."""
-        party = self.party_of_chat(chat_id)
-        if party is not None:
-            del self._party_chats[party]
-            log.error(
-                "[party_chats] %s = %d is a residents' group: its cards go to the "
-                "committee chat instead; set the party's own staff chat in the community "
-                "file",
-                party.label,
-                chat_id,
-            )
-        return party
+        for place in self._places.values():
+            for party, chat in list(place.party_chats.items()):
+                if self._current(chat) == chat_id and chat_id != self._current(place.committee):
+                    del place.party_chats[party]
+                    log.error(
+                        "[party_chats] %s = %d is a residents' group: its cards go to the "
+                        "committee chat instead; set the party's own staff chat in the "
+                        "community file",
+                        party.label,
+                        chat_id,
+                    )
+                    return party
+        return None
 
     def chat_migrated(self, old_id: int, new_id: int) -> None:
         """Telegram said a chat has a new id. For a staff chat, follow it and tell the operator
@@ -118,15 +208,19 @@ class Roles:
         if old_id == new_id or self._current(old_id) == new_id:
             return
         names = []
-        if self._current(self._committee) == old_id:
-            names.append("COMMITTEE_CHAT_ID")
-        if self._current(self._moderators) == old_id and self._moderators != self._committee:
-            names.append("MODERATOR_CHAT_ID")
-        names += [
-            f"[party_chats] {party.label}"
-            for party, chat in self._party_chats.items()
-            if self._current(chat) == old_id
-        ]
+        for place in self._places.values():
+            where = "" if place.code == DEFAULT_COMMUNITY else f" of community {place.code}"
+            if self._current(place.committee) == old_id:
+                names.append(("COMMITTEE_CHAT_ID" if not where else "committee_chat") + where)
+            if self._current(place.moderators) == old_id and place.moderators != place.committee:
+                names.append(("MODERATOR_CHAT_ID" if not where else "moderator_chat") + where)
+            names += [
+                f"[party_chats] {party.label}{where}"
+                for party, chat in place.party_chats.items()
+                if self._current(chat) == old_id
+            ]
+        if self._street is not None and self._current(self._street) == old_id:
+            names.append("STREET_CHAT_ID")
         if not names:
             return
         self._moved[old_id] = new_id
@@ -145,31 +239,59 @@ class Roles:
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
 
-    async def is_committee(self, user_id: int) -> bool:
-        """Committee staff: admins and members of the committee chat."""
-        return self.is_admin(user_id) or await self._member_of(self.committee_chat_id, user_id)
+    async def is_committee(self, user_id: int, community: str = DEFAULT_COMMUNITY) -> bool:
+        """Committee staff of a community: admins and members of its committee chat."""
+        return self.is_admin(user_id) or await self._member_of(
+            self.committee_chat(community), user_id
+        )
 
-    async def is_moderator(self, user_id: int) -> bool:
-        return self.is_admin(user_id) or await self._member_of(self.moderator_chat_id, user_id)
+    async def is_moderator(self, user_id: int, community: str = DEFAULT_COMMUNITY) -> bool:
+        return self.is_admin(user_id) or await self._member_of(
+            self.moderator_chat(community), user_id
+        )
 
-    async def may_handle_ticket(self, user_id: int, party: str, chat_id: int) -> bool:
-        """May this person act on (or see the reporter of) a ticket of `party`, from `chat_id`?
-        From the committee chat its members may, for every party; from a party's own chat
-        only its members, and only for that party's tickets. In private, the person's own
-        memberships decide: the committee's, or that party's chat. Admins need no membership,
-        but the place still counts: a party's chat never shows another party's ticket."""
+    async def committees_of(self, user_id: int) -> list[str]:
+        """The communities whose committee this person is on (admins: every one)."""
+        if self.is_admin(user_id):
+            return self.communities
+        return [c for c in self._places if await self._member_of(self.committee_chat(c), user_id)]
+
+    async def is_street_staff(self, user_id: int) -> bool:
+        """Members of the street office's chat (and admins)."""
+        street = self.street_chat_id
+        return self.is_admin(user_id) or (
+            street is not None and await self._member_of(street, user_id)
+        )
+
+    async def may_handle_ticket(
+        self, user_id: int, party: str, chat_id: int, community: str = DEFAULT_COMMUNITY
+    ) -> bool:
+        """May this person act on (or see the reporter of) a ticket of `party` in `community`,
+        from `chat_id`? From the community's committee chat its members may, for every party;
+        from a party's own chat only its members, and only for that party's tickets. In
+        private, the person's own memberships decide: the community's committee, or that
+        party's chat. Admins need no membership, but the place still counts: a party's chat
+        never shows another party's ticket, nor any chat another community's."""
         admin = self.is_admin(user_id)
-        if chat_id == self.committee_chat_id:
+        place = self._place(community)
+        committee = self.committee_chat(place.code)
+        if chat_id == committee:
             return admin or await self._member_of(chat_id, user_id)
-        chat_party = self.party_of_chat(chat_id)
-        if chat_party is not None:
-            return chat_party.value == party and (admin or await self._member_of(chat_id, user_id))
-        if chat_id == user_id:  # the person's private chat with the bot
-            if admin or await self._member_of(self.committee_chat_id, user_id):
-                return True
-            own = next((c for p, c in self._party_chats.items() if p.value == party), None)
-            return own is not None and await self._member_of(self._current(own), user_id)
-        return False
+        own = next((c for p, c in place.party_chats.items() if p.value == party), None)
+        own_chat = self._current(own) if own is not None else None
+        if chat_id != user_id:
+            if self.community_of_staff_chat(chat_id) != place.code:
+                return False
+            chat_party = self.party_of_chat(chat_id)
+            return (
+                chat_party is not None
+                and chat_party.value == party
+                and (admin or await self._member_of(chat_id, user_id))
+            )
+        # The person's private chat with the bot.
+        if admin or await self._member_of(committee, user_id):
+            return True
+        return own_chat is not None and await self._member_of(own_chat, user_id)
 
     def forget(self, user_id: int | None = None) -> None:
         """Drop cached answers (e.g. when the committee chat's membership changed)."""

@@ -7,17 +7,21 @@ down at that time sends it when it comes back the same day), and on demand with 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.services.digest.views import DigestFacts, digest_text
+from bot.community import DEFAULT_COMMUNITY
+from bot.services.digest.views import CommunityLine, DigestFacts, digest_text, street_digest_text
 from bot.services.messaging import text_message
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from storage import Database, Tx
 
 log = logging.getLogger(__name__)
+
+STREET = "@street"  # the street office's digest, recorded beside the communities' (never a code)
 
 
 class DigestService:
@@ -29,70 +33,130 @@ class DigestService:
         *,
         zone: ZoneInfo,
         digest_time: time,
-        unclaimed_wish_days: int = 3,
+        unclaimed_wish_days: int | Mapping[str, int] = 3,
     ) -> None:
+        """unclaimed_wish_days: each community's (or one figure for all)."""
         self._db = db
         self._roles = roles
         self._reception = reception
         self._zone = zone
         self._at = digest_time
-        self._unclaimed_days = unclaimed_wish_days
+        self._unclaimed = (
+            {DEFAULT_COMMUNITY: unclaimed_wish_days}
+            if isinstance(unclaimed_wish_days, int)
+            else dict(unclaimed_wish_days)
+        )
+
+    def _unclaimed_days(self, community: str) -> int:
+        return self._unclaimed.get(community) or self._unclaimed[DEFAULT_COMMUNITY]
 
     async def tick(self) -> bool:
-        """Send today's digest if its time has come and it has not gone yet."""
+        """Send today's digests whose time has come and that have not gone yet: each
+        community's to its committee, then the street office's (STREET_CHAT_ID)."""
+        sent = False
+        for community in self._roles.communities:
+            sent = await self._daily(community) or sent
+        if self._roles.street_chat_id is not None:
+            sent = await self._daily(STREET) or sent
+        return sent
+
+    async def _daily(self, community: str) -> bool:
         async with self._db.read() as tx:
             local = tx.now.astimezone(self._zone)
-            if local.time() < self._at or await tx.digests.sent_on(local.date().isoformat()):
+            if local.time() < self._at or await tx.digests.sent_on(
+                local.date().isoformat(), community
+            ):
                 return False
         async with self._db.transaction() as tx:
             day = tx.now.astimezone(self._zone).date().isoformat()
-            start = await tx.digests.last_period_end() or tx.now - timedelta(days=1)
-            if not await tx.digests.record(day, start, tx.now):
+            start = await tx.digests.last_period_end(community) or tx.now - timedelta(days=1)
+            if not await tx.digests.record(day, start, tx.now, community):
                 return False
+            if community == STREET:
+                chat_id = self._roles.street_chat_id
+                assert chat_id is not None
+                text = await self.compose_street(tx, start, self._roles.communities)
+            else:
+                chat_id = self._roles.committee_chat(community)
+                text = await self.compose(tx, start, community)
             await tx.outbox.enqueue(
-                text_message(
-                    self._roles.committee_chat_id,
-                    await self.compose(tx, start),
-                    dedupe_key=f"digest:{day}",
-                )
+                text_message(chat_id, text, dedupe_key=f"digest:{community}:{day}")
             )
-        log.info("daily digest for %s queued", day)
+        log.info("daily digest of %s for %s queued", community, day)
         return True
 
     async def on_demand(
         self, update_id: int, user_id: int, chat_id: int, reply_to: int | None
     ) -> None:
-        """/digest: committee staff get the figures since the last daily digest, now, in the
-        committee chat or in private (never where others would read them)."""
-        allowed = await self._roles.is_committee(user_id)
+        """/digest: committee staff get their community's figures since its last daily
+        digest, now, in its committee chat or in private (never where others would read
+        them); in the street office's chat, or in private for staff of several communities,
+        the figures of every community they may see."""
+        street = chat_id == self._roles.street_chat_id
+        here = self._roles.community_of_staff_chat(chat_id)
+        communities: list[str] = []
+        if street:
+            allowed = await self._roles.is_street_staff(user_id)
+            communities = self._roles.communities
+        elif chat_id == user_id:
+            communities = await self._roles.committees_of(user_id)
+            allowed = bool(communities)
+        elif here is not None and chat_id == self._roles.committee_chat(here):
+            allowed = await self._roles.is_committee(user_id, here)
+            communities = [here]
+        else:  # staff are told where to ask; anyone else that it is for staff
+            allowed = bool(await self._roles.committees_of(user_id))
         async with self._db.transaction(update_id=update_id, what="digest") as tx:
             if not allowed:
                 text = texts.DIGEST_ONLY_STAFF
-            elif not self._roles.is_committee_place(chat_id, user_id):
+            elif not communities:
                 text = texts.STAFF_COMMAND_ELSEWHERE
+            elif street or len(communities) > 1:
+                start = await tx.digests.last_period_end(STREET) or tx.now - timedelta(days=1)
+                text = await self.compose_street(tx, start, communities)
             else:
-                start = await tx.digests.last_period_end() or tx.now - timedelta(days=1)
-                text = await self.compose(tx, start)
+                start = await tx.digests.last_period_end(communities[0]) or tx.now - timedelta(
+                    days=1
+                )
+                text = await self.compose(tx, start, communities[0])
             await tx.outbox.enqueue(text_message(chat_id, text, reply_to=reply_to))
 
-    async def compose(self, tx: Tx, start: datetime) -> str:
-        """The digest of [start, now): the facts gathered here, the text built by
+    async def compose(self, tx: Tx, start: datetime, community: str = DEFAULT_COMMUNITY) -> str:
+        """A community's digest of [start, now): the facts gathered here, the text built by
         views."""
         now = tx.now
-        overdue, overdue_total = await tx.digests.overdue(now)
+        overdue, overdue_total = await tx.digests.overdue(now, community=community)
         unclaimed, unclaimed_total = await tx.digests.unclaimed_wishes(
-            now - timedelta(days=self._unclaimed_days)
+            now - timedelta(days=self._unclaimed_days(community)), community=community
         )
         facts = DigestFacts(
             start=start,
             now=now,
-            tickets=await tx.digests.ticket_figures(start, now),
+            tickets=await tx.digests.ticket_figures(start, now, community),
             overdue=overdue,
             overdue_total=overdue_total,
             unclaimed=unclaimed,
             unclaimed_total=unclaimed_total,
-            unclaimed_days=self._unclaimed_days,
-            flags=await tx.flags.figures(start),
-            next_reception=await self._reception.next_reception_line(tx),
+            unclaimed_days=self._unclaimed_days(community),
+            flags=await tx.flags.figures(start, community),
+            next_reception=await self._reception.next_reception_line(tx, community),
+            community_name=self._roles.name_of(community) if self._roles.several else None,
         )
         return digest_text(facts, self._zone)
+
+    async def compose_street(self, tx: Tx, start: datetime, communities: list[str]) -> str:
+        """The street office's digest of [start, now): a line per community."""
+        now = tx.now
+        lines = []
+        for community in communities:
+            _, overdue = await tx.digests.overdue(now, limit=0, community=community)
+            flags = await tx.flags.figures(start, community)
+            lines.append(
+                CommunityLine(
+                    self._roles.name_of(community),
+                    await tx.digests.ticket_figures(start, now, community),
+                    overdue,
+                    flags.pending,
+                )
+            )
+        return street_digest_text(lines, start, now, self._zone)

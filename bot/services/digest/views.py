@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.services.messaging import local_time, month_day, truncate, weekday
+from bot.services.messaging import html, local_time, month_day, truncate, weekday
 from storage.models import FlagFigures, TicketFigures, from_db
 
 MAX_TEXT = 4096  # one Telegram message, in UTF-16 units
@@ -28,6 +28,7 @@ class DigestFacts:
     unclaimed_days: int
     flags: FlagFigures
     next_reception: str | None
+    community_name: str | None = None  # named when the deployment has several communities
 
 
 def _items(numbers: list[str], total: int) -> str:
@@ -40,7 +41,11 @@ def _items(numbers: list[str], total: int) -> str:
 def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
     local = facts.now.astimezone(zone)
     lines = [
-        texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local)),
+        texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local))
+        if facts.community_name is None
+        else texts.DIGEST_TITLE_OF.format(
+            name=html(facts.community_name), date=month_day(local), weekday=weekday(local)
+        ),
         texts.DIGEST_PERIOD.format(
             start=local_time(facts.start, zone), end=local_time(facts.now, zone)
         ),
@@ -105,3 +110,69 @@ def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
 
 
 _PARTY_ORDER = {code: i for i, code in enumerate(texts.PARTY)}
+
+
+@dataclass(frozen=True)
+class CommunityLine:
+    """One community's figures in the street office's digest."""
+
+    name: str
+    tickets: TicketFigures
+    overdue: int
+    flags_pending: int
+
+
+def street_digest_text(
+    lines_of: list[CommunityLine], start: datetime, now: datetime, zone: ZoneInfo
+) -> str:
+    """The street office's digest: one line per community, then the totals."""
+    local = now.astimezone(zone)
+    lines = [
+        texts.STREET_DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local)),
+        texts.DIGEST_PERIOD.format(start=local_time(start, zone), end=local_time(now, zone)),
+        "",
+    ]
+    sums = {"new": 0, "resolved": 0, "overdue": 0, "pending": 0, "good": 0, "rated": 0}
+    for c in lines_of:
+        new = sum(n for _, _, n in c.tickets.new)
+        good, rated = _satisfied(c.tickets)
+        lines.append(
+            texts.STREET_DIGEST_LINE.format(
+                name=html(c.name),
+                new=new,
+                resolved=c.tickets.resolved,
+                overdue=c.overdue,
+                satisfied=_share(good, rated),
+                pending=c.flags_pending,
+            )
+        )
+        for key, value in (
+            ("new", new),
+            ("resolved", c.tickets.resolved),
+            ("overdue", c.overdue),
+            ("pending", c.flags_pending),
+            ("good", good),
+            ("rated", rated),
+        ):
+            sums[key] += value
+    lines += [
+        "",
+        texts.STREET_DIGEST_TOTAL.format(
+            n=len(lines_of),
+            new=sums["new"],
+            resolved=sums["resolved"],
+            overdue=sums["overdue"],
+            satisfied=_share(sums["good"], sums["rated"]),
+            pending=sums["pending"],
+        ),
+    ]
+    return truncate("\n".join(lines), MAX_TEXT)
+
+
+def _satisfied(figures: TicketFigures) -> tuple[int, int]:
+    """(满意 ratings, all ratings)."""
+    return figures.ratings.get("satisfied", 0), sum(figures.ratings.values())
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"

@@ -10,11 +10,12 @@ redelivered tick therefore sends nothing twice and loses nothing recent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.community import Reminders
+from bot.community import DEFAULT_COMMUNITY, Reminders
 from bot.schedule import (
     HolidayPolicy,
     RuleError,
@@ -48,12 +49,47 @@ def _hm(value: str) -> time:
 
 
 class ReceptionService:
-    def __init__(self, db: Database, roles: Roles, *, zone: ZoneInfo, reminders: Reminders) -> None:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        *,
+        zone: ZoneInfo,
+        reminders: Reminders | Mapping[str, Reminders],
+    ) -> None:
+        """reminders: each community's times (or one, the default community's)."""
         self._db = db
         self._roles = roles
         self._zone = zone
-        self._evening = _hm(reminders.evening_time)
-        self._before = timedelta(minutes=reminders.minutes_before)
+        by = {DEFAULT_COMMUNITY: reminders} if isinstance(reminders, Reminders) else reminders
+        self._times = {
+            code: (_hm(r.evening_time), timedelta(minutes=r.minutes_before))
+            for code, r in by.items()
+        }
+
+    def _times_of(self, community: str) -> tuple[time, timedelta]:
+        """(evening reminder time, how long before the start the second one goes)."""
+        return self._times.get(community) or self._times[DEFAULT_COMMUNITY]
+
+    async def _community(self, user_id: int, chat_id: int, staff: bool) -> str:
+        """Whose rules a /reception is about: the staff chat's or the group's community; in
+        private, the first community whose committee the person is on (staff verbs), or the
+        community of the group they last wrote in."""
+        here = self._roles.community_of_staff_chat(chat_id)
+        if here is not None:
+            return here
+        if chat_id != user_id:
+            async with self._db.read() as tx:
+                chat = await tx.chats.get(chat_id)
+            return chat.community if chat else DEFAULT_COMMUNITY
+        if staff:
+            mine = await self._roles.committees_of(user_id)
+            if mine:
+                return mine[0]
+        async with self._db.read() as tx:
+            person = await tx.people.get(user_id)
+        found = person.community if person else None
+        return found if found is not None and self._roles.known(found) else DEFAULT_COMMUNITY
 
     # ------------------------------------------------------------------ staff commands
 
@@ -64,10 +100,11 @@ class ReceptionService:
         in the committee chat or in private."""
         verb = args[0].lower() if args else ""
         refusal = None
+        community = await self._community(user_id, chat_id, verb in STAFF_VERBS)
         if verb in STAFF_VERBS:
-            if not await self._roles.is_committee(user_id):
+            if not await self._roles.is_committee(user_id, community):
                 refusal = texts.RECEPTION_ONLY_STAFF
-            elif not self._roles.is_committee_place(chat_id, user_id):
+            elif not self._roles.is_committee_place(chat_id, user_id, community):
                 refusal = texts.STAFF_COMMAND_ELSEWHERE
         if refusal is not None:
             async with self._db.transaction(update_id=update_id, what="reception") as tx:
@@ -75,20 +112,22 @@ class ReceptionService:
             return
         async with self._db.transaction(update_id=update_id, what="reception") as tx:
             if verb == "add":
-                reply = await self._add(tx, user_id, args[1:])
+                reply = await self._add(tx, user_id, args[1:], community)
             elif verb == "list":
-                reply = await self._list(tx)
+                reply = await self._list(tx, community)
             elif verb in ("del", "delete"):
-                reply = await self._delete(tx, user_id, args[1:])
+                reply = await self._delete(tx, user_id, args[1:], community)
             elif verb:
                 reply = texts.RECEPTION_USAGE
             else:
                 # Internal meetings are shown where they are reminded: the committee chat.
-                internal = chat_id == self._roles.committee_chat_id
-                reply = views.upcoming_text(await self.upcoming(tx, include_staff=internal))
+                internal = chat_id == self._roles.committee_chat(community)
+                reply = views.upcoming_text(
+                    await self.upcoming(tx, community, include_staff=internal)
+                )
             await tx.outbox.enqueue(text_message(chat_id, reply, reply_to=reply_to))
 
-    async def _add(self, tx: Tx, user_id: int, args: list[str]) -> str:
+    async def _add(self, tx: Tx, user_id: int, args: list[str], community: str) -> str:
         words = [w for w in args if w not in STAFF_WORDS and w not in POLICY_WORDS]
         if len(words) < 3:
             return texts.RECEPTION_USAGE
@@ -107,6 +146,7 @@ class ReceptionService:
             audience="staff" if any(w in STAFF_WORDS for w in args) else "residents",
             holiday_policy=policy,
             created_by=user_id,
+            community=community,
         )
         await tx.events.append(
             "reception_added",
@@ -115,7 +155,9 @@ class ReceptionService:
             detail={"schedule": rule.schedule, "place": rule.place},
         )
         nexts = [
-            u for u in await self.upcoming(tx, include_staff=True, count=50) if u.rule.id == rule.id
+            u
+            for u in await self.upcoming(tx, community, include_staff=True, count=50)
+            if u.rule.id == rule.id
         ]
         return texts.RECEPTION_ADDED.format(
             n=rule.id,
@@ -123,8 +165,8 @@ class ReceptionService:
             next=views.when(nexts[0]) if nexts else texts.RECEPTION_NO_NEXT,
         )
 
-    async def _list(self, tx: Tx) -> str:
-        rules = await tx.reception.active()
+    async def _list(self, tx: Tx, community: str) -> str:
+        rules = await tx.reception.active(community)
         if not rules:
             return texts.RECEPTION_LIST_EMPTY
         lines = [texts.RECEPTION_LIST_TITLE]
@@ -136,22 +178,25 @@ class ReceptionService:
             lines.append(line)
         return "\n".join(lines)
 
-    async def _delete(self, tx: Tx, user_id: int, args: list[str]) -> str:
+    async def _delete(self, tx: Tx, user_id: int, args: list[str], community: str) -> str:
         number = number_of(args[0]) if args else None
         if number is None:
             return texts.RECEPTION_USAGE
-        if not await tx.reception.delete(number):
+        rule = await tx.reception.get(number)
+        if rule is None or rule.community != community or not await tx.reception.delete(number):
             return texts.RECEPTION_NOT_FOUND.format(n=number)
         await tx.events.append("reception_deleted", actor_id=user_id, subject=f"reception:{number}")
         return texts.RECEPTION_DELETED.format(n=number)
 
     # ------------------------------------------------------------------ when
 
-    async def upcoming(self, tx: Tx, *, include_staff: bool, count: int = 3) -> list[Upcoming]:
+    async def upcoming(
+        self, tx: Tx, community: str, *, include_staff: bool, count: int = 3
+    ) -> list[Upcoming]:
         today = tx.now.astimezone(self._zone).date()
         now_local = tx.now.astimezone(self._zone)
         found = []
-        for rule in await tx.reception.active():
+        for rule in await tx.reception.active(community):
             if rule.audience == "staff" and not include_staff:
                 continue
             schedule = parse_schedule(rule.schedule)
@@ -164,8 +209,8 @@ class ReceptionService:
         found.sort(key=lambda u: u.starts_local)
         return found[:count]
 
-    async def next_reception_line(self, tx: Tx) -> str | None:
-        upcoming = await self.upcoming(tx, include_staff=False, count=1)
+    async def next_reception_line(self, tx: Tx, community: str) -> str | None:
+        upcoming = await self.upcoming(tx, community, include_staff=False, count=1)
         return views.when(upcoming[0]) if upcoming else None
 
     # ------------------------------------------------------------------ reminders
@@ -186,13 +231,14 @@ class ReceptionService:
             async with self._db.transaction() as tx:
                 rule, day = upcoming.rule, upcoming.occurrence.day.isoformat()
                 targets = (
-                    [self._roles.committee_chat_id]
+                    [self._roles.committee_chat(rule.community)]
                     if rule.audience == "staff"
-                    else [c.id for c in await tx.chats.resident_groups()]
+                    else [c.id for c in await tx.chats.resident_groups(rule.community)]
                 )
                 if not await tx.reception.mark_sent(rule.id, day, slot, len(targets)):
                     continue
-                text = views.reminder_text(upcoming, slot, int(self._before.total_seconds() // 60))
+                before = self._times_of(rule.community)[1]
+                text = views.reminder_text(upcoming, slot, int(before.total_seconds() // 60))
                 for chat_id in targets:
                     await tx.outbox.enqueue(
                         text_message(
@@ -215,13 +261,14 @@ class ReceptionService:
         out = []
         for rule in await tx.reception.active():
             schedule = parse_schedule(rule.schedule)
+            evening_at, before = self._times_of(rule.community)
             for occ in occurrences(schedule, rule.holiday_policy, today, today + timedelta(1)):
                 upcoming = Upcoming(rule, occ)
                 evening = datetime.combine(
-                    occ.day - timedelta(days=1), self._evening, tzinfo=self._zone
+                    occ.day - timedelta(days=1), evening_at, tzinfo=self._zone
                 )
                 out.append((upcoming, "evening", evening))
-                out.append((upcoming, "before", self._start(upcoming) - self._before))
+                out.append((upcoming, "before", self._start(upcoming) - before))
         return out
 
     def _start(self, upcoming: Upcoming) -> datetime:

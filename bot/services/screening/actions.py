@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.community import Screening
+from bot.community import DEFAULT_COMMUNITY, Screening
 from bot.services.messaging import html, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
@@ -46,7 +46,7 @@ class ModerationActions:
         self._zone = zone
 
     async def mute_if_repeated(
-        self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool
+        self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool, community: str
     ) -> None:
         confirmed = await tx.flags.confirmed_ads_by(author.id) + await tx.known.ad_hits_by(
             author.id
@@ -57,7 +57,7 @@ class ModerationActions:
         if not can_act:
             await tx.outbox.enqueue(
                 text_message(
-                    self._roles.moderator_chat_id,
+                    self._roles.moderator_chat(community),
                     texts.MUTED_FAILED_LOG.format(author=name, n=confirmed, group=group),
                 )
             )
@@ -76,7 +76,7 @@ class ModerationActions:
         )
         await tx.outbox.enqueue(
             text_message(
-                self._roles.moderator_chat_id,
+                self._roles.moderator_chat(community),
                 texts.MUTED_LOG.format(
                     author=name, n=confirmed, group=group, hours=self._rules.mute_hours
                 ),
@@ -101,8 +101,10 @@ class ModerationActions:
     async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
         """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
         group = (row.fallback_args or {}).get("group", str(row.chat_id))
+        chat = await tx.chats.get(row.chat_id)
+        moderators = self._roles.moderator_chat(chat.community if chat else DEFAULT_COMMUNITY)
         await tx.outbox.enqueue(
-            text_message(self._roles.moderator_chat_id, texts.DELETE_FAILED_LOG.format(group=group))
+            text_message(moderators, texts.DELETE_FAILED_LOG.format(group=group))
         )
         await tx.chats.set_bot_admin(row.chat_id, False)
 

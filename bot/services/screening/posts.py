@@ -103,21 +103,24 @@ class ScreeningService:
             or post.as_chat
             or not post.text.strip()
             or REQUEST_TAG.search(post.text)
-            or not await self._groups.is_resident_group(post.chat_id)
         ):
+            return None
+        community = await self._groups.community_of_group(post.chat_id)
+        if community is None:
             return None
         verdict = self.screener.screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
-        if verdict.action == "none" or await self._exempt(post.author.id):
+        if verdict.action == "none" or await self._exempt(post.author.id, community):
             return verdict
         if verdict.action == "known":
-            await self._answer_known(post, verdict)
+            await self._answer_known(post, verdict, community)
         elif verdict.action == "review":
-            await self._flag(post, verdict)
+            await self._flag(post, verdict, community)
         return verdict
 
-    async def _flag(self, post: Post, verdict: Verdict) -> None:
+    async def _flag(self, post: Post, verdict: Verdict, community: str) -> None:
+        moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
             flag = await tx.flags.create(
                 kind=verdict.kind,
@@ -129,17 +132,18 @@ class ScreeningService:
                 score=verdict.score,
                 reasons=list(verdict.reasons),
                 source_update_id=post.update_id,
+                community=community,
             )
             if flag is None:
                 return  # flagged when Telegram first handed this update out
             card = await tx.outbox.enqueue(
                 text_message(
-                    self._roles.moderator_chat_id,
+                    moderators,
                     await self._actions.card_text(tx, flag, group=post.chat_title),
                     buttons=views.review_buttons(flag),
                 )
             )
-            await tx.flags.set_card(flag.id, self._roles.moderator_chat_id, card)
+            await tx.flags.set_card(flag.id, moderators, card)
             await tx.events.append(
                 "flagged",
                 actor_id=None,
@@ -152,7 +156,7 @@ class ScreeningService:
                 },
             )
 
-    async def _answer_known(self, post: Post, verdict: Verdict) -> None:
+    async def _answer_known(self, post: Post, verdict: Verdict, community: str) -> None:
         assert verdict.known is not None
         async with self._db.transaction() as tx:
             known = await tx.known.get(verdict.known.rumour_id)
@@ -183,7 +187,7 @@ class ScreeningService:
             log_line = texts.KNOWN_LOG[known.kind].format(
                 group=group, author=html(post.author.name), k=known.id, done=done
             )
-            await tx.outbox.enqueue(text_message(self._roles.moderator_chat_id, log_line))
+            await tx.outbox.enqueue(text_message(self._roles.moderator_chat(community), log_line))
             await tx.events.append(
                 f"known_{known.kind}_hit",
                 actor_id=None,
@@ -192,20 +196,35 @@ class ScreeningService:
             )
             if known.kind == "ad":
                 await self._actions.mute_if_repeated(
-                    tx, post.author, post.chat_id, group, deletable
+                    tx, post.author, post.chat_id, group, deletable, community
                 )
 
-    async def _exempt(self, user_id: int) -> bool:
-        return await self._roles.is_committee(user_id) or await self._roles.is_moderator(user_id)
+    async def _exempt(self, user_id: int, community: str) -> bool:
+        """Staff and moderators of the group's community: their notices may say 紧急 or 转告."""
+        return await self._roles.is_committee(user_id, community) or await self._roles.is_moderator(
+            user_id, community
+        )
 
     async def stats(self, user_id: int, chat_id: int) -> str | None:
-        """/modstats: moderators' figures, in private, the moderators' or the committee chat
-        (None elsewhere: figures about residents' posts stay out of other chats)."""
-        if chat_id not in (user_id, self._roles.moderator_chat_id, self._roles.committee_chat_id):
-            return None
-        if not await self._roles.is_moderator(user_id):
+        """/modstats: a community's moderators' figures, in its moderators' or committee chat,
+        or in private (the first community the person moderates); None elsewhere: figures
+        about residents' posts stay out of other chats."""
+        if chat_id == user_id:
+            community = None
+            for code in self._roles.communities:
+                if await self._roles.is_moderator(user_id, code):
+                    community = code
+                    break
+        else:
+            community = self._roles.community_of_staff_chat(chat_id)
+            if community is None or chat_id not in (
+                self._roles.moderator_chat(community),
+                self._roles.committee_chat(community),
+            ):
+                return None
+        if community is None or not await self._roles.is_moderator(user_id, community):
             return texts.MODSTATS_ONLY
         async with self._db.read() as tx:
-            week = await tx.flags.figures(tx.now - timedelta(days=7))
-            month = await tx.flags.figures(tx.now - timedelta(days=30))
+            week = await tx.flags.figures(tx.now - timedelta(days=7), community)
+            month = await tx.flags.figures(tx.now - timedelta(days=30), community)
         return views.modstats(week, month)

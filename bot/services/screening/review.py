@@ -9,6 +9,7 @@ import logging
 
 from bot import texts
 from bot.buttons import Press, ReviewButton
+from bot.community import DEFAULT_COMMUNITY
 from bot.services.messaging import edit_text, html, shorten, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
@@ -46,12 +47,12 @@ class ReviewService:
         if flag is None or not on_card:
             return texts.UNKNOWN_BUTTON
         action = button.action
-        allowed = await self._roles.is_moderator(person.id) or (
+        allowed = await self._roles.is_moderator(person.id, flag.community) or (
             # The committee, asked to check with the source, may answer on its copy.
             flag.status == "checking"
             and press.chat_id == flag.check_chat_id
             and action != "check"
-            and await self._roles.is_committee(person.id)
+            and await self._roles.is_committee(person.id, flag.community)
         )
         if not allowed:
             return texts.ONLY_MODERATORS
@@ -112,7 +113,7 @@ class ReviewService:
             )
             await tx.prompts.ask(
                 text_message(
-                    self._roles.moderator_chat_id,
+                    self._roles.moderator_chat(flag.community),
                     texts.ASK_CLARIFICATION.format(k=known.id),
                     force_reply=texts.CLARIFICATION_PLACEHOLDER,
                 ),
@@ -130,7 +131,9 @@ class ReviewService:
         )
         if flag.kind == "ad":
             author = Person(flag.author_id, flag.author_name)
-            await self._actions.mute_if_repeated(tx, author, flag.chat_id, group, deletable)
+            await self._actions.mute_if_repeated(
+                tx, author, flag.chat_id, group, deletable, flag.community
+            )
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "dismissed")
@@ -154,17 +157,16 @@ class ReviewService:
             decided_by_name=person.name,
             decided_at=tx.now,
         )
-        if self._roles.committee_chat_id != self._roles.moderator_chat_id:
+        committee = self._roles.committee_chat(flag.community)
+        if committee != self._roles.moderator_chat(flag.community):
             card = await tx.outbox.enqueue(
                 text_message(
-                    self._roles.committee_chat_id,
+                    committee,
                     await self._actions.card_text(tx, flag, for_committee=True),
                     buttons=views.review_buttons(flag, with_check=False),
                 )
             )
-            flag = await tx.flags.update(
-                flag.id, check_chat_id=self._roles.committee_chat_id, check_outbox_id=card
-            )
+            flag = await tx.flags.update(flag.id, check_chat_id=committee, check_outbox_id=card)
         await tx.events.append(
             "flag_checking",
             actor_id=person.id,
@@ -178,7 +180,8 @@ class ReviewService:
         and posted in the group where the rumour was. False (nothing changed) when the person
         is not a moderator or the text is empty."""
         text = shorten(text, CLARIFICATION_LIMIT) if text.strip() else ""
-        if not text or not await self._roles.is_moderator(person.id):
+        community = self._roles.community_of_staff_chat(prompt.chat_id) or DEFAULT_COMMUNITY
+        if not text or not await self._roles.is_moderator(person.id, community):
             return False
         async with self._db.transaction(update_id=update_id, what="clarification") as tx:
             known = await tx.known.get(prompt.subject_id)
@@ -193,9 +196,7 @@ class ReviewService:
                 detail={"by": person.name},
             )
             await tx.outbox.enqueue(
-                text_message(
-                    self._roles.moderator_chat_id, texts.CLARIFICATION_SAVED.format(k=known.id)
-                )
+                text_message(prompt.chat_id, texts.CLARIFICATION_SAVED.format(k=known.id))
             )
             flag = await tx.flags.get(known.flag_id) if known.flag_id else None
             if flag is not None and known.clarification is None:

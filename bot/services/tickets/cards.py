@@ -33,9 +33,10 @@ class TicketCards:
         note: str = "",
     ) -> Ticket:
         if chat_id is None:
-            chat_id = self._roles.chat_for(Party(ticket.party))
+            chat_id = self._roles.chat_for(Party(ticket.party), ticket.community)
         # A party chat the bot cannot post to sends the card to the committee (card_refused).
-        fallback = "card_refused" if chat_id != self._roles.committee_chat_id else None
+        committee = self._roles.committee_chat(ticket.community)
+        fallback = "card_refused" if chat_id != committee else None
         if ticket.photo_file_id:
             photo = photo_message(
                 chat_id, ticket.photo_file_id, texts.CARD_PHOTO.format(n=ticket.id)

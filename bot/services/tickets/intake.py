@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from bot import texts
 from bot.buttons import (
     DuplicateButton,
 )
-from bot.community import WISH_CATEGORY, CommunityRules, Party
+from bot.community import DEFAULT_COMMUNITY, WISH_CATEGORY, CommunityRules, Party
 from bot.services.messaging import (
     deep_link,
     html,
@@ -56,6 +57,7 @@ class Origin:
     message_id: int | None
     in_group: bool
     group_title: str | None = None
+    community: str = DEFAULT_COMMUNITY  # found by the intake: the group's, or the person's
 
 
 class TicketIntake:
@@ -63,15 +65,18 @@ class TicketIntake:
         self,
         db: Database,
         roles: Roles,
-        rules: CommunityRules,
+        rules: CommunityRules | Mapping[str, CommunityRules],
         cards: TicketCards,
         *,
         zone: ZoneInfo,
         bot_username: str,
     ) -> None:
+        """rules: each community's (or one set, the default community's)."""
         self._db = db
         self._roles = roles
-        self._rules = rules
+        self._rules_by = (
+            {DEFAULT_COMMUNITY: rules} if isinstance(rules, CommunityRules) else dict(rules)
+        )
         self._cards = cards
         self._zone = zone
         self._bot_username = bot_username
@@ -82,6 +87,7 @@ class TicketIntake:
         """/wish, /complain, #微心愿 / #投诉 / #报修: file it, or ask for what is missing."""
         text = text.strip()
         async with self._db.transaction(update_id=update_id, what=f"request_{kind}") as tx:
+            origin = replace(origin, community=await self.community_of(tx, origin))
             await self.settle_offer(tx, origin.person.id)
             if not text:
                 await self._ask_for_text(tx, kind, origin)
@@ -96,7 +102,9 @@ class TicketIntake:
                     )
                 )
                 return
-            if await self.over_quota(tx, origin.person.id, origin.chat_id, origin.message_id):
+            if await self.over_quota(
+                tx, origin.person.id, origin.chat_id, origin.message_id, origin.community
+            ):
                 return
             if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id, origin):
                 return
@@ -110,10 +118,36 @@ class TicketIntake:
             return None
         return f"hint:{what}:{origin.chat_id}:{origin.person.id}:{tx.now:%Y%m%d%H}"
 
-    async def over_quota(self, tx: Tx, person: int, chat_id: int, reply_to: int | None) -> bool:
-        """More requests in the last hour than the community allows one person: one polite
-        refusal for that hour, then silence, so a flood never buries others' cards."""
-        quota = self._rules.limits.requests_per_hour
+    def rules_of(self, community: str) -> CommunityRules:
+        return self._rules_by.get(community) or self._rules_by[DEFAULT_COMMUNITY]
+
+    async def community_of(self, tx: Tx, origin: Origin) -> str:
+        """Whose request this is: the group's community; from private, the community of the
+        resident group the person last wrote in (the default one if none)."""
+        if origin.in_group:
+            chat = await tx.chats.get(origin.chat_id)
+            found = chat.community if chat else None
+        else:
+            person = await tx.people.get(origin.person.id)
+            found = person.community if person else None
+        return found if found is not None and self._roles.known(found) else DEFAULT_COMMUNITY
+
+    async def over_quota(
+        self,
+        tx: Tx,
+        person: int,
+        chat_id: int,
+        reply_to: int | None,
+        community: str | None = None,
+    ) -> bool:
+        """More requests in the last hour than the community allows one person (theirs, when
+        not given): one polite refusal for that hour, then silence, so a flood never buries
+        others' cards."""
+        if community is None:
+            community = await self.community_of(
+                tx, Origin(Person(person, ""), person, None, in_group=False)
+            )
+        quota = self.rules_of(community).limits.requests_per_hour
         if (
             self._roles.is_admin(person)
             or await tx.events.count_by(person, REQUEST_EVENTS, tx.now - QUOTA_WINDOW) < quota
@@ -166,7 +200,7 @@ class TicketIntake:
         would let anyone probe for others' complaints by posting guesses."""
         if origin.in_group and not await self._private_open(tx, origin.person.id):
             return False  # nowhere private to ask: file it; staff see both cards
-        category, _ = self._rules.categorise(text)
+        category, _ = self.rules_of(origin.community).categorise(text)
         match = await self._similar_open(tx, category, text, origin)
         if match is None:
             return False
@@ -223,12 +257,13 @@ class TicketIntake:
         in this group (from private: in any group). Private complaints are never offered to
         others, so a guessed text cannot find them."""
         wanted = _NOT_TEXT.sub("", text)
-        best, best_score = None, self._rules.tickets.duplicate_match
+        best, best_score = None, self.rules_of(origin.community).tickets.duplicate_match
         for candidate in await tx.tickets.open_in_category(
             category,
             tx.now - DUPLICATE_WINDOW,
             seen_by=origin.person.id,
             group_id=origin.chat_id if origin.in_group else None,
+            community=origin.community,
         ):
             score = fuzz.ratio(wanted, _NOT_TEXT.sub("", candidate.text))
             if score >= best_score:
@@ -287,7 +322,10 @@ class TicketIntake:
         if in_group:
             chat = await tx.chats.get(draft.chat_id)
             title = chat.title if chat else None
-        return Origin(person, draft.chat_id, draft.message_id, in_group=in_group, group_title=title)
+        origin = Origin(
+            person, draft.chat_id, draft.message_id, in_group=in_group, group_title=title
+        )
+        return replace(origin, community=await self.community_of(tx, origin))
 
     async def _file(
         self,
@@ -299,10 +337,11 @@ class TicketIntake:
         update_id: int,
     ) -> Ticket:
         await tx.drafts.drop_for_user(origin.person.id)  # a request filed ends any other
+        rules = self.rules_of(origin.community)
         if kind == "wish":
-            category, routing = WISH_CATEGORY, self._rules.wishes
+            category, routing = WISH_CATEGORY, rules.wishes
         else:
-            category, routing = self._rules.categorise(text)
+            category, routing = rules.categorise(text)
         due = add_working_days(tx.now, routing.sla_days, self._zone)
         ticket = await tx.tickets.create(
             kind=kind,
@@ -316,6 +355,7 @@ class TicketIntake:
             source_message_id=origin.message_id,
             source_update_id=update_id,
             due_at=due,
+            community=origin.community,
         )
         await tx.events.append(
             "filed",
@@ -350,7 +390,7 @@ class TicketIntake:
             tx,
             ticket,
             await self._cards.group_title(tx, ticket),
-            chat_id=self._roles.committee_chat_id,
+            chat_id=self._roles.committee_chat(ticket.community),
             note=texts.CARD_PARTY_CHAT_REFUSED.format(party=Party(ticket.party).label),
         )
 

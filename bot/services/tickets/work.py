@@ -57,7 +57,9 @@ class TicketService:
             on_card = ticket is not None and await self._on_card(tx, ticket, press)
         if ticket is None or not on_card:
             return texts.UNKNOWN_BUTTON
-        if not await self._roles.may_handle_ticket(staff.id, ticket.party, press.chat_id):
+        if not await self._roles.may_handle_ticket(
+            staff.id, ticket.party, press.chat_id, ticket.community
+        ):
             return texts.ONLY_STAFF
         action = button.action if isinstance(button, CardButton) else "to"
         async with self._db.transaction(update_id=update_id, what=f"ticket_{action}") as tx:
@@ -89,7 +91,7 @@ class TicketService:
             assert action == "reject"
             await tx.prompts.ask(
                 text_message(
-                    ticket.card_chat_id or self._roles.committee_chat_id,
+                    ticket.card_chat_id or self._roles.committee_chat(ticket.community),
                     texts.ASK_REJECT_REASON.format(n=ticket.id),
                     force_reply=texts.REJECT_REASON_PLACEHOLDER,
                 ),
@@ -172,7 +174,7 @@ class TicketService:
             detail={"to": party.value, "by": staff.name},
             public=True,
         )
-        new_chat = self._roles.chat_for(party)
+        new_chat = self._roles.chat_for(party, ticket.community)
         if new_chat != old_chat and old_chat is not None and old_card is not None:
             await tx.outbox.enqueue(
                 edit_text(
@@ -201,7 +203,9 @@ class TicketService:
             not reason
             or ticket is None
             or not ticket.is_open
-            or not await self._roles.may_handle_ticket(staff.id, ticket.party, prompt.chat_id)
+            or not await self._roles.may_handle_ticket(
+                staff.id, ticket.party, prompt.chat_id, ticket.community
+            )
         ):
             return False
         async with self._db.transaction(update_id=update_id, what="ticket_reject") as tx:
@@ -294,7 +298,7 @@ class TicketService:
                 await tx.events.append("overdue", actor_id=None, subject=subject(ticket))
                 await tx.outbox.enqueue(
                     text_message(
-                        self._roles.committee_chat_id,
+                        self._roles.committee_chat(ticket.community),
                         texts.ESCALATION.format(
                             n=ticket.id,
                             kind=texts.KIND[ticket.kind],
@@ -331,7 +335,7 @@ class TicketService:
             events = await tx.events.for_subject(f"ticket:{ticket_id}") if ticket else []
         if ticket is None:
             return texts.TICKET_NOT_FOUND
-        full = await self._roles.may_handle_ticket(user_id, ticket.party, chat_id)
+        full = await self._roles.may_handle_ticket(user_id, ticket.party, chat_id, ticket.community)
         if not full and not (ticket.reporter_id == user_id and chat_id == user_id):
             return texts.TICKET_NOT_FOUND
         return views.ticket_view(ticket, events, full=full, zone=self._zone)
