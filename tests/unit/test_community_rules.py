@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.community import CommunityRules, Party, RulesError
+from bot.community import CommunityRules, Party, RulesError, load_communities
 from bot.workdays import add_working_days
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +86,71 @@ def test_working_days_skip_weekends_and_holidays_and_count_adjusted_weekends() -
     assert add_working_days(before_national_day, 1, ZONE).date().isoformat() == "2026-10-08"
     friday_after = datetime(2026, 10, 9, 9, 0, tzinfo=ZONE)
     assert add_working_days(friday_after, 1, ZONE).date().isoformat() == "2026-10-10"
+
+
+# several communities ---------------------------------------------------------------------
+
+TWO = """
+name = "西二居民区"
+[reminders]
+evening_time = "18:30"
+[tickets]
+unclaimed_wish_days = 5
+[[categories]]
+name = "快递"
+keywords = ["快递柜"]
+party = "物业"
+sla_days = 2
+
+[[communities]]
+code = "dongyi"
+name = "东一居民区"
+committee_chat = -100200
+moderator_chat = -100201
+[communities.party_chats]
+"物业" = -100202
+[communities.tickets]
+unclaimed_wish_days = 2
+"""
+
+
+def test_each_community_has_its_chats_and_inherits_what_it_does_not_set(
+    tmp_path: Path,
+) -> None:
+    rules_file = tmp_path / "community.toml"
+    rules_file.write_text(TWO, encoding="utf-8")
+    default, east = load_communities(rules_file, committee_chat_id=-1001, moderator_chat_id=-1001)
+    assert (default.code, default.name, default.committee_chat) == ("default", "西二居民区", -1001)
+    assert (east.code, east.name, east.committee_chat, east.moderator_chat) == (
+        "dongyi",
+        "东一居民区",
+        -100200,
+        -100201,
+    )
+    assert east.party_chats == {Party.PROPERTY: -100202} and default.party_chats == {}
+    assert east.rules.tickets.unclaimed_wish_days == 2  # its own
+    assert default.rules.tickets.unclaimed_wish_days == 5
+    assert east.rules.reminders.evening_time == "18:30"  # the top level's
+    assert east.rules.categorise("快递柜坏了")[0] == "快递"
+
+
+def test_one_community_without_a_file_is_the_default_one() -> None:
+    (only,) = load_communities(None, committee_chat_id=-1001, moderator_chat_id=-1002)
+    assert (only.code, only.committee_chat, only.moderator_chat) == ("default", -1001, -1002)
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ('[[communities]]\ncode = "dongyi"\nname = "又一个"\ncommittee_chat = -100300\n', "twice"),
+        ('[[communities]]\ncode = "nanyi"\nname = "南一"\ncommittee_chat = -1001\n', "both"),
+        ('[[communities]]\ncode = "Nan Yi"\nname = "南一"\ncommittee_chat = -100400\n', "code"),
+        ('[[communities]]\ncode = "nanyi"\nname = "南一"\ncommitee_chat = -100400\n', "committee_chat"),
+    ],
+)
+def test_a_bad_community_is_one_clear_error(tmp_path: Path, extra: str, words: str) -> None:
+    rules_file = tmp_path / "community.toml"
+    rules_file.write_text(TWO + extra, encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_communities(rules_file, committee_chat_id=-1001, moderator_chat_id=-1001)
+    assert words in str(info.value) and "\n" not in str(info.value)
