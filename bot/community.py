@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot import texts
 
@@ -121,6 +121,30 @@ class Limits(BaseModel):
     requests_per_hour: int = Field(default=5, ge=1, le=1000)  # tickets and +1 offers
 
 
+class Households(BaseModel):
+    """How many households the community has: the complaint rate is per 100 of them."""
+
+    count: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class Rating(BaseModel):
+    """三维四色: each dimension scores 0-100 (complaint rate: 100 at none, 0 at
+    `worst_complaint_rate` complaints per 100 households a month or more; responsiveness: the
+    share accepted within a working day and the share finished on time; satisfaction: 满意
+    counts whole, 基本满意 half), their mean is the score, and the score gives the colour."""
+
+    green: float = Field(default=90.0, ge=0, le=100)  # 绿 at this score or more
+    blue: float = Field(default=80.0, ge=0, le=100)  # 蓝
+    yellow: float = Field(default=70.0, ge=0, le=100)  # 黄; below it 红
+    worst_complaint_rate: float = Field(default=10.0, gt=0, le=1000)
+
+    @model_validator(mode="after")
+    def _descending(self) -> Rating:
+        if not self.green > self.blue > self.yellow:
+            raise ValueError("green > blue > yellow, as scores")
+        return self
+
+
 class _Community(BaseModel):
     """One `[[communities]]` entry: a further community (居民区) of the same deployment, with
     its own staff chats; any rules section it gives replaces the top level's for it."""
@@ -139,6 +163,8 @@ class _Community(BaseModel):
     reminders: Reminders | None = None
     limits: Limits | None = None
     tickets: Tickets | None = None
+    households: Households | None = None
+    rating: Rating | None = None
 
 
 class _File(BaseModel):
@@ -153,6 +179,8 @@ class _File(BaseModel):
     screening: Screening = Field(default_factory=Screening)
     limits: Limits = Field(default_factory=Limits)
     tickets: Tickets = Field(default_factory=Tickets)
+    households: Households = Field(default_factory=Households)
+    rating: Rating = Field(default_factory=Rating)
 
 
 DEFAULT_COMMUNITY = "default"  # the community of COMMITTEE_CHAT_ID and the top-level rules
@@ -173,7 +201,11 @@ class CommunityRules:
         screening: Screening | None = None,
         limits: Limits | None = None,
         tickets: Tickets | None = None,
+        households: Households | None = None,
+        rating: Rating | None = None,
     ) -> None:
+        self.households = households or Households()
+        self.rating = rating or Rating()
         self.reminders = reminders or Reminders()
         self.screening = screening or Screening()
         self.limits = limits or Limits()
@@ -208,6 +240,8 @@ class CommunityRules:
             parsed.screening,
             parsed.limits,
             parsed.tickets,
+            parsed.households,
+            parsed.rating,
         )
 
     @classmethod
@@ -222,6 +256,8 @@ class CommunityRules:
         screening: Screening,
         limits: Limits,
         tickets: Tickets,
+        households: Households | None = None,
+        rating: Rating | None = None,
     ) -> CommunityRules:
         categories = [] if replace_defaults else list(DEFAULT_CATEGORIES)
         for category in given:
@@ -232,7 +268,16 @@ class CommunityRules:
             else:
                 categories.append(category)
         return cls(
-            categories, wishes, unmatched, party_chats, reminders, screening, limits, tickets
+            categories,
+            wishes,
+            unmatched,
+            party_chats,
+            reminders,
+            screening,
+            limits,
+            tickets,
+            households,
+            rating,
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
@@ -297,6 +342,8 @@ def load_communities(
             parsed.screening,  # one screening for the deployment: rumours cross communities
             entry.limits or parsed.limits,
             entry.tickets or parsed.tickets,
+            entry.households or Households(),  # a count is each community's own
+            entry.rating or parsed.rating,
         )
         found.append(
             Community(

@@ -275,6 +275,13 @@ DIGEST_TITLE = "📋 <b>社区日报 · {date} {weekday}</b>"
 DIGEST_TITLE_OF = "📋 <b>{name}日报 · {date} {weekday}</b>"
 STREET_DIGEST_TITLE = "🏙 <b>街道日报 · {date} {weekday}</b>"
 STREET_DIGEST_LINE = "· {name}：新工单 {new} · 办结 {resolved} · 超时 {overdue} · 满意率 {satisfied} · 待审 {pending}"  # noqa: E501
+RATING_TITLE = "【三维四色 · {party}（近 {days} 天）】"
+RATING_LINE = (
+    "{mark} {name} {score} 分 · 投诉 {rate} 件/百户·月 · 响应 {responsive} · 满意 {satisfied}"
+)
+RATING_LINE_EMPTY = "⚪ {name} 暂无数据"
+RATING_NO_COUNT = "—（未设户数）"
+COLOUR_MARK = {"green": "🟢绿", "blue": "🔵蓝", "yellow": "🟡黄", "red": "🔴红"}
 STREET_DIGEST_TOTAL = (
     "【合计 {n} 个社区】新工单 {new} · 办结 {resolved} · 超时 {overdue} · 满意率 {satisfied}"
     " · 待审 {pending}"

@@ -32,7 +32,7 @@ async def staff_in_resident_group(services: Services, update: Update) -> bool:
     assert message is not None and user is not None
     if message.chat.type == ChatType.PRIVATE or services.roles.is_staff_chat(message.chat_id):
         return False
-    if not await services.roles.is_committee(user.id):
+    if not await services.roles.committees_of(user.id):  # staff of no community
         return False
     await services.replies.send(
         update.update_id,

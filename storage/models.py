@@ -119,6 +119,7 @@ class Ticket(Record):
     due_at: UtcTime
     overdue_at: UtcTime | None
     done_at: UtcTime | None
+    accepted_at: UtcTime | None = None
     rating: RatingCode | None
     rated_at: UtcTime | None
     reject_reason: str | None
@@ -241,6 +242,16 @@ class TicketFigures(BaseModel):
     new: list[tuple[str, str, int]]  # (kind, party, count)
     resolved: int
     ratings: dict[str, int]  # rating -> count
+
+
+class PartyFigures(BaseModel):
+    """One party's work in a community over a period: what 三维四色 is computed from."""
+
+    complaints: int  # complaints filed
+    accepts: list[tuple[UtcTime, UtcTime | None]]  # (created, accepted) of what was filed
+    finished: int  # finished in the period
+    finished_on_time: int  # of those, by their due time
+    ratings: dict[str, int]  # rating -> count, of ratings given in the period
 
 
 class InboxUpdate(Record):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from storage.models import ReceptionRule, TicketFigures, from_db, to_db
+from storage.models import PartyFigures, ReceptionRule, TicketFigures, from_db, to_db
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -142,6 +142,37 @@ class DigestRepository:
             new=[(r["kind"], r["party"], r["n"]) for r in new],
             resolved=resolved["n"] if resolved else 0,
             ratings={r["rating"]: r["n"] for r in ratings},
+        )
+
+    async def party_figures(
+        self, start: datetime, end: datetime, community: str, party: str
+    ) -> PartyFigures:
+        """A party's work in a community over [start, end): 三维四色's inputs."""
+        s, e = to_db(start), to_db(end)
+        filed = await self.tx.fetchall(
+            "SELECT kind, created_at, accepted_at FROM tickets WHERE community = ?"
+            " AND created_at >= ? AND created_at < ? AND party = ?",
+            (community, s, e, party),
+        )
+        finished = await self.tx.fetchone(
+            "SELECT COUNT(*) AS n, SUM(CASE WHEN done_at <= due_at THEN 1 ELSE 0 END) AS ok"
+            " FROM tickets WHERE community = ? AND done_at >= ? AND done_at < ? AND party = ?",
+            (community, s, e, party),
+        )
+        ratings = await self.tx.fetchall(
+            "SELECT rating, COUNT(*) AS n FROM tickets WHERE community = ? AND rated_at >= ?"
+            " AND rated_at < ? AND party = ? GROUP BY rating",
+            (community, s, e, party),
+        )
+        return PartyFigures(
+            complaints=sum(1 for r in filed if r["kind"] == "complaint"),
+            accepts=[
+                (from_db(r["created_at"]), from_db(r["accepted_at"]) if r["accepted_at"] else None)
+                for r in filed
+            ],
+            finished=int(finished["n"] or 0) if finished else 0,
+            finished_on_time=int(finished["ok"] or 0) if finished else 0,
+            ratings={r["rating"]: int(r["n"]) for r in ratings},
         )
 
     async def overdue(

@@ -62,6 +62,9 @@ committee_chat = {east_committee.id}
 
 [communities.party_chats]
 "物业" = {east_property.id}
+
+[communities.households]
+count = 600
 """
     clock = ManualClock(at(2026, 12, 14, 9, 0))
     linli = await start_linli(
@@ -185,6 +188,8 @@ async def test_reception_days_and_digests_per_community_and_for_the_street(
 
     await sb.send(s.east_resident, s.east_group, "#投诉 12号楼电梯坏了两天了")
     await sb.next_message(s.east_group, containing="#1")
+    card = await sb.next_message(s.east_property, containing="#1")
+    assert await answer(sb, s.east_worker, card, texts.BTN_ACCEPT) == texts.ANSWER_ACCEPTED
     s.clock.set(at(2026, 12, 15, 8, 0))
     assert await linli.services.digest.tick()
     east = await sb.next_message(s.east_committee, containing="日报")
@@ -194,6 +199,11 @@ async def test_reception_days_and_digests_per_community_and_for_the_street(
     overview = await sb.next_message(s.street_chat, containing="街道日报")
     assert "东一居民区：新工单 1" in overview.text and "西二居民区：新工单 0" in overview.text
     assert "【合计 2 个社区】新工单 1" in overview.text
+    # 三维四色 of each community's property company: 1 complaint in 600 households, accepted
+    # within the day; the other community has nothing to judge yet.
+    assert "【三维四色 · 物业（近 30 天）】" in overview.text
+    assert "🟢绿 东一居民区 99 分 · 投诉 0.2 件/百户·月 · 响应 100%" in overview.text
+    assert "⚪ 西二居民区 暂无数据" in overview.text
     assert not await linli.services.digest.tick()  # once a day each
     await sb.send(s.street_staff, s.street_chat, "/digest")
     assert "街道日报" in (await sb.next_message(s.street_chat)).text

@@ -109,12 +109,8 @@ class GroupService:
                 )
 
     async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
-        kind: ChatKind = (
-            "moderator"
-            if chat.id == self._roles.moderator_chat_id
-            and (chat.id != self._roles.committee_chat_id)
-            else "committee"
-        )
+        kinds = {kind for chat_id, kind, _ in self._roles.staff_chats() if chat_id == chat.id}
+        kind: ChatKind = "moderator" if kinds == {"moderator"} else "committee"
         async with self._db.transaction(update_id=update_id, what="staff_chat") as tx:
             await tx.chats.register_staff_chat(chat.id, kind, chat.title)
             await tx.events.append(

@@ -10,6 +10,14 @@ ALTER TABLE reception_rules ADD COLUMN community TEXT NOT NULL DEFAULT 'default'
 -- The community of the resident group a person last wrote in: where a private request goes.
 ALTER TABLE people ADD COLUMN community TEXT;
 
+-- When a ticket was accepted (受理) or claimed (认领): responsiveness in 三维四色. Rows from
+-- before take it from their event.
+ALTER TABLE tickets ADD COLUMN accepted_at TEXT;
+UPDATE tickets SET accepted_at = (
+    SELECT MIN(e.at) FROM events e
+    WHERE e.subject = 'ticket:' || CAST(tickets.id AS TEXT) AND e.action IN ('accepted', 'claimed')
+);
+
 -- One digest a day per community (and '@street' for the street office's).
 CREATE TABLE digests_new (
     community     TEXT NOT NULL DEFAULT 'default',

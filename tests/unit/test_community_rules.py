@@ -145,7 +145,10 @@ def test_one_community_without_a_file_is_the_default_one() -> None:
         ('[[communities]]\ncode = "dongyi"\nname = "又一个"\ncommittee_chat = -100300\n', "twice"),
         ('[[communities]]\ncode = "nanyi"\nname = "南一"\ncommittee_chat = -1001\n', "both"),
         ('[[communities]]\ncode = "Nan Yi"\nname = "南一"\ncommittee_chat = -100400\n', "code"),
-        ('[[communities]]\ncode = "nanyi"\nname = "南一"\ncommitee_chat = -100400\n', "committee_chat"),
+        (
+            '[[communities]]\ncode = "nanyi"\nname = "南一"\ncommitee_chat = -100400\n',
+            "committee_chat",
+        ),
     ],
 )
 def test_a_bad_community_is_one_clear_error(tmp_path: Path, extra: str, words: str) -> None:

@@ -12,15 +12,23 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.community import DEFAULT_COMMUNITY
-from bot.services.digest.views import CommunityLine, DigestFacts, digest_text, street_digest_text
-from bot.services.messaging import text_message
+from bot.community import DEFAULT_COMMUNITY, CommunityRules, Party
+from bot.services.digest.rating import assess, rating_line
+from bot.services.digest.views import (
+    MAX_TEXT,
+    CommunityLine,
+    DigestFacts,
+    digest_text,
+    street_digest_text,
+)
+from bot.services.messaging import text_message, truncate
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
 from storage import Database, Tx
 
 log = logging.getLogger(__name__)
 
+RATING_WINDOW = timedelta(days=30)  # 三维四色 in the street digest: the last 30 days
 STREET = "@street"  # the street office's digest, recorded beside the communities' (never a code)
 
 
@@ -34,8 +42,11 @@ class DigestService:
         zone: ZoneInfo,
         digest_time: time,
         unclaimed_wish_days: int | Mapping[str, int] = 3,
+        rules: Mapping[str, CommunityRules] | None = None,
     ) -> None:
-        """unclaimed_wish_days: each community's (or one figure for all)."""
+        """unclaimed_wish_days: each community's (or one figure for all); rules: each
+        community's (household count and 三维四色 thresholds; the defaults without)."""
+        self._rules = dict(rules or {})
         self._db = db
         self._roles = roles
         self._reception = reception
@@ -159,4 +170,25 @@ class DigestService:
                     flags.pending,
                 )
             )
-        return street_digest_text(lines, start, now, self._zone)
+        ratings = []
+        for community in communities:
+            rules = self._rules.get(community) or CommunityRules.defaults()
+            figures = await tx.digests.party_figures(
+                now - RATING_WINDOW, now, community, Party.PROPERTY.value
+            )
+            ratings.append(
+                rating_line(
+                    self._roles.name_of(community),
+                    assess(
+                        figures,
+                        households=rules.households.count,
+                        days=RATING_WINDOW.days,
+                        now=now,
+                        zone=self._zone,
+                        rules=rules.rating,
+                    ),
+                )
+            )
+        text = street_digest_text(lines, start, now, self._zone)
+        title = texts.RATING_TITLE.format(party=Party.PROPERTY.label, days=RATING_WINDOW.days)
+        return truncate("\n".join([text, "", title, *ratings]), MAX_TEXT)

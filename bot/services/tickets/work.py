@@ -110,7 +110,11 @@ class TicketService:
 
     async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
         ticket = await tx.tickets.update(
-            ticket.id, status="in_progress", assignee_id=staff.id, assignee_name=staff.name
+            ticket.id,
+            status="in_progress",
+            assignee_id=staff.id,
+            assignee_name=staff.name,
+            accepted_at=tx.now,
         )
         action = "claimed" if ticket.kind == "wish" else "accepted"
         await tx.events.append(
