@@ -43,6 +43,10 @@ async def serve() -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await linli.start()
+    except RulesError as exc:
+        log.error("%s", exc)
+        await linli.stop()
+        return 2
     except InvalidToken:
         log.error("the Bot API server at BOT_API_BASE_URL refused BOT_TOKEN")
         await linli.stop()
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             settings.community_config,
             committee_chat_id=settings.committee_chat_id,
             moderator_chat_id=settings.moderators_chat,
+            street_chat_id=settings.street_chat_id,
         )
     except (SettingsError, RulesError) as exc:
         for line in str(exc).splitlines():

@@ -13,7 +13,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 import handlers
 from bot import commands
 from bot.clock import Clock, SystemClock
-from bot.community import Community, load_communities
+from bot.community import Community, RulesError, load_communities
 from bot.config import Settings, host_port
 from bot.metrics import Metrics, Monitor
 from bot.outbox import OutboxSender
@@ -95,8 +95,10 @@ class Linli:
             settings.community_config,
             committee_chat_id=settings.committee_chat_id,
             moderator_chat_id=settings.moderators_chat,
+            street_chat_id=settings.street_chat_id,
         )
         self.db = await Database.open(settings.database_url, self.clock)
+        await self._check_communities_in_use(communities)
         self.application = self._build_application()
         await self.application.initialize()  # getMe: fails fast on a bad token or URL
         self.services = await self._build_services(self.application.bot, communities)
@@ -125,6 +127,25 @@ class Linli:
             self._stop_monitor = await serve_http(monitor.routes(), host, port)
             log.info("metrics: /metrics and /healthz on %s", settings.metrics_listen)
         log.info("Linli is running as @%s", self.application.bot.username)
+
+    async def _check_communities_in_use(self, communities: list[Community]) -> None:
+        """A community the data names but the rules file no longer does would leave its
+        groups, tickets and flags to nobody's staff (or worse, to another's): refuse to start
+        and say which, so the operator restores or renames it in the file."""
+        assert self.db
+        async with self.db.read() as tx:
+            named = await tx.chats.communities_named()
+        missing = sorted(named - {c.code for c in communities})
+        if missing:
+            await self.db.close()
+            self.db = None
+            raise RulesError(
+                "the database has groups, tickets or rules of communit"
+                + ("ies " if len(missing) > 1 else "y ")
+                + ", ".join(repr(m) for m in missing)
+                + ", which COMMUNITY_CONFIG does not name: put [[communities]] entries with "
+                "those codes back (a community's code cannot change)"
+            )
 
     def _build_application(self) -> Application:
         settings = self.settings

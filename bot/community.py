@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -168,6 +169,8 @@ class _Community(BaseModel):
 
 
 class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt section is an error, not a default
+
     name: str = Field(default=DEFAULT_NAME, min_length=1, max_length=40)
     communities: list[_Community] = Field(default_factory=list)
     replace_default_categories: bool = False
@@ -322,7 +325,11 @@ class Community:
 
 
 def load_communities(
-    path: str | Path | None, *, committee_chat_id: int, moderator_chat_id: int
+    path: str | Path | None,
+    *,
+    committee_chat_id: int,
+    moderator_chat_id: int,
+    street_chat_id: int | None = None,
 ) -> list[Community]:
     """Every community of the deployment, the default one (COMMITTEE_CHAT_ID, the file's top
     level) first, then each `[[communities]]` entry in the file's order."""
@@ -330,20 +337,22 @@ def load_communities(
     top = CommunityRules.from_file(parsed)
     found = [Community(DEFAULT_COMMUNITY, parsed.name, committee_chat_id, moderator_chat_id, top)]
     for entry in parsed.communities:
+        if entry.replace_default_categories:  # only its own categories
+            base: list[Category] = []
+        else:  # the top level's (defaults included unless it replaced them), then its own
+            base = top.categories
         rules = CommunityRules._build(
-            parsed.replace_default_categories
-            if entry.replace_default_categories is None
-            else entry.replace_default_categories,
-            entry.categories or parsed.categories,
-            entry.wishes or parsed.wishes,
-            entry.unmatched or parsed.unmatched,
+            True,
+            [*base, *entry.categories],
+            _merged(parsed.wishes, entry.wishes),
+            _merged(parsed.unmatched, entry.unmatched),
             entry.party_chats,
-            entry.reminders or parsed.reminders,
+            _merged(parsed.reminders, entry.reminders),
             parsed.screening,  # one screening for the deployment: rumours cross communities
-            entry.limits or parsed.limits,
-            entry.tickets or parsed.tickets,
-            entry.households or Households(),  # a count is each community's own
-            entry.rating or parsed.rating,
+            _merged(parsed.limits, entry.limits),
+            _merged(parsed.tickets, entry.tickets),
+            entry.households or Households(),  # a household count is each community's own
+            _merged(parsed.rating, entry.rating),
         )
         found.append(
             Community(
@@ -354,14 +363,27 @@ def load_communities(
                 rules,
             )
         )
-    _check(found, path)
+    _check(found, path, street_chat_id)
     return found
 
 
-def _check(communities: list[Community], path: str | Path | None) -> None:
-    """Codes unique; no chat serves two communities (its members would get both's rights)."""
+_Section = TypeVar("_Section", bound=BaseModel)
+
+
+def _merged(top: _Section, own: _Section | None) -> _Section:
+    """A community's section: the top level's, with the fields the community gives."""
+    if own is None:
+        return top
+    return type(top).model_validate({**top.model_dump(), **own.model_dump(exclude_unset=True)})
+
+
+def _check(
+    communities: list[Community], path: str | Path | None, street_chat_id: int | None = None
+) -> None:
+    """Codes unique; no chat serves two communities (its members would get both's rights),
+    nor one and the street office."""
     codes: set[str] = set()
-    chats: dict[int, str] = {}
+    chats: dict[int, str] = {} if street_chat_id is None else {street_chat_id: "STREET_CHAT_ID"}
     for c in communities:
         if c.code in codes:
             raise RulesError(f"COMMUNITY_CONFIG file {path}: community code {c.code!r} twice")
@@ -371,5 +393,5 @@ def _check(communities: list[Community], path: str | Path | None) -> None:
             if other != c.code:
                 raise RulesError(
                     f"COMMUNITY_CONFIG file {path}: chat {chat} is a staff chat of both "
-                    f"{other!r} and {c.code!r}; each community needs its own"
+                    f"{other!r} and {c.code!r}; each needs its own"
                 )

@@ -79,6 +79,15 @@ class ChatRepository(_Repository):
         self.tx.chats_changed = True
         await self.tx.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
 
+    async def communities_named(self) -> set[str]:
+        """Every community code the data names: groups, tickets, flags, reception rules."""
+        rows = await self.tx.fetchall(
+            "SELECT community FROM chats WHERE kind = 'resident'"
+            " UNION SELECT community FROM tickets UNION SELECT community FROM flags"
+            " UNION SELECT community FROM reception_rules WHERE deleted_at IS NULL"
+        )
+        return {str(r["community"]) for r in rows}
+
     async def resident_groups(self, community: str | None = None) -> list[ChatRecord]:
         """The active resident groups (of one community, or all)."""
         rows = await self.tx.fetchall(

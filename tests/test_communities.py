@@ -12,9 +12,10 @@ import pytest
 from bot import texts
 from bot.app import Linli
 from bot.clock import ManualClock
+from bot.community import RulesError
 from sandbox import Sandbox, Sent
 from sandbox.world import Chat, User
-from tests.conftest import SHANGHAI, Community, StartLinli
+from tests.conftest import SHANGHAI, Community, StartLinli, stopped
 
 RUMOUR = "紧急通知！内部消息，明天全小区停水三天，赶紧转发给家里人"
 
@@ -210,3 +211,12 @@ async def test_reception_days_and_digests_per_community_and_for_the_street(
     await sb.send(s.east_staff, None, "/digest")  # in private: their own community's
     mine = await sb.next_message(s.east_staff)
     assert "东一居民区日报" in mine.text
+
+
+async def test_a_community_dropped_from_the_file_stops_the_bot_instead_of_orphaning_its_data(
+    street: Street, start_linli: StartLinli
+) -> None:
+    await stopped(street.linli)
+    with pytest.raises(RulesError) as info:  # the file lost 东一: its group would be nobody's
+        await start_linli(rules='name = "西二居民区"\n', loose=True)
+    assert "'dongyi'" in str(info.value)

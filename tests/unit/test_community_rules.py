@@ -94,6 +94,7 @@ TWO = """
 name = "西二居民区"
 [reminders]
 evening_time = "18:30"
+minutes_before = 30
 [tickets]
 unclaimed_wish_days = 5
 [[categories]]
@@ -111,6 +112,13 @@ moderator_chat = -100201
 "物业" = -100202
 [communities.tickets]
 unclaimed_wish_days = 2
+[communities.reminders]
+evening_time = "20:00"
+[[communities.categories]]
+name = "电梯"
+keywords = ["电梯"]
+party = "物业"
+sla_days = 1
 """
 
 
@@ -130,8 +138,15 @@ def test_each_community_has_its_chats_and_inherits_what_it_does_not_set(
     assert east.party_chats == {Party.PROPERTY: -100202} and default.party_chats == {}
     assert east.rules.tickets.unclaimed_wish_days == 2  # its own
     assert default.rules.tickets.unclaimed_wish_days == 5
-    assert east.rules.reminders.evening_time == "18:30"  # the top level's
+    # A section it gives changes only the fields it names.
+    assert east.rules.reminders.evening_time == "20:00"
+    assert east.rules.reminders.minutes_before == 30  # the top level's
+    assert default.rules.reminders.evening_time == "18:30"
+    # Categories: the defaults, the top level's, then its own.
     assert east.rules.categorise("快递柜坏了")[0] == "快递"
+    assert east.rules.categorise("电梯坏了")[1].sla_days == 1
+    assert default.rules.categorise("电梯坏了")[1].sla_days == 2
+    assert east.rules.categorise("物业费太贵")[0] == "物业费"
 
 
 def test_one_community_without_a_file_is_the_default_one() -> None:
@@ -149,6 +164,7 @@ def test_one_community_without_a_file_is_the_default_one() -> None:
             '[[communities]]\ncode = "nanyi"\nname = "南一"\ncommitee_chat = -100400\n',
             "committee_chat",
         ),
+        ('[[community]]\ncode = "nanyi"\nname = "南一"\ncommittee_chat = -100400\n', "community"),
     ],
 )
 def test_a_bad_community_is_one_clear_error(tmp_path: Path, extra: str, words: str) -> None:
@@ -157,3 +173,13 @@ def test_a_bad_community_is_one_clear_error(tmp_path: Path, extra: str, words: s
     with pytest.raises(RulesError) as info:
         load_communities(rules_file, committee_chat_id=-1001, moderator_chat_id=-1001)
     assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_the_street_office_chat_cannot_be_a_communitys_chat(tmp_path: Path) -> None:
+    rules_file = tmp_path / "community.toml"
+    rules_file.write_text(TWO, encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_communities(
+            rules_file, committee_chat_id=-1001, moderator_chat_id=-1001, street_chat_id=-100200
+        )
+    assert "STREET_CHAT_ID" in str(info.value)

@@ -75,3 +75,8 @@ def test_thresholds_come_from_the_rules_and_must_descend() -> None:
     assert [colour_of(s, strict) for s in (96, 92, 86, 50)] == ["green", "blue", "yellow", "red"]
     with pytest.raises(ValidationError):
         Rating(green=80, blue=90, yellow=70)
+
+
+def test_a_community_without_any_ticket_is_not_rated_best() -> None:
+    a = assess(figures(), households=800, days=30, now=NOW, zone=ZONE, rules=Rating())
+    assert a.score is None and a.colour is None

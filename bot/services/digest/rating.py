@@ -45,6 +45,10 @@ def assess(
 ) -> Assessment:
     dims: list[float] = []
     rate = None
+    if not (figures.accepts or figures.finished or figures.ratings):
+        # Nothing filed, finished or rated: a community that does not use the bot yet is not
+        # the best one.
+        return Assessment(None, None, None, None, None)
     if households:
         rate = figures.complaints / households * 100 / max(days / 30, 1 / 30)
         dims.append(100 * max(0.0, 1 - rate / rules.worst_complaint_rate))

@@ -180,7 +180,10 @@ class ReviewService:
         and posted in the group where the rumour was. False (nothing changed) when the person
         is not a moderator or the text is empty."""
         text = shorten(text, CLARIFICATION_LIMIT) if text.strip() else ""
-        community = self._roles.community_of_staff_chat(prompt.chat_id) or DEFAULT_COMMUNITY
+        async with self._db.read() as tx:
+            known = await tx.known.get(prompt.subject_id)
+            origin = await tx.flags.get(known.flag_id) if known and known.flag_id else None
+        community = origin.community if origin is not None else DEFAULT_COMMUNITY
         if not text or not await self._roles.is_moderator(person.id, community):
             return False
         async with self._db.transaction(update_id=update_id, what="clarification") as tx:
