@@ -169,7 +169,7 @@ async def bare_posts(n: int, *, suspicious: float = 0.02) -> float:
                 await application.stop()
 
 
-async def run(n: int = 2000, rounds: int = 3) -> list[str]:
+async def run(n: int = 2000, rounds: int = 5) -> list[str]:
     """Each figure is the median of `rounds` runs; the runs take turns, so noise is shared."""
     runs: dict[str, list[float]] = {
         k: [] for k in ("bare", "linli", "serial", "stress", "far", "far_serial")

@@ -72,6 +72,7 @@ class ConfirmingPoller:
         self._storage_backoff = 1.0  # after the database failed
         self._waiting = False  # in getUpdates or a back-off: stop() may end it at once
         self._stopping = False
+        self._stopped = asyncio.Event()
         self.failed = asyncio.Event()  # set when polling cannot go on (e.g. a refused token)
 
     def start(self) -> None:
@@ -260,8 +261,11 @@ class ConfirmingPoller:
         return min(pending) if pending else self._kept_up_to
 
     async def _forget_loop(self) -> None:
-        while True:
-            await asyncio.sleep(FORGET_EVERY_S)
+        # Ended by stop() between rounds, never cancelled inside a transaction.
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(FORGET_EVERY_S):
+                    await self._stopped.wait()
             await self._forget()
 
     async def _forget(self) -> None:
@@ -282,6 +286,7 @@ class ConfirmingPoller:
         if self._task is None:
             return
         self._stopping = True
+        self._stopped.set()
         if self._waiting:
             self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -289,11 +294,9 @@ class ConfirmingPoller:
         self._task = None
         await asyncio.gather(*self._handling.values(), return_exceptions=True)
         if self._forgetter is not None:
-            self._forgetter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._forgetter
+            await self._forgetter
             self._forgetter = None
-        await self._forget()
+        await self._forget()  # what was handled meanwhile
         if self._offset is not None:
             try:
                 await self._app.bot.get_updates(offset=self._offset, limit=1, timeout=0)

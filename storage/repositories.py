@@ -83,10 +83,20 @@ class ChatRepository(_Repository):
         """Every community code the data names: groups, tickets, flags, reception rules."""
         rows = await self.tx.fetchall(
             "SELECT community FROM chats WHERE kind = 'resident'"
-            " UNION SELECT community FROM tickets UNION SELECT community FROM flags"
             " UNION SELECT community FROM reception_rules WHERE deleted_at IS NULL"
         )
-        return {str(r["community"]) for r in rows}
+        found = {str(r["community"]) for r in rows}
+        for table in ("tickets", "flags"):  # large: one index seek per community, no scan
+            after = ""
+            while True:
+                row = await self.tx.fetchone(
+                    f"SELECT MIN(community) AS c FROM {table} WHERE community > ?", (after,)
+                )
+                if row is None or row["c"] is None:
+                    break
+                after = str(row["c"])
+                found.add(after)
+        return found
 
     async def resident_groups(self, community: str | None = None) -> list[ChatRecord]:
         """The active resident groups (of one community, or all)."""

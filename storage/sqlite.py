@@ -133,6 +133,12 @@ class SqliteDatabase(Database):
                 await self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise StorageError(str(exc)) from exc
+            except asyncio.CancelledError:
+                # The BEGIN runs in aiosqlite's thread whether or not we wait for it: end
+                # what it opened, or the next transaction finds one already open.
+                with contextlib.suppress(sqlite3.Error):
+                    await self._conn.execute("ROLLBACK")
+                raise
             try:
                 await self._claim(tx, update_id, what)
                 yield tx

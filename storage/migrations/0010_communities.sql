@@ -40,7 +40,7 @@ CREATE INDEX tickets_by_created ON tickets (community, created_at);
 CREATE INDEX tickets_by_done ON tickets (community, done_at);
 CREATE INDEX tickets_by_rated ON tickets (community, rated_at);
 CREATE INDEX tickets_open_by_community ON tickets (community, status, due_at);
-CREATE INDEX tickets_wishes_by_community ON tickets (community, kind, status, id);
+CREATE INDEX tickets_wishes_by_community ON tickets (community, kind, status, created_at);
 DROP INDEX flags_by_time;
 DROP INDEX flags_by_decision;
 CREATE INDEX flags_by_time ON flags (community, created_at);
