@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
 
 import handlers
 from bot import commands
@@ -20,7 +21,7 @@ from bot.outbox import OutboxSender
 from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
 from bot.processing import PerChatUpdateProcessor
-from bot.request import RetryingRequest, UpdatesRequest
+from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
@@ -84,9 +85,6 @@ class Linli:
         self._stop_http: Callable[[], Awaitable[None]] | None = None
         self._stop_monitor: Callable[[], Awaitable[None]] | None = None
         self.metrics = Metrics()
-        self._updates_request = UpdatesRequest(
-            connection_pool_size=2, connect_timeout=5.0, read_timeout=poll_timeout + 5.0
-        )
 
     async def start(self) -> None:
         settings = self.settings
@@ -163,7 +161,13 @@ class Linli:
                     pool_timeout=10.0,
                 )
             )
-            .get_updates_request(self._updates_request)
+            .get_updates_request(
+                HTTPXRequest(
+                    connection_pool_size=2,
+                    connect_timeout=5.0,
+                    read_timeout=self._poll_timeout + 5.0,
+                )
+            )
             .updater(None)  # see bot/polling.py: confirm updates only once handled
             .concurrent_updates(
                 PerChatUpdateProcessor(self._concurrency, on_handled=self.metrics.handled)
@@ -272,7 +276,7 @@ class Linli:
         return self.poller is not None and not self.poller.failed.is_set()
 
     async def _start_polling(self) -> None:
-        assert self.application and self.services and self.db
+        assert self.application and self.services
         bot = self.application.bot
         if (
             await bot.get_webhook_info()
@@ -280,11 +284,9 @@ class Linli:
             await bot.delete_webhook(drop_pending_updates=False)
         self.poller = ConfirmingPoller(
             self.application,
-            self.db,
             timeout=self._poll_timeout,
             allowed_updates=ALLOWED_UPDATES,
-            failed=self.services.retries.did_fail,
-            last_answer=self._updates_request.take_answer,
+            failed_updates=self.services.retries.take,
         )
         self.poller.start()
 

@@ -66,22 +66,3 @@ class RetryingRequest(HTTPXRequest):
                     continue
             return code, payload
         raise AssertionError("unreachable")
-
-
-class UpdatesRequest(HTTPXRequest):
-    """getUpdates' own connection. It keeps the last answer as Telegram sent it, so the poller
-    stores it as it is (rebuilding the JSON from PTB's objects costs ~100 µs an update)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._last = b""
-
-    def take_answer(self) -> bytes:
-        """The answer read since the last call (empty if none)."""
-        answer, self._last = self._last, b""
-        return answer
-
-    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
-        self._last = payload
-        data: dict[str, Any] = HTTPXRequest.parse_json_payload(payload)
-        return data

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from storage.dialect import postgresql_ddl
 from storage.flags import FlagRepository, KnownTextRepository
-from storage.inbox import InboxRepository, PolledRepository
+from storage.inbox import InboxRepository
 from storage.models import to_db
 from storage.outbox import OutboxRepository
 from storage.prompts import PromptRepository
@@ -137,7 +137,6 @@ class Tx:
         self.known = KnownTextRepository(self)
         self.prompts = PromptRepository(self)
         self.inbox = InboxRepository(self)
-        self.polled = PolledRepository(self)
 
     @property
     def now_db(self) -> str:

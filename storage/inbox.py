@@ -1,7 +1,5 @@
-"""Updates kept before Telegram is told they arrived. The inbox of webhook mode: each update as
-Telegram posted it, stored before it is acknowledged, handled oldest first per chat, kept a
-while after (Telegram may post one again). The polled answers of long polling: each getUpdates
-answer, kept until every update in it was handled."""
+"""The inbox of webhook mode: updates as Telegram posted them, stored before they are
+acknowledged, handled oldest first per chat, kept a while after (Telegram may post one again)."""
 
 from __future__ import annotations
 
@@ -26,13 +24,6 @@ class InboxRepository:
             (update_id, chat_key, body, self.tx.now_db),
         )
         return changed == 1
-
-    async def unhandled(self, limit: int) -> list[InboxUpdate]:
-        """The oldest unhandled updates, whichever chat (left by webhook mode, for polling)."""
-        rows = await self.tx.fetchall(
-            "SELECT * FROM inbox WHERE handled_at IS NULL ORDER BY update_id LIMIT ?", (limit,)
-        )
-        return [InboxUpdate.model_validate(dict(r)) for r in rows]
 
     async def waiting_chats(self, limit: int) -> list[int]:
         """Chats with unhandled updates, the longest waiting first."""
@@ -70,24 +61,3 @@ class InboxRepository:
         return await self.tx.execute(
             "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ?", (to_db(moment),)
         )
-
-
-class PolledRepository:
-    def __init__(self, tx: Tx) -> None:
-        self.tx = tx
-
-    async def keep(self, last_update_id: int, body: str) -> None:
-        await self.tx.execute(
-            "INSERT INTO polled (last_update_id, body, received_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (last_update_id) DO NOTHING",
-            (last_update_id, body, self.tx.now_db),
-        )
-
-    async def waiting(self) -> list[str]:
-        """The kept answers, oldest first."""
-        rows = await self.tx.fetchall("SELECT body FROM polled ORDER BY last_update_id")
-        return [str(r["body"]) for r in rows]
-
-    async def handled_before(self, update_id: int) -> int:
-        """Forget the answers whose updates all come before `update_id` (all handled)."""
-        return await self.tx.execute("DELETE FROM polled WHERE last_update_id < ?", (update_id,))

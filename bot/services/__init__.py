@@ -52,8 +52,8 @@ class Replies:
 
 
 class FailedUpdates:
-    """Updates whose handling failed on storage: handled again later (see bot/polling.py and
-    bot/webhook.py); and their people were told to try again, once each."""
+    """Updates whose handling failed on storage: not confirmed to Telegram, so they come
+    again (see bot/polling.py); and their people were told to try again, once each."""
 
     def __init__(self) -> None:
         self._failed: set[int] = set()
@@ -61,6 +61,10 @@ class FailedUpdates:
 
     def add(self, update_id: int) -> None:
         self._failed.add(update_id)
+
+    def take(self) -> set[int]:
+        failed, self._failed = self._failed, set()
+        return failed
 
     def did_fail(self, update_id: int) -> bool:
         """Whether handling this update failed on storage (asked once, right after it)."""
