@@ -20,7 +20,6 @@ from bot.metrics import Metrics, Monitor
 from bot.outbox import OutboxSender
 from bot.pacing import FloodPacer
 from bot.polling import ConfirmingPoller
-from bot.processing import PerChatUpdateProcessor
 from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
@@ -43,7 +42,7 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 HANDLED_UPDATES_KEPT = timedelta(days=2)  # Telegram resends an update for at most 24 hours
 OVERDUE_CHECK_EVERY = timedelta(minutes=10)
 CLOCK_TICK_EVERY = timedelta(seconds=15)  # reminders and the digest: at most this late
-UPDATES_AT_ONCE = 16  # different chats' updates in parallel (see bot/processing.py)
+UPDATES_AT_ONCE = 16  # different chats' updates in parallel (see bot/polling.py)
 WEBHOOK_CONNECTIONS = 40  # Telegram's default: its posts in flight to us at once
 
 
@@ -169,9 +168,6 @@ class Linli:
                 )
             )
             .updater(None)  # see bot/polling.py: confirm updates only once handled
-            .concurrent_updates(
-                PerChatUpdateProcessor(self._concurrency, on_handled=self.metrics.handled)
-            )
             .context_types(ContextTypes(context=LinliContext))
             .build()
         )
@@ -287,6 +283,8 @@ class Linli:
             timeout=self._poll_timeout,
             allowed_updates=ALLOWED_UPDATES,
             failed_updates=self.services.retries.take,
+            concurrency=self._concurrency,
+            on_handled=self.metrics.handled,
         )
         self.poller.start()
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 
+from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
+
+from bot.processing import chat_key, current_update, handled
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +35,14 @@ class ConfirmingPoller:
         timeout: float,
         allowed_updates: Sequence[str],
         failed_updates: Callable[[], set[int]] = set,
+        concurrency: int = 16,
+        on_handled: Callable[[object, float], None] | None = None,
     ) -> None:
         """failed_updates: the ids of updates whose handling failed on storage since the last
-        call (they are asked for again)."""
+        call (they are asked for again). concurrency: chats handled at once; on_handled(update,
+        seconds) after each update (the metrics)."""
+        self._slots = asyncio.Semaphore(concurrency)
+        self._on_handled = on_handled
         self._app = application
         self._timeout = timeout
         self._allowed = list(allowed_updates)
@@ -70,9 +79,7 @@ class ConfirmingPoller:
             finally:
                 self._fetching = False
             backoff = 1.0
-            for update in updates:
-                await self._app.update_queue.put(update)
-            await self._app.update_queue.join()
+            await self._handle_batch(updates)
             if updates:
                 self._offset = updates[-1].update_id + 1
             failed = self._failed_updates()
@@ -93,6 +100,35 @@ class ConfirmingPoller:
                 storage_backoff = min(storage_backoff * 2, 30.0)
             else:
                 storage_backoff = 1.0
+
+    async def _handle_batch(self, updates: Sequence[Update]) -> None:
+        """Each chat's updates in order, different chats at once (up to `concurrency`): one
+        task per chat in the batch rather than one per update, which costs a fifth of the
+        CPU of handling a post."""
+        by_chat: dict[int | None, list[Update]] = {}
+        for update in updates:
+            by_chat.setdefault(chat_key(update), []).append(update)
+
+        async def chat(its: list[Update]) -> None:
+            async with self._slots:
+                for update in its:
+                    await self._process(update)
+
+        if len(by_chat) == 1:
+            await chat(next(iter(by_chat.values())))
+        else:
+            await asyncio.gather(*(chat(its) for its in by_chat.values()))
+
+    async def _process(self, update: Update) -> None:
+        started = time.perf_counter()
+        token = current_update.set(update)
+        try:
+            await self._app.process_update(update)
+        except Exception:  # PTB's error handler saw what a handler raised; this is PTB's own
+            log.exception("update %d could not be processed", update.update_id)
+        finally:
+            current_update.reset(token)
+            handled(update, time.perf_counter() - started, self._on_handled)
 
     async def stop(self) -> None:
         """Finish the batch in hand, stop, and confirm what was handled."""

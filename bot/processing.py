@@ -1,17 +1,15 @@
-"""PTB update processor: updates of different chats are handled concurrently, each chat's in
-the order Telegram gave them; one log line per handled update, without personal text."""
+"""What every handled update shares: the key that keeps a chat's updates in order, the log
+context naming the update, and one log line (and the metrics) per handled update, without
+personal text."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("bot.updates")
 
@@ -104,45 +102,3 @@ def raw_chat_key(data: dict[str, Any]) -> int | None:
             return int(sender["id"])
         return None
     return None
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Up to `max_concurrent_updates` updates at a time, but never two of the same chat: PTB
-    starts one task per update in arrival order, and each waits (FIFO) for its chat's lock,
-    so a chat's updates are handled one after another in order."""
-
-    def __init__(
-        self,
-        max_concurrent_updates: int,
-        on_handled: Callable[[object, float], None] | None = None,
-    ) -> None:
-        """on_handled(update, seconds) after each update (the metrics)."""
-        super().__init__(max_concurrent_updates)
-        self._on_handled = on_handled
-        self._locks: dict[int | None, asyncio.Lock] = {}
-        self._waiting: dict[int | None, int] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = chat_key(update)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                started = time.perf_counter()
-                token = current_update.set(update)
-                try:
-                    await coroutine
-                finally:
-                    handled(update, time.perf_counter() - started, self._on_handled)
-                    current_update.reset(token)
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:  # nobody else queued for this chat: forget its lock
-                del self._waiting[key]
-                del self._locks[key]
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass

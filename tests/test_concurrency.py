@@ -1,5 +1,5 @@
 """Updates of different chats are handled at the same time; one chat's never overlap and keep
-Telegram's order (bot/processing.py), whatever each one costs."""
+Telegram's order (bot/polling.py), whatever each one costs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import random
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.processing import PerChatUpdateProcessor
+from bot.polling import ConfirmingPoller
 from sandbox import Sandbox
 
 
@@ -39,19 +39,15 @@ async def test_each_chat_keeps_its_order_while_chats_run_side_by_side(sb: Sandbo
         if sum(len(v) for v in seen.values()) == total:
             done.set()
 
-    application = (
-        Application.builder()
-        .token(sb.token)
-        .base_url(sb.base_url)
-        .concurrent_updates(PerChatUpdateProcessor(8))
-        .build()
-    )
+    application = Application.builder().token(sb.token).base_url(sb.base_url).updater(None).build()
     application.add_handler(MessageHandler(filters.TEXT, slow))
     sent: dict[int, list[int]] = {}
     async with application:
         await application.start()
-        assert application.updater
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        poller = ConfirmingPoller(
+            application, timeout=1, allowed_updates=["message"], concurrency=8
+        )
+        poller.start()
         try:
             for i in range(total):
                 group = rng.choice(groups)
@@ -59,7 +55,7 @@ async def test_each_chat_keeps_its_order_while_chats_run_side_by_side(sb: Sandbo
                 sent.setdefault(group.id, []).append(i)
             await asyncio.wait_for(done.wait(), timeout=30)
         finally:
-            await application.updater.stop()
+            await poller.stop()
             await application.stop()
     assert seen == sent  # every chat's posts, in the order they were posted
     assert overlap["same_chat"] == 0  # never two of one chat at once
