@@ -2,8 +2,9 @@
 
 PTB's Updater asks for the next offset as soon as it has queued a batch, which tells Telegram
 the batch is done before any handler ran: a crash then loses those messages. Here the next
-getUpdates (which is what confirms) waits until PTB has processed the whole batch, so a crash
-means redelivery instead, and idempotency by update id makes redelivery harmless.
+getUpdates (which is what confirms) waits until the whole batch is handled, so a crash means
+redelivery instead, and idempotency by update id makes redelivery harmless. A batch is handled
+with one task per chat: each chat's updates in Telegram's order, chats side by side.
 
 An update whose handling failed on storage (the database refused a write) is not confirmed
 either: polling pauses, backing off, and asks for it again, so a resident's request waits for
