@@ -212,7 +212,6 @@ class Linli:
             reception,
             zone=settings.tz,
             digest_time=settings.digest_time,
-            unclaimed_wish_days={c: r.tickets.unclaimed_wish_days for c, r in by_code.items()},
             rules=by_code,
         )
         actions = ModerationActions(roles, rules.screening, zone=settings.tz)

@@ -148,7 +148,7 @@ class Rating(BaseModel):
 
 class _Community(BaseModel):
     """One `[[communities]]` entry: a further community (居民区) of the same deployment, with
-    its own staff chats; any rules section it gives replaces the top level's for it."""
+    its own staff chats; a rules section it gives changes, for it, the fields it names."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -25,6 +25,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.community import DEFAULT_COMMUNITY, DEFAULT_NAME, Community, Party
+from storage import Tx
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,20 @@ class Roles:
         return community in self._places
 
     def _place(self, community: str) -> _Place:
-        # A community removed from the file: its rows go to the default community's staff.
+        # The data never names a community the file does not (the bot refuses to start, see
+        # Linli._check_communities_in_use); the default one only answers for "@street" & co.
         return self._places.get(community) or self._places[DEFAULT_COMMUNITY]
+
+    async def community_of(self, tx: Tx, chat_id: int, user_id: int) -> str:
+        """Whose a request or a question is: a group's community; from private, the community
+        of the resident group the person last wrote in (the default one if none)."""
+        if chat_id != user_id:
+            chat = await tx.chats.get(chat_id)
+            found = chat.community if chat else None
+        else:
+            person = await tx.people.get(user_id)
+            found = person.community if person else None
+        return found if found is not None and self.known(found) else DEFAULT_COMMUNITY
 
     # ------------------------------------------------------------------ the staff chats
 
@@ -158,10 +171,14 @@ class Roles:
 
     def party_of_chat(self, chat_id: int) -> Party | None:
         """The party whose own chat this is (None for a committee chat and any other)."""
+        found = self._party_chat(chat_id)
+        return found[1] if found else None
+
+    def _party_chat(self, chat_id: int) -> tuple[_Place, Party] | None:
         for place in self._places.values():
             for party, chat in place.party_chats.items():
                 if self._current(chat) == chat_id and chat_id != self._current(place.committee):
-                    return party
+                    return place, party
         return None
 
     def is_staff_chat(self, chat_id: int) -> bool:
@@ -187,19 +204,18 @@ class Roles:
     def not_a_party_chat(self, chat_id: int) -> Party | None:
         """A chat set as a party's chat turned out to be a residents' group: its cards (with
         reporters' names) must not go there. The party's cards go to the committee chat."""
-        for place in self._places.values():
-            for party, chat in list(place.party_chats.items()):
-                if self._current(chat) == chat_id and chat_id != self._current(place.committee):
-                    del place.party_chats[party]
-                    log.error(
-                        "[party_chats] %s = %d is a residents' group: its cards go to the "
-                        "committee chat instead; set the party's own staff chat in the "
-                        "community file",
-                        party.label,
-                        chat_id,
-                    )
-                    return party
-        return None
+        found = self._party_chat(chat_id)
+        if found is None:
+            return None
+        place, party = found
+        del place.party_chats[party]
+        log.error(
+            "[party_chats] %s = %d is a residents' group: its cards go to the committee chat "
+            "instead; set the party's own staff chat in the community file",
+            party.label,
+            chat_id,
+        )
+        return party
 
     def chat_migrated(self, old_id: int, new_id: int) -> None:
         """Telegram said a chat has a new id. For a staff chat, follow it and tell the operator
@@ -277,8 +293,6 @@ class Roles:
         committee = self.committee_chat(place.code)
         if chat_id == committee:
             return admin or await self._member_of(chat_id, user_id)
-        own = next((c for p, c in place.party_chats.items() if p.value == party), None)
-        own_chat = self._current(own) if own is not None else None
         if chat_id != user_id:
             if self.community_of_staff_chat(chat_id) != place.code:
                 return False
@@ -291,7 +305,8 @@ class Roles:
         # The person's private chat with the bot.
         if admin or await self._member_of(committee, user_id):
             return True
-        return own_chat is not None and await self._member_of(own_chat, user_id)
+        own = next((c for p, c in place.party_chats.items() if p.value == party), None)
+        return own is not None and await self._member_of(self._current(own), user_id)
 
     def forget(self, user_id: int | None = None) -> None:
         """Drop cached answers (e.g. when the committee chat's membership changed)."""

@@ -41,25 +41,23 @@ class DigestService:
         *,
         zone: ZoneInfo,
         digest_time: time,
-        unclaimed_wish_days: int | Mapping[str, int] = 3,
         rules: Mapping[str, CommunityRules] | None = None,
     ) -> None:
-        """unclaimed_wish_days: each community's (or one figure for all); rules: each
-        community's (household count and 三维四色 thresholds; the defaults without)."""
+        """rules: each community's (unclaimed-wish days, household count, 三维四色
+        thresholds); the built-in defaults without."""
         self._rules = dict(rules or {})
+        self._defaults = CommunityRules.defaults()
         self._db = db
         self._roles = roles
         self._reception = reception
         self._zone = zone
         self._at = digest_time
-        self._unclaimed = (
-            {DEFAULT_COMMUNITY: unclaimed_wish_days}
-            if isinstance(unclaimed_wish_days, int)
-            else dict(unclaimed_wish_days)
-        )
+
+    def _rules_of(self, community: str) -> CommunityRules:
+        return self._rules.get(community) or self._defaults
 
     def _unclaimed_days(self, community: str) -> int:
-        return self._unclaimed.get(community) or self._unclaimed[DEFAULT_COMMUNITY]
+        return self._rules_of(community).tickets.unclaimed_wish_days
 
     async def tick(self) -> bool:
         """Send today's digests whose time has come and that have not gone yet: each
@@ -159,6 +157,7 @@ class DigestService:
         """The street office's digest of [start, now): a line per community."""
         now = tx.now
         lines = []
+        ratings = []
         for community in communities:
             _, overdue = await tx.digests.overdue(now, limit=0, community=community)
             flags = await tx.flags.figures(start, community)
@@ -170,9 +169,7 @@ class DigestService:
                     flags.pending,
                 )
             )
-        ratings = []
-        for community in communities:
-            rules = self._rules.get(community) or CommunityRules.defaults()
+            rules = self._rules_of(community)
             figures = await tx.digests.party_figures(
                 now - RATING_WINDOW, now, community, Party.PROPERTY.value
             )

@@ -78,18 +78,12 @@ class ReceptionService:
         here = self._roles.community_of_staff_chat(chat_id)
         if here is not None:
             return here
-        if chat_id != user_id:
-            async with self._db.read() as tx:
-                chat = await tx.chats.get(chat_id)
-            return chat.community if chat else DEFAULT_COMMUNITY
-        if staff:
+        if staff and chat_id == user_id:
             mine = await self._roles.committees_of(user_id)
             if mine:
                 return mine[0]
         async with self._db.read() as tx:
-            person = await tx.people.get(user_id)
-        found = person.community if person else None
-        return found if found is not None and self._roles.known(found) else DEFAULT_COMMUNITY
+            return await self._roles.community_of(tx, chat_id, user_id)
 
     # ------------------------------------------------------------------ staff commands
 

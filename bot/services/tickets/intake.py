@@ -124,13 +124,7 @@ class TicketIntake:
     async def community_of(self, tx: Tx, origin: Origin) -> str:
         """Whose request this is: the group's community; from private, the community of the
         resident group the person last wrote in (the default one if none)."""
-        if origin.in_group:
-            chat = await tx.chats.get(origin.chat_id)
-            found = chat.community if chat else None
-        else:
-            person = await tx.people.get(origin.person.id)
-            found = person.community if person else None
-        return found if found is not None and self._roles.known(found) else DEFAULT_COMMUNITY
+        return await self._roles.community_of(tx, origin.chat_id, origin.person.id)
 
     async def over_quota(
         self,
