@@ -76,6 +76,9 @@ def _changed(status: str) -> int:
 
 
 def _storable(params: Sequence[Any]) -> Sequence[Any]:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): it is dropped from every parameter,
+    of writes and of reads alike (an INSERT ... RETURNING is a read here, and a lookup must
+    find what was stored without it)."""
     if any(isinstance(p, str) and "\x00" in p for p in params):
         return [p.replace("\x00", "") if isinstance(p, str) else p for p in params]
     return params
@@ -95,11 +98,11 @@ class PostgresExecutor:
         return None if new_id is None else int(new_id)
 
     async def fetchone(self, sql: str, params: Sequence[Any]) -> Row | None:
-        row: Row | None = await self.conn.fetchrow(numbered_placeholders(sql), *params)
+        row: Row | None = await self.conn.fetchrow(numbered_placeholders(sql), *_storable(params))
         return row
 
     async def fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        return list(await self.conn.fetch(numbered_placeholders(sql), *params))
+        return list(await self.conn.fetch(numbered_placeholders(sql), *_storable(params)))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.conn.executemany(numbered_placeholders(sql), [_storable(r) for r in rows])
