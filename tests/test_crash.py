@@ -29,7 +29,7 @@ def sends(sb: Sandbox, to: set[int] | None = None) -> int:
 
 
 async def test_kill_9_in_a_burst_of_60_complaints_files_each_once_and_delivers_all(
-    spawn, sb: Sandbox, community: Community
+    spawn, sb: Sandbox, community: Community, database_url: str
 ) -> None:
     rng = random.Random(60)
     residents = [sb.add_user(f"居民{i}") for i in range(60)]
@@ -67,7 +67,15 @@ async def test_kill_9_in_a_burst_of_60_complaints_files_each_once_and_delivers_a
         for s in sb.sent_to(community.committee)
         if (m := re.match(r"^\S+ #(\d+) ", s.text))
     )
-    assert sorted(map(int, numbers)) == list(range(1, 61))  # 60 tickets: none lost, none twice
+    # 60 tickets: none lost, none twice. PostgreSQL's sequences are not transactional: a number
+    # taken by a transaction the kill cut off is skipped (#61 may exist), so there only the
+    # count is exact; SQLite numbers them 1-60.
+    filed = sorted(map(int, numbers))
+    assert len(filed) == 60
+    if database_url.startswith("postgresql"):
+        assert filed[-1] <= 60 + 5
+    else:
+        assert filed == list(range(1, 61))
     assert all(1 <= n <= 2 for n in acks), acks
     assert all(1 <= n <= 2 for n in numbers.values()), numbers
     # The acknowledgement names the resident's own ticket, whichever order they were filed in.
