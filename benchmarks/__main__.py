@@ -9,7 +9,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast, digest, hotpath, known_rumours, throughput, workers
+from benchmarks import broadcast, digest, duplicates, hotpath, known_rumours, throughput, workers
 
 
 def main() -> int:
@@ -24,6 +24,9 @@ def main() -> int:
             print(line, flush=True)
         print()
     for line in known_rumours.run():
+        print(line, flush=True)
+    print()
+    for line in duplicates.run():
         print(line, flush=True)
     print()
     for line in asyncio.run(digest.run()):
