@@ -18,6 +18,7 @@ from sandbox.state import (
     MAX_CAPTION,
     MAX_TEXT,
     NOT_MODIFIED,
+    Upload,
     _as_sent,
 )
 from sandbox.telegram_html import parse_html, utf16_len
@@ -40,6 +41,7 @@ class BotApiMethods(WebhookDelivery):
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -268,6 +270,12 @@ class BotApiMethods(WebhookDelivery):
         reply_to = self._reply_target(chat, params)
         self._flood(chat)
         photo = params["photo"]
+        upload = _uploaded(photo)
+        width, height = 800, 600
+        if upload is not None:
+            if len(upload[0]) > MAX_PHOTO_BYTES:
+                raise ApiError(400, "Bad Request: file is too big")
+            width, height = _photo_size(upload[0])
         file_id = photo if isinstance(photo, str) else f"photo-{secrets.token_hex(6)}"
         msg = StoredMessage(
             message_id=chat.new_message_id(),
@@ -279,10 +287,75 @@ class BotApiMethods(WebhookDelivery):
             reply_markup=params.get("reply_markup"),
             reply_to_message_id=reply_to,
             photo=[
-                {"file_id": file_id, "file_unique_id": file_id[-8:], "width": 800, "height": 600}
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id[-8:],
+                    "width": width,
+                    "height": height,
+                }
             ],
         )
+        if upload is not None:
+            self._keep(file_id, msg, "sendPhoto", upload)
         return await self._deliver(chat, msg, "sendPhoto")
+
+    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_bot(params["chat_id"])
+        caption, entities = self._render(
+            params, "caption", MAX_CAPTION, "Bad Request: message caption is too long"
+        )
+        self._check_markup(params.get("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        document = params["document"]
+        upload = _uploaded(document)
+        if upload is None and not (isinstance(document, str) and document in self.uploads):
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if upload is not None and len(upload[0]) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        self._flood(chat)
+        file_id = document if isinstance(document, str) else f"document-{secrets.token_hex(6)}"
+        kept = self.uploads.get(file_id)
+        data, filename, mime_type = upload or (
+            (kept.data, kept.filename, kept.mime_type) if kept else (b"", None, None)
+        )
+        described: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": file_id[-8:],
+            "file_size": len(data),
+        }
+        if filename:
+            described["file_name"] = filename
+        if mime_type:
+            described["mime_type"] = mime_type
+        extra: dict[str, Any] = {"document": described}
+        if caption:
+            extra["caption"] = caption
+            if entities:
+                extra["caption_entities"] = entities
+        msg = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=self.bot.id,
+            date=now(),
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply_to,
+            extra=extra,
+        )
+        if upload is not None:
+            self._keep(file_id, msg, "sendDocument", upload)
+        return await self._deliver(chat, msg, "sendDocument")
+
+    def _keep(
+        self,
+        file_id: str,
+        msg: StoredMessage,
+        method: str,
+        upload: tuple[bytes, str | None, str | None],
+    ) -> None:
+        data, filename, mime_type = upload
+        self.uploads[file_id] = Upload(
+            file_id, msg.chat_id, msg.message_id, method, filename, mime_type, data
+        )
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         self._chat_for_bot(params["chat_id"])
@@ -458,3 +531,30 @@ class BotApiMethods(WebhookDelivery):
         user = self.users[params["user_id"]]
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
         return True
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limits for what a bot uploads
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_PHOTO_SIDE = 2560  # the largest size Telegram keeps of a photo
+
+
+def _uploaded(value: Any) -> tuple[bytes, str | None, str | None] | None:
+    """The bytes, file name and type of an uploaded file (a multipart part: aiohttp's file
+    field or its file object); None for a file_id or URL."""
+    if isinstance(value, str):
+        return None
+    source = getattr(value, "file", value)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read() if hasattr(source, "read") else bytes(value)
+    return data, getattr(value, "filename", None), getattr(value, "content_type", None)
+
+
+def _photo_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height as Telegram would keep them (other formats: 800 x 600)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return 800, 600
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+        raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    scale = min(1.0, MAX_PHOTO_SIDE / max(width, height))
+    return round(width * scale), round(height * scale)

@@ -145,6 +145,19 @@ class Sent:
 
 
 @dataclass
+class Upload:
+    """A file the bot uploaded (sendPhoto, sendDocument), kept so a test can open it."""
+
+    file_id: str
+    chat_id: int
+    message_id: int
+    method: str
+    filename: str | None
+    mime_type: str | None
+    data: bytes
+
+
+@dataclass
 class TranscriptEntry:
     kind: str  # user, bot, edit, press, answer, system, delete
     chat: str
@@ -213,6 +226,7 @@ class SandboxState:
         self.base_url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {}
         self.webhook: Webhook | None = None  # set by setWebhook (sandbox/webhook.py)
+        self.uploads: dict[str, Upload] = {}  # file_id -> what the bot uploaded
 
     def _wanted(self, update: dict[str, Any]) -> bool:
         return any(k in self._allowed for k in update if k != "update_id")
