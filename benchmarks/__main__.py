@@ -9,7 +9,16 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import broadcast, digest, duplicates, hotpath, known_rumours, throughput, workers
+from benchmarks import (
+    broadcast,
+    digest,
+    duplicates,
+    hotpath,
+    known_rumours,
+    report,
+    throughput,
+    workers,
+)
 
 
 def main() -> int:
@@ -30,6 +39,9 @@ def main() -> int:
         print(line, flush=True)
     print()
     for line in asyncio.run(digest.run()):
+        print(line, flush=True)
+    print()
+    for line in asyncio.run(report.run()):
         print(line, flush=True)
     print()
     try:

@@ -27,6 +27,7 @@ from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
+from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ModerationActions, ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
@@ -243,6 +244,15 @@ class Linli:
             review=review,
             prompts=PromptAnswers(db, tickets, review),
             retries=FailedUpdates(),
+            reports=ReportService(
+                db,
+                roles,
+                bot,
+                zone=settings.tz,
+                digest_time=settings.digest_time,
+                rules=by_code,
+                pacer=pacer,
+            ),
         )
 
     def _schedule_jobs(self) -> None:
@@ -338,6 +348,7 @@ class Linli:
         assert self.services
         await self.services.reception.tick()
         await self.services.digest.tick()
+        await self.services.reports.tick()
 
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db and self.services
@@ -379,6 +390,7 @@ class Linli:
         if self.application and self.application.running:
             await self.application.stop()
         if self.services:
+            await self.services.reports.drain()
             await self.services.outbox.stop(self._flush_timeout)
         if self.application:
             await self.application.shutdown()

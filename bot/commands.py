@@ -12,6 +12,7 @@ from telegram import (
 )
 
 from bot import texts
+from bot.services.report import texts as report_texts
 
 PRIVATE = [
     ("start", texts.CMD_START),
@@ -36,6 +37,10 @@ STAFF_CHAT = [
     ("reception", texts.CMD_RECEPTION),
     ("ticket", texts.CMD_TICKET),
     ("modstats", texts.CMD_MODSTATS),
+    ("report", report_texts.CMD_REPORT),
+    ("export", report_texts.CMD_EXPORT),
+    ("rating", report_texts.CMD_RATING),
+    ("inspection", report_texts.CMD_INSPECTION),
     ("id", texts.CMD_ID),
 ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, BaseHandler
 
-from handlers import buttons, common, groups, reception, screening, start, tickets
+from handlers import buttons, common, groups, reception, reports, screening, start, tickets
 from handlers.context import LinliContext
 
 REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] = [
@@ -19,6 +19,7 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
     (0, start.HANDLERS),
     (0, tickets.HANDLERS),
     (0, reception.HANDLERS),
+    (0, reports.HANDLERS),
     (0, screening.HANDLERS),
     (0, buttons.HANDLERS),
     (screening.SCREEN_GROUP, screening.SCREEN_HANDLERS),  # every post, whatever handled it

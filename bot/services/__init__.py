@@ -12,6 +12,7 @@ from bot.services.groups import GroupService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
+from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketIntake, TicketService
@@ -103,3 +104,4 @@ class Services:
     review: ReviewService
     prompts: PromptAnswers
     retries: FailedUpdates
+    reports: ReportService

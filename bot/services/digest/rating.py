@@ -5,8 +5,8 @@ colour. Pure: the figures in, the assessment out (the thresholds are the rules f
 Dimensions, each 0-100: the complaint rate (complaints per 100 households a month: 100 at none,
 0 at `worst_complaint_rate` or more), responsiveness (the share accepted within one working
 day of filing, and the share finished by the due time), satisfaction (满意 whole, 基本满意
-half). The score is the mean of the dimensions there is data for; the monthly inspection score
-staff enter joins them with the monthly report.
+half), and the month's inspection score when staff entered one (`/inspection 92`, the monthly
+report and `/rating`). The score is the mean of the dimensions there is data for.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Assessment:
     satisfied: float | None  # 0-100
     score: float | None  # None: no data at all
     colour: str | None  # one of COLOURS
+    inspection: float | None = None  # 0-100, as staff entered it
 
 
 def assess(
@@ -42,6 +43,7 @@ def assess(
     now: datetime,
     zone: ZoneInfo,
     rules: Rating,
+    inspection: float | None = None,
 ) -> Assessment:
     dims: list[float] = []
     rate = None
@@ -73,8 +75,10 @@ def assess(
     )
     if satisfied is not None:
         dims.append(satisfied)
+    if inspection is not None:
+        dims.append(inspection)
     score = mean(dims) if dims else None
-    return Assessment(rate, responsive, satisfied, score, colour_of(score, rules))
+    return Assessment(rate, responsive, satisfied, score, colour_of(score, rules), inspection)
 
 
 def colour_of(score: float | None, rules: Rating) -> str | None:
