@@ -435,6 +435,7 @@ def _flags_chart(ax: Axes, flags: dict[str, dict[str, int]]) -> None:
     pending = sum(flags[k].get("pending", 0) for k in kinds)
     title = texts.CHART_FLAGS + (f"（待审 {pending}）" if pending else "")
     ax.set_title(title)
-    ax.legend(loc="upper right", frameon=False)
-    ax.margins(y=0.35)
+    # Below the bars: above them it would cover the tallest one's number.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
+    ax.margins(y=0.25)
     _clean(ax, horizontal=False)
