@@ -80,8 +80,6 @@ def _tickets_sheet(book: Any, facts: ReportFacts, zone: ZoneInfo) -> None:
     if show_reporter:
         columns.append(("reporter", 12))
     _header(book, sheet, [texts.TICKET_HEADERS[c] for c, _ in columns], [w for _, w in columns])
-    date_cell = WriteOnlyCell(sheet)
-    date_cell.number_format = DATE_FORMAT
     now = facts.now
     for t in facts.tickets:
         row: list[Any] = [t.id]
