@@ -24,6 +24,7 @@ from bot.request import RetryingRequest
 from bot.services import FailedUpdates, Replies, Services
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
+from bot.services.households import HouseholdService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
@@ -31,6 +32,7 @@ from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ModerationActions, ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
+from bot.services.votes import CHART_KIND, BallotKey, VoteService
 from bot.webhook import InboxWorker, WebhookReceiver, serve_http, webhook_path
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
@@ -223,6 +225,16 @@ class Linli:
         log.info("screening: %d decided texts remembered", known)
         sender.register_fallback("delete_failed", actions.delete_failed)
         review = ReviewService(db, roles, screening, actions)
+        households = HouseholdService(db, roles, by_code, bot.username)
+        votes = VoteService(
+            db,
+            roles,
+            households,
+            BallotKey(settings.bot_token.get_secret_value()),
+            zone=settings.tz,
+            bot_username=bot.username,
+        )
+        sender.register_uploader(CHART_KIND, votes.chart_file)
         replies = Replies(db)
         await replies.load()
         return Services(
@@ -244,6 +256,8 @@ class Linli:
             review=review,
             prompts=PromptAnswers(db, tickets, review),
             retries=FailedUpdates(),
+            households=households,
+            votes=votes,
             reports=ReportService(
                 db,
                 roles,
@@ -348,6 +362,7 @@ class Linli:
         assert self.services
         await self.services.reception.tick()
         await self.services.digest.tick()
+        await self.services.votes.tick()
         await self.services.reports.tick()
 
     async def _register_staff_chats(self) -> None:

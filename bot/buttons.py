@@ -215,3 +215,63 @@ if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
 
 Button = tuple[str, ButtonData]  # (label, data)
 Keyboard = typing.Sequence[typing.Sequence[Button]]
+
+
+# Households and votes (issue 16) --------------------------------------------------------------
+
+HomeAction = Literal["ok", "again"]
+
+
+@dataclass(frozen=True)
+class HomeButton(ButtonData):
+    """对/不对 under the address shown back to a resident: the address pressed is the one the
+    bot recorded for that very message, never one named by the data."""
+
+    prefix = "h"
+    scope = Scope.PRIVATE
+    action: HomeAction
+
+
+HomeCardAction = Literal["ok", "no"]
+
+
+@dataclass(frozen=True)
+class HomeCardButton(ButtonData):
+    """确认 / 不是本户 on a household card in the committee chat ([households] verify)."""
+
+    prefix = "hv"
+    scope = Scope.CARD
+    action: HomeCardAction
+    member: int
+
+
+@dataclass(frozen=True)
+class BallotButton(ButtonData):
+    """One option on a resident's ballot. `code` is the option shifted by an offset secret to
+    the voter, so stored updates (the webhook inbox) do not say what anyone chose."""
+
+    prefix = "vb"
+    scope = Scope.PRIVATE
+    vote: int
+    code: int
+
+
+@dataclass(frozen=True)
+class BallotCheckButton(ButtonData):
+    """我投了哪项: the voter's own choice, shown only to them as a dialog."""
+
+    prefix = "vm"
+    scope = Scope.PRIVATE
+    vote: int
+
+
+class Dialog(str):
+    """A press's answer shown as a dialog the presser must close, not a passing toast (a
+    ballot's answer: the elderly should not miss it)."""
+
+    __slots__ = ()
+
+
+FAMILIES = (*FAMILIES, HomeButton, HomeCardButton, BallotButton, BallotCheckButton)
+if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
+    raise RuntimeError("two button families share a prefix")

@@ -123,9 +123,11 @@ class Limits(BaseModel):
 
 
 class Households(BaseModel):
-    """How many households the community has: the complaint rate is per 100 of them."""
+    """How many households the community has: the complaint rate is per 100 of them; and
+    whether staff confirm each registered household (/home) before it may vote."""
 
     count: int | None = Field(default=None, ge=1, le=1_000_000)
+    verify: bool = False
 
 
 class Rating(BaseModel):

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram import Bot, Message
+from telegram import Bot, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FallbackHook = Callable[[Tx, OutboxMessage], Awaitable[None]]
+# An uploader gives (file name, bytes) for a key, or None when there is nothing to send.
+Uploader = Callable[[int], Awaitable[tuple[str, bytes] | None]]
+# A row may ask for a file drawn when it is sent: params[UPLOAD] = {"field": "photo", "kind":
+# an uploader's name, "key": an id}. Rows stay plain JSON; the bytes are never stored.
+UPLOAD = "_upload"
 # Methods that put a new message in a chat count against Telegram's flood limits.
 PACED_METHODS = frozenset(
     {"sendMessage", "sendPhoto", "sendDocument", "forwardMessage", "copyMessage"}
@@ -92,6 +97,7 @@ class OutboxSender:
         self._concurrency = concurrency
         self._idle_poll_s = idle_poll_s
         self._fallbacks: dict[str, FallbackHook] = {}
+        self._uploaders: dict[str, Uploader] = {}
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -113,6 +119,31 @@ class OutboxSender:
         """hook(tx, message) runs when a private chat refuses `message` (403), in the same
         transaction that marks it undeliverable, so whatever it queues is not lost either."""
         self._fallbacks[name] = hook
+
+    def register_uploader(self, kind: str, uploader: Uploader) -> None:
+        """uploader(key) draws the file a row names in params[UPLOAD] when it is sent."""
+        self._uploaders[kind] = uploader
+
+    async def _attach(self, row: OutboxMessage, params: dict) -> dict | None:
+        """The row's parameters with its upload drawn in; None (and the row given up) when
+        there is no such file."""
+        upload = params.pop(UPLOAD, None)
+        if upload is None:
+            return params
+        uploader = self._uploaders.get(str(upload.get("kind")))
+        try:
+            found = await uploader(int(upload["key"])) if uploader is not None else None
+        except Exception:
+            log.exception("outbox %d: drawing its file failed", row.id)
+            found = None
+        if found is None:
+            async with self._db.transaction() as tx:
+                await tx.outbox.give_up(row.id, f"no file for {upload!r}")
+            log.error("outbox %d: no file for %r", row.id, upload)
+            return None
+        name, data = found
+        params[str(upload["field"])] = InputFile(data, filename=name)
+        return params
 
     def _on_commit(self, tx: Tx) -> None:
         if tx.queued_messages:
@@ -295,6 +326,8 @@ class OutboxSender:
 
     async def _deliver_row(self, row: OutboxMessage) -> None:
         params = await self._resolve_target(row)
+        if params is not None and UPLOAD in params:
+            params = await self._attach(row, params)
         if params is None:
             return
         try:

@@ -10,12 +10,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, BaseHandler
 
-from handlers import buttons, common, groups, reception, reports, screening, start, tickets
+from handlers import (
+    buttons,
+    common,
+    groups,
+    households,
+    reception,
+    reports,
+    screening,
+    start,
+    tickets,
+    votes,
+)
 from handlers.context import LinliContext
 
 REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] = [
     (common.FIRST_GROUP, common.FIRST_HANDLERS),  # redelivered updates stop here
     (0, groups.HANDLERS),
+    (0, votes.HANDLERS),  # before start: /start vote_N opens a ballot
+    (0, households.HANDLERS),  # before tickets: a reply to the address question
     (0, start.HANDLERS),
     (0, tickets.HANDLERS),
     (0, reception.HANDLERS),

@@ -19,11 +19,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import texts
 from bot.buttons import (
     FAMILIES,
+    BallotButton,
+    BallotCheckButton,
     ButtonData,
     CardButton,
+    Dialog,
     DraftButton,
     DuplicateButton,
     ForwardButton,
+    HomeButton,
+    HomeCardButton,
     MenuButton,
     Press,
     RatingButton,
@@ -57,7 +62,7 @@ async def press(update: Update, context: LinliContext) -> None:
         await query.answer(texts.UNKNOWN_BUTTON)
         return
     answer = await route[1](context.services, update, where, button)
-    await query.answer(answer or None, show_alert=answer in ALERTS)
+    await query.answer(answer or None, show_alert=answer in ALERTS or isinstance(answer, Dialog))
 
 
 async def menu(services: Services, update: Update, press: Press, button: MenuButton) -> str:
@@ -95,6 +100,26 @@ async def review(services: Services, update: Update, press: Press, button: Revie
     return await services.review.decide(update.update_id, press, button)
 
 
+async def home(services: Services, update: Update, press: Press, button: HomeButton) -> str:
+    return await services.households.press(update.update_id, press, button)
+
+
+async def home_card(
+    services: Services, update: Update, press: Press, button: HomeCardButton
+) -> str:
+    return await services.households.card_press(update.update_id, press, button)
+
+
+async def ballot(services: Services, update: Update, press: Press, button: BallotButton) -> str:
+    return await services.votes.ballot_press(update.update_id, press, button)
+
+
+async def ballot_check(
+    services: Services, update: Update, press: Press, button: BallotCheckButton
+) -> str:
+    return await services.votes.check_press(update.update_id, press, button)
+
+
 # One route per family; the data's prefix names the family (bot/buttons.py keeps them unique).
 ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (MenuButton, menu),
@@ -104,6 +129,10 @@ ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (ForwardButton, card),
     (RatingButton, rating),
     (ReviewButton, review),
+    (HomeButton, home),
+    (HomeCardButton, home_card),
+    (BallotButton, ballot),
+    (BallotCheckButton, ballot_check),
 ]
 ROUTES = {family.prefix: (family, act) for family, act in ROUTE_LIST}
 if set(ROUTES) != {family.prefix for family in FAMILIES}:

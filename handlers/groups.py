@@ -7,6 +7,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
+from bot.services.households import parse_buildings
 from bot.services.messaging import text_message
 from handlers.common import group_ref
 from handlers.context import LinliContext
@@ -49,13 +50,16 @@ async def bind(update: Update, context: LinliContext) -> None:
         bot_is_admin = me.status == ChatMemberStatus.ADMINISTRATOR and bool(
             getattr(me, "can_delete_messages", False)
         )
+    # /bind 3号楼,4号楼 ties the group to buildings; /bind <code> names the community.
+    buildings = parse_buildings(" ".join(context.args)) if context.args else None
     await context.services.groups.bind(
         update.update_id,
         chat,
         update.effective_user.id,
         update.effective_message.message_id,
         bot_is_admin,
-        code=context.args[0].lower() if context.args else None,
+        code=context.args[0].lower() if context.args and not buildings else None,
+        buildings=buildings,
     )
 
 

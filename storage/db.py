@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from storage.dialect import postgresql_ddl
 from storage.flags import FlagRepository, KnownTextRepository
+from storage.households import HouseholdRepository
 from storage.inbox import InboxRepository
 from storage.models import to_db
 from storage.outbox import OutboxRepository
@@ -39,6 +40,7 @@ from storage.repositories import (
     UpdateRepository,
 )
 from storage.tickets import DraftRepository, TicketRepository
+from storage.votes import VoteRepository
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,8 @@ class Tx:
         self.known = KnownTextRepository(self)
         self.prompts = PromptRepository(self)
         self.inbox = InboxRepository(self)
+        self.households = HouseholdRepository(self)
+        self.votes = VoteRepository(self)
 
     @property
     def now_db(self) -> str:

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.services.digest import DigestService
 from bot.services.groups import GroupService
+from bot.services.households import HouseholdService
 from bot.services.people import PeopleService
 from bot.services.prompts import PromptAnswers
 from bot.services.reception import ReceptionService
@@ -16,6 +17,7 @@ from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketIntake, TicketService
+from bot.services.votes import VoteService
 from storage import AlreadyHandled, Database, Tx
 from storage.outbox import OutgoingMessage
 
@@ -104,4 +106,6 @@ class Services:
     review: ReviewService
     prompts: PromptAnswers
     retries: FailedUpdates
+    households: HouseholdService
+    votes: VoteService
     reports: ReportService

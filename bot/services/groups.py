@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.community import DEFAULT_COMMUNITY
+from bot.services.households import building_label
+from bot.services.households.texts import GROUP_TIED
 from bot.services.messaging import deep_link, html, mention, text_message
 from bot.services.roles import Roles
 from storage import Database, Tx
 from storage.models import ChatKind, OutboxMessage
 
 log = logging.getLogger(__name__)
+
+
+def tied_text(buildings: list[str]) -> str:
+    return GROUP_TIED.format(buildings="、".join(building_label(b) for b in buildings))
 
 
 @dataclass(frozen=True)
@@ -166,11 +172,20 @@ class GroupService:
         message_id: int,
         bot_is_admin: bool,
         code: str | None = None,
+        buildings: list[str] | None = None,
     ) -> None:
         """/bind [community]: staff or an admin makes this group a resident group of their
-        community."""
+        community. /bind 3号楼,4号楼 also ties it to those buildings (votes and notices aimed
+        at other buildings skip it); in a group already bound, it changes only the ties."""
         reply = await self._refusal(chat, user_id)
         community = None
+        if reply is None and buildings:
+            community = await self.community_of_group(chat.id)
+            if community is not None:
+                if await self._roles.is_committee(user_id, community):
+                    await self._tie(update_id, chat, user_id, message_id, buildings)
+                    return
+                reply, community = texts.BIND_NOT_ALLOWED, None
         if reply is None:
             community, reply = await self._community_for(user_id, code)
         async with self._db.transaction(update_id=update_id, what="bind") as tx:
@@ -181,8 +196,30 @@ class GroupService:
                 else:
                     await self._bind(tx, chat, user_id, bot_is_admin, "command", community)
                     reply = self._bound_text(community)
+                if buildings:
+                    await self._tie_in(tx, chat.id, user_id, buildings)
+                    reply += "\n" + tied_text(buildings)
             assert reply is not None
             await tx.outbox.enqueue(text_message(chat.id, reply, reply_to=message_id))
+
+    async def _tie(
+        self, update_id: int, chat: GroupRef, user_id: int, message_id: int, buildings: list[str]
+    ) -> None:
+        async with self._db.transaction(update_id=update_id, what="bind_buildings") as tx:
+            await self._tie_in(tx, chat.id, user_id, buildings)
+            await tx.outbox.enqueue(
+                text_message(chat.id, tied_text(buildings), reply_to=message_id)
+            )
+
+    @staticmethod
+    async def _tie_in(tx: Tx, chat_id: int, user_id: int, buildings: list[str]) -> None:
+        await tx.households.tie_group(chat_id, buildings)
+        await tx.events.append(
+            "chat_buildings",
+            actor_id=user_id,
+            subject=f"chat:{chat_id}",
+            detail={"buildings": buildings},
+        )
 
     async def unbind(self, update_id: int, chat: GroupRef, user_id: int, message_id: int) -> None:
         """/unbind: staff of the group's community (or an admin) let it go."""

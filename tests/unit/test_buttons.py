@@ -83,6 +83,10 @@ def test_families_declare_where_they_may_be_pressed() -> None:
         "t": Scope.CARD,
         "tf": Scope.CARD,
         "m": Scope.REVIEW,
+        "h": Scope.PRIVATE,
+        "hv": Scope.CARD,
+        "vb": Scope.PRIVATE,
+        "vm": Scope.PRIVATE,
     }
 
 
