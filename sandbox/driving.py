@@ -139,9 +139,15 @@ class DrivingApi(SandboxState):
         caption: str | None = None,
         reply_to: int | None = None,
         forwarded_from_channel: str | None = None,
+        voice_seconds: int | None = None,
+        location: tuple[float, float] | None = None,
+        sticker: str | None = None,
+        media_group: str | None = None,
     ) -> dict[str, Any]:
         """`user` posts in `chat` (their private chat with the bot when None); with
-        forwarded_from_channel, the post is forwarded from the channel of that title."""
+        forwarded_from_channel, the post is forwarded from the channel of that title; a voice
+        note of voice_seconds, a location (latitude, longitude), a sticker (its emoji), or a
+        photo that is part of the album media_group, as Telegram sends each."""
         chat = chat or self.chats[user.id]
         if chat.is_group and not chat.member(user.id).is_present:
             raise ValueError(f"{user.display_name} is not in {chat.name}")
@@ -161,6 +167,7 @@ class DrivingApi(SandboxState):
                     "file_size": 48_000,
                 }
             ]
+        extra.update(_media(voice_seconds, location, sticker, media_group))
         if forwarded_from_channel:
             extra["forward_origin"] = {
                 "type": "channel",
@@ -175,10 +182,32 @@ class DrivingApi(SandboxState):
         msg = self._store_user_message(
             chat, user, text=text, caption=caption, reply_to=reply_to, extra=extra
         )
-        shown = text if text is not None else f"[图片] {caption or ''}".strip()
+        if text is not None:
+            shown = text
+        elif voice_seconds is not None:
+            shown = f"[语音 {voice_seconds}秒] {caption or ''}".strip()
+        elif location is not None:
+            shown = f"[位置 {location[0]:.4f},{location[1]:.4f}]"
+        elif sticker is not None:
+            shown = f"[贴纸 {sticker}]"
+        else:
+            shown = f"[图片] {caption or ''}".strip()
         self._note("user", chat, user, shown)
         await self._push_update("message", self._message_to_api(msg))
         return self._message_to_api(msg)
+
+    async def send_album(
+        self, user: User, chat: Chat | None = None, *, photos: int, caption: str | None = None
+    ) -> list[dict[str, Any]]:
+        """An album of `photos` photos, as Telegram sends one: a message per photo with the
+        same media_group_id, the caption on the first."""
+        group = str(secrets.randbits(60))
+        return [
+            await self.send(
+                user, chat, photo=True, caption=caption if i == 0 else None, media_group=group
+            )
+            for i in range(photos)
+        ]
 
     async def edit(self, user: User, chat: Chat, message_id: int, text: str) -> None:
         msg = chat.messages[message_id]
@@ -364,3 +393,37 @@ class DrivingApi(SandboxState):
             else:
                 lines.append(f"{icons.get(e.kind, '•')} {where}{e.text}")
         return "\n".join(lines)
+
+
+def _media(
+    voice_seconds: int | None,
+    location: tuple[float, float] | None,
+    sticker: str | None,
+    media_group: str | None,
+) -> dict[str, Any]:
+    """A message's voice note, location, sticker and album id, as Telegram writes them."""
+    extra: dict[str, Any] = {}
+    if media_group:
+        extra["media_group_id"] = media_group
+    if voice_seconds is not None:
+        extra["voice"] = {
+            "file_id": f"voice-{secrets.token_hex(6)}",
+            "file_unique_id": secrets.token_hex(4),
+            "duration": voice_seconds,
+            "mime_type": "audio/ogg",
+            "file_size": 1_600 * voice_seconds,
+        }
+    if location is not None:
+        extra["location"] = {"latitude": location[0], "longitude": location[1]}
+    if sticker is not None:
+        extra["sticker"] = {
+            "file_id": f"sticker-{secrets.token_hex(6)}",
+            "file_unique_id": secrets.token_hex(4),
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": sticker,
+        }
+    return extra

@@ -42,6 +42,8 @@ class BotApiMethods(WebhookDelivery):
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendVoice": self._send_voice,
+            "sendLocation": self._send_location,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -357,6 +359,50 @@ class BotApiMethods(WebhookDelivery):
             file_id, msg.chat_id, msg.message_id, method, filename, mime_type, data
         )
 
+    async def _send_voice(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_bot(params["chat_id"])
+        caption, entities = self._render(
+            params, "caption", MAX_CAPTION, "Bad Request: message caption is too long"
+        )
+        self._check_markup(params.get("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        self._flood(chat)
+        voice = params["voice"]
+        if isinstance(voice, str) and not voice.startswith("voice-"):
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        file_id = voice if isinstance(voice, str) else f"voice-{secrets.token_hex(6)}"
+        msg = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=self.bot.id,
+            date=now(),
+            caption=caption or None,
+            caption_entities=entities,
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply_to,
+            extra={"voice": {"file_id": file_id, "file_unique_id": file_id[-8:], "duration": 1}},
+        )
+        return await self._deliver(chat, msg, "sendVoice")
+
+    async def _send_location(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_bot(params["chat_id"])
+        latitude, longitude = float(params["latitude"]), float(params["longitude"])
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ApiError(400, "Bad Request: wrong location specified")
+        self._check_markup(params.get("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        self._flood(chat)
+        msg = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_id=self.bot.id,
+            date=now(),
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply_to,
+            extra={"location": {"latitude": latitude, "longitude": longitude}},
+        )
+        return await self._deliver(chat, msg, "sendLocation")
+
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         self._chat_for_bot(params["chat_id"])
         return True
@@ -531,6 +577,7 @@ class BotApiMethods(WebhookDelivery):
         user = self.users[params["user_id"]]
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
         return True
+
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limits for what a bot uploads
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024

@@ -172,7 +172,14 @@ def _as_sent(msg: StoredMessage, method: str, api: dict[str, Any]) -> Sent:
         [(b["text"], b.get("callback_data")) for b in row]
         for row in (msg.reply_markup or {}).get("inline_keyboard", [])
     ]
-    shown = msg.text if msg.text is not None else f"[图片] {msg.caption or ''}".strip()
+    if msg.text is not None:
+        shown = msg.text
+    elif "voice" in msg.extra:
+        shown = f"[语音] {msg.caption or ''}".strip()
+    elif "location" in msg.extra:
+        shown = "[位置]"
+    else:
+        shown = f"[图片] {msg.caption or ''}".strip()
     return Sent(
         msg.chat_id,
         msg.message_id,
@@ -295,8 +302,9 @@ class SandboxState:
             data["text"] = msg.text
             if msg.entities:
                 data["entities"] = msg.entities
-        if msg.photo is not None:
-            data["photo"] = msg.photo
+        if msg.photo is not None or "voice" in msg.extra:
+            if msg.photo is not None:
+                data["photo"] = msg.photo
             if msg.caption:
                 data["caption"] = msg.caption
                 if msg.caption_entities:

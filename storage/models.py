@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,16 @@ def from_db(value: str) -> datetime:
 
 def _parse_db_time(value: Any) -> Any:
     return from_db(value) if isinstance(value, str) else value
+
+
+def _parse_json_list(value: Any) -> Any:
+    if value is None:
+        return ()
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _parse_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 UtcTime = Annotated[datetime, BeforeValidator(_parse_db_time)]
@@ -91,6 +102,30 @@ class OutboxMessage(Record):
     sent_at: UtcTime | None
 
 
+class Attachment(Record):
+    """Something a request came with besides its words and first photo: a voice note, another
+    photo of its album, a location. Stored as JSON; file ids are Telegram's."""
+
+    kind: Literal["voice", "photo", "location"]
+    file_id: str | None = None
+    duration: int | None = None  # a voice note's seconds
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+Attachments = Annotated[tuple[Attachment, ...], BeforeValidator(_parse_json_list)]
+
+
+def dump_attachments(items: tuple[Attachment, ...] | list[Attachment]) -> str | None:
+    """The JSON an attachments column holds (None for none)."""
+    if not items:
+        return None
+    return json.dumps([a.dump() for a in items], ensure_ascii=False, separators=(",", ":"))
+
+
 TicketKind = Literal["wish", "complaint"]
 TicketStatus = Literal["new", "in_progress", "done", "rated", "rejected"]
 # Codes, never display words: the words are in bot/texts.py (PARTY, RATING).
@@ -126,6 +161,12 @@ class Ticket(Record):
     card_chat_id: int | None
     card_outbox_id: int | None
     rating_outbox_id: int | None = None
+    attachments: Attachments = ()
+    media_group: str | None = None
+    urgent: bool = False
+    escalated_at: UtcTime | None = None
+    last_note: str | None = None  # the latest progress note staff wrote
+    ack_outbox_id: int | None = None  # the reporter's acknowledgement (a reply to it adds)
 
     @property
     def is_open(self) -> bool:
@@ -136,7 +177,11 @@ class Draft(Record):
     id: int
     user_id: int
     kind: TicketKind
-    step: Literal["text", "photo", "confirm", "duplicate"]
+    # kind: asked whether it is a wish or a complaint (kind holds a guess until answered);
+    # stale: an old draft met a new message (kept in `held`), asked whether to go on with it.
+    # addition: the next message joins ticket offered_ticket_id (补充); why: it says what is
+    # still wrong after 不满意.
+    step: Literal["kind", "text", "photo", "confirm", "duplicate", "stale", "addition", "why"]
     text: str | None
     photo_file_id: str | None
     chat_id: int  # where the request was made (the conversation is private)
@@ -144,6 +189,10 @@ class Draft(Record):
     updated_at: UtcTime
     offered_ticket_id: int | None = None
     origin_update_id: int | None = None
+    attachments: Attachments = ()
+    media_group: str | None = None
+    held: Annotated[dict[str, Any] | None, BeforeValidator(_parse_json)] = None
+    prompt_outbox_id: int | None = None  # the group prompt that asked for it
 
 
 class ReceptionRule(Record):

@@ -28,6 +28,7 @@ class OutgoingMessage(BaseModel):
     dedupe_key: str | None = None
     fallback: str | None = None
     fallback_args: dict[str, Any] | None = None
+    priority: int = 0  # above 0: sent ahead of everything else queued for its chat
 
 
 class OutboxRepository:
@@ -40,7 +41,8 @@ class OutboxRepository:
         """Queue a message; None when its dedupe_key was queued before (it is never re-sent)."""
         new_id = await self.tx.insert(
             "INSERT INTO outbox (created_at, chat_id, method, params, dedupe_key, update_id,"
-            " fallback, fallback_args, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " fallback, fallback_args, next_attempt_at, priority)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 self.tx.now_db,
@@ -52,6 +54,7 @@ class OutboxRepository:
                 message.fallback,
                 _dumps(message.fallback_args) if message.fallback_args is not None else None,
                 self.tx.now_db,
+                message.priority,
             ),
         )
         if new_id is None:
@@ -66,12 +69,13 @@ class OutboxRepository:
     async def due_heads(
         self, now: datetime, *, busy_chats: set[int], limit: int
     ) -> list[OutboxMessage]:
-        """The oldest pending message of each chat, if it is due: one chat's order is kept."""
+        """The oldest pending message of each chat, if it is due: one chat's order is kept,
+        except that an urgent one (priority) goes ahead of the rest of its chat."""
         rows = await self.tx.fetchall(
             "SELECT o.* FROM outbox AS o JOIN ("
-            "  SELECT chat_id, MIN(id) AS head FROM outbox WHERE status = 'pending'"
-            "  GROUP BY chat_id) AS h ON o.id = h.head"
-            " WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
+            "  SELECT chat_id, COALESCE(MIN(CASE WHEN priority > 0 THEN id END), MIN(id)) AS head"
+            "  FROM outbox WHERE status = 'pending' GROUP BY chat_id) AS h ON o.id = h.head"
+            " WHERE o.next_attempt_at <= ? ORDER BY o.priority DESC, o.id LIMIT ?",
             (to_db(now), limit + len(busy_chats)),
         )
         heads = [_outbox(r) for r in rows if r["chat_id"] not in busy_chats]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.models import Draft, Ticket, TicketKind, to_db
+from storage.models import Attachment, Draft, Ticket, TicketKind, dump_attachments, to_db
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -24,7 +25,21 @@ _TICKET_FIELDS = (
     "created_at",
     "due_at",
     "community",
+    "attachments",
+    "media_group",
+    "urgent",
 )
+
+
+def _column(value: Any) -> Any:
+    """A value as its column holds it: datetimes as UTC text, attachments and dicts as JSON."""
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, (tuple, list)) and all(isinstance(a, Attachment) for a in value):
+        return dump_attachments(value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
 
 
 class TicketRepository:
@@ -46,6 +61,9 @@ class TicketRepository:
         source_update_id: int,
         due_at: datetime,
         community: str = "default",
+        attachments: tuple[Attachment, ...] = (),
+        media_group: str | None = None,
+        urgent: bool = False,
     ) -> Ticket:
         values: dict[str, Any] = {
             "kind": kind,
@@ -61,6 +79,9 @@ class TicketRepository:
             "created_at": self.tx.now_db,
             "due_at": to_db(due_at),
             "community": community,
+            "attachments": dump_attachments(attachments),
+            "media_group": media_group,
+            "urgent": 1 if urgent else 0,
         }
         new_id = await self.tx.insert(
             f"INSERT INTO tickets ({', '.join(_TICKET_FIELDS)})"
@@ -81,7 +102,7 @@ class TicketRepository:
         if not fields:
             raise ValueError("nothing to update")
         names = list(fields)
-        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        values = [_column(v) for v in fields.values()]
         await self.tx.execute(
             f"UPDATE tickets SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
             [*values, ticket_id],
@@ -102,6 +123,42 @@ class TicketRepository:
             (chat_id, message_id),
         )
         return Ticket.model_validate(dict(row)) if row else None
+
+    async def of_album(self, chat_id: int, media_group: str, reporter_id: int) -> Ticket | None:
+        """The ticket an album's first photo filed: its other photos join it."""
+        row = await self.tx.fetchone(
+            "SELECT * FROM tickets WHERE source_chat_id = ? AND media_group = ?"
+            " AND reporter_id = ? ORDER BY id LIMIT 1",
+            (chat_id, media_group, reporter_id),
+        )
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def by_card_message(self, chat_id: int, message_id: int) -> Ticket | None:
+        """The ticket whose staff card is Telegram message `message_id` in `chat_id`."""
+        row = await self.tx.fetchone(
+            "SELECT t.* FROM outbox o JOIN tickets t ON t.card_outbox_id = o.id"
+            " WHERE o.chat_id = ? AND o.telegram_message_id = ? AND t.card_chat_id = ?",
+            (chat_id, message_id, chat_id),
+        )
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def by_ack_message(self, user_id: int, message_id: int) -> Ticket | None:
+        """The ticket whose acknowledgement to its reporter is message `message_id`."""
+        row = await self.tx.fetchone(
+            "SELECT t.* FROM outbox o JOIN tickets t ON t.ack_outbox_id = o.id"
+            " WHERE o.chat_id = ? AND o.telegram_message_id = ? AND t.reporter_id = ?",
+            (user_id, message_id, user_id),
+        )
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def urgent_unaccepted(self, before: datetime) -> list[Ticket]:
+        """Urgent tickets nobody accepted, last escalated (or filed) before `before`."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM tickets WHERE urgent = 1 AND status = 'new'"
+            " AND COALESCE(escalated_at, created_at) < ? ORDER BY id",
+            (to_db(before),),
+        )
+        return [Ticket.model_validate(dict(r)) for r in rows]
 
     async def of_reporter(self, user_id: int, limit: int = 20) -> list[Ticket]:
         rows = await self.tx.fetchall(
@@ -186,13 +243,15 @@ class DraftRepository:
         photo_file_id: str | None = None,
         offered_ticket_id: int | None = None,
         origin_update_id: int | None = None,
+        attachments: tuple[Attachment, ...] = (),
+        media_group: str | None = None,
     ) -> Draft:
         """A person has at most one draft at a time: starting one drops the previous."""
         await self.tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         new_id = await self.tx.insert(
             "INSERT INTO drafts (user_id, kind, step, text, photo_file_id, chat_id, message_id,"
-            " offered_ticket_id, origin_update_id, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " offered_ticket_id, origin_update_id, updated_at, attachments, media_group)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 user_id,
                 kind,
@@ -204,6 +263,8 @@ class DraftRepository:
                 offered_ticket_id,
                 origin_update_id,
                 self.tx.now_db,
+                dump_attachments(attachments),
+                media_group,
             ),
         )
         assert new_id is not None
@@ -224,7 +285,7 @@ class DraftRepository:
         await self.tx.execute(
             f"UPDATE drafts SET {', '.join(f'{n} = ?' for n in names)}, updated_at = ?"
             " WHERE id = ?",
-            [*fields.values(), self.tx.now_db, draft_id],
+            [*(_column(v) for v in fields.values()), self.tx.now_db, draft_id],
         )
         draft = await self.get(draft_id)
         assert draft is not None
