@@ -205,7 +205,8 @@ class Linli:
         )
         sender.register_fallback("card_refused", intake.card_refused)
         sender.register_fallback("offer_refused", intake.offer_refused)
-        tickets = TicketService(db, roles, cards, zone=settings.tz)
+        sender.register_fallback("notice_refused", intake.notice_refused)
+        tickets = TicketService(db, roles, cards, zone=settings.tz, rules=by_code)
         reception = ReceptionService(
             db, roles, zone=settings.tz, reminders={c: r.reminders for c, r in by_code.items()}
         )
@@ -249,15 +250,13 @@ class Linli:
             outbox=sender,
             intake=intake,
             tickets=tickets,
-            drafts=DraftService(db, intake, cards),
+            drafts=DraftService(db, intake, cards, tickets),
             reception=reception,
             digest=digest,
             screening=screening,
             review=review,
             prompts=PromptAnswers(db, tickets, review),
             retries=FailedUpdates(),
-            households=households,
-            votes=votes,
             reports=ReportService(
                 db,
                 roles,
@@ -267,6 +266,8 @@ class Linli:
                 rules=by_code,
                 pacer=pacer,
             ),
+            households=households,
+            votes=votes,
         )
 
     def _schedule_jobs(self) -> None:
@@ -362,8 +363,8 @@ class Linli:
         assert self.services
         await self.services.reception.tick()
         await self.services.digest.tick()
-        await self.services.votes.tick()
         await self.services.reports.tick()
+        await self.services.votes.tick()
 
     async def _register_staff_chats(self) -> None:
         assert self.application and self.db and self.services

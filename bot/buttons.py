@@ -122,12 +122,13 @@ class MenuButton(ButtonData):
     choice: MenuChoice
 
 
-DraftAction = Literal["ok", "cancel", "nophoto", "edit"]
+DraftAction = Literal["ok", "cancel", "nophoto", "edit", "wish", "complaint", "resume", "fresh"]
 
 
 @dataclass(frozen=True)
 class DraftButton(ButtonData):
-    """Under a request being written in private: 确认提交, 修改, 不加照片, 取消."""
+    """Under a request being written in private: 确认提交, 修改, 不加照片, 取消; which kind it
+    is (投诉/报修 · 微心愿); and, for an old draft, 继续上次 or 重新开始."""
 
     prefix = "d"
     scope = Scope.PRIVATE
@@ -188,6 +189,28 @@ class RatingButton(ButtonData):
     ticket: int
 
 
+@dataclass(frozen=True)
+class AddButton(ButtonData):
+    """补充 under the reporter's acknowledgement: their next message joins the ticket."""
+
+    prefix = "ta"
+    scope = Scope.PRIVATE
+    ticket: int
+
+
+WhyAnswer = Literal["slow", "poor", "manner", "write"]  # 办得慢 · 没办好 · 态度不好 · 我来写
+
+
+@dataclass(frozen=True)
+class WhyButton(ButtonData):
+    """After 不满意: what is still wrong, in one tap."""
+
+    prefix = "tw"
+    scope = Scope.PRIVATE
+    answer: WhyAnswer
+    ticket: int
+
+
 ReviewAction = Literal["confirm", "dismiss", "check"]
 
 
@@ -208,6 +231,8 @@ FAMILIES: tuple[type[ButtonData], ...] = (
     CardButton,
     ForwardButton,
     RatingButton,
+    AddButton,
+    WhyButton,
     ReviewButton,
 )
 if len({f.prefix for f in FAMILIES}) != len(FAMILIES):

@@ -23,27 +23,31 @@ PRIVATE = [
     ("home", "登记我家住址"),
     ("cancel", texts.CMD_CANCEL),
     ("help", texts.CMD_HELP),
-    ("id", texts.CMD_ID),
 ]
 GROUPS = [
     ("wish", texts.CMD_WISH),
     ("complain", texts.CMD_COMPLAIN),
     ("reception", texts.CMD_RECEPTION),
     ("help", texts.CMD_HELP),
+]
+# /id still answers anyone; only those who set the bot up need it in their menu.
+GROUP_ADMINS = [
+    *GROUPS,
+    ("bind", texts.CMD_BIND),
+    ("unbind", texts.CMD_UNBIND),
     ("id", texts.CMD_ID),
 ]
-GROUP_ADMINS = [*GROUPS, ("bind", texts.CMD_BIND), ("unbind", texts.CMD_UNBIND)]
 STAFF_CHAT = [
     ("digest", texts.CMD_DIGEST),
     ("reception", texts.CMD_RECEPTION),
     ("ticket", texts.CMD_TICKET),
     ("modstats", texts.CMD_MODSTATS),
-    ("vote", "居民投票"),
-    ("homes", "住户登记"),
     ("report", report_texts.CMD_REPORT),
     ("export", report_texts.CMD_EXPORT),
     ("rating", report_texts.CMD_RATING),
     ("inspection", report_texts.CMD_INSPECTION),
+    ("vote", "居民投票"),
+    ("homes", "住户登记"),
     ("id", texts.CMD_ID),
 ]
 

@@ -109,8 +109,10 @@ class Screening(BaseModel):
 
 
 class Tickets(BaseModel):
-    """How similar a complaint must be to an open one to be offered "+1" (0-100), and after
-    how many days an unclaimed 微心愿 is named in the digest."""
+    """How similar a complaint must be to an open one to be offered "+1" (0-100, the score of
+    bot/services/tickets/similar.py: 90 and more when the places agree and a fault matches, 0
+    when a place or fault conflicts, at most 89 from wording alone), and after how many days
+    an unclaimed 微心愿 is named in the digest."""
 
     duplicate_match: float = Field(default=75.0, ge=50, le=100)
     unclaimed_wish_days: int = Field(default=3, ge=1, le=60)
@@ -120,6 +122,54 @@ class Limits(BaseModel):
     """How much one person may ask at once: beyond it, one polite refusal an hour."""
 
     requests_per_hour: int = Field(default=5, ge=1, le=1000)  # tickets and +1 offers
+
+
+class Contact(BaseModel):
+    name: str = Field(min_length=1, max_length=30)
+    number: str = Field(min_length=2, max_length=30)
+
+
+DEFAULT_EMERGENCY_WORDS = [
+    "困人", "被困", "困在电梯", "关在电梯", "着火", "起火", "失火", "火灾", "冒烟", "烧起来",
+    "煤气", "燃气", "漏气", "天然气味", "漏电", "触电", "电线冒火花", "晕倒", "昏倒", "倒地",
+    "摔倒了起不来", "不省人事", "没有呼吸", "救命", "爆炸", "有人跳楼",
+]  # fmt: skip
+# Phrases that contain an emergency word but are everyday business (a gas bill is no fire).
+DEFAULT_EMERGENCY_EXCEPT = [
+    "煤气费", "燃气费", "煤气表", "燃气表", "煤气卡", "燃气卡", "燃气公司", "煤气公司",
+    "燃气灶", "煤气灶", "燃气热水器", "燃气改造", "燃气安检", "冒烟的烟囱",
+]  # fmt: skip
+DEFAULT_EMERGENCY_CONTACTS = [
+    Contact(name="电梯困人救援", number="96333"),
+    Contact(name="火警", number="119"),
+    Contact(name="急救", number="120"),
+    Contact(name="报警", number="110"),
+]
+
+
+class Emergency(BaseModel):
+    """Words that make a request urgent; the numbers the resident gets at once (the property
+    company's 24-hour line belongs first); how soon an urgent ticket is due, and how often it
+    is escalated again while nobody accepts it."""
+
+    words: list[str] = Field(default_factory=lambda: list(DEFAULT_EMERGENCY_WORDS))
+    except_words: list[str] = Field(default_factory=lambda: list(DEFAULT_EMERGENCY_EXCEPT))
+    contacts: list[Contact] = Field(default_factory=lambda: list(DEFAULT_EMERGENCY_CONTACTS))
+    due_hours: int = Field(default=2, ge=1, le=48)
+    repeat_minutes: int = Field(default=30, ge=5, le=24 * 60)
+
+    def is_urgent(self, text: str) -> bool:
+        folded = re.sub(r"\s+", "", text)
+        for phrase in self.except_words:
+            folded = folded.replace(phrase, "")
+        return any(word in folded for word in self.words)
+
+
+class Drafts(BaseModel):
+    """A request half-written in private and left this long is not continued silently: the
+    next message asks whether to go on with it or start afresh."""
+
+    idle_hours: float = Field(default=3.0, gt=0, le=24 * 7)
 
 
 class Households(BaseModel):
@@ -168,6 +218,8 @@ class _Community(BaseModel):
     tickets: Tickets | None = None
     households: Households | None = None
     rating: Rating | None = None
+    emergency: Emergency | None = None
+    drafts: Drafts | None = None
 
 
 class _File(BaseModel):
@@ -186,6 +238,8 @@ class _File(BaseModel):
     tickets: Tickets = Field(default_factory=Tickets)
     households: Households = Field(default_factory=Households)
     rating: Rating = Field(default_factory=Rating)
+    emergency: Emergency = Field(default_factory=Emergency)
+    drafts: Drafts = Field(default_factory=Drafts)
 
 
 DEFAULT_COMMUNITY = "default"  # the community of COMMITTEE_CHAT_ID and the top-level rules
@@ -208,7 +262,12 @@ class CommunityRules:
         tickets: Tickets | None = None,
         households: Households | None = None,
         rating: Rating | None = None,
+        *,
+        emergency: Emergency | None = None,
+        drafts: Drafts | None = None,
     ) -> None:
+        self.emergency = emergency or Emergency()
+        self.drafts = drafts or Drafts()
         self.households = households or Households()
         self.rating = rating or Rating()
         self.reminders = reminders or Reminders()
@@ -247,6 +306,8 @@ class CommunityRules:
             parsed.tickets,
             parsed.households,
             parsed.rating,
+            emergency=parsed.emergency,
+            drafts=parsed.drafts,
         )
 
     @classmethod
@@ -263,6 +324,9 @@ class CommunityRules:
         tickets: Tickets,
         households: Households | None = None,
         rating: Rating | None = None,
+        *,
+        emergency: Emergency | None = None,
+        drafts: Drafts | None = None,
     ) -> CommunityRules:
         categories = [] if replace_defaults else list(DEFAULT_CATEGORIES)
         for category in given:
@@ -283,6 +347,8 @@ class CommunityRules:
             tickets,
             households,
             rating,
+            emergency=emergency,
+            drafts=drafts,
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
@@ -355,6 +421,8 @@ def load_communities(
             _merged(parsed.tickets, entry.tickets),
             entry.households or Households(),  # a household count is each community's own
             _merged(parsed.rating, entry.rating),
+            emergency=_merged(parsed.emergency, entry.emergency),
+            drafts=_merged(parsed.drafts, entry.drafts),
         )
         found.append(
             Community(

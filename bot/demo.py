@@ -95,6 +95,23 @@ async def run_demo() -> int:
                 await sb.callback_answer(await sb.press(neighbour, rating, "基本满意"))
                 await sb.settle()
 
+                # A voice note in private: asked which kind it is, filed; staff get the voice.
+                await sb.send(auntie, None, voice_seconds=15)
+                asked = await sb.next_message(auntie)
+                await sb.press(auntie, asked, "投诉/报修")
+                await sb.press(auntie, await sb.next_message(auntie), "不加照片")
+                await sb.press(auntie, await sb.next_message(auntie), "确认提交")
+                await sb.next_message(auntie, containing="#3")
+                await sb.next_message(committee, containing="#3 的语音")
+
+                # An emergency: the numbers to call at once, an urgent card for staff.
+                await sb.send(neighbour, building, "#报修 5号楼电梯里困人了！快来人")
+                await sb.next_message(building, containing="先打电话")
+                card = await sb.next_message(committee, containing="紧急")
+                await sb.press(director, card, "受理")
+                await sb.wait_for_edit(card, "处理中")
+                await sb.settle()
+
                 # 接待日: staff set the rule once; residents ask; the evening-before reminder
                 # reaches every resident group; the 日报 arrives the next morning.
                 await sb.add_bot(building5, secretary)

@@ -48,13 +48,23 @@ Uploader = Callable[[int], Awaitable[tuple[str, bytes] | None]]
 UPLOAD = "_upload"
 # Methods that put a new message in a chat count against Telegram's flood limits.
 PACED_METHODS = frozenset(
-    {"sendMessage", "sendPhoto", "sendDocument", "forwardMessage", "copyMessage"}
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVoice",
+        "sendLocation",
+        "forwardMessage",
+        "copyMessage",
+    }
 )
 RETURNS_MESSAGE = frozenset(
     {
         "sendMessage",
         "sendPhoto",
         "sendDocument",
+        "sendVoice",
+        "sendLocation",
         "forwardMessage",
         "editMessageText",
         "editMessageCaption",

@@ -135,19 +135,102 @@ FOLLOWING = "好的，已把您加到 <b>#{n}</b>，有进展会一起通知您�
 ACK_PRIVATE = (
     "已收到您的{kind} <b>#{n}</b>\n"
     "内容：{text}\n"
-    "由{party}办理（{category}），预计 {due} 前处理。有进展我会马上告诉您。"
+    "由{party}办理{category}，预计 {due} 前处理。有进展我会马上告诉您。"
 )
-ACK_GROUP = "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}），办理进度会私信告诉您。"
+ACK_CATEGORY = "（{category}）"
+ACK_GROUP = "{name}，收到！已登记为 <b>#{n}</b>（{about}），办理进度会私信告诉您。"
 ACK_GROUP_WITH_LINK = (
-    "{name}，收到！已登记为 <b>#{n}</b>（{category} · {party}）。"
+    "{name}，收到！已登记为 <b>#{n}</b>（{about}）。"
     '想收到办理进度，请点 <a href="{link}">这里</a> 和我私聊。'
 )
+
+# Tickets: voice, albums, locations, anything else ------------------------------------------
+
+ASK_KIND = "要帮您登记吗？请选一下是哪一类：\n{text}"
+ASK_KIND_VOICE = "已收到您的语音。请选一下是哪一类："
+ASK_KIND_LOCATION = "收到您发的位置。要登记一件事吗？请选一下是哪一类："
+ASK_KIND_PHOTO = "收到您的照片。要登记一件事吗？请选一下是哪一类："
+BTN_KIND_COMPLAINT = "投诉/报修"
+BTN_KIND_WISH = "微心愿"
+BTN_NOT_NOW = "不用了"
+NOT_NOW = "好的，不登记。需要时随时找我。"
+VOICE_TEXT = "（语音留言 {seconds} 秒）"
+VOICE_RECEIVED = "已收到您的语音，工作人员会听。"
+VOICE_CARD = "#{n} 的语音"
+LOCATION_RECEIVED = "收到位置，已经加上了。"
+CARD_LOCATION = "#{n} 的位置"
+CARD_MORE_PHOTO = "#{n} 的照片（补充）"
+UNSUPPORTED = "抱歉，这个我看不懂。我能收文字、语音、照片和位置，直接发给我就行。"
+STALE_DRAFT = "您上次写了一半的{kind}还没提交：\n「{text}」\n要接着上次的写，还是重新开始？"
+STALE_EMPTY = "（还没写内容）"
+BTN_RESUME = "接着上次的"
+BTN_FRESH = "重新开始"
+CONFIRM_ALBUM_NOTE = "\n（附照片）"
+CONFIRM_PHOTOS_NOTE = "\n（附照片 {n} 张）"
+CONFIRM_VOICE_NOTE = "\n（附语音 {n} 条）"
+CONFIRM_LOCATION_NOTE = "\n（附位置）"
+
+# Tickets: two-way notes ---------------------------------------------------------------------
+
+BTN_ADD = "补充"
+ASK_ADDITION = "请直接发文字、照片或语音给我，我会补充到 <b>#{n}</b>。"
+ADDED = "好的，已补充到 <b>#{n}</b>，工作人员会看到。"
+ADDED_FOR_STAFF = "📎 <b>#{n}</b> 居民补充：{text}"
+ADDED_NO_TEXT = "（见照片/语音）"
+NOTIFY_NOTE = "<b>#{n}</b> 进展：{note}"
+NOTE_PHOTO = "<b>#{n}</b> 进展照片"
+NOTE_SENT = "已告诉居民"
+DONE_NOTE = "\n说明：{note}"
+CARD_NOTE = "\n最新进展：{note}"
+CARD_REPLY_HINT = "\n（回复这张卡片，居民会收到您写的进展）"
+NOTE_NOT_YOURS = "抱歉，这个工单不归您所在的工作群办理。"
+TICKET_CLOSED_FOR_NOTES = "这个工单已经结束了，不能再补充。有新情况请重新提交。"
+DONE_WORDS = ("完成", "已完成", "办结", "已办结")
+
+# Tickets: after 不满意 --------------------------------------------------------------------------
+
+ASK_WHY = "谢谢您告诉我们。哪里不满意？点一下，或者直接写几个字发给我："
+WHY = {"slow": "办得太慢", "poor": "没办好", "manner": "态度不好", "write": "我来写"}
+WHY_WRITE = "好的，请直接写几个字发给我。"
+WHY_THANKS = "谢谢，已经转告社区，会有人跟进。"
+UNSATISFIED_FOR_STAFF = "😟 <b>#{n}</b> 居民评价：不满意{why}"
+UNSATISFIED_WHY = "\n原因：{why}"
+
+# Tickets: emergencies -------------------------------------------------------------------------
+
+EMERGENCY_CALL = "🚨 <b>情况紧急请先打电话！</b>\n{contacts}\n我们也已经通知工作人员马上处理。"
+EMERGENCY_CONTACT_LINE = "· {name}：<b>{number}</b>"
+CARD_URGENT = "🚨 <b>紧急</b> "
+URGENT_ESCALATION = (
+    "🚨 <b>紧急工单 #{n} 还没人受理</b>（已过 {minutes} 分钟）\n"
+    "「{text}」\n请马上处理，并点卡片上的「受理」。"
+)
+
+# Tickets: hearing back in the group when the private chat is closed --------------------------
+
+GROUP_NOTICE = '<b>#{n}</b> {step}，详情请点 <a href="{link}">这里</a> 查看。'
+GROUP_NOTICE_RATE = '<b>#{n}</b> {step}，请点 <a href="{link}">这里</a> 评价。'
+STEP = {
+    "accepted": "已受理",
+    "claimed": "有人认领了",
+    "done": "已办结",
+    "wish_done": "已完成",
+    "forwarded": "已转交办理",
+    "rejected": "不予受理",
+    "reopened": "已重新打开",
+    "noted": "有新进展",
+}
 
 # Tickets: updates to the resident ------------------------------------------------------------
 
 NOTIFY_CLAIMED = "您的微心愿 <b>#{n}</b> 有人认领了：{staff}会来帮您。"
 NOTIFY_ACCEPTED = "您的工单 <b>#{n}</b> 已受理，{party}正在处理。"
-NOTIFY_DONE = "您的{kind} <b>#{n}</b> {status}。\n请您评价一下，问题没解决就点「未解决」。"
+NOTIFY_DONE = (
+    "您的{kind} <b>#{n}</b> {status}。\n"
+    "请您评价一下：满意、基本满意，还是不满意？\n"
+    "要是{what}，请点最下面的「未解决」，我们接着办。"
+)
+NOTIFY_DONE_WHAT = {"wish": "事情还没办成", "complaint": "问题其实还没解决"}
 NOTIFY_DONE_FOLLOWER = "您跟进的工单 <b>#{n}</b> {status}。"
 NOTIFY_FORWARDED = "您的工单 <b>#{n}</b> 已转交{party}办理。"
 NOTIFY_REJECTED = "很抱歉，您的工单 <b>#{n}</b> 不予受理。\n原因：{reason}"
@@ -180,8 +263,7 @@ ASK_REJECT_REASON = "请回复这条消息，写上不予受理 #{n} 的原因�
 REJECT_REASON_PLACEHOLDER = "不予受理的原因"
 REOPENED_FOR_STAFF = "🔁 <b>#{n}</b> 居民反映问题未解决，已重新打开，请继续处理。"
 ESCALATION = (
-    "⏰ 超时提醒：<b>#{n}</b> {kind} · {category} · {party}\n"
-    "期限 {due}，现在 {status}。请尽快处理。"
+    "⏰ 超时提醒：<b>#{n}</b> {kind} · {category} · {party}\n期限 {due}，现在{status}。请尽快处理。"
 )
 ANSWER_DONE = "已处理"
 ANSWER_CLAIMED = "已认领"
@@ -198,7 +280,9 @@ WHERE_PRIVATE = "私聊"
 
 MY_TICKETS_EMPTY = "您还没有提交过微心愿或投诉。点下面的按钮就能提交。"
 MY_TICKETS_TITLE = "您的工单："
-MY_TICKET_LINE = "<b>#{n}</b> {kind} · {category} · <b>{status}</b>\n　{text}"
+MY_TICKET_LINE = "<b>#{n}</b> {kind}{category} · <b>{status}</b>\n　{text}"
+MY_TICKET_CATEGORY = " · {category}"
+STATUS_RATED_AS = "已评价：{rating}"
 FOLLOWED_TITLE = "您 +1 跟进的："
 FOLLOWED_LINE = "<b>#{n}</b> {category} · <b>{status}</b>"
 MY_TICKETS_IN_GROUP = '您的工单只给您自己看，请点 <a href="{link}">这里</a> 私聊我查看。'
@@ -222,6 +306,8 @@ TICKET_LOG_ACTIONS = {
     "overdue": "超时",
     "followed": "有居民 +1",
     "edited": "居民修改了内容",
+    "noted": "写了进展",
+    "added": "居民补充了内容",
 }
 TICKET_LOG_FORWARDED = "转派给{party}"
 TICKET_LOG_RATED = "评价：{rating}"
@@ -261,9 +347,9 @@ UPCOMING_EMPTY = "最近没有安排接待日。"
 UPCOMING_LINE = "· {date} {weekday} {starts}-{ends} <b>{title}</b> · {place}{moved}"
 MOVED_NOTE = "（原定{orig}，因{holiday}顺延）"
 REMINDER_EVENING = (
-    "📅 提醒：明天（{date} {weekday}）{starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
+    "📅 提醒：明天（{date} {weekday}）{starts}-{ends}{moved}\n<b>{title}</b>\n地点：{place}{who}"
 )
-REMINDER_BEFORE = "⏰ {lead}开始：今天 {starts}-{ends}\n<b>{title}</b>\n地点：{place}{who}{moved}"
+REMINDER_BEFORE = "⏰ {lead}开始：今天 {starts}-{ends}{moved}\n<b>{title}</b>\n地点：{place}{who}"
 REMINDER_LEAD_HOUR = "一小时后"
 REMINDER_LEAD_HOURS = "{hours}小时后"
 REMINDER_LEAD_MINUTES = "{minutes}分钟后"

@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import texts
 from bot.buttons import (
     FAMILIES,
+    AddButton,
     BallotButton,
     BallotCheckButton,
     ButtonData,
@@ -34,6 +35,7 @@ from bot.buttons import (
     RatingButton,
     ReviewButton,
     Scope,
+    WhyButton,
 )
 from bot.services import Services
 from handlers.context import LinliContext, person_of, press_of
@@ -96,6 +98,14 @@ async def rating(services: Services, update: Update, press: Press, button: Ratin
     return await services.tickets.rate(update.update_id, press, button)
 
 
+async def add(services: Services, update: Update, press: Press, button: AddButton) -> str:
+    return await services.drafts.add_button(update.update_id, press, button)
+
+
+async def why(services: Services, update: Update, press: Press, button: WhyButton) -> str:
+    return await services.tickets.why(update.update_id, press, button)
+
+
 async def review(services: Services, update: Update, press: Press, button: ReviewButton) -> str:
     return await services.review.decide(update.update_id, press, button)
 
@@ -128,6 +138,8 @@ ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (CardButton, card),
     (ForwardButton, card),
     (RatingButton, rating),
+    (AddButton, add),
+    (WhyButton, why),
     (ReviewButton, review),
     (HomeButton, home),
     (HomeCardButton, home_card),

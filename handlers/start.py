@@ -8,14 +8,11 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import texts
-from bot.buttons import MenuButton
 from bot.services.messaging import deep_link, html, text_message
+from bot.services.tickets import views
 from handlers.context import LinliContext
 
-MENU = (
-    ((texts.MENU_WISH, MenuButton("wish")), (texts.MENU_COMPLAIN, MenuButton("complain"))),
-    ((texts.MENU_MINE, MenuButton("mine")), (texts.MENU_RECEPTION, MenuButton("reception"))),
-)
+MENU = views.MENU
 TICKET_LINK = re.compile(r"t(\d{1,9})")
 
 

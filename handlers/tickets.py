@@ -5,6 +5,7 @@ Button presses are in handlers/buttons.py."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -14,9 +15,10 @@ from bot import texts
 from bot.services import Services
 from bot.services.messaging import deep_link, html, number_of, text_message
 from bot.services.tickets import REQUEST_TAG, Origin
+from bot.services.tickets.intake import Said
 from handlers.context import LinliContext, person_of
 from handlers.start import MENU
-from storage.models import TicketKind
+from storage.models import Attachment, TicketKind
 
 TAG = REQUEST_TAG
 COMMAND_TEXT = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
@@ -47,6 +49,35 @@ def photo_of(message: Message) -> str | None:
     return message.photo[-1].file_id if message.photo else None
 
 
+def said_of(message: Message) -> Said:
+    """What a message carries that the bot can take: words, a photo, a voice note, a
+    location; anything else (a sticker, a video...) is marked unsupported."""
+    voice = (
+        Attachment(kind="voice", file_id=message.voice.file_id, duration=message.voice.duration)
+        if message.voice
+        else None
+    )
+    location = (
+        Attachment(
+            kind="location",
+            latitude=message.location.latitude,
+            longitude=message.location.longitude,
+        )
+        if message.location
+        else None
+    )
+    said = Said(
+        text=message.text or message.caption or "",
+        photo=photo_of(message),
+        voice=voice,
+        location=location,
+        media_group=message.media_group_id,
+    )
+    if said.empty and not message.text:
+        return replace(said, unsupported=True)
+    return said
+
+
 async def in_resident_group_or_private(services: Services, update: Update) -> bool:
     chat = update.effective_chat
     assert chat is not None
@@ -61,8 +92,15 @@ async def request(update: Update, context: LinliContext) -> None:
         await prompt_answer(update, context)
         return
     kind, text = parse_request(message.text or message.caption or "")
+    said = said_of(message)
     await context.services.intake.request(
-        update.update_id, kind, text, photo_of(message), origin_of(update)
+        update.update_id,
+        kind,
+        text,
+        said.photo,
+        origin_of(update),
+        attachments=said.attachments,
+        media_group=said.media_group,
     )
 
 
@@ -85,16 +123,66 @@ async def private_message(update: Update, context: LinliContext) -> None:
     if TAG.search(message.text or message.caption or ""):
         await request(update, context)
         return
-    if await services.drafts.draft_text(
+    said = said_of(message)
+    if said.empty and not said.unsupported:  # an empty text: the menu
+        await services.replies.send(
+            update.update_id,
+            text_message(message.chat_id, texts.PRIVATE_HINT, buttons=MENU),
+            "hint",
+        )
+        return
+    replied = message.reply_to_message
+    from_bot = (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    )
+    await services.drafts.receive(
         update.update_id,
         person_of(update),
-        message.text or message.caption or "",
-        photo_of(message),
-    ):
-        return
-    await services.replies.send(
-        update.update_id, text_message(message.chat_id, texts.PRIVATE_HINT, buttons=MENU), "hint"
+        said,
+        replied.message_id if from_bot and replied is not None else None,
     )
+
+
+async def group_media(update: Update, context: LinliContext) -> None:
+    """In a resident group: a reply to the bot's request prompt (words or a voice note), or
+    another photo of an album whose first photo filed a request. Anything else is chat."""
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    replied = message.reply_to_message
+    if (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    ):
+        if services.roles.is_staff_chat(message.chat_id):
+            # An answer to a force-reply prompt, else a note on the card it replies to.
+            if not await prompt_answer(update, context):
+                await services.tickets.staff_reply(
+                    update.update_id,
+                    person_of(update),
+                    message.chat_id,
+                    replied.message_id,
+                    message.text or message.caption or "",
+                    photo_of(message),
+                )
+            return
+        if await services.groups.is_resident_group(message.chat_id):
+            await services.intake.reply_to_prompt(
+                update.update_id, origin_of(update), replied.message_id, said_of(message)
+            )
+        return
+    if message.media_group_id and message.photo:
+        if await services.groups.is_resident_group(message.chat_id):
+            await services.intake.album_photo(
+                update.update_id,
+                person_of(update),
+                message.chat_id,
+                message.media_group_id,
+                photo_of(message) or "",
+            )
 
 
 async def cancel(update: Update, context: LinliContext) -> None:
@@ -146,7 +234,7 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
     )
 
 
-async def prompt_answer(update: Update, context: LinliContext) -> None:
+async def prompt_answer(update: Update, context: LinliContext) -> bool:
     """A reply in a staff chat to one of the bot's force-reply prompts, found by the replied
     message's id in this chat (never by its words)."""
     message = update.effective_message
@@ -159,16 +247,24 @@ async def prompt_answer(update: Update, context: LinliContext) -> None:
         or replied.from_user.id != context.bot.id
         or not services.roles.is_staff_chat(message.chat_id)
     ):
-        return
-    await services.prompts.answer(
+        return False
+    return await services.prompts.answer(
         update.update_id, person_of(update), message.chat_id, replied.message_id, message.text or ""
     )
 
 
+class _InAlbum(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        return message.media_group_id is not None
+
+
+ALBUM = _InAlbum()
 NEW = filters.UpdateType.MESSAGE  # commands and posts act on new messages only, never edits
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
-TAGGED = (filters.TEXT & filters.Regex(TAG)) | (filters.PHOTO & filters.CaptionRegex(TAG))
+TAGGED = (filters.TEXT & filters.Regex(TAG)) | (
+    (filters.PHOTO | filters.VOICE) & filters.CaptionRegex(TAG)
+)
 
 HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler(["wish", "complain"], request, filters=NEW),
@@ -181,8 +277,10 @@ HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & GROUPS & ~filters.COMMAND & TAGGED, edited_post
     ),
-    MessageHandler(filters.REPLY & GROUPS & NEW & filters.TEXT & ~filters.COMMAND, prompt_answer),
     MessageHandler(
-        PRIVATE & NEW & ~filters.COMMAND & (filters.TEXT | filters.PHOTO), private_message
+        GROUPS & NEW & ~filters.COMMAND & (filters.REPLY | (filters.PHOTO & ALBUM)),
+        group_media,
     ),
+    # Everything else in private (a voice note, a location, a sticker...) gets an answer.
+    MessageHandler(PRIVATE & NEW & ~filters.COMMAND & ~filters.StatusUpdate.ALL, private_message),
 ]

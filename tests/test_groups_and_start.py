@@ -195,9 +195,10 @@ async def test_command_menus_are_set_per_audience(linli: Linli, community: Commu
                 return {c["command"] for c in commands}
         raise AssertionError(f"no commands for {scope}")
 
-    assert {"start", "help", "id"} <= names("all_private_chats")
-    assert "bind" not in names("all_group_chats")
-    assert {"bind", "unbind"} <= names("all_chat_administrators")
+    assert {"start", "help"} <= names("all_private_chats")
+    assert "id" not in names("all_private_chats")  # residents need no chat ids
+    assert "bind" not in names("all_group_chats") and "id" not in names("all_group_chats")
+    assert {"bind", "unbind", "id"} <= names("all_chat_administrators")
 
 
 async def test_a_failure_inside_a_handler_gets_a_kind_answer_and_changes_nothing(

@@ -183,7 +183,14 @@ def test_the_demo_plays_its_scene_and_exits_0(tmp_path: Path) -> None:
         "［5号楼业主群］邻里小助手：",
         "📅 提醒：明天（12月15日 星期二）09:00-11:00",
         "社区日报 · 12月15日 星期二",
-        "【新工单】2 件",
+        # a voice complaint and an emergency
+        "[语音 15秒]",
+        "已收到您的语音",
+        "#3 的语音",
+        "先打电话",
+        "96333",
+        "🚨 紧急",
+        "【新工单】4 件",
     ]:
         assert seen in out
     assert "Traceback" not in out + result.stderr

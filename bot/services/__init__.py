@@ -106,6 +106,6 @@ class Services:
     review: ReviewService
     prompts: PromptAnswers
     retries: FailedUpdates
+    reports: ReportService
     households: HouseholdService
     votes: VoteService
-    reports: ReportService

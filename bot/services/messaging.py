@@ -29,6 +29,11 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def plain(text: str) -> str:
+    """An HTML text as a toast (answerCallbackQuery) shows it: without tags or escapes."""
+    return _html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
 def shorten(text: str, limit: int) -> str:
     """Whitespace folded and, if still longer than `limit` UTF-16 units, cut with an ellipsis
     (never inside a surrogate pair)."""
@@ -171,6 +176,22 @@ def photo_message(chat_id: int, file_id: str, caption: str) -> OutgoingMessage:
         chat_id=chat_id,
         method="sendPhoto",
         params={"photo": file_id, "caption": caption, "parse_mode": "HTML"},
+    )
+
+
+def voice_message(chat_id: int, file_id: str, caption: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        chat_id=chat_id,
+        method="sendVoice",
+        params={"voice": file_id, "caption": caption, "parse_mode": "HTML"},
+    )
+
+
+def location_message(chat_id: int, latitude: float, longitude: float) -> OutgoingMessage:
+    return OutgoingMessage(
+        chat_id=chat_id,
+        method="sendLocation",
+        params={"latitude": latitude, "longitude": longitude},
     )
 
 

@@ -80,6 +80,8 @@ def test_families_declare_where_they_may_be_pressed() -> None:
         "d": Scope.PRIVATE,
         "dup": Scope.PRIVATE,
         "r": Scope.PRIVATE,
+        "ta": Scope.PRIVATE,
+        "tw": Scope.PRIVATE,
         "t": Scope.CARD,
         "tf": Scope.CARD,
         "m": Scope.REVIEW,

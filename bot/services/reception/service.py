@@ -95,6 +95,9 @@ class ReceptionService:
         verb = args[0].lower() if args else ""
         refusal = None
         community = await self._community(user_id, chat_id, verb in STAFF_VERBS)
+        if verb == "list" and not await self._roles.is_committee(user_id, community):
+            verb, args = "", []  # a resident asking for the list means the coming days
+            community = await self._community(user_id, chat_id, False)
         if verb in STAFF_VERBS:
             if not await self._roles.is_committee(user_id, community):
                 refusal = texts.RECEPTION_ONLY_STAFF

@@ -3,19 +3,23 @@ intake and the work on a ticket. The words are built in views."""
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.community import Party
 from bot.services.messaging import (
     edit_text,
+    location_message,
     photo_message,
     text_message,
+    voice_message,
 )
 from bot.services.roles import Roles
 from bot.services.tickets import views
 from storage import Tx
-from storage.models import Ticket
+from storage.models import Attachment, Ticket
+from storage.outbox import OutgoingMessage
 
 
 class TicketCards:
@@ -41,18 +45,51 @@ class TicketCards:
             photo = photo_message(
                 chat_id, ticket.photo_file_id, texts.CARD_PHOTO.format(n=ticket.id)
             )
-            await tx.outbox.enqueue(photo)
+            await tx.outbox.enqueue(_urgent(photo, ticket))
         where = group_title or texts.WHERE_PRIVATE
         card_id = await tx.outbox.enqueue(
-            text_message(
-                chat_id,
-                views.card_text(ticket, where=where, followers=0, zone=self._zone, note=note),
-                buttons=views.card_buttons(ticket),
-                fallback=fallback,
-                fallback_args={"ticket": ticket.id} if fallback else None,
+            _urgent(
+                text_message(
+                    chat_id,
+                    views.card_text(ticket, where=where, followers=0, zone=self._zone, note=note),
+                    buttons=views.card_buttons(ticket),
+                    fallback=fallback,
+                    fallback_args={"ticket": ticket.id} if fallback else None,
+                ),
+                ticket,
             )
         )
+        # What came with it follows the card: voice notes, the album's photos, a location.
+        for attachment in ticket.attachments:
+            await self._send_attachment(tx, ticket, attachment, chat_id)
         return await tx.tickets.update(ticket.id, card_chat_id=chat_id, card_outbox_id=card_id)
+
+    async def attach(self, tx: Tx, ticket: Ticket, attachment: Attachment) -> None:
+        """Something that joined the ticket after its card went out goes to the card's chat."""
+        if ticket.card_chat_id is not None:
+            await self._send_attachment(tx, ticket, attachment, ticket.card_chat_id, late=True)
+
+    @staticmethod
+    async def _send_attachment(
+        tx: Tx, ticket: Ticket, attachment: Attachment, chat_id: int, *, late: bool = False
+    ) -> None:
+        message: OutgoingMessage
+        if attachment.kind == "voice" and attachment.file_id:
+            message = voice_message(
+                chat_id, attachment.file_id, texts.VOICE_CARD.format(n=ticket.id)
+            )
+        elif attachment.kind == "photo" and attachment.file_id:
+            caption = texts.CARD_MORE_PHOTO if late else texts.CARD_PHOTO
+            message = photo_message(chat_id, attachment.file_id, caption.format(n=ticket.id))
+        elif (
+            attachment.kind == "location"
+            and attachment.latitude is not None
+            and attachment.longitude is not None
+        ):
+            message = location_message(chat_id, attachment.latitude, attachment.longitude)
+        else:
+            return
+        await tx.outbox.enqueue(_urgent(message, ticket))
 
     async def group_title(self, tx: Tx, ticket: Ticket) -> str | None:
         chat = await tx.chats.get(ticket.source_chat_id)
@@ -82,10 +119,21 @@ class TicketCards:
             )
         )
 
-    async def notify(self, tx: Tx, ticket: Ticket, text: str) -> None:
-        """Tell the reporter and everyone who +1'd, in private."""
+    async def notify(self, tx: Tx, ticket: Ticket, text: str, step: str) -> None:
+        """Tell the reporter and everyone who +1'd, in private; one who never opened the
+        private chat (or blocked it) hears of the step in the group (notice_refused)."""
         for user_id in [ticket.reporter_id, *await tx.tickets.followers(ticket.id)]:
-            await tx.outbox.enqueue(text_message(user_id, text))
+            await tx.outbox.enqueue(text_message(user_id, text, **refused_in_group(ticket, step)))
+
+
+def refused_in_group(ticket: Ticket, step: str) -> dict[str, Any]:
+    """The fallback of a private notice about `ticket`: a line in the group it came from."""
+    return {"fallback": "notice_refused", "fallback_args": {"ticket": ticket.id, "step": step}}
+
+
+def _urgent(message: OutgoingMessage, ticket: Ticket) -> OutgoingMessage:
+    """An urgent ticket's staff messages go out ahead of everything else queued for the chat."""
+    return message.model_copy(update={"priority": 1}) if ticket.urgent else message
 
 
 def subject(ticket: Ticket) -> str:

@@ -15,13 +15,15 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
-
 from bot import texts
-from bot.buttons import (
-    DuplicateButton,
+from bot.buttons import AddButton, DuplicateButton
+from bot.community import (
+    DEFAULT_COMMUNITY,
+    UNMATCHED_CATEGORY,
+    WISH_CATEGORY,
+    CommunityRules,
+    Party,
 )
-from bot.community import DEFAULT_COMMUNITY, WISH_CATEGORY, CommunityRules, Party
 from bot.services.messaging import (
     deep_link,
     html,
@@ -32,9 +34,11 @@ from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.tickets import views
 from bot.services.tickets.cards import TicketCards, subject
+from bot.services.tickets.similar import similarity
 from bot.workdays import add_working_days
 from storage import Database, Tx
-from storage.models import Draft, OutboxMessage, Ticket, TicketKind
+from storage.models import Attachment, Draft, OutboxMessage, Ticket, TicketKind
+from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,6 @@ DUPLICATE_WINDOW = timedelta(days=30)
 QUOTA_WINDOW = timedelta(hours=1)
 OFFER_WAIT = timedelta(hours=6)  # an offer unanswered this long is filed as a new ticket
 REQUEST_EVENTS = ("filed", "offered")  # what counts against a person's quota
-_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 REQUEST_TAG = re.compile(r"#(微心愿|投诉|报修)")  # a group post with one of these is a request
 
 
@@ -60,6 +63,66 @@ class Origin:
     community: str = DEFAULT_COMMUNITY  # found by the intake: the group's, or the person's
 
 
+@dataclass(frozen=True)
+class Said:
+    """One message of a resident's, as the bot can take it: words (text or caption), a photo,
+    a voice note, a location; an album's id; or something it cannot take (a sticker...)."""
+
+    text: str = ""
+    photo: str | None = None
+    voice: Attachment | None = None
+    location: Attachment | None = None
+    media_group: str | None = None
+    unsupported: bool = False
+
+    @property
+    def attachments(self) -> tuple[Attachment, ...]:
+        return tuple(a for a in (self.voice, self.location) if a is not None)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or self.photo or self.voice or self.location)
+
+    def dump(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "photo": self.photo,
+            "voice": self.voice.dump() if self.voice else None,
+            "location": self.location.dump() if self.location else None,
+            "media_group": self.media_group,
+        }
+
+    @classmethod
+    def load(cls, data: dict[str, object]) -> Said:
+        voice, location = data.get("voice"), data.get("location")
+        return cls(
+            text=str(data.get("text") or ""),
+            photo=str(data["photo"]) if data.get("photo") else None,
+            voice=Attachment.model_validate(voice) if voice else None,
+            location=Attachment.model_validate(location) if location else None,
+            media_group=str(data["media_group"]) if data.get("media_group") else None,
+        )
+
+
+def voice_text(attachments: tuple[Attachment, ...]) -> str:
+    """The words a ticket of voice notes alone carries (a transcription hook may do better)."""
+    seconds = sum(a.duration or 0 for a in attachments if a.kind == "voice")
+    return texts.VOICE_TEXT.format(seconds=seconds)
+
+
+def replace_priority(message: OutgoingMessage, priority: int = 1) -> OutgoingMessage:
+    return message.model_copy(update={"priority": priority})
+
+
+class Transcriber:
+    """The hook for a deployment that can turn voice notes into words (no model ships here:
+    none can be downloaded). Subclass it and pass it to TicketIntake; None keeps the voice
+    note as it is, for staff to listen to."""
+
+    async def transcribe(self, file_id: str, duration: int | None) -> str | None:
+        raise NotImplementedError
+
+
 class TicketIntake:
     def __init__(
         self,
@@ -70,6 +133,7 @@ class TicketIntake:
         *,
         zone: ZoneInfo,
         bot_username: str,
+        transcriber: Transcriber | None = None,
     ) -> None:
         """rules: each community's (or one set, the default community's)."""
         self._db = db
@@ -80,15 +144,29 @@ class TicketIntake:
         self._cards = cards
         self._zone = zone
         self._bot_username = bot_username
+        self._transcriber = transcriber
 
     async def request(
-        self, update_id: int, kind: TicketKind, text: str, photo_file_id: str | None, origin: Origin
+        self,
+        update_id: int,
+        kind: TicketKind,
+        text: str,
+        photo_file_id: str | None,
+        origin: Origin,
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        media_group: str | None = None,
     ) -> None:
-        """/wish, /complain, #微心愿 / #投诉 / #报修: file it, or ask for what is missing."""
+        """/wish, /complain, #微心愿 / #投诉 / #报修 (words, a photo, a voice note): file it,
+        or ask for what is missing."""
         text = text.strip()
+        if not text:  # a voice note alone: its words, where a deployment can transcribe
+            text = await self.transcribe(attachments)
         async with self._db.transaction(update_id=update_id, what=f"request_{kind}") as tx:
             origin = replace(origin, community=await self.community_of(tx, origin))
             await self.settle_offer(tx, origin.person.id)
+            if not text and any(a.kind == "voice" for a in attachments):
+                text = voice_text(attachments)
             if not text:
                 await self._ask_for_text(tx, kind, origin)
                 return
@@ -106,9 +184,23 @@ class TicketIntake:
                 tx, origin.person.id, origin.chat_id, origin.message_id, origin.community
             ):
                 return
-            if kind == "complaint" and await self._offer_duplicate(tx, text, photo_file_id, origin):
+            rules = self.rules_of(origin.community)
+            if (
+                kind == "complaint"
+                and not rules.emergency.is_urgent(text)  # an emergency is filed at once
+                and await self._offer_duplicate(tx, text, photo_file_id, origin)
+            ):
                 return
-            await self._file(tx, kind, text, photo_file_id, origin, update_id)
+            await self._file(
+                tx,
+                kind,
+                text,
+                photo_file_id,
+                origin,
+                update_id,
+                attachments=attachments,
+                media_group=media_group,
+            )
 
     @staticmethod
     def _hint_key(tx: Tx, origin: Origin, what: str) -> str | None:
@@ -117,6 +209,22 @@ class TicketIntake:
         if not origin.in_group:
             return None
         return f"hint:{what}:{origin.chat_id}:{origin.person.id}:{tx.now:%Y%m%d%H}"
+
+    async def transcribe(self, attachments: tuple[Attachment, ...]) -> str:
+        """The words of the voice notes, or "" (staff listen to them): never in a transaction,
+        and a failing transcriber only costs the words."""
+        if self._transcriber is None:
+            return ""
+        words = []
+        for voice in (a for a in attachments if a.kind == "voice" and a.file_id):
+            try:
+                heard = await self._transcriber.transcribe(voice.file_id or "", voice.duration)
+            except Exception:
+                log.exception("transcribing a voice note failed; it is filed as a voice note")
+                heard = None
+            if heard:
+                words.append(heard.strip())
+        return "\n".join(w for w in words if w)
 
     def rules_of(self, community: str) -> CommunityRules:
         return self._rules_by.get(community) or self._rules_by[DEFAULT_COMMUNITY]
@@ -169,6 +277,27 @@ class TicketIntake:
         if origin.in_group:
             tag = "#微心愿" if kind == "wish" else "#投诉"
             reply = texts.ASK_TEXT_IN_GROUP.format(tag=tag, example=texts.EXAMPLE[kind])
+            prompt = await tx.outbox.enqueue(
+                text_message(
+                    origin.chat_id,
+                    reply,
+                    reply_to=origin.message_id,
+                    dedupe_key=self._hint_key(tx, origin, f"ask-{kind}"),
+                )
+            )
+            # A reply to this very message (words or a voice note) files it; a draft the person
+            # is writing in private is never replaced by it.
+            if prompt is not None and await tx.drafts.of_user(origin.person.id) is None:
+                draft = await tx.drafts.start(
+                    user_id=origin.person.id,
+                    kind=kind,
+                    step="text",
+                    chat_id=origin.chat_id,
+                    message_id=origin.message_id,
+                    origin_update_id=tx.update_id,
+                )
+                await tx.drafts.update(draft.id, prompt_outbox_id=prompt)
+            return
         else:
             await tx.drafts.start(
                 user_id=origin.person.id,
@@ -250,7 +379,7 @@ class TicketIntake:
         """A similar open complaint the person could already know of: their own, or one posted
         in this group (from private: in any group). Private complaints are never offered to
         others, so a guessed text cannot find them."""
-        wanted = _NOT_TEXT.sub("", text)
+        # Place-aware: the same fault at the same place (3号楼 ≠ 5号楼, 东门 ≠ 西门).
         best, best_score = None, self.rules_of(origin.community).tickets.duplicate_match
         for candidate in await tx.tickets.open_in_category(
             category,
@@ -259,7 +388,7 @@ class TicketIntake:
             group_id=origin.chat_id if origin.in_group else None,
             community=origin.community,
         ):
-            score = fuzz.ratio(wanted, _NOT_TEXT.sub("", candidate.text))
+            score = similarity(text, candidate.text)
             if score >= best_score:
                 best, best_score = candidate, score
         return best
@@ -280,13 +409,18 @@ class TicketIntake:
 
     async def file_draft(self, tx: Tx, draft: Draft, person: Person, update_id: int) -> None:
         await tx.drafts.drop(draft.id)
+        text = draft.text or ""
+        if not text.strip() and any(a.kind == "voice" for a in draft.attachments):
+            text = voice_text(draft.attachments)
         await self._file(
             tx,
             draft.kind,
-            draft.text or "",
+            text,
             draft.photo_file_id,
             await self._origin_of(tx, draft, person),
             update_id,
+            attachments=draft.attachments,
+            media_group=draft.media_group,
         )
 
     async def offer_refused(self, tx: Tx, row: OutboxMessage) -> None:
@@ -329,6 +463,9 @@ class TicketIntake:
         photo_file_id: str | None,
         origin: Origin,
         update_id: int,
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        media_group: str | None = None,
     ) -> Ticket:
         await tx.drafts.drop_for_user(origin.person.id)  # a request filed ends any other
         rules = self.rules_of(origin.community)
@@ -336,7 +473,11 @@ class TicketIntake:
             category, routing = WISH_CATEGORY, rules.wishes
         else:
             category, routing = rules.categorise(text)
-        due = add_working_days(tx.now, routing.sla_days, self._zone)
+        urgent = rules.emergency.is_urgent(text)
+        if urgent:  # hours, not days: and the card goes out ahead of the chat's queue
+            due = tx.now + timedelta(hours=rules.emergency.due_hours)
+        else:
+            due = add_working_days(tx.now, routing.sla_days, self._zone)
         ticket = await tx.tickets.create(
             kind=kind,
             text=text,
@@ -350,18 +491,121 @@ class TicketIntake:
             source_update_id=update_id,
             due_at=due,
             community=origin.community,
+            attachments=attachments,
+            media_group=media_group,
+            urgent=urgent,
         )
+        detail = {"kind": kind, "category": category, "party": routing.party.value}
         await tx.events.append(
             "filed",
             actor_id=origin.person.id,
             subject=subject(ticket),
-            detail={"kind": kind, "category": category, "party": routing.party.value},
+            detail={**detail, "urgent": True} if urgent else detail,
             public=True,
             update_id=update_id,
         )
         await self._cards.post(tx, ticket, origin.group_title)
+        if urgent:
+            await self._emergency_numbers(tx, ticket, origin)
         await self._acknowledge(tx, ticket, origin)
         return ticket
+
+    async def _emergency_numbers(self, tx: Tx, ticket: Ticket, origin: Origin) -> None:
+        """The numbers to call, at once, where the resident wrote (ahead of anything queued)."""
+        contacts = self.rules_of(ticket.community).emergency.contacts
+        lines = "\n".join(
+            texts.EMERGENCY_CONTACT_LINE.format(name=html(c.name), number=html(c.number))
+            for c in contacts
+        )
+        message = text_message(
+            origin.chat_id,
+            texts.EMERGENCY_CALL.format(contacts=lines),
+            reply_to=origin.message_id if origin.in_group else None,
+        )
+        await tx.outbox.enqueue(replace_priority(message))
+
+    async def reply_to_prompt(
+        self, update_id: int, origin: Origin, replied_message_id: int, said: Said
+    ) -> bool:
+        """A reply in a group to the bot's "请在 #投诉 后面写上具体内容": words or a voice note
+        answering that very message (found by its id, never by its words), from the person it
+        asked, are filed. False when it answers no such prompt."""
+        async with self._db.read() as tx:
+            draft = await tx.drafts.of_user(origin.person.id)
+            prompt = (
+                await tx.outbox.get(draft.prompt_outbox_id)
+                if draft is not None and draft.prompt_outbox_id is not None
+                else None
+            )
+        if (
+            draft is None
+            or prompt is None
+            or draft.chat_id != origin.chat_id
+            or prompt.chat_id != origin.chat_id
+            or prompt.telegram_message_id != replied_message_id
+            or said.empty
+        ):
+            return False
+        attachments = said.attachments
+        if said.photo and not said.text.strip() and not said.voice:
+            return False  # a photo alone is no request yet
+        await self.request(
+            update_id,
+            draft.kind,
+            said.text,
+            said.photo,
+            origin,
+            attachments=attachments,
+            media_group=said.media_group,
+        )
+        return True
+
+    async def album_photo(
+        self, update_id: int, person: Person, chat_id: int, media_group: str, photo: str
+    ) -> bool:
+        """Another photo of an album whose first photo filed a ticket: it joins that ticket
+        and goes to its card's chat. False when no ticket came from that album."""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.of_album(chat_id, media_group, person.id)
+        if ticket is None:
+            return False
+        async with self._db.transaction(update_id=update_id, what="album_photo") as tx:
+            return await self.join_album(tx, person, chat_id, media_group, photo)
+
+    async def join_album(
+        self, tx: Tx, person: Person, chat_id: int, media_group: str, photo: str
+    ) -> bool:
+        ticket = await tx.tickets.of_album(chat_id, media_group, person.id)
+        if ticket is None:
+            return False
+        added = Attachment(kind="photo", file_id=photo)
+        ticket = await tx.tickets.update(ticket.id, attachments=(*ticket.attachments, added))
+        await self._cards.attach(tx, ticket, added)
+        return True
+
+    async def notice_refused(self, tx: Tx, row: OutboxMessage) -> None:
+        """Outbox fallback: a notice to a resident was refused (403: never opened, or
+        blocked). The group the ticket came from gets one short line naming only the number
+        and the step, with the link that opens the private chat: never the complaint's words,
+        at most once per ticket and step."""
+        args = row.fallback_args or {}
+        ticket_id, step = args.get("ticket"), args.get("step")
+        ticket = await tx.tickets.get(ticket_id) if isinstance(ticket_id, int) else None
+        if ticket is None or not isinstance(step, str) or step not in texts.STEP:
+            return
+        group = await tx.chats.get(ticket.source_chat_id) if ticket.source_chat_id < 0 else None
+        if group is None or group.kind != "resident" or not group.active:
+            return
+        link = html(deep_link(self._bot_username, f"t{ticket.id}"))
+        line = texts.GROUP_NOTICE_RATE if step in ("done", "wish_done") else texts.GROUP_NOTICE
+        await tx.outbox.enqueue(
+            text_message(
+                group.id,
+                line.format(n=ticket.id, step=texts.STEP[step], link=link),
+                reply_to=ticket.source_message_id,
+                dedupe_key=f"notice:{ticket.id}:{step}",
+            )
+        )
 
     async def card_refused(self, tx: Tx, row: OutboxMessage) -> None:
         """Outbox fallback: a party's chat refused a card (the bot left it, or was never
@@ -390,26 +634,39 @@ class TicketIntake:
 
     async def _acknowledge(self, tx: Tx, ticket: Ticket, origin: Origin) -> None:
         private_ack = views.private_acknowledgement(ticket, self._zone)
+        heard = (
+            "\n" + texts.VOICE_RECEIVED
+            if any(a.kind == "voice" for a in ticket.attachments)
+            else ""
+        )
+        private_ack += heard
+        add = [[(texts.BTN_ADD, AddButton(ticket.id))]]  # 补充: more words, a photo, a voice
         if not origin.in_group:
-            await tx.outbox.enqueue(text_message(origin.person.id, private_ack))
+            ack = await tx.outbox.enqueue(text_message(origin.person.id, private_ack, buttons=add))
+            await tx.tickets.update(ticket.id, ack_outbox_id=ack)
             return
         name = html(origin.person.name)
+        party = Party(ticket.party).label
         common = {
             "name": name,
             "n": ticket.id,
-            "category": html(ticket.category),
-            "party": Party(ticket.party).label,
+            "about": party
+            if ticket.kind == "wish" or ticket.category == UNMATCHED_CATEGORY
+            else f"{html(ticket.category)} · {party}",
         }
         if await self._private_open(tx, origin.person.id):
             await tx.outbox.enqueue(
                 text_message(
-                    origin.chat_id, texts.ACK_GROUP.format(**common), reply_to=origin.message_id
+                    origin.chat_id,
+                    texts.ACK_GROUP.format(**common) + heard,
+                    reply_to=origin.message_id,
                 )
             )
-            await tx.outbox.enqueue(
+            ack = await tx.outbox.enqueue(
                 text_message(
                     origin.person.id,
                     private_ack,
+                    buttons=add,
                     fallback="group_link",
                     fallback_args={
                         "group_chat_id": origin.chat_id,
@@ -419,12 +676,13 @@ class TicketIntake:
                     },
                 )
             )
+            await tx.tickets.update(ticket.id, ack_outbox_id=ack)
         else:
             link = html(deep_link(self._bot_username, f"t{ticket.id}"))
             await tx.outbox.enqueue(
                 text_message(
                     origin.chat_id,
-                    texts.ACK_GROUP_WITH_LINK.format(**common, link=link),
+                    texts.ACK_GROUP_WITH_LINK.format(**common, link=link) + heard,
                     reply_to=origin.message_id,
                 )
             )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.buttons import CardButton, ForwardButton, Keyboard, RatingButton
-from bot.community import Party
-from bot.services.messaging import MAX_MESSAGE_UNITS, fit, html, local_time, shorten
+from bot.buttons import CardButton, ForwardButton, Keyboard, MenuButton, RatingButton
+from bot.community import UNMATCHED_CATEGORY, Party
+from bot.services.messaging import MAX_MESSAGE_UNITS, fit, html, local_time, mention, shorten
 from storage.models import Event, RatingCode, Ticket
 
 LOG_LINES_SHOWN = 15
@@ -40,16 +40,24 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
         else ""
     )
 
+    latest = (
+        texts.CARD_NOTE.format(note=html(shorten(ticket.last_note, 300)))
+        if ticket.last_note
+        else ""
+    )
+
     def render(quoted: str) -> str:
         return (
-            texts.CARD.format(
+            (texts.CARD_URGENT if ticket.urgent and ticket.is_open else "")
+            + texts.CARD.format(
                 icon=STATUS_ICON[ticket.status],
                 n=ticket.id,
                 kind=texts.KIND[ticket.kind],
                 category="" if ticket.kind == "wish" else f" · {html(ticket.category)}",
                 party=Party(ticket.party).label,
                 text=quoted,
-                reporter=html(ticket.reporter_name),
+                # A tap opens a chat with the resident, where their privacy settings allow.
+                reporter=mention(ticket.reporter_id, ticket.reporter_name),
                 where=html(where),
                 followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
                 created=local_time(ticket.created_at, zone),
@@ -58,6 +66,8 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
                 who=who,
                 flag=flag,
             )
+            + latest
+            + (texts.CARD_REPLY_HINT if ticket.is_open else "")
             + note
         )
 
@@ -96,6 +106,12 @@ def card_buttons(ticket: Ticket, *, choose_party: bool = False) -> Keyboard:
     ]
 
 
+# The resident's menu (提交微心愿 · 投诉/报修 · 我的工单 · 接待日).
+MENU: Keyboard = [
+    [(texts.MENU_WISH, MenuButton("wish")), (texts.MENU_COMPLAIN, MenuButton("complain"))],
+    [(texts.MENU_MINE, MenuButton("mine")), (texts.MENU_RECEPTION, MenuButton("reception"))],
+]
+
 # The rating buttons carry an index into this order (best first).
 RATING_CODES: tuple[RatingCode, ...] = ("satisfied", "fair", "unsatisfied")
 
@@ -117,7 +133,10 @@ def private_acknowledgement(ticket: Ticket, zone: ZoneInfo) -> str:
             n=ticket.id,
             text=quoted,
             party=Party(ticket.party).label,
-            category=html(ticket.category),
+            # A wish's category is its kind, and 其他 tells a resident nothing: left out.
+            category=""
+            if ticket.kind == "wish" or ticket.category == UNMATCHED_CATEGORY
+            else texts.ACK_CATEGORY.format(category=html(ticket.category)),
             due=local_time(ticket.due_at, zone),
         ),
         ticket.text,
@@ -136,8 +155,12 @@ def my_tickets(own: list[Ticket], followed: list[Ticket]) -> str | None:
             texts.MY_TICKET_LINE.format(
                 n=t.id,
                 kind=texts.KIND[t.kind],
-                category=html(t.category),
-                status=status_label(t),
+                category=""
+                if t.kind == "wish" or t.category == UNMATCHED_CATEGORY
+                else texts.MY_TICKET_CATEGORY.format(category=html(t.category)),
+                status=texts.STATUS_RATED_AS.format(rating=texts.RATING[t.rating])
+                if t.status == "rated" and t.rating
+                else status_label(t),
                 text=html(shorten(t.text, MY_TICKET_TEXT)),
             )
             for t in own

@@ -10,6 +10,8 @@ message, the rating question sent to the reporter), never on ids taken from butt
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -18,19 +20,22 @@ from bot.buttons import (
     ForwardButton,
     Press,
     RatingButton,
+    WhyButton,
 )
-from bot.community import Party
+from bot.community import DEFAULT_COMMUNITY, CommunityRules, Party
 from bot.services.messaging import (
     edit_text,
     html,
     local_time,
+    photo_message,
+    plain,
     shorten,
     text_message,
 )
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.tickets import views
-from bot.services.tickets.cards import TicketCards, subject
+from bot.services.tickets.cards import TicketCards, refused_in_group, subject
 from storage import Database, Tx
 from storage.models import Prompt, Ticket
 
@@ -40,7 +45,16 @@ REASON_LIMIT = 500
 
 
 class TicketService:
-    def __init__(self, db: Database, roles: Roles, cards: TicketCards, *, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        roles: Roles,
+        cards: TicketCards,
+        *,
+        zone: ZoneInfo,
+        rules: Mapping[str, CommunityRules] | None = None,
+    ) -> None:
+        self._rules_by = dict(rules or {DEFAULT_COMMUNITY: CommunityRules.defaults()})
         self._db = db
         self._roles = roles
         self._cards = cards
@@ -129,10 +143,14 @@ class TicketService:
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
         else:
             note = texts.NOTIFY_ACCEPTED.format(n=ticket.id, party=Party(ticket.party).label)
-        await self._cards.notify(tx, ticket, note)
+        await self._cards.notify(
+            tx, ticket, note, "claimed" if ticket.kind == "wish" else "accepted"
+        )
         return texts.ANSWER_CLAIMED if ticket.kind == "wish" else texts.ANSWER_ACCEPTED
 
-    async def _finish(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
+    async def _finish(
+        self, tx: Tx, ticket: Ticket, staff: Person, *, note: str = "", photo: str | None = None
+    ) -> str:
         ticket = await tx.tickets.update(
             ticket.id,
             status="done",
@@ -152,11 +170,22 @@ class TicketService:
         question = await tx.outbox.enqueue(
             text_message(
                 ticket.reporter_id,
-                texts.NOTIFY_DONE.format(kind=texts.KIND[ticket.kind], n=ticket.id, status=status),
+                texts.NOTIFY_DONE.format(
+                    kind=texts.KIND[ticket.kind],
+                    n=ticket.id,
+                    status=status,
+                    what=texts.NOTIFY_DONE_WHAT[ticket.kind],
+                )
+                + (texts.DONE_NOTE.format(note=html(note)) if note else ""),
                 buttons=views.rating_buttons(ticket),
+                **refused_in_group(ticket, "wish_done" if ticket.kind == "wish" else "done"),
             )
         )
         await tx.tickets.update(ticket.id, rating_outbox_id=question)
+        if photo:
+            await tx.outbox.enqueue(
+                photo_message(ticket.reporter_id, photo, texts.NOTE_PHOTO.format(n=ticket.id))
+            )
         for follower in await tx.tickets.followers(ticket.id):
             await tx.outbox.enqueue(
                 text_message(
@@ -193,7 +222,7 @@ class TicketService:
         else:
             await self._cards.show(tx, ticket)
         await self._cards.notify(
-            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.label)
+            tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.label), "forwarded"
         )
         return texts.ANSWER_FORWARDED.format(party=party.label)
 
@@ -231,6 +260,7 @@ class TicketService:
                 text_message(
                     ticket.reporter_id,
                     texts.NOTIFY_REJECTED.format(n=ticket.id, reason=html(reason)),
+                    **refused_in_group(ticket, "rejected"),
                 )
             )
             for follower in await tx.tickets.followers(ticket.id):
@@ -287,11 +317,134 @@ class TicketService:
                 )
                 await self._cards.show(tx, ticket)
                 reply = texts.RATED.format(rating=texts.RATING[rating])
+                if rating == "unsatisfied":
+                    return await self._ask_why(tx, ticket, press)
             if press.message_id is not None:  # the question, answered: no more buttons
                 await tx.outbox.enqueue(
                     edit_text(press.chat_id, reply, message_id=press.message_id)
                 )
-            return reply
+            return plain(reply)  # a toast shows no HTML
+
+    async def staff_reply(
+        self,
+        update_id: int,
+        staff: Person,
+        chat_id: int,
+        replied_id: int,
+        text: str,
+        photo: str | None,
+    ) -> bool:
+        """A staff member's reply to a ticket's card (found by the card's message id in its
+        chat): a progress note the resident reads as "#12 进展：…"; one that starts with 完成
+        (or 办结) finishes the ticket with that note. False when it replies to no card."""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.by_card_message(chat_id, replied_id)
+        text = text.strip()
+        if ticket is None or (not text and not photo):
+            return False
+        async with self._db.transaction(update_id=update_id, what="ticket_note") as tx:
+            if not await self._roles.may_handle_ticket(
+                staff.id, ticket.party, chat_id, ticket.community
+            ):
+                await tx.outbox.enqueue(text_message(chat_id, texts.NOTE_NOT_YOURS))
+                return True
+            current = await tx.tickets.get(ticket.id)
+            assert current is not None
+            if not current.is_open:
+                await tx.outbox.enqueue(
+                    text_message(
+                        chat_id, texts.ANSWER_STALE.format(status=views.status_label(current))
+                    )
+                )
+                return True
+            word = next((w for w in texts.DONE_WORDS if text.startswith(w)), None)
+            note = shorten(text[len(word) :].lstrip("：:，, ") if word else text, REASON_LIMIT)
+            current = await tx.tickets.update(current.id, last_note=note or None)
+            await tx.events.append(
+                "noted",
+                actor_id=staff.id,
+                subject=subject(current),
+                detail={"by": staff.name, "note": note, "photo": bool(photo)},
+                public=True,
+            )
+            if word and current.status == "in_progress":
+                await self._finish(tx, current, staff, note=note, photo=photo)
+                return True
+            await self._cards.show(tx, current)
+            if note:
+                await self._cards.notify(
+                    tx, current, texts.NOTIFY_NOTE.format(n=current.id, note=html(note)), "noted"
+                )
+            if photo:
+                for user_id in [current.reporter_id, *await tx.tickets.followers(current.id)]:
+                    await tx.outbox.enqueue(
+                        photo_message(user_id, photo, texts.NOTE_PHOTO.format(n=current.id))
+                    )
+            await tx.outbox.enqueue(text_message(chat_id, texts.NOTE_SENT))
+        return True
+
+    async def why(self, update_id: int, press: Press, button: WhyButton) -> str:
+        """What is still wrong after 不满意, in one tap (or 我来写: the next message)."""
+        async with self._db.transaction(update_id=update_id, what="ticket_why") as tx:
+            ticket = await tx.tickets.get(button.ticket)
+            if ticket is None or ticket.reporter_id != press.user_id:
+                return texts.NOT_YOURS
+            draft = await tx.drafts.of_user(press.user_id)
+            if draft is None or draft.step != "why" or draft.offered_ticket_id != ticket.id:
+                return texts.DRAFT_GONE
+            if button.answer == "write":
+                await tx.outbox.enqueue(text_message(press.user_id, texts.WHY_WRITE))
+                return ""
+            await self.record_why(tx, ticket, texts.WHY[button.answer])
+            return plain(texts.WHY_THANKS)
+
+    async def record_why(self, tx: Tx, ticket: Ticket, why: str) -> None:
+        """The reason for 不满意 reaches the committee (and the card's chat); the question ends."""
+        await tx.drafts.drop_for_user(ticket.reporter_id)
+        await tx.events.append(
+            "unsatisfied_why",
+            actor_id=ticket.reporter_id,
+            subject=subject(ticket),
+            detail={"why": why},
+        )
+        text = texts.UNSATISFIED_FOR_STAFF.format(
+            n=ticket.id, why=texts.UNSATISFIED_WHY.format(why=html(why))
+        )
+        for chat in self._told_of_ratings(ticket):
+            await tx.outbox.enqueue(text_message(chat, text))
+        await tx.outbox.enqueue(text_message(ticket.reporter_id, texts.WHY_THANKS))
+
+    async def _ask_why(self, tx: Tx, ticket: Ticket, press: Press) -> str:
+        """不满意: the committee is told at once, and the resident asked what is wrong."""
+        for chat in self._told_of_ratings(ticket):
+            await tx.outbox.enqueue(
+                text_message(chat, texts.UNSATISFIED_FOR_STAFF.format(n=ticket.id, why=""))
+            )
+        await tx.drafts.start(
+            user_id=ticket.reporter_id,
+            kind=ticket.kind,
+            step="why",
+            chat_id=ticket.reporter_id,
+            message_id=None,
+            offered_ticket_id=ticket.id,
+        )
+        buttons = [
+            [(texts.WHY[a], WhyButton(a, ticket.id)) for a in ("slow", "poor", "manner")],
+            [(texts.WHY["write"], WhyButton("write", ticket.id))],
+        ]
+        if press.message_id is not None:
+            await tx.outbox.enqueue(
+                edit_text(
+                    press.chat_id, texts.ASK_WHY, buttons=buttons, message_id=press.message_id
+                )
+            )
+        return plain(texts.RATED.format(rating=texts.RATING["unsatisfied"]))
+
+    def _told_of_ratings(self, ticket: Ticket) -> list[int]:
+        chats = {self._roles.committee_chat(ticket.community)}
+        if ticket.card_chat_id is not None:
+            chats.add(ticket.card_chat_id)
+        return sorted(chats)
 
     async def escalate_overdue(self) -> int:
         """Flag tickets past due, once each, with one escalation card in the committee chat."""
@@ -317,7 +470,46 @@ class TicketService:
                 await self._cards.show(tx, ticket)
         if overdue:
             log.info("%d ticket(s) became overdue", len(overdue))
-        return len(overdue)
+        return len(overdue) + await self._escalate_urgent()
+
+    def _rules_of(self, community: str) -> CommunityRules:
+        return self._rules_by.get(community) or next(iter(self._rules_by.values()))
+
+    async def _escalate_urgent(self) -> int:
+        """An urgent ticket nobody accepted is escalated again, every `repeat_minutes` of its
+        community's emergency rules, to the committee and the card's own chat, ahead of
+        everything else queued there."""
+        async with self._db.transaction() as tx:
+            soonest = min(r.emergency.repeat_minutes for r in self._rules_by.values())
+            waiting = await tx.tickets.urgent_unaccepted(tx.now - timedelta(minutes=soonest))
+            raised = 0
+            for ticket in waiting:
+                repeat = self._rules_of(ticket.community).emergency.repeat_minutes
+                last = ticket.escalated_at or ticket.created_at
+                if tx.now - last < timedelta(minutes=repeat):
+                    continue
+                minutes = int((tx.now - ticket.created_at).total_seconds() // 60)
+                text = texts.URGENT_ESCALATION.format(
+                    n=ticket.id, minutes=minutes, text=html(shorten(ticket.text, 200))
+                )
+                chats = {self._roles.committee_chat(ticket.community)}
+                if ticket.card_chat_id is not None:
+                    chats.add(ticket.card_chat_id)
+                for chat in sorted(chats):
+                    await tx.outbox.enqueue(
+                        text_message(
+                            chat, text, dedupe_key=f"urgent:{ticket.id}:{chat}:{minutes}"
+                        ).model_copy(update={"priority": 1})
+                    )
+                await tx.tickets.update(ticket.id, escalated_at=tx.now)
+                await tx.events.append(
+                    "urgent_escalated",
+                    actor_id=None,
+                    subject=subject(ticket),
+                    detail={"minutes": minutes},
+                )
+                raised += 1
+        return raised
 
     async def my_tickets(self, user_id: int) -> str | None:
         async with self._db.read() as tx:
@@ -337,10 +529,14 @@ class TicketService:
         async with self._db.read() as tx:
             ticket = await tx.tickets.get(ticket_id)
             events = await tx.events.for_subject(f"ticket:{ticket_id}") if ticket else []
+            followers = await tx.tickets.followers(ticket_id) if ticket else []
         if ticket is None:
             return texts.TICKET_NOT_FOUND
         full = await self._roles.may_handle_ticket(user_id, ticket.party, chat_id, ticket.community)
-        if not full and not (ticket.reporter_id == user_id and chat_id == user_id):
+        # The reporter and those who +1'd it see the public steps, in private (never who
+        # reported it: that is for staff).
+        concerned = ticket.reporter_id == user_id or user_id in followers
+        if not full and not (concerned and chat_id == user_id):
             return texts.TICKET_NOT_FOUND
         return views.ticket_view(ticket, events, full=full, zone=self._zone)
 
@@ -354,4 +550,20 @@ class TicketService:
         async with self._db.transaction(update_id=update_id, what="open_link") as tx:
             await tx.people.set_private_chat_open(user_id, True)
             await tx.outbox.enqueue(text_message(user_id, view or texts.TICKET_NOT_FOUND))
+            ticket = await tx.tickets.get(ticket_id)
+            if ticket is not None and ticket.status == "done":
+                # Came from "#12 已办结，请点这里评价": the rating question, here at last.
+                question = await tx.outbox.enqueue(
+                    text_message(
+                        user_id,
+                        texts.NOTIFY_DONE.format(
+                            kind=texts.KIND[ticket.kind],
+                            n=ticket.id,
+                            status=views.status_label(ticket),
+                            what=texts.NOTIFY_DONE_WHAT[ticket.kind],
+                        ),
+                        buttons=views.rating_buttons(ticket),
+                    )
+                )
+                await tx.tickets.update(ticket.id, rating_outbox_id=question)
         return True
