@@ -110,12 +110,13 @@ class ButtonData:
 
 # The families ----------------------------------------------------------------------------------
 
-MenuChoice = Literal["wish", "complain", "mine", "reception"]
+MenuChoice = Literal["wish", "complain", "mine", "reception", "home"]
 
 
 @dataclass(frozen=True)
 class MenuButton(ButtonData):
-    """The resident's menu (提交微心愿 · 投诉/报修 · 我的工单 · 接待日)."""
+    """The resident's menu (提交微心愿 · 投诉/报修 · 我的工单 · 接待日), and 登记住址 offered
+    once after a first request."""
 
     prefix = "menu"
     scope = Scope.PRIVATE

@@ -70,6 +70,10 @@ async def press(update: Update, context: LinliContext) -> None:
 async def menu(services: Services, update: Update, press: Press, button: MenuButton) -> str:
     if button.choice == "mine":
         await send_my_tickets(services, update, press.chat_id)
+    elif button.choice == "home":
+        await services.households.home(
+            update.update_id, person_of(update), press.chat_id, press.message_id or 0, ""
+        )
     elif button.choice == "reception":
         await services.reception.command(update.update_id, press.user_id, [], press.chat_id, None)
     else:

@@ -385,3 +385,31 @@ async def test_residents_read_plain_words(linli: Linli, town: Community) -> None
     assert "只有社区工作人员" not in reception.text
     private_menu = sb.commands[('{"type": "all_private_chats"}', "")]
     assert "id" not in [c["command"] for c in private_menu]
+
+
+# 10. addresses ---------------------------------------------------------------------------------
+
+
+async def test_the_address_is_asked_once_and_shown_to_staff_only(
+    linli: Linli, town: Community
+) -> None:
+    sb = town.sb
+    await sb.send(town.auntie, None, "/complain 楼道里的灯坏了")
+    ack = await sb.next_message(town.auntie)
+    assert "住哪栋楼" in ack.text and "登记住址" in ack.button_texts
+    card = await sb.next_message(town.committee)
+    assert "住址" not in card.text
+    await sb.press(town.auntie, ack, "登记住址")
+    prompt = await sb.next_message(town.auntie, containing="楼号和门牌号")
+    await sb.send(town.auntie, None, "3号楼502", reply_to=prompt.message_id)
+    offer = await sb.next_message(town.auntie, containing="对吗")
+    await sb.press(town.auntie, offer, "对，就是这里")
+    await sb.wait_for_edit(offer, "已登记")
+    # Next time she is not asked again, and the card tells staff where she lives.
+    await sb.send(town.auntie, town.building, "#投诉 楼下的车挡住了消防通道")
+    group_ack = await sb.next_message(town.building)
+    assert "3号楼502" not in group_ack.text
+    second = await sb.next_message(town.auntie, containing="#2")
+    assert "住哪栋楼" not in second.text and "登记住址" not in second.button_texts
+    card = await sb.next_message(town.committee, containing="#2")
+    assert "住址：3号楼502室" in card.text and "tg://user?id=" in str(card.raw)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.community import Party
+from bot.services.households.service import home_label
 from bot.services.messaging import (
     edit_text,
     location_message,
@@ -51,7 +52,14 @@ class TicketCards:
             _urgent(
                 text_message(
                     chat_id,
-                    views.card_text(ticket, where=where, followers=0, zone=self._zone, note=note),
+                    views.card_text(
+                        ticket,
+                        where=where,
+                        followers=0,
+                        zone=self._zone,
+                        note=note,
+                        home=await home_of(tx, ticket),
+                    ),
                     buttons=views.card_buttons(ticket),
                     fallback=fallback,
                     fallback_args={"ticket": ticket.id} if fallback else None,
@@ -104,6 +112,7 @@ class TicketCards:
             followers=followers,
             zone=self._zone,
             note=note,
+            home=await home_of(tx, ticket),
         )
 
     async def show(self, tx: Tx, ticket: Ticket, *, choose_party: bool = False) -> None:
@@ -124,6 +133,12 @@ class TicketCards:
         private chat (or blocked it) hears of the step in the group (notice_refused)."""
         for user_id in [ticket.reporter_id, *await tx.tickets.followers(ticket.id)]:
             await tx.outbox.enqueue(text_message(user_id, text, **refused_in_group(ticket, step)))
+
+
+async def home_of(tx: Tx, ticket: Ticket) -> str | None:
+    """The reporter's registered household, for staff on the card (residents never see it)."""
+    member = await tx.households.membership(ticket.reporter_id)
+    return home_label(member.key) if member is not None else None
 
 
 def refused_in_group(ticket: Ticket, step: str) -> dict[str, Any]:

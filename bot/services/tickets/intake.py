@@ -12,11 +12,11 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.buttons import AddButton, DuplicateButton
+from bot.buttons import AddButton, DuplicateButton, Keyboard, MenuButton
 from bot.community import (
     DEFAULT_COMMUNITY,
     UNMATCHED_CATEGORY,
@@ -41,6 +41,7 @@ from storage.models import Attachment, Draft, OutboxMessage, Ticket, TicketKind
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 MAX_TEXT = 2000  # UTF-16 units, as Telegram counts
 REASON_LIMIT = 500
@@ -640,7 +641,10 @@ class TicketIntake:
             else ""
         )
         private_ack += heard
-        add = [[(texts.BTN_ADD, AddButton(ticket.id))]]  # 补充: more words, a photo, a voice
+        add: Keyboard = [[(texts.BTN_ADD, AddButton(ticket.id))]]  # 补充: words, photo, voice
+        if await self._ask_home_once(tx, origin.person.id):
+            private_ack += "\n" + texts.ASK_HOME_ONCE
+            add = [[*add[0], (texts.MENU_HOME, MenuButton("home"))]]
         if not origin.in_group:
             ack = await tx.outbox.enqueue(text_message(origin.person.id, private_ack, buttons=add))
             await tx.tickets.update(ticket.id, ack_outbox_id=ack)
@@ -686,6 +690,17 @@ class TicketIntake:
                     reply_to=origin.message_id,
                 )
             )
+
+    @staticmethod
+    async def _ask_home_once(tx: Tx, user_id: int) -> bool:
+        """Whether to offer 登记住址 with this acknowledgement: once per person, and only to
+        one with no household registered (changeable later with /home)."""
+        if await tx.households.membership(user_id) is not None:
+            return False
+        if await tx.events.count_by(user_id, ("home_offered",), _LONG_AGO):
+            return False
+        await tx.events.append("home_offered", actor_id=user_id, subject=f"person:{user_id}")
+        return True
 
     async def edited_post(
         self, update_id: int, person: Person, chat_id: int, message_id: int, text: str

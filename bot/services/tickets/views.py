@@ -24,7 +24,15 @@ def status_label(ticket: Ticket) -> str:
     return texts.STATUS[(ticket.kind, ticket.status)]
 
 
-def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, note: str = "") -> str:
+def card_text(
+    ticket: Ticket,
+    *,
+    where: str,
+    followers: int,
+    zone: ZoneInfo,
+    note: str = "",
+    home: str | None = None,
+) -> str:
     """The staff card. The quoted text is shortened so that the card, with whatever this state
     adds (reason, names, notes), stays within Telegram's 4096 UTF-16 units."""
     who = ""
@@ -58,7 +66,7 @@ def card_text(ticket: Ticket, *, where: str, followers: int, zone: ZoneInfo, not
                 text=quoted,
                 # A tap opens a chat with the resident, where their privacy settings allow.
                 reporter=mention(ticket.reporter_id, ticket.reporter_name),
-                where=html(where),
+                where=html(where) + (texts.CARD_HOME.format(home=html(home)) if home else ""),
                 followers=texts.CARD_FOLLOWERS.format(count=followers) if followers else "",
                 created=local_time(ticket.created_at, zone),
                 due=local_time(ticket.due_at, zone),
