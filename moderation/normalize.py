@@ -1,8 +1,11 @@
 """Text normalisation for screening: the same rumour, however it is dressed, reads the same.
 
-Full-width → half-width (NFKC), traditional → simplified (OpenCC), lower case, Chinese numerals
-→ digits (三天 and 3天 match), and everything that is not a letter or digit (spacing,
-punctuation, emoji, 【】★ decoration) removed.
+Default-ignorable and filler characters dropped (zero-width letters, Hangul fillers, bidi
+marks, variation selectors: a rumour padded with them reads as the rumour), full-width →
+half-width (NFKC), traditional → simplified (OpenCC), lower case, Chinese numerals → digits (三天
+and 3天 match), and everything that is not a letter or digit (spacing, punctuation, emoji, 【】★
+decoration) removed. strip_markup() also drops what marks a Weibo post as news or a repost
+(#话题#, @names, links, 展开全文, [表情]), for the classifier.
 """
 
 from __future__ import annotations
@@ -30,6 +33,44 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMERAL_RUN = re.compile(r"(\d+)?([零〇一二两三四五六七八九十百千万]+)")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15): characters
+# that render as nothing. Some are letters (U+3164 HANGUL FILLER is Lo), so the \W rule keeps
+# them; they are dropped here by code point.
+DEFAULT_IGNORABLE: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul choseong / jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x200B, 0x200F),  # zero-width space, (non-)joiner, LRM, RLM
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates, deprecated formats
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # zero-width no-break space (BOM)
+    (0xFFA0, 0xFFA0),  # half-width Hangul filler
+    (0xFFF0, 0xFFF8),  # unassigned specials
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
+    (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
+)
+_IGNORABLE = re.compile(
+    "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in DEFAULT_IGNORABLE) + "]+"
+)
+
+# Markup of Weibo posts: it says "news" or "repost", not "rumour", so the classifier must not
+# learn it (group chat never carries it).
+_MARKUP = re.compile(
+    # Links (the screen's link rules read them from the raw text).
+    r"(?:https?://|www\.)[\x21-\x7e]+"
+    r"|#[^#\n]{1,40}#"  # #话题#
+    r"|@[\w\u4e00-\u9fff-]{1,30}"  # @names
+    r"|\[[\w\u4e00-\u9fff]{1,8}\]"  # [哈哈] emoticons
+    r"|展开全文|(?:\.{3}|…)?全文|O?网页链接|转发微博|(?:的)?秒拍视频",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -69,7 +110,18 @@ def _numerals(text: str) -> str:
     return _NUMERAL_RUN.sub(convert, text)
 
 
+def strip_ignorable(text: str) -> str:
+    """The text without default-ignorable characters (what renders as nothing)."""
+    return _IGNORABLE.sub("", text)
+
+
+def strip_markup(text: str) -> str:
+    """The text without Weibo markup (links, #话题#, @names, [表情], 展开全文)."""
+    return _MARKUP.sub(" ", strip_ignorable(text))
+
+
 def normalize(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
+    folded = unicodedata.normalize("NFKC", strip_ignorable(text))
+    folded = strip_ignorable(folded)  # NFKC maps some fillers onto others (U+3164 → U+1160)
     folded = _t2s().convert(folded).lower()
     return _NOT_WORD.sub("", _numerals(folded))

@@ -84,3 +84,34 @@ def test_a_rumour_added_later_is_matched_and_the_rest_still_are(known: KnownText
     assert found is not None and found.rumour_id == 4
     found = known.match("喝板蓝根能预防新冠，家里有老人的赶紧去买")
     assert found is not None and found.rumour_id == 3
+
+
+FILLERS = (
+    "\u3164\uffa0\u115f\u1160\u200b\u200c\u200d\u200e\u202e\u2066\u2069\u2060\ufeff\u00ad\ufe0f"
+)
+
+
+@pytest.mark.parametrize("filler", list(FILLERS))
+def test_filler_and_default_ignorable_characters_are_dropped(filler: str) -> None:
+    padded = filler.join("内部消息明天停水3天赶紧转发")
+    assert normalize(padded) == normalize("内部消息明天停水3天赶紧转发")
+
+
+def test_a_confirmed_rumour_padded_with_fillers_is_still_a_known_repeat(known: KnownTexts) -> None:
+    for filler in ("\u3164", "\uffa0", "\u115f", "\u200b", "\u202e"):
+        padded = filler.join(STOP_WATER)
+        found = known.match(padded)
+        assert found is not None and found.rumour_id == 1
+    # And a rumour confirmed in its padded form matches its plain repeats.
+    index = KnownTexts.build([(9, "\u3164".join("喝醋能软化血管，家里老人赶紧试试"))])
+    found = index.match("喝醋能软化血管，家里老人赶紧试试！")
+    assert found is not None and found.rumour_id == 9
+
+
+def test_the_nearest_confirmed_rumour_is_found_below_the_match_bar(known: KnownTexts) -> None:
+    reworded = "听说物业下个月物业费要翻倍，大家先别交，告诉邻居"
+    assert known.match(reworded) is None
+    nearest = known.nearest(reworded)
+    assert nearest is not None and nearest.rumour_id == 2 and nearest.score < 75
+    assert known.nearest("谁家的猫跑丢了？在3号楼楼下") is None
+    assert known.text_of(2) == normalize("听说物业下个月要把物业费涨一倍，大家千万别交，转给邻居")
