@@ -8,15 +8,20 @@ check is a small function that says why it fired, in words a moderator understan
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from moderation.classifier import RumourModel
+from moderation.classifier import RumourModel, model_text
+from moderation.features import STYLE
 from moderation.known import KnownMatch, KnownTexts
-from moderation.normalize import normalize
+from moderation.normalize import normalize, strip_ignorable
 
 REVIEW_AT = 0.6
+# A post with fewer letters than this ("已经转了") is too short for the classifier alone to
+# judge: it needs a strong cue beside it.
+SHORT = 8
 Action = Literal["none", "review", "known"]
 Kind = Literal["rumour", "ad"]
 
@@ -26,8 +31,12 @@ class Verdict:
     action: Action
     score: float  # 0-1: how suspicious
     reasons: tuple[str, ...] = ()  # short Chinese phrases for the moderator
-    known: KnownMatch | None = None
+    known: KnownMatch | None = None  # the confirmed rumour or ad this post repeats
     kind: Kind = "rumour"  # what the moderator is asked to confirm
+    # A review because the post quotes a confirmed one (`known`) with debunking words.
+    debunk_quote: bool = False
+    # Of a review with no repeat: the closest confirmed rumour, if one is alike enough to show.
+    nearest: KnownMatch | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Signal:
     weight: float  # this signal alone: the chance the post needs a look
     reason: str
     kind: Kind = "rumour"
+    strong: bool = False  # with a moderately high classifier score, enough for a look
 
 
 def _combined(signals: Iterable[Signal]) -> float:
@@ -45,42 +55,111 @@ def _combined(signals: Iterable[Signal]) -> float:
     return 1.0 - missing
 
 
-# Rumour cues: reason -> (weight, words). Two different families are needed to reach REVIEW_AT.
-# Words are written naturally; the Screener normalises them as it normalises posts.
-CUES: dict[str, tuple[float, tuple[str, ...]]] = {
+# Rumour cues: reason -> (weight, strong, words). Two families together reach REVIEW_AT when
+# their weights say so; a strong one also reaches it with a moderately high classifier score
+# (RumourModel.cue_threshold). Words are written naturally; the Screener normalises them as it
+# normalises posts (so punctuation is gone: "转发！" is "转发").
+CUES: dict[str, tuple[float, bool, tuple[str, ...]]] = {
     "无来源的内部消息": (
         0.45,
+        True,
         (
             "内部消息",
             "内部通知",
             "内部人士",
+            "内部文件",
+            "内部渠道",
+            "内部传出",
+            "内部人员",
             "小道消息",
             "知情人",
-            "内部渠道",
             "刚刚得到消息",
             "可靠消息",
+            "偷偷告诉",
+            "偷偷说",
+            "私下说",
+            "内部透露",
+            "员工透露",
+            "人士透露",
+            "朋友透露",
+            "熟人透露",
+            "不敢公布",
+            "不让说",
+            "封锁消息",
+            "压着不让说",
+            "先别声张",
+            "别跟外人说",
+            "不要外传",
         ),
     ),
+    # Saying that someone in charge hides it: the mark of a scare that has no source.
+    "说有人隐瞒": (
+        0.45,
+        True,
+        (
+            "瞒着",
+            "一直瞒",
+            "在瞒",
+            "没敢通知",
+            "不敢说",
+            "不敢写",
+            "不敢公布",
+            "还没公布",
+            "还没发布",
+            "官方还没",
+            "官方只说",
+            "压着不",
+            "花钱压",
+            "消息都被删",
+            "被删了",
+            "藏起来",
+            "不会告诉你",
+            "都在瞒",
+            "怕引起恐慌",
+        ),
+    ),
+    # Every way of asking to pass a message on, as one family.
     "催促转发": (
         0.45,
+        True,
         (
-            "赶紧转发",
-            "转发给",
-            "转给",
-            "扩散",
-            "互相转告",
-            "请转发",
+            "转发",
+            "快转",
             "速转",
+            "转告",
+            "转给",
+            "转到",
+            "转一下",
             "转起来",
+            "多转",
+            "都转",
+            "转走",
+            "扩散",
             "让更多人知道",
-            "看到的都转",
+            "发给你的家人",
+            "发到你的家族群",
+            "发到你们的家族群",
+            "告诉你的家人",
+            "告诉你家",
+            "告诉家里",
+            "告诉身边",
+            "告诉你的爸妈",
+            "告诉所有",
+            "告诉你爸妈",
+            "告诉爸妈",
+            "转发就是功德",
+            "转发保平安",
+            "不转不是",
+            "看到不转",
         ),
     ),
     "制造紧迫感": (
         0.25,
+        False,
         (
             "紧急通知",
             "紧急提醒",
+            "紧急扩散",
             "速看",
             "马上删",
             "即将删除",
@@ -88,41 +167,199 @@ CUES: dict[str, tuple[float, tuple[str, ...]]] = {
             "千万别",
             "注意了注意了",
             "重要通知",
+            "晚了就没了",
+            "先到先得",
+            "名额有限",
+            "限时",
+            "截止到本周",
+            "逾期作废",
         ),
     ),
     "说法无法核实": (
         0.3,
-        ("听说", "据说", "朋友说", "亲戚说", "网传", "有人说", "据可靠", "据内部"),
+        False,
+        (
+            "听说",
+            "据说",
+            "朋友说",
+            "亲戚说",
+            "网传",
+            "有人说",
+            "据可靠",
+            "据内部",
+            "的朋友说",
+            "的亲戚说",
+            "的熟人说",
+            "专家说",
+            "医生都不敢说",
+            "千真万确",
+            "不是谣言",
+            "宁可信其有",
+        ),
     ),
     "耸人听闻的健康说法": (
         0.35,
+        True,
         (
+            "会得癌",
+            "得了怪病",
+            "会中毒",
+            "吃了会",
+            "喝了会",
+            "导致失明",
+            "不用化疗",
+            "治百病",
+            "能治",
+            "治好了",
+            "艾滋病毒",
+            "脑瘤",
             "致癌",
+            "得癌",
+            "白血病",
             "吃了会死",
             "可以预防",
             "能治好",
+            "全好了",
             "偏方",
+            "秘方",
             "毒大米",
             "打针死",
             "疫苗有毒",
+            "疫苗有问题",
             "板蓝根",
+            "杀死癌细胞",
+            "溶解血栓",
         ),
     ),
     "耸人听闻的灾害说法": (
         0.35,
-        ("大地震", "要地震", "停水三天", "停电三天", "水有毒", "全城停水", "爆炸了", "封城"),
+        True,
+        (
+            "会爆炸",
+            "随时会塌",
+            "随时会掉",
+            "要决堤",
+            "毒气",
+            "闹粮荒",
+            "大地震",
+            "要地震",
+            "级地震",
+            "停水三天",
+            "停电三天",
+            "停水3天",
+            "停电3天",
+            "水有毒",
+            "全城停水",
+            "全市停水",
+            "全市停电",
+            "爆炸了",
+            "封城",
+            "抢孩子",
+            "人贩子",
+            "迷药",
+        ),
     ),
     "耸人听闻的政策说法": (
         0.3,
-        ("拆迁补偿", "要拆迁", "取消退休金", "全部收回", "明天起全部", "新规定罚款"),
+        True,
+        (
+            "拆迁补偿",
+            "要拆迁",
+            "取消退休金",
+            "全部收回",
+            "明天起全部",
+            "新规定罚款",
+            "一律作废",
+            "全部作废",
+            "直接冻结",
+            "停发",
+        ),
     ),
 }
 
+# Words that say a post quotes something in order to debunk it (negations removed first:
+# "这不是谣言" asserts the rumour).
+_DEBUNK = (
+    "请勿转发",
+    "不要再转",
+    "别再转",
+    "不信谣",
+    "不实",
+    "辟谣",
+    "谣言",
+    "假的",
+    "假消息",
+    "假新闻",
+    "别信",
+    "不要信",
+    "不可信",
+    "不能信",
+    "造谣",
+    "澄清",
+    "是诈骗",
+    "骗子",
+    "别上当",
+    "不要上当",
+)
+_NEGATED = re.compile(
+    r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子)"
+)
+
 _URL = re.compile(
     r"(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|"
-    r"app|link|ru|hk|tw|shop|site|club)(?:/\S*)?",
+    r"app|link|ru|hk|tw|shop|site|club)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
 )
+# Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
+# phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
+_LINK_ASKS = (
+    "点击",
+    "点开",
+    "点这个",
+    "点这里",
+    "领取",
+    "办理",
+    "登记",
+    "认证",
+    "解冻",
+    "退税",
+    "申请",
+    "入口",
+    "兑换",
+    "绑定",
+    "填写",
+    "补贴",
+)
+# "My relative at the water company says": a source nobody can check, named as an insider.
+_INSIDER = re.compile(
+    r"(?:朋友|亲戚|同事|熟人|同学|舅舅|表哥|表姐|表弟|表妹|姐夫|老公|邻居|哥们)"
+    r"(?:在|是)[^，。！？,.!?]{0,10}(?:局|院|厂|所|办|公司|政府|部门|单位|电视台|银行)"
+)
+# What a phishing link promises or threatens: money, a prize, an account about to be stopped.
+_LINK_OFFERS = (
+    "认证",
+    "过期",
+    "停用",
+    "冻结",
+    "补贴",
+    "退税",
+    "理赔",
+    "中奖",
+    "抽奖",
+    "红包",
+    "违章",
+    "征信",
+    "余额",
+    "提现",
+    "到账",
+    "停发",
+    "停电",
+    "停水",
+    "停气",
+)
+# Asking NOT to pass something on ("请勿转发", "不要再转了") is the opposite of a forwarding plea.
+_NOT_FORWARD = re.compile(r"(?:请勿|切勿|不要|别)再?(?:转发|转告|扩散|传播|转了|转)")
+_REPOST_MARK = re.compile(r"【转】|\[转\]|^\s*转[:：]")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _CONTACT = (
     "加微信",
@@ -155,9 +392,44 @@ _MONEY = (
 DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
 
 
-def _links(text: str, allowed: tuple[str, ...]) -> Iterable[Signal]:
-    links = [m.group(0).lower() for m in _URL.finditer(text)]
-    if any(not any(a in link for a in allowed) for link in links):
+def _host_and_path(link: str) -> tuple[str, str]:
+    bare = re.sub(r"^https?://", "", link.lower())
+    host, _, path = bare.partition("/")
+    return host, "/" + path
+
+
+def allowed(link: str, domains: tuple[str, ...]) -> bool:
+    """Whether a link is on the allow-list: its host is a listed domain or under one, and its
+    path starts with the listed path if any ("gov.cn.evil.top" and "gov-cn.top" are not)."""
+    host, path = _host_and_path(link)
+    for entry in domains:
+        want_host, _, want_path = entry.lower().partition("/")
+        if (host == want_host or host.endswith("." + want_host)) and path.startswith(
+            "/" + want_path
+        ):
+            return True
+    return False
+
+
+def _links(
+    plain: str,
+    normalised: str,
+    allowed_domains: tuple[str, ...],
+    asks: re.Pattern[str],
+    offers: re.Pattern[str],
+) -> Iterable[Signal]:
+    off_list = [
+        m.group(0) for m in _URL.finditer(plain) if not allowed(m.group(0), allowed_domains)
+    ]
+    if not off_list:
+        return
+    if any("gov" in _host_and_path(link)[0] for link in off_list):
+        yield Signal(0.6, "冒充官方网站的链接", "ad", strong=True)
+    elif asks.search(normalised) and offers.search(normalised):
+        yield Signal(0.6, "站外链接要求认证或领钱", "ad", strong=True)
+    elif asks.search(normalised):
+        yield Signal(0.45, "站外链接要求点击领取或办理", "ad", strong=True)
+    else:
         yield Signal(0.35, "站外链接", "ad")
 
 
@@ -167,9 +439,9 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
-def _contact(normalised: str, text: str, contact_words: re.Pattern[str]) -> Iterable[Signal]:
+def _contact(normalised: str, plain: str, contact_words: re.Pattern[str]) -> Iterable[Signal]:
     asks_to_add = bool(contact_words.search(normalised))
-    has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", text)))
+    has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", plain)))
     if asks_to_add and has_phone:
         yield Signal(0.7, "留联系方式拉人", "ad")
     elif asks_to_add:
@@ -179,6 +451,48 @@ def _contact(normalised: str, text: str, contact_words: re.Pattern[str]) -> Iter
 def _money(normalised: str, money_words: re.Pattern[str]) -> Iterable[Signal]:
     if money_words.search(normalised):
         yield Signal(0.45, "刷单兼职或借贷广告", "ad")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rules found in a post, before the classifier's score is weighed in."""
+
+    signals: tuple[Signal, ...]
+    probability: float | None  # the classifier's, None without a model
+    length: int = 0  # letters and digits the classifier read (links and markup left out)
+    debunking: bool = False  # the post calls something false (辟谣, 是假的, 别信)
+
+    @property
+    def strong(self) -> bool:
+        """A strong cue, in a post that is not a debunking (a warning that quotes a scam's
+        words, "别点这个链接领补贴", is not the scam)."""
+        return not self.debunking and any(s.strong for s in self.signals)
+
+
+def decide(
+    evidence: Evidence, threshold: float, cue_threshold: float
+) -> tuple[float, tuple[Signal, ...]]:
+    """The score of a post and the signals behind it, given the classifier's thresholds
+    (pure: the training script searches thresholds with it over stored evidence)."""
+    signals = list(evidence.signals)
+    p = evidence.probability
+    if p is not None and p >= threshold and evidence.length >= SHORT and not evidence.debunking:
+        # From the model's threshold up, enough for a look on its own; not for a debunking,
+        # which repeats a rumour's words to call them false.
+        weight = REVIEW_AT + (1 - REVIEW_AT) * (p - threshold) / max(1e-6, 1 - threshold)
+        signals.append(Signal(round(weight, 3), "内容像常见谣言"))
+    elif p is not None and p >= cue_threshold and evidence.strong:
+        # One strong cue and a moderately suspicious text: together worth a look.
+        signals.append(Signal(REVIEW_AT, "内容有些像谣言"))
+    return round(_combined(signals), 3), tuple(signals)
+
+
+def debunks(normalised: str) -> bool:
+    """Whether a (normalised) post carries words that call something false."""
+    return bool(_DEBUNK_WORDS.search(_NEGATED.sub("", normalised)))
+
+
+_DEBUNK_WORDS = re.compile("|".join(_DEBUNK))
 
 
 @dataclass
@@ -197,47 +511,71 @@ class Screener:
             return tuple(dict.fromkeys(w for w in map(normalize, raw) if w))
 
         self._cues = [
-            (reason, weight, _any_of(words(raw))) for reason, (weight, raw) in CUES.items()
+            (reason, weight, strong, _any_of(words(raw)))
+            for reason, (weight, strong, raw) in CUES.items()
         ]
         self._contact_words = _any_of(words(_CONTACT))
         self._money_words = _any_of(words(_MONEY))
+        self._link_asks = _any_of(words(_LINK_ASKS))
+        self._link_offers = _any_of(words(_LINK_OFFERS))
 
-    def _cue_signals(self, normalised: str) -> Iterable[Signal]:
-        for reason, weight, cue_words in self._cues:
-            if cue_words.search(normalised):
-                yield Signal(weight, reason)
+    def _cue_signals(self, normalised: str, plain: str) -> Iterable[Signal]:
+        pleas = _NOT_FORWARD.sub("", normalised)
+        for reason, weight, strong, cue_words in self._cues:
+            if (
+                cue_words.search(pleas if reason == "催促转发" else normalised)
+                or (reason == "催促转发" and _REPOST_MARK.search(plain))
+                or (reason == "无来源的内部消息" and _INSIDER.search(plain))
+            ):
+                yield Signal(weight, reason, strong=strong)
 
-    def screen(self, text: str, *, forwarded_from_channel: bool = False) -> Verdict:
-        normalised = normalize(text)
-        if not normalised:
-            return Verdict("none", 0.0)
-        hit = self.known.match_normalised(normalised)
-        if hit is not None:
-            return Verdict("known", 1.0, (f"与已确认谣言#{hit.rumour_id}相似",), hit)
-        hit = self.known_ads.match_normalised(normalised)
-        if hit is not None:
-            return Verdict("known", 1.0, (f"与已确认广告#{hit.rumour_id}相似",), hit, "ad")
+    def evidence(self, text: str, *, forwarded_from_channel: bool = False) -> Evidence:
+        """The rules' signals and the classifier's probability for a post (no memory)."""
+        plain = unicodedata.normalize("NFKC", strip_ignorable(text))
+        normalised = normalize(plain)
+        return self._evidence(plain, normalised, forwarded_from_channel)
+
+    def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
         signals = [
-            *self._cue_signals(normalised),
-            *_links(text, self.allowed_domains),
-            *_contact(normalised, text, self._contact_words),
+            *self._cue_signals(normalised, plain),
+            *_links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers),
+            *_contact(normalised, plain, self._contact_words),
             *_money(normalised, self._money_words),
         ]
-        if self.model is not None:
-            p = self.model.probability(normalised)
-            if p >= self.model.threshold:
-                # From the model's threshold up, enough for a look on its own.
-                weight = REVIEW_AT + (1 - REVIEW_AT) * (p - self.model.threshold) / max(
-                    1e-6, 1 - self.model.threshold
-                )
-                signals.append(Signal(round(weight, 3), "内容像常见谣言"))
         if forwarded_from_channel:
             signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
-            signals.extend(check(text, normalised))
+            signals.extend(check(plain, normalised))
+        prepared = model_text(plain)
+        p = self.model.probability(prepared) if self.model is not None else None
+        words = prepared.partition(STYLE)[0]
+        return Evidence(tuple(signals), p, len(words), debunks(normalised))
+
+    def screen(self, text: str, *, forwarded_from_channel: bool = False) -> Verdict:
+        plain = unicodedata.normalize("NFKC", strip_ignorable(text))
+        normalised = normalize(plain)
+        if not normalised:
+            return Verdict("none", 0.0)
+        memories: tuple[tuple[KnownTexts, str, Kind], ...] = (
+            (self.known, "谣言", "rumour"),
+            (self.known_ads, "广告", "ad"),
+        )
+        for memory, what, memory_kind in memories:
+            hit = memory.match_normalised(normalised)
+            if hit is None:
+                continue
+            if debunks(normalised):
+                # Quoting a confirmed rumour to call it false: a person decides, nothing is
+                # removed automatically.
+                reason = f"引用已确认{what}#{hit.rumour_id}，但带辟谣字样"
+                return Verdict("review", 0.6, (reason,), hit, memory_kind, debunk_quote=True)
+            return Verdict("known", 1.0, (f"与已确认{what}#{hit.rumour_id}相似",), hit, memory_kind)
+        evidence = self._evidence(plain, normalised, forwarded_from_channel)
+        threshold = self.model.threshold if self.model is not None else 1.0
+        cue_threshold = self.model.cue_threshold if self.model is not None else 1.0
+        score, signals = decide(evidence, threshold, cue_threshold)
         if not signals:
             return Verdict("none", 0.0)
-        score = round(_combined(signals), 3)
         reasons = tuple(dict.fromkeys(s.reason for s in signals))
         kind: Kind = (
             "ad"
@@ -247,4 +585,6 @@ class Screener:
         )
         if score < REVIEW_AT or self.dismissed.match_normalised(normalised) is not None:
             return Verdict("none", score, reasons, kind=kind)
-        return Verdict("review", score, reasons, kind=kind)
+        # A reworded repeat the memory does not match: show the closest confirmed one.
+        nearest = self.known.nearest_normalised(normalised)
+        return Verdict("review", score, reasons, kind=kind, nearest=nearest)

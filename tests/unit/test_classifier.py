@@ -31,3 +31,60 @@ def test_a_weibo_style_rumour_is_reviewed_because_of_the_model() -> None:
     without = Screener().screen(rumour)
     assert with_model.action == "review" and "内容像常见谣言" in with_model.reasons
     assert with_model.score > without.score
+
+
+def test_the_shipped_thresholds_and_their_data_are_recorded() -> None:
+    model = RumourModel.load()
+    assert 0 < model.cue_threshold <= model.threshold < 1
+    assert "Weibo21" in model.meta["not_used"]
+    assert not any("weibo21" in source.lower() for source in model.meta["data"])
+
+
+def test_markup_that_marks_news_is_not_read_by_the_classifier() -> None:
+    from moderation.classifier import model_text
+    from moderation.features import STYLE
+
+    dressed = "#城事# @小王 今天天气不错[哈哈] https://t.cn/abc 展开全文"
+    assert model_text(dressed).partition(STYLE)[0] == normalize("今天天气不错")
+
+
+def test_sentences_are_cut_from_ordinary_posts_only() -> None:
+    from moderation.datasets import Post
+    from moderation.train import cut_sentences
+
+    posts = [
+        Post("ordinary", "ced", "a", "今天小区门口新开了一家面馆。味道很不错，价格也公道！"),
+        Post("rumour", "chain", "b", "明天全市停水三天。赶紧转发给家人！"),
+        Post("ordinary", "chat", "c", "谢谢物业师傅"),
+    ]
+    assert cut_sentences(posts) == ["今天小区门口新开了一家面馆", "味道很不错，价格也公道"]
+
+
+def test_the_development_split_is_whole_families_and_stable() -> None:
+    from moderation.datasets import is_dev, load
+
+    posts = load(ced=None)
+    by_family: dict[str, set[bool]] = {}
+    for post in posts:
+        by_family.setdefault(post.family, set()).add(post.dev)
+    assert all(len(flags) == 1 for flags in by_family.values())
+    assert 0.15 < sum(p.dev for p in posts) / len(posts) < 0.35
+    assert is_dev("r-water1") == is_dev("r-water1")
+
+
+def test_thresholds_are_chosen_under_the_caps() -> None:
+    import numpy as np
+
+    from moderation.datasets import Post
+    from moderation.train import RuleEvidence, choose_thresholds, flagged, rates
+
+    posts = [Post("ordinary", "chat", str(i), "x") for i in range(400)]
+    posts += [Post("ordinary", "hard", f"h{i}", "x") for i in range(40)]
+    posts += [Post("rumour", "chain", f"r{i}", "x") for i in range(40)]
+    p = np.concatenate([np.linspace(0, 0.6, 400), np.linspace(0, 0.7, 40), np.linspace(0.3, 1, 40)])
+    n = len(posts)
+    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    threshold, cue_threshold = choose_thresholds(posts, rules, p)
+    figures = rates(posts, flagged(rules, p, threshold, cue_threshold))
+    assert figures["chat_flagged"] <= 0.005 and figures["hard_flagged"] <= 0.05
+    assert figures["chain_recall"] > 0.4  # as many as the hard negatives allow

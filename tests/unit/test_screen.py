@@ -113,3 +113,135 @@ def test_ordinary_resident_chat_is_almost_never_flagged() -> None:
     rows = read(ROOT / "moderation" / "data" / "resident_chat.tsv")
     assert len(rows) >= 300 and {label for label, _ in rows} == {"ordinary"}
     assert evaluate(rows)["ordinary_flagged"] <= 0.01
+
+
+def test_a_rumour_padded_with_filler_letters_is_screened_like_the_rumour() -> None:
+    text = "紧急通知！内部消息，明天全小区停水三天，赶紧转发！"
+    for filler in ("\u3164", "\uffa0", "\u115f", "\u200b", "\u2066"):
+        padded = screen(filler.join(text))
+        assert padded.action == "review" and padded.reasons == screen(text).reasons
+
+
+RUMOUR = "内部消息，小区要拆迁了，每户补偿200万"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "群里说的“内部消息，小区要拆迁了，每户补偿200万”是谣言，大家别信",
+        "辟谣：内部消息，小区要拆迁了，每户补偿200万，这个消息不实",
+        "内部消息小区要拆迁了每户补偿200万 —— 假的！居委会说了",
+    ],
+)
+def test_a_post_quoting_a_known_rumour_to_debunk_it_goes_to_review(quote: str) -> None:
+    screener = Screener(known=KnownTexts.build([(12, RUMOUR)]))
+    verdict = screener.screen(quote)
+    assert verdict.action == "review" and verdict.debunk_quote
+    assert verdict.known is not None and verdict.known.rumour_id == 12
+    assert verdict.reasons == ("引用已确认谣言#12，但带辟谣字样",)
+
+
+def test_saying_a_known_rumour_is_not_a_rumour_is_still_a_known_repeat() -> None:
+    screener = Screener(known=KnownTexts.build([(12, RUMOUR)]))
+    verdict = screener.screen("这不是谣言！内部消息，小区要拆迁了，每户补偿200万")
+    assert verdict.action == "known" and not verdict.debunk_quote
+
+
+def test_a_flagged_post_that_repeats_nothing_shows_the_nearest_confirmed_rumour() -> None:
+    screener = Screener(
+        known=KnownTexts.build(
+            [(3, "紧急通知！内部消息，明天全小区停水三天，赶紧转发"), (4, RUMOUR)]
+        )
+    )
+    verdict = screener.screen("内部消息：后天整个小区要停水三天！赶紧存水，转告邻居")
+    assert verdict.action == "review" and verdict.known is None
+    assert verdict.nearest is not None and verdict.nearest.rumour_id == 3
+    assert screener.screen("谁家的猫丢了？在3号楼楼下").nearest is None
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "快转发",
+        "转发！",
+        "转发周知",
+        "快转告",
+        "【转】",
+        "转发就是功德",
+        "转给家人",
+        "扩散",
+        "互相转告",
+        "速转",
+        "看到的都转一下",
+        "发给你的家人",
+        "转发保平安",
+        "不转不是中国人",
+    ],
+)
+def test_every_forwarding_form_is_one_cue_family(form: str) -> None:
+    reasons = Screener().evidence(f"明天小区停水。{form}").signals
+    assert [s.reason for s in reasons if s.strong] == ["催促转发"]
+
+
+def test_one_strong_cue_and_a_moderately_high_score_reach_review() -> None:
+    from moderation.screen import REVIEW_AT, Evidence, Signal, decide
+
+    forward = Signal(0.45, "催促转发", strong=True)
+    urgent = Signal(0.25, "制造紧迫感")
+    assert decide(Evidence((forward,), 0.3), 0.5, 0.25)[0] >= REVIEW_AT
+    assert decide(Evidence((forward,), 0.2), 0.5, 0.25)[0] < REVIEW_AT  # the score is low
+    assert decide(Evidence((urgent,), 0.3), 0.5, 0.25)[0] < REVIEW_AT  # the cue is weak
+    assert decide(Evidence((), 0.55, 20), 0.5, 0.25)[0] >= REVIEW_AT  # the classifier alone
+    assert decide(Evidence((), 0.55, 4), 0.5, 0.25)[0] < REVIEW_AT  # too short for it alone
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("社保卡即将停用，点击 http://sbk-renzheng.top 重新认证", "站外链接要求认证或领钱"),
+        ("育儿补贴在这里领取 yuer-bt.xyz", "站外链接要求认证或领钱"),
+        ("会员卡点击这里办理 http://vip-ka.shop/a", "站外链接要求点击领取或办理"),
+        ("补贴通知 http://www.gov.cn.butie-lq.top/a", "冒充官方网站的链接"),
+        ("登记入口 https://gov-butie.club", "冒充官方网站的链接"),
+    ],
+)
+def test_a_link_off_the_allow_list_asking_to_claim_is_a_scam_cue(text: str, reason: str) -> None:
+    signals = Screener().evidence(text).signals
+    assert any(s.reason == reason and s.strong and s.kind == "ad" for s in signals)
+
+
+def test_links_on_the_allow_list_and_their_subdomains_are_not_cues() -> None:
+    for text in (
+        "办理指南 https://www.gov.cn/fuwu/a.htm",
+        "点击领取 https://zwfw.hangzhou.gov.cn/x",
+    ):
+        assert Screener().evidence(text).signals == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我今年35岁，住在3号楼",
+        "美国的物价比我们这贵多了",
+        "物业电话13912345678，晚上也有人接",
+        "12月5日上午8点到12点停水，请提前储水",
+        "已经转了",
+        "我把物业的通知转到咱们楼的群里了",
+        "派出所提醒：不要点击陌生链接领取补贴，请转告家中老人",
+    ],
+)
+def test_short_facts_and_true_notices_are_left_alone(text: str) -> None:
+    assert screen(text).action == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "供电局的内部通知：明天全区停电一整天，大家提前准备",
+        "快转告邻居！明天小区要停水三天",
+        "转发就是功德，5岁女孩在公园走丢了",
+        "领取补贴 http://butie-lq.top/x",
+    ],
+)
+def test_chain_messages_of_residents_groups_go_to_review(text: str) -> None:
+    assert screen(text).action == "review"

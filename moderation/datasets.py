@@ -1,0 +1,69 @@
+"""The labelled posts the classifier is trained and judged on, and the fixed development split.
+
+Each post has a kind (chain: a chain rumour of the group-chat kind; chat: ordinary group chat;
+hard: a true notice that looks like a rumour; ced: a Weibo post from CED, rumour or not) and a
+family (posts written as variants of one another share it). The development split takes whole
+families by a stable hash, so near-copies never straddle it; training never sees it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / "data"
+CED = ROOT.parent.parent / "shared" / "rumours" / "ced.tsv"
+Kind = Literal["chain", "chat", "hard", "ced"]
+KINDS: tuple[Kind, ...] = ("chain", "chat", "hard", "ced")
+
+
+@dataclass(frozen=True)
+class Post:
+    label: str  # "rumour" or "ordinary"
+    kind: Kind
+    family: str
+    text: str
+
+    @property
+    def rumour(self) -> bool:
+        return self.label == "rumour"
+
+    @property
+    def dev(self) -> bool:
+        return is_dev(self.family)
+
+
+def is_dev(family: str) -> bool:
+    """A quarter of the families, the same ones on every machine."""
+    return zlib.crc32(f"dev:{family}".encode()) % 4 == 0
+
+
+def read_labelled(path: Path) -> Iterator[tuple[str, str]]:
+    """`label<TAB>text` lines (header allowed), split on the first tab only (as the
+    rumour data's README asks)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        label, _, text = line.partition("\t")
+        if label in ("rumour", "ordinary") and text:
+            yield label, text
+
+
+def _families(path: Path) -> Iterator[tuple[str, str]]:
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        family, _, text = line.partition("\t")
+        if text:
+            yield family, text
+
+
+def load(ced: Path | None = CED) -> list[Post]:
+    """Every labelled post: the project's own sets, and CED when its file is there."""
+    posts = [Post("ordinary", "chat", t, t) for _, t in read_labelled(DATA / "resident_chat.tsv")]
+    posts += [Post("ordinary", "chat", f, t) for f, t in _families(DATA / "resident_chat_more.tsv")]
+    posts += [Post("ordinary", "hard", f, t) for f, t in _families(DATA / "hard_negatives.tsv")]
+    posts += [Post("rumour", "chain", f, t) for f, t in _families(DATA / "chain_rumours.tsv")]
+    if ced is not None and ced.exists():
+        posts += [Post(label, "ced", t, t) for label, t in read_labelled(ced)]
+    return posts
