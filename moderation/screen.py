@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from moderation.classifier import RumourModel, model_text
-from moderation.features import STYLE
+from moderation.features import STYLE, style_marks
 from moderation.known import KnownMatch, KnownTexts
-from moderation.normalize import normalize, strip_ignorable
+from moderation.normalize import normalize, strip_ignorable, strip_markup
 
 REVIEW_AT = 0.6
 # A post with fewer letters than this ("已经转了") is too short for the classifier alone to
@@ -546,7 +546,10 @@ class Screener:
             signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
             signals.extend(check(plain, normalised))
-        prepared = model_text(plain)
+        if strip_markup(plain) == plain:  # no markup (most chat): the words are normalised
+            prepared = normalised + style_marks(plain.strip())
+        else:
+            prepared = model_text(plain)
         p = self.model.probability(prepared) if self.model is not None else None
         words = prepared.partition(STYLE)[0]
         return Evidence(tuple(signals), p, len(words), debunks(normalised))

@@ -88,3 +88,16 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     figures = rates(posts, flagged(rules, p, threshold, cue_threshold))
     assert figures["chat_flagged"] <= 0.005 and figures["hard_flagged"] <= 0.05
     assert figures["chain_recall"] > 0.4  # as many as the hard negatives allow
+
+
+def test_the_screen_reads_a_post_as_the_classifier_was_trained_to() -> None:
+    from moderation.classifier import model_text
+
+    model = RumourModel.load()
+    screener = Screener(model=model)
+    for text in [
+        "谁家的猫丢了？在3号楼楼下",
+        "#城事# 紧急扩散！@小王 明天停水 https://t.cn/x",
+        "  好的  ",
+    ]:
+        assert screener.evidence(text).probability == model.probability(model_text(text))
