@@ -2,7 +2,9 @@
 
 Pure and synchronous: no Telegram, no database, no I/O after construction. A Screener is built
 once (with the known-rumour memory and the link allow-list) and asked about each post; every
-check is a small function that says why it fired, in words a moderator understands.
+check is a small function that says why it fired, in words a moderator understands. evidence()
+gives what the rules and the classifier found before the decision (decide()), which is how the
+thresholds are chosen and each rule is measured (moderation/train.py, moderation/evaluate.py).
 """
 
 from __future__ import annotations
@@ -472,8 +474,10 @@ class Evidence:
 def decide(
     evidence: Evidence, threshold: float, cue_threshold: float
 ) -> tuple[float, tuple[Signal, ...]]:
-    """The score of a post and the signals behind it, given the classifier's thresholds
-    (pure: the training script searches thresholds with it over stored evidence)."""
+    """The score of a post and the signals behind it, given the classifier's thresholds.
+    Reaches REVIEW_AT when the classifier alone is sure enough, when one strong cue meets a
+    moderately high score, or when the rules' own signals together say so
+    (moderation.train.flagged is the same decision for many posts at once)."""
     signals = list(evidence.signals)
     p = evidence.probability
     if p is not None and p >= threshold and evidence.length >= SHORT and not evidence.debunking:
