@@ -12,7 +12,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 
 import handlers
-from bot import commands
+from bot import commands, workdays
 from bot.clock import Clock, SystemClock
 from bot.community import Community, RulesError, load_communities
 from bot.config import Settings, host_port
@@ -34,6 +34,7 @@ from bot.services.screening import ModerationActions, ReviewService, ScreeningSe
 from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
 from bot.services.votes import CHART_KIND, BallotKey, VoteService
 from bot.webhook import InboxWorker, WebhookReceiver, serve_http, webhook_path
+from bot.workdays import Calendar
 from handlers.context import SERVICES_KEY, LinliContext
 from moderation import RumourModel
 from storage import Database
@@ -207,8 +208,16 @@ class Linli:
         sender.register_fallback("offer_refused", intake.offer_refused)
         sender.register_fallback("notice_refused", intake.notice_refused)
         tickets = TicketService(db, roles, cards, zone=settings.tz, rules=by_code)
+        # Working days with the file's [[holidays]]: passed where the services take it, and
+        # installed for add_working_days() callers that pass none (deadlines).
+        calendar = Calendar(rules.holidays)
+        workdays.install(calendar)
         reception = ReceptionService(
-            db, roles, zone=settings.tz, reminders={c: r.reminders for c, r in by_code.items()}
+            db,
+            roles,
+            zone=settings.tz,
+            reminders={c: r.reminders for c, r in by_code.items()},
+            calendar=calendar,
         )
         digest = DigestService(
             db,
@@ -217,6 +226,7 @@ class Linli:
             zone=settings.tz,
             digest_time=settings.digest_time,
             rules=by_code,
+            calendar=calendar,
         )
         actions = ModerationActions(roles, rules.screening, zone=settings.tz)
         screening = ScreeningService(
@@ -414,3 +424,4 @@ class Linli:
         if self.db:
             await self.db.close()
             self.db = None
+        workdays.install(None)

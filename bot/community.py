@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot import texts
+from bot.workdays import Holiday
 
 
 class Party(StrEnum):
@@ -198,6 +200,37 @@ class Rating(BaseModel):
         return self
 
 
+class Holidays(BaseModel):
+    """One `[[holidays]]` entry: a statutory holiday the State Council announced and
+    chinese-calendar may not know yet (it wins over chinese-calendar): the days off, as
+    "2027-02-06..2027-02-13" or one date, and the 调休 weekend days that are working days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=20)
+    off: str
+    work: list[date] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _range(self) -> Holidays:
+        self.days_off()  # a bad range is an error when the file is read, not on the day
+        return self
+
+    def days_off(self) -> tuple[date, ...]:
+        first, _, last = self.off.partition("..")
+        try:
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if last else start
+        except ValueError:
+            raise ValueError('off: write "YYYY-MM-DD..YYYY-MM-DD" or one date') from None
+        if not start <= end <= start + timedelta(days=31):
+            raise ValueError("off: the first day first, at most a month")
+        return tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
+
+    def holiday(self) -> Holiday:
+        return Holiday(self.name, self.days_off(), tuple(self.work))
+
+
 class _Community(BaseModel):
     """One `[[communities]]` entry: a further community (居民区) of the same deployment, with
     its own staff chats; a rules section it gives changes, for it, the fields it names."""
@@ -240,6 +273,8 @@ class _File(BaseModel):
     rating: Rating = Field(default_factory=Rating)
     emergency: Emergency = Field(default_factory=Emergency)
     drafts: Drafts = Field(default_factory=Drafts)
+    # Statutory holidays are the country's: one list for every community of the deployment.
+    holidays: list[Holidays] = Field(default_factory=list)
 
 
 DEFAULT_COMMUNITY = "default"  # the community of COMMITTEE_CHAT_ID and the top-level rules
@@ -265,7 +300,9 @@ class CommunityRules:
         *,
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
+        holidays: list[Holiday] | None = None,
     ) -> None:
+        self.holidays = holidays or []  # the file's [[holidays]], the same in every community
         self.emergency = emergency or Emergency()
         self.drafts = drafts or Drafts()
         self.households = households or Households()
@@ -308,6 +345,7 @@ class CommunityRules:
             parsed.rating,
             emergency=parsed.emergency,
             drafts=parsed.drafts,
+            holidays=[h.holiday() for h in parsed.holidays],
         )
 
     @classmethod
@@ -327,6 +365,7 @@ class CommunityRules:
         *,
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
+        holidays: list[Holiday] | None = None,
     ) -> CommunityRules:
         categories = [] if replace_defaults else list(DEFAULT_CATEGORIES)
         for category in given:
@@ -349,6 +388,7 @@ class CommunityRules:
             rating,
             emergency=emergency,
             drafts=drafts,
+            holidays=holidays,
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
@@ -423,6 +463,7 @@ def load_communities(
             _merged(parsed.rating, entry.rating),
             emergency=_merged(parsed.emergency, entry.emergency),
             drafts=_merged(parsed.drafts, entry.drafts),
+            holidays=top.holidays,
         )
         found.append(
             Community(

@@ -1,8 +1,10 @@
 """Reception days and meetings: the rules the committee writes, and when they fall.
 
 A rule is written the way people say it: 每月15日, 每月第一个周六 (第二…第四, 最后一个), 每周一 (or
-每周一三五), or one date 2026-12-20. A date on a statutory holiday moves to the next working day
-(default), is skipped, or is kept, as the rule says. Pure functions: no Telegram, no database.
+每周一三五), or one date 2026-12-20. A date on a statutory holiday moves to the next working day,
+is skipped, or is kept, as the rule says (bot/workdays.py knows the holidays). A weekly date
+never moves past the rule's next date: weekly meetings around National Day do not pile up on
+one day. Pure functions: no Telegram, no database.
 """
 
 from __future__ import annotations
@@ -17,16 +19,6 @@ from bot import workdays
 
 WEEKDAYS = "一二三四五六日"
 ORDINALS = {"第一": 1, "第二": 2, "第三": 3, "第四": 4, "最后一": -1}
-HOLIDAYS_ZH = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利纪念日",
-}
 HolidayPolicy = Literal["shift", "skip", "keep"]
 Kind = Literal["monthly_day", "monthly_nth", "weekly", "once"]
 
@@ -35,6 +27,35 @@ _MONTHLY_NTH = re.compile(r"^每月(第一|第二|第三|第四|最后一)个(?:
 _WEEKLY = re.compile(r"^每(?:周|星期)([一二三四五六日天]+)$")
 _ONCE = re.compile(r"^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?$")
 _TIMES = re.compile(r"^(\d{1,2})[:：](\d{2})[-~－—至到](\d{1,2})[:：](\d{2})$")
+
+
+_QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "'": "'", "‘": "’"}
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a command, a quoted part ("居委会 一楼 大厅", “…”, 「…」) being one word
+    without its quotes; an unclosed quote runs to the end."""
+    words: list[str] = []
+    word: list[str] = []
+    closing: str | None = None
+    quoted = False
+    for char in text:
+        if closing is not None:
+            if char == closing:
+                closing = None
+            else:
+                word.append(char)
+        elif char in _QUOTES and not word:
+            closing, quoted = _QUOTES[char], True
+        elif char.isspace():
+            if word or quoted:
+                words.append("".join(word).strip())
+            word, quoted = [], False
+        else:
+            word.append(char)
+    if word or quoted:
+        words.append("".join(word).strip())
+    return [w for w in words if w]
 
 
 class RuleError(ValueError):
@@ -138,29 +159,39 @@ class Occurrence:
     holiday: str | None = None  # that holiday's Chinese name
 
 
-def holiday_zh(day: date) -> str | None:
-    name = workdays.holiday_name(day)
-    return HOLIDAYS_ZH.get(name, name) if name else None
+def holiday_zh(day: date, calendar: workdays.Calendar | None = None) -> str | None:
+    return workdays.holiday_name(day, calendar)
 
 
 def occurrences(
-    schedule: Schedule, policy: HolidayPolicy, start: date, end: date
+    schedule: Schedule,
+    policy: HolidayPolicy,
+    start: date,
+    end: date,
+    calendar: workdays.Calendar | None = None,
 ) -> list[Occurrence]:
     """When the rule really falls between start and end, holidays applied."""
     out: list[Occurrence] = []
-    # A date moved forward may come from a little before `start`.
-    for nominal in _nominal_dates(schedule, start - timedelta(days=14), end):
-        holiday = holiday_zh(nominal)
+    # A date moved forward may come from a little before `start`; a weekly one is looked at
+    # with the date after it, which it may not pass.
+    nominals = _nominal_dates(schedule, start - timedelta(days=14), end + timedelta(days=7))
+    for nominal, following in zip(nominals, [*nominals[1:], None], strict=True):
+        if nominal > end:
+            break
+        holiday = holiday_zh(nominal, calendar)
         if holiday is None or policy == "keep":
             occurrence = Occurrence(nominal)
         elif policy == "skip":
             continue
         else:
             day = nominal + timedelta(days=1)
-            while not workdays.is_workday(day):
+            while not workdays.is_workday(day, calendar):
                 day += timedelta(days=1)
+            if schedule.kind == "weekly" and following is not None and day >= following:
+                continue  # that week's meeting is cancelled, not piled onto the next one
             occurrence = Occurrence(day, moved_from=nominal, holiday=holiday)
-        # Several dates of a weekly rule can move onto the same working day: meet once.
+        # Dates of a monthly rule cannot collide; two of a weekly rule moved onto one day of
+        # the same week meet once.
         if start <= occurrence.day <= end and all(o.day != occurrence.day for o in out):
             out.append(occurrence)
     return out

@@ -326,10 +326,59 @@ RECEPTION_USAGE = (
     "· 每月第一个周六（第二、第三、第四、最后一个也行）\n"
     "· 每周一，或 每周一三五\n"
     "· 某一天：2026-12-20\n"
-    "时间写成 09:00-11:00。\n"
+    '时间写成 09:00-11:00。地点中间有空格就加引号："居委会 一楼 大厅"。\n'
     "例如：/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日\n"
-    "加上「内部」只提醒工作群；加上「遇节假日取消」或「遇节假日照常」可以改变节假日的处理"
-    "（默认顺延到下一个工作日）。"
+    "加上「内部」只提醒工作群。遇到节假日，每月和某一天的安排顺延到下一个工作日，每周的安排"
+    "那一周取消；加上「遇节假日顺延」「遇节假日取消」或「遇节假日照常」可以改。\n"
+    "修改：/reception edit 编号 规则 时间 地点 [标题]\n"
+    "取消某一次：/reception skip 编号 2026-12-15\n"
+    "删除：/reception del 编号"
+)
+RECEPTION_VERBS = (
+    "可以用：/reception add（添加）、list（查看）、edit 编号（修改）、"
+    "skip 编号 日期（取消某一次）、del 编号（删除）。发 /reception add 看写法。"
+)
+RECEPTION_BAD_SCHEDULE = (
+    "规则「{word}」看不懂。例如：每月15日（也可以写 每月第一个周六、每周一、2026-12-20）"
+)
+RECEPTION_BAD_DATE = "没有「{word}」这一天。例如：2026-12-20"
+RECEPTION_PAST_DATE = "{date}已经过去了，请写以后的日期。"
+RECEPTION_NO_TIME = (
+    "请在规则后面写上时间，例如：/reception {verb} {schedule} 09:00-11:00 居委会一楼"
+)
+RECEPTION_BAD_TIME = "时间「{word}」看不懂。例如：09:00-11:00"
+RECEPTION_TIME_ORDER = "时间「{word}」结束得比开始还早。例如：09:00-11:00"
+RECEPTION_NO_PLACE = (
+    "请在时间后面写上地点，例如：/reception {verb} {schedule} {times} 居委会一楼"
+)
+RECEPTION_NO_NUMBER = (
+    "请写上安排的编号，例如：/reception {verb} 1 {example}（编号见 /reception list）"
+)
+RECEPTION_EDIT_EXAMPLE = "每月15日 09:00-11:00 居委会一楼"
+RECEPTION_SKIP_EXAMPLE = "2026-12-15"
+RECEPTION_EDITED = "好的，已修改 <b>{n}</b> 号安排：{line}\n下一次：{next}"
+RECEPTION_SKIP_NO_DATE = "请写上要取消哪一天，例如：/reception skip {n} 2026-12-15"
+RECEPTION_SKIP_NOT_ON = "{n} 号安排{date}没有活动。{dates}"
+RECEPTION_SKIP_NEXT = "最近几次是：{dates}"
+RECEPTION_SKIPPED = "好的，{n} 号安排{date}那一次取消了。{told}"
+RECEPTION_SKIPPED_TOLD = "已经提醒过的 {groups} 个群都发了取消通知。"
+RECEPTION_SKIPPED_QUIET = "还没有提醒过，到时不会再提醒。"
+RECEPTION_SKIPPED_BEFORE = "{n} 号安排{date}那一次已经取消过了。"
+RECEPTION_CANCELLED = (
+    "📢 通知：原定{date} {weekday} {starts}-{ends}的<b>{title}</b>（{place}）取消了，"
+    "请大家不要白跑一趟。{next}"
+)
+RECEPTION_CANCELLED_NEXT = "\n下一次：{line}"
+RECEPTION_CHANGED = "📢 安排有变：<b>{title}</b>改为 {line}"
+HOLIDAYS_MISSING = (
+    "⚠️ 我还没有 {year} 年的法定节假日安排：{year} 年的接待日不会因节假日顺延，"
+    "办理期限也只按周末算。"
+    "国务院公布后，请管理员在社区配置文件里给每个假期加一段，然后重启我，例如：\n"
+    "<code>[[holidays]]\n"
+    'name = "春节"\n'
+    'off = "{year}-02-06..{year}-02-13"\n'
+    'work = ["{year}-02-14", "{year}-02-20"]</code>\n'
+    "（off 是放假的日子，work 是调休上班的日子。）"
 )
 RECEPTION_ONLY_STAFF = "抱歉，只有社区工作人员可以设置接待日。"
 RECEPTION_ADDED = "好的，已添加 <b>{n}</b> 号安排：{line}\n下一次：{next}"
@@ -345,7 +394,11 @@ RECEPTION_LIST_LINE = "<b>{n}</b>. {line}"
 RECEPTION_RULE_LINE = "{schedule} {starts}-{ends} {title} · {place}{flags}"
 RECEPTION_STAFF_FLAG = "（内部）"
 RECEPTION_POLICY_FLAG = {"shift": "", "skip": "（遇节假日取消）", "keep": "（遇节假日照常）"}
+RECEPTION_WEEKLY_SHIFT_FLAG = "（遇节假日顺延）"
 UPCOMING_TITLE = "近期安排："
+UPCOMING_JOINT = "下一次联合接待日：{line}"
+UPCOMING_OTHERS = "其他安排："
+UPCOMING_MORE = "……还有 {n} 项安排"
 UPCOMING_EMPTY = "最近没有安排接待日。"
 UPCOMING_LINE = "· {date} {weekday} {starts}-{ends} <b>{title}</b> · {place}{moved}"
 MOVED_NOTE = "（原定{orig}，因{holiday}顺延）"
@@ -392,9 +445,23 @@ DIGEST_FLAGS = (
 DIGEST_NEXT_RECEPTION = "【下次接待日】{line}"
 DIGEST_NO_RECEPTION = "【下次接待日】暂无安排"
 DIGEST_ONLY_STAFF = "抱歉，日报只发给社区工作人员。"
+DIGEST_TITLE_PARTY = "📋 <b>{party}日报 · {date} {weekday}</b>"
+DIGEST_BACKLOG = "【待办】{n} 件{items}"
+DIGEST_OLDEST = "【最久未办】#{n}，已 {days} 天"
 STAFF_COMMAND_ELSEWHERE = "这个命令请在社区工作群里或私聊我使用，其他群里不显示内部信息。"
 CMD_RECEPTION = "近期接待日"
 CMD_DIGEST = "现在看日报"
+STAFF_HELP = (
+    "工作群里可以用：\n"
+    "· /open 未办完的工单，/open mine 我手上的\n"
+    "· /ticket 42 看一张工单\n"
+    "· /digest 现在看日报\n"
+    "· /reception list 接待日安排；/reception add 添加，edit 编号 修改，"
+    "skip 编号 2026-12-15 取消某一次，del 编号 删除\n"
+    "· /report 月报，/export 表格，/rating 三维四色，/inspection 92 录入考评分\n"
+    "· /vote 居民投票，/homes 3号楼 住户登记，/modstats 审核统计\n"
+    "各方自己的群里只看本方的工单和日报。"
+)
 
 # Screening of group posts (moderators) --------------------------------------------------------
 

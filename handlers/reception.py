@@ -1,6 +1,6 @@
-"""/reception (see; committee staff also add/list/del) and /digest. Who may, and where, is the
-services' rule; here only: staff typing a staff command in a residents' group are pointed to
-their own chat instead of being answered there."""
+"""/reception (see; committee staff also add/list/edit/skip/del) and /digest. Who may, and
+where, is the services' rule; here only: staff typing a staff command in a residents' group
+are pointed to their own chat instead of being answered there."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import texts
+from bot.schedule import split_words
 from bot.services import Services
 from bot.services.messaging import text_message
 from bot.services.reception import STAFF_VERBS
@@ -48,7 +49,9 @@ async def reception(update: Update, context: LinliContext) -> None:
     services = context.services
     if not await allowed_here(services, update):
         return
-    args = list(context.args or [])
+    # Not context.args: a quoted place ("居委会 一楼 大厅") is one word.
+    _, *rest = (message.text or "").split(None, 1)
+    args = split_words(rest[0]) if rest else []
     if args and args[0].lower() in STAFF_VERBS and await staff_in_resident_group(services, update):
         return
     await services.reception.command(

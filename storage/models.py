@@ -293,6 +293,17 @@ class TicketFigures(BaseModel):
     ratings: dict[str, int]  # rating -> count
 
 
+class Backlog(BaseModel):
+    """The open tickets (waiting and in hand) of a community, or of one party in it."""
+
+    by_party: dict[str, int]  # party code -> open tickets
+    oldest: tuple[int, UtcTime] | None  # the ticket open longest: (number, filed at)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_party.values())
+
+
 class PartyFigures(BaseModel):
     """One party's work in a community over a period: what 三维四色 is computed from."""
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.digest.views import DigestFacts, digest_text
-from storage.models import FlagFigures, TicketFigures, to_db
+from storage.models import Backlog, FlagFigures, TicketFigures, to_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 15, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, a Tuesday
@@ -59,3 +59,23 @@ def test_a_quiet_day_says_so_plainly() -> None:
     )
     text = digest_text(empty, SHANGHAI)
     assert "【新工单】0 件" in text and "平均" not in text and "暂无安排" in text
+
+
+def test_the_backlog_per_party_and_the_oldest_open_ticket() -> None:
+    backlog = Backlog(
+        by_party={"residents": 3, "property": 12, "owners": 3},
+        oldest=(4, NOW - timedelta(days=20, hours=2)),
+    )
+    text = digest_text(facts(backlog=backlog), SHANGHAI)
+    assert "【待办】18 件：物业 12 件，业委会 3 件，居委会 3 件" in text
+    assert "【最久未办】#4，已 21 天" in text
+    empty = digest_text(facts(backlog=Backlog(by_party={}, oldest=None)), SHANGHAI)
+    assert "【待办】0 件" in empty and "最久未办" not in empty
+
+
+def test_a_partys_digest_is_its_own_figures_without_moderation() -> None:
+    backlog = Backlog(by_party={"property": 5}, oldest=(9, NOW - timedelta(days=3)))
+    text = digest_text(facts(backlog=backlog, party="物业", flags=None), SHANGHAI)
+    assert text.startswith("📋 <b>物业日报 · 12月15日 星期二</b>")
+    assert "【待办】5 件\n" in text and "【最久未办】#9，已 3 天" in text
+    assert "群消息审核" not in text

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.schedule import RuleError, occurrences, parse_schedule, parse_times
+from bot.schedule import RuleError, occurrences, parse_schedule, parse_times, split_words
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,20 @@ def test_a_date_on_national_day_moves_to_the_next_working_day() -> None:
         occurrences(parse_schedule("2026-10-01"), "skip", date(2026, 9, 20), date(2026, 10, 20))
         == []
     )
+
+
+def test_a_quoted_place_is_one_word() -> None:
+    assert split_words('add 每月15日 09:00-11:00 "居委会 一楼 大厅" 联合接待日') == [
+        "add", "每月15日", "09:00-11:00", "居委会 一楼 大厅", "联合接待日",
+    ]  # fmt: skip
+    assert split_words("edit 1 每周一 14:00-15:00 「会议室 A」")[-1] == "会议室 A"
+    assert split_words("  ") == []
+
+
+def test_a_weekly_meeting_moved_by_a_holiday_never_reaches_the_next_one() -> None:
+    rule = parse_schedule("每周一三五")
+    moved = occurrences(rule, "shift", date(2026, 9, 28), date(2026, 10, 12))
+    assert [o.day.day for o in moved] == [28, 30, 8, 9, 12]
+    assert moved[2].moved_from == date(2026, 10, 7)
+    kept = occurrences(rule, "skip", date(2026, 9, 28), date(2026, 10, 12))
+    assert [o.day.day for o in kept] == [28, 30, 9, 12]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.community import Rating
 from bot.services.messaging import html
-from bot.workdays import add_working_days
+from bot.workdays import Calendar, add_working_days
 from storage.models import PartyFigures
 
 COLOURS = ("green", "blue", "yellow", "red")
@@ -44,6 +44,7 @@ def assess(
     zone: ZoneInfo,
     rules: Rating,
     inspection: float | None = None,
+    calendar: Calendar | None = None,
 ) -> Assessment:
     dims: list[float] = []
     rate = None
@@ -55,7 +56,10 @@ def assess(
         rate = figures.complaints / households * 100 / max(days / 30, 1 / 30)
         dims.append(100 * max(0.0, 1 - rate / rules.worst_complaint_rate))
     shares: list[float] = []
-    due = [(add_working_days(created, 1, zone), accepted) for created, accepted in figures.accepts]
+    due = [
+        (add_working_days(created, 1, zone, calendar), accepted)
+        for created, accepted in figures.accepts
+    ]
     judged = [(deadline, accepted) for deadline, accepted in due if deadline <= now or accepted]
     if judged:
         shares.append(

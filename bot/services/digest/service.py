@@ -24,6 +24,7 @@ from bot.services.digest.views import (
 from bot.services.messaging import text_message, truncate
 from bot.services.reception import ReceptionService
 from bot.services.roles import Roles
+from bot.workdays import Calendar
 from storage import Database, Tx
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,12 @@ class DigestService:
         zone: ZoneInfo,
         digest_time: time,
         rules: Mapping[str, CommunityRules] | None = None,
+        calendar: Calendar | None = None,
     ) -> None:
         """rules: each community's (unclaimed-wish days, household count, 三维四色
-        thresholds); the built-in defaults without."""
+        thresholds); the built-in defaults without. calendar: working days with the file's
+        [[holidays]]."""
+        self._calendar = calendar
         self._rules = dict(rules or {})
         self._defaults = CommunityRules.defaults()
         self._db = db
@@ -88,6 +92,9 @@ class DigestService:
             else:
                 chat_id = self._roles.committee_chat(community)
                 text = await self.compose(tx, start, community)
+                # Told once, where the committee reads every day (a rule's reply may have).
+                missing = await self._reception.holidays_missing(tx, community)
+                text = truncate("\n\n".join([text, *missing]), MAX_TEXT)
             await tx.outbox.enqueue(
                 text_message(chat_id, text, dedupe_key=f"digest:{community}:{day}")
             )
@@ -99,10 +106,12 @@ class DigestService:
     ) -> None:
         """/digest: committee staff get their community's figures since its last daily
         digest, now, in its committee chat or in private (never where others would read
-        them); in the street office's chat, or in private for staff of several communities,
-        the figures of every community they may see."""
+        them); in a party's own chat ([party_chats]) its members get that party's; in the
+        street office's chat, or in private for staff of several communities, the figures of
+        every community they may see."""
         street = chat_id == self._roles.street_chat_id
         here = self._roles.community_of_staff_chat(chat_id)
+        party = self._roles.party_of_chat(chat_id) if here is not None else None
         communities: list[str] = []
         if street:
             allowed = await self._roles.is_street_staff(user_id)
@@ -112,6 +121,9 @@ class DigestService:
             allowed = bool(communities)
         elif here is not None and chat_id == self._roles.committee_chat(here):
             allowed = await self._roles.is_committee(user_id, here)
+            communities = [here]
+        elif here is not None and party is not None:
+            allowed = await self._roles.may_handle_ticket(user_id, party.value, chat_id, here)
             communities = [here]
         else:  # staff are told where to ask; anyone else that it is for staff
             allowed = bool(await self._roles.committees_of(user_id))
@@ -127,29 +139,39 @@ class DigestService:
                 start = await tx.digests.last_period_end(communities[0]) or tx.now - timedelta(
                     days=1
                 )
-                text = await self.compose(tx, start, communities[0])
+                text = await self.compose(tx, start, communities[0], party)
             await tx.outbox.enqueue(text_message(chat_id, text, reply_to=reply_to))
 
-    async def compose(self, tx: Tx, start: datetime, community: str = DEFAULT_COMMUNITY) -> str:
-        """A community's digest of [start, now): the facts gathered here, the text built by
-        views."""
+    async def compose(
+        self,
+        tx: Tx,
+        start: datetime,
+        community: str = DEFAULT_COMMUNITY,
+        party: Party | None = None,
+    ) -> str:
+        """A community's digest of [start, now) (of one party's tickets, for its chat): the
+        facts gathered here, the text built by views."""
         now = tx.now
-        overdue, overdue_total = await tx.digests.overdue(now, community=community)
+        code = party.value if party is not None else None
+        overdue, overdue_total = await tx.digests.overdue(now, community=community, party=code)
         unclaimed, unclaimed_total = await tx.digests.unclaimed_wishes(
-            now - timedelta(days=self._unclaimed_days(community)), community=community
+            now - timedelta(days=self._unclaimed_days(community)), community=community, party=code
         )
         facts = DigestFacts(
             start=start,
             now=now,
-            tickets=await tx.digests.ticket_figures(start, now, community),
+            tickets=await tx.digests.ticket_figures(start, now, community, code),
             overdue=overdue,
             overdue_total=overdue_total,
             unclaimed=unclaimed,
             unclaimed_total=unclaimed_total,
             unclaimed_days=self._unclaimed_days(community),
-            flags=await tx.flags.figures(start, community),
+            # Flagged posts are the moderators' and the committee's, not a party's.
+            flags=await tx.flags.figures(start, community) if party is None else None,
             next_reception=await self._reception.next_reception_line(tx, community),
             community_name=self._roles.name_of(community) if self._roles.several else None,
+            backlog=await tx.digests.backlog(community, code),
+            party=party.label if party is not None else None,
         )
         return digest_text(facts, self._zone)
 
@@ -183,6 +205,7 @@ class DigestService:
                         now=now,
                         zone=self._zone,
                         rules=rules.rating,
+                        calendar=self._calendar,
                     ),
                 )
             )

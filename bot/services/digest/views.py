@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.services.messaging import html, local_time, month_day, truncate, weekday
-from storage.models import FlagFigures, TicketFigures, from_db
+from storage.models import Backlog, FlagFigures, TicketFigures, from_db
 
 MAX_TEXT = 4096  # one Telegram message, in UTF-16 units
 
@@ -26,9 +26,33 @@ class DigestFacts:
     unclaimed: list[int]  # the oldest unclaimed 微心愿
     unclaimed_total: int
     unclaimed_days: int
-    flags: FlagFigures
+    flags: FlagFigures | None  # None in a party's digest: flagged posts are not its work
     next_reception: str | None
     community_name: str | None = None  # named when the deployment has several communities
+    backlog: Backlog | None = None  # what is open now, by party
+    party: str | None = None  # a party's digest for its own chat: the party's name
+
+
+def _days_since(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((now - moment).total_seconds() / 86400))
+
+
+def backlog_lines(backlog: Backlog, now: datetime, *, by_party: bool) -> list[str]:
+    """The open tickets (per party, the busiest first) and the one open longest."""
+    parties = sorted(backlog.by_party.items(), key=lambda c: (-c[1], _PARTY_ORDER.get(c[0], 9)))
+    items = (
+        "："
+        + "，".join(
+            texts.DIGEST_PARTY_COUNT.format(party=texts.PARTY.get(p, p), n=n) for p, n in parties
+        )
+        if by_party and parties
+        else ""
+    )
+    lines = [texts.DIGEST_BACKLOG.format(n=backlog.total, items=items)]
+    if backlog.oldest is not None:
+        number, filed = backlog.oldest
+        lines.append(texts.DIGEST_OLDEST.format(n=number, days=_days_since(filed, now)))
+    return lines
 
 
 def _items(numbers: list[str], total: int) -> str:
@@ -40,12 +64,18 @@ def _items(numbers: list[str], total: int) -> str:
 
 def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
     local = facts.now.astimezone(zone)
-    lines = [
-        texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local))
-        if facts.community_name is None
-        else texts.DIGEST_TITLE_OF.format(
+    if facts.party is not None:
+        title = texts.DIGEST_TITLE_PARTY.format(
+            party=html(facts.party), date=month_day(local), weekday=weekday(local)
+        )
+    elif facts.community_name is None:
+        title = texts.DIGEST_TITLE.format(date=month_day(local), weekday=weekday(local))
+    else:
+        title = texts.DIGEST_TITLE_OF.format(
             name=html(facts.community_name), date=month_day(local), weekday=weekday(local)
-        ),
+        )
+    lines = [
+        title,
         texts.DIGEST_PERIOD.format(
             start=local_time(facts.start, zone), end=local_time(facts.now, zone)
         ),
@@ -74,10 +104,10 @@ def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
         else ""
     )
     lines.append(texts.DIGEST_RATINGS.format(good=good, fair=fair, bad=bad, average=average))
+    if facts.backlog is not None:
+        lines += backlog_lines(facts.backlog, facts.now, by_party=facts.party is None)
     overdue = [
-        texts.DIGEST_OVERDUE_ITEM.format(
-            n=n, days=max(1, math.ceil((facts.now - from_db(due)).total_seconds() / 86400))
-        )
+        texts.DIGEST_OVERDUE_ITEM.format(n=n, days=_days_since(from_db(due), facts.now))
         for n, due in facts.overdue
     ]
     lines.append(
@@ -93,14 +123,15 @@ def digest_text(facts: DigestFacts, zone: ZoneInfo) -> str:
             items=_items(wishes, facts.unclaimed_total),
         )
     )
-    lines.append(
-        texts.DIGEST_FLAGS.format(
-            pending=facts.flags.pending,
-            confirmed=facts.flags.confirmed,
-            dismissed=facts.flags.dismissed,
-            hits=facts.flags.known_hits,
+    if facts.flags is not None:
+        lines.append(
+            texts.DIGEST_FLAGS.format(
+                pending=facts.flags.pending,
+                confirmed=facts.flags.confirmed,
+                dismissed=facts.flags.dismissed,
+                hits=facts.flags.known_hits,
+            )
         )
-    )
     lines.append(
         texts.DIGEST_NEXT_RECEPTION.format(line=facts.next_reception)
         if facts.next_reception

@@ -66,16 +66,50 @@ def when(upcoming: Upcoming) -> str:
     ).removeprefix("· ")
 
 
-def upcoming_text(upcoming: list[Upcoming]) -> str:
+def is_joint(rule: ReceptionRule) -> bool:
+    """A joint reception day (联合接待日), the one residents look for among the meetings."""
+    return "联合接待" in rule.title
+
+
+def upcoming_text(upcoming: list[Upcoming], more: int = 0) -> str:
+    """The coming dates (each rule's next, by date); the next joint reception day first when
+    there are other things too."""
     if not upcoming:
         return texts.UPCOMING_EMPTY
-    return "\n".join([texts.UPCOMING_TITLE] + ["· " + when(u) for u in upcoming])
+    joint = next((u for u in upcoming if is_joint(u.rule)), None)
+    others = [u for u in upcoming if u is not joint]
+    if joint is None or not others:
+        lines = [texts.UPCOMING_TITLE] + ["· " + when(u) for u in upcoming]
+    else:
+        lines = [texts.UPCOMING_JOINT.format(line=when(joint)), texts.UPCOMING_OTHERS]
+        lines += ["· " + when(u) for u in others]
+    if more:
+        lines.append(texts.UPCOMING_MORE.format(n=more))
+    return "\n".join(lines)
+
+
+def cancelled_text(upcoming: Upcoming, next_line: str | None) -> str:
+    """What the groups reminded of a date hear when it is cancelled (or moved)."""
+    rule, day = upcoming.rule, upcoming.occurrence.day
+    return texts.RECEPTION_CANCELLED.format(
+        date=month_day(day),
+        weekday=weekday(day),
+        starts=rule.starts,
+        ends=rule.ends,
+        title=html(rule.title),
+        place=html(rule.place),
+        next=texts.RECEPTION_CANCELLED_NEXT.format(line=next_line) if next_line else "",
+    )
 
 
 def rule_line(rule: ReceptionRule) -> str:
-    flags = (
-        texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else ""
-    ) + texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
+    weekly = rule.schedule.startswith(("每周", "每星期"))
+    policy = (
+        texts.RECEPTION_WEEKLY_SHIFT_FLAG
+        if weekly and rule.holiday_policy == "shift"
+        else texts.RECEPTION_POLICY_FLAG[rule.holiday_policy]
+    )
+    flags = (texts.RECEPTION_STAFF_FLAG if rule.audience == "staff" else "") + policy
     return texts.RECEPTION_RULE_LINE.format(
         schedule=rule.schedule,
         starts=rule.starts,
