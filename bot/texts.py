@@ -451,17 +451,6 @@ DIGEST_OLDEST = "【最久未办】#{n}，已 {days} 天"
 STAFF_COMMAND_ELSEWHERE = "这个命令请在社区工作群里或私聊我使用，其他群里不显示内部信息。"
 CMD_RECEPTION = "近期接待日"
 CMD_DIGEST = "现在看日报"
-STAFF_HELP = (
-    "工作群里可以用：\n"
-    "· /open 未办完的工单，/open mine 我手上的\n"
-    "· /ticket 42 看一张工单\n"
-    "· /digest 现在看日报\n"
-    "· /reception list 接待日安排；/reception add 添加，edit 编号 修改，"
-    "skip 编号 2026-12-15 取消某一次，del 编号 删除\n"
-    "· /report 月报，/export 表格，/rating 三维四色，/inspection 92 录入考评分\n"
-    "· /vote 居民投票，/homes 3号楼 住户登记，/modstats 审核统计\n"
-    "各方自己的群里只看本方的工单和日报。"
-)
 
 # Screening of group posts (moderators) --------------------------------------------------------
 

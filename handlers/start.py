@@ -44,13 +44,6 @@ async def help_group(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message
     services = context.services
-    if services.roles.is_staff_chat(message.chat_id):  # staff get their own commands
-        await services.replies.send(
-            update.update_id,
-            text_message(message.chat_id, texts.STAFF_HELP, reply_to=message.message_id),
-            "help",
-        )
-        return
     if not await services.groups.is_resident_group(message.chat_id):
         return  # not enabled here: stay quiet
     link = html(deep_link(services.bot_username))
