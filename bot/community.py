@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -231,6 +231,43 @@ class Holidays(BaseModel):
         return Holiday(self.name, self.days_off(), tuple(self.work))
 
 
+LadderChat = Literal["card", "committee", "street"]
+
+
+class LadderStep(BaseModel):
+    """One step of the escalation ladder: this many working days after the due time (0: at
+    it), the chats told: the card's own chat, the committee's, the street office's
+    (STREET_CHAT_ID, skipped when it is not set)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_working_days: int = Field(default=0, ge=0, le=60)
+    to: list[LadderChat] = Field(min_length=1)
+
+
+DEFAULT_LADDER = [
+    LadderStep(after_working_days=0, to=["card", "committee"]),
+    LadderStep(after_working_days=3, to=["card", "committee", "street"]),
+]
+
+
+class Deadlines(BaseModel):
+    """Before a ticket falls due its card's chat is reminded (`remind_before_hours` clock
+    hours before; 0: never); once overdue it climbs the ladder, one step at a time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    remind_before_hours: float = Field(default=4.0, ge=0, le=24 * 7)
+    ladder: list[LadderStep] = Field(default_factory=lambda: list(DEFAULT_LADDER), min_length=1)
+
+    @model_validator(mode="after")
+    def _climbs(self) -> Deadlines:
+        days = [s.after_working_days for s in self.ladder]
+        if days != sorted(set(days)):
+            raise ValueError("ladder: each step needs more after_working_days than the one before")
+        return self
+
+
 class _Community(BaseModel):
     """One `[[communities]]` entry: a further community (居民区) of the same deployment, with
     its own staff chats; a rules section it gives changes, for it, the fields it names."""
@@ -253,6 +290,7 @@ class _Community(BaseModel):
     rating: Rating | None = None
     emergency: Emergency | None = None
     drafts: Drafts | None = None
+    deadlines: Deadlines | None = None
 
 
 class _File(BaseModel):
@@ -273,6 +311,7 @@ class _File(BaseModel):
     rating: Rating = Field(default_factory=Rating)
     emergency: Emergency = Field(default_factory=Emergency)
     drafts: Drafts = Field(default_factory=Drafts)
+    deadlines: Deadlines = Field(default_factory=Deadlines)
     # Statutory holidays are the country's: one list for every community of the deployment.
     holidays: list[Holidays] = Field(default_factory=list)
 
@@ -301,7 +340,9 @@ class CommunityRules:
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
         holidays: list[Holiday] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
+        self.deadlines = deadlines or Deadlines()
         self.holidays = holidays or []  # the file's [[holidays]], the same in every community
         self.emergency = emergency or Emergency()
         self.drafts = drafts or Drafts()
@@ -346,6 +387,7 @@ class CommunityRules:
             emergency=parsed.emergency,
             drafts=parsed.drafts,
             holidays=[h.holiday() for h in parsed.holidays],
+            deadlines=parsed.deadlines,
         )
 
     @classmethod
@@ -366,6 +408,7 @@ class CommunityRules:
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
         holidays: list[Holiday] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> CommunityRules:
         categories = [] if replace_defaults else list(DEFAULT_CATEGORIES)
         for category in given:
@@ -389,6 +432,7 @@ class CommunityRules:
             emergency=emergency,
             drafts=drafts,
             holidays=holidays,
+            deadlines=deadlines,
         )
 
     def categorise(self, text: str) -> tuple[str, Routing]:
@@ -464,6 +508,7 @@ def load_communities(
             emergency=_merged(parsed.emergency, entry.emergency),
             drafts=_merged(parsed.drafts, entry.drafts),
             holidays=top.holidays,
+            deadlines=_merged(parsed.deadlines, entry.deadlines),
         )
         found.append(
             Community(

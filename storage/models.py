@@ -167,6 +167,11 @@ class Ticket(Record):
     escalated_at: UtcTime | None = None
     last_note: str | None = None  # the latest progress note staff wrote
     ack_outbox_id: int | None = None  # the reporter's acknowledgement (a reply to it adds)
+    forwarded_by: str | None = None  # who last forwarded it (转派), from which party, why
+    forwarded_from: PartyCode | None = None
+    forward_reason: str | None = None
+    reminded_at: UtcTime | None = None  # the card's chat was reminded before the due time
+    escalation_step: int = 0  # steps of the community's escalation ladder taken
 
     @property
     def is_open(self) -> bool:
@@ -254,7 +259,7 @@ class KnownText(Record):
     created_at: UtcTime
 
 
-PromptKind = Literal["reject_reason", "clarification"]
+PromptKind = Literal["reject_reason", "clarification", "forward_reason"]
 
 
 class Prompt(Record):

@@ -203,13 +203,51 @@ class TicketRepository:
         )
         return [Ticket.model_validate(dict(r)) for r in rows]
 
-    async def newly_overdue(self, now: datetime) -> list[Ticket]:
+    async def deadline_candidates(self, until: datetime, steps: int) -> list[Ticket]:
+        """Open tickets due by `until` (now plus the longest reminder time) that have not yet
+        climbed all `steps` of the escalation ladder: what the deadline tick looks at."""
         rows = await self.tx.fetchall(
             "SELECT * FROM tickets WHERE status IN ('new', 'in_progress')"
-            " AND due_at < ? AND overdue_at IS NULL ORDER BY due_at",
-            (to_db(now),),
+            " AND due_at <= ? AND escalation_step < ? ORDER BY due_at, id",
+            (to_db(until), steps),
         )
         return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def open_tickets(
+        self,
+        community: str,
+        *,
+        party: str | None = None,
+        assignee_id: int | None = None,
+        limit: int = 1000,
+    ) -> list[Ticket]:
+        """A community's open tickets (one party's, or one person's), soonest due first."""
+        where = ["community = ?", "status IN ('new', 'in_progress')"]
+        params: list[Any] = [community]
+        if party is not None:
+            where.append("party = ?")
+            params.append(party)
+        if assignee_id is not None:
+            where.append("assignee_id = ?")
+            params.append(assignee_id)
+        rows = await self.tx.fetchall(
+            f"SELECT * FROM tickets WHERE {' AND '.join(where)} ORDER BY due_at, id LIMIT ?",
+            [*params, limit],
+        )
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
+    async def sent_markup(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """The inline keyboard the bot sent with its message `message_id` in `chat_id` (a
+        worklist's page buttons turn only a message that was sent as a worklist)."""
+        row = await self.tx.fetchone(
+            "SELECT params FROM outbox WHERE chat_id = ? AND telegram_message_id = ?"
+            " AND method = 'sendMessage' ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        if row is None:
+            return None
+        markup = json.loads(row["params"]).get("reply_markup")
+        return markup if isinstance(markup, dict) else None
 
     async def add_follower(self, ticket_id: int, user_id: int) -> bool:
         changed = await self.tx.execute(
