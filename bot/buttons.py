@@ -29,6 +29,7 @@ class Scope(StrEnum):
     PRIVATE = "private"  # the presser's own private chat with the bot
     CARD = "card"  # the very message of a staff card, in the chat it was posted to
     REVIEW = "review"  # a review card in the moderators' chat, or its copy for the committee
+    STAFF = "staff"  # a bot message in a staff chat: the service checks the presser's rights there
 
 
 @dataclass(frozen=True)
@@ -299,5 +300,46 @@ class Dialog(str):
 
 
 FAMILIES = (*FAMILIES, HomeButton, HomeCardButton, BallotButton, BallotCheckButton)
+if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
+    raise RuntimeError("two button families share a prefix")
+
+
+# Staff where they work (issue 14) -------------------------------------------------------------
+
+WorklistWhich = Literal["all", "mine"]
+
+
+@dataclass(frozen=True)
+class WorklistButton(ButtonData):
+    """上一页 / 下一页 under /open: the list is worked out anew, for the presser in that chat,
+    on every press; only a message the bot sent as a worklist turns the page."""
+
+    prefix = "wl"
+    scope = Scope.STAFF
+    page: int
+    which: WorklistWhich
+
+
+@dataclass(frozen=True)
+class RepostButton(ButtonData):
+    """Post a ticket's card again in this staff chat (under /open, or /ticket N when the card
+    was deleted or lost): it becomes the ticket's card, for staff who may handle it there."""
+
+    prefix = "tp"
+    scope = Scope.STAFF
+    ticket: int
+
+
+@dataclass(frozen=True)
+class EnableGroupButton(ButtonData):
+    """在该群开通, under the committee's notice that someone who may not enable the bot added
+    it to a group. It names the event recorded then (a group's id does not fit a button)."""
+
+    prefix = "ge"
+    scope = Scope.STAFF
+    event: int
+
+
+FAMILIES = (*FAMILIES, WorklistButton, RepostButton, EnableGroupButton)
 if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
     raise RuntimeError("two button families share a prefix")

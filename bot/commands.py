@@ -38,6 +38,7 @@ GROUP_ADMINS = [
     ("id", texts.CMD_ID),
 ]
 STAFF_CHAT = [
+    ("open", texts.CMD_OPEN),
     ("digest", texts.CMD_DIGEST),
     ("reception", texts.CMD_RECEPTION),
     ("ticket", texts.CMD_TICKET),

@@ -40,18 +40,45 @@ GROUP_HELP = '我是本群的邻里小助手。有事请点 <a href="{link}">这
 NOT_ENABLED = (
     "您好，我是邻里小助手。本群还没有开通我的服务，我先不打扰大家了。需要开通请联系居委会。"
 )
-BOUND = "好的，本群已设为居民群，我会在这里为大家服务。"
+BOUND = (
+    "好的，本群已设为居民群："
+    "大家发 #投诉、#报修、#微心愿 就能找我办事，我也会提醒接待日、撤下不实消息。"
+)
 ALREADY_BOUND = "本群已经是居民群了。"
 UNBOUND = "好的，本群不再是居民群，我不会再在这里发消息。"
 NOT_BOUND = "本群还不是居民群。"
 BIND_NOT_ALLOWED = "抱歉，只有社区工作人员可以设置本群。"
-BOUND_IN = "好的，本群已设为{name}的居民群，我会在这里为大家服务。"
+BOUND_IN = (
+    "好的，本群已设为{name}的居民群："
+    "大家发 #投诉、#报修、#微心愿 就能找我办事，我也会提醒接待日、撤下不实消息。"
+)
 BIND_WHICH = "本群属于哪个社区？请工作人员发送：\n{choices}"
 BIND_CHOICE = "/bind {code}（{name}）"
 BIND_NOT_YOURS = "抱歉，您不是{name}的工作人员，不能把本群设为该社区的居民群。"
 BIND_STAFF_CHAT = "这是工作人员的群，不能设为居民群。"
 BIND_ONLY_IN_GROUPS = "请在要设置的群里发送这个命令。"
 STAFF_CHAT_HELLO = "您好，我是邻里小助手。这里是工作群，工单、提醒和日报会发到这里。"
+BIND_MAKE_ADMIN = "{mention}，请把我设为本群管理员（允许删除消息），这样我才能撤下谣言。"
+# Group life, told to the committee.
+GROUP_ADDED_BY_OTHER = (
+    "🔔 {who} 把我加进了群「{title}」，但 TA 不是工作人员，所以我还没开通。"
+    "要在该群开通，请点下面的按钮。"
+)
+BTN_ENABLE_GROUP = "在该群开通"
+GROUP_ENABLED_BY = "\n✅ {who} 已在该群开通。"
+ANSWER_GROUP_ENABLED = "已在该群开通"
+ANSWER_GROUP_ALREADY = "该群已经开通了"
+GROUP_REMOVED = (
+    "⚠️ {who} 把我移出了居民群「{title}」，该群以后收不到提醒。如是误操作，请把我加回去。"
+)
+GROUP_LOST_ADMIN = (
+    "⚠️ 我在居民群「{title}」不能删消息了（{who} 改了我的权限），确认的谣言将删不掉。"
+    "请把我设为管理员并允许删除消息。"
+)
+GROUP_LACKS_ADMIN = (
+    "⚠️ 居民群「{title}」已开通，但我还不是能删消息的管理员，确认的谣言删不掉。请把我设为管理员。"
+)
+GROUP_UNTITLED = "（无名群）"
 
 # Everywhere ---------------------------------------------------------------------------------
 
@@ -275,9 +302,70 @@ ANSWER_FINISHED = "已完成，正在请居民评价"
 ANSWER_FORWARDED = "已转派给{party}"
 ANSWER_CHOOSE_PARTY = "请选择转派给谁"
 ANSWER_BACK = "已返回"
-ANSWER_REPLY_REASON = "请回复卡片下面的提问，写上原因"
+ANSWER_REPLY_REASON = "请回复原因"
 ANSWER_STALE = "这个工单现在是「{status}」，按钮已过期。"
 WHERE_PRIVATE = "私聊"
+ANSWER_FORWARDED_ASK = "已转派给{party}，可回复写原因"
+ASK_FORWARD_REASON = "<b>#{n}</b> 已转派给{party}。想写转派原因，请回复这条消息（不写也行）。"
+FORWARD_REASON_PLACEHOLDER = "转派原因（可不写）"
+FORWARD_REASON_SAVED = "好的，<b>#{n}</b> 的卡片上已写明转派原因。"
+CARD_FORWARDED = "\n↪️ {by}从{party}转派过来{reason}"
+CARD_FORWARD_REASON = "，原因：{reason}"
+CARD_FORWARDED_AWAY_BY = "\n{by}已转派给{party}"
+CARD_REPOSTED_AWAY = "\n（这张卡片已重新发出，请用新的那张）"
+BTN_REPOST = "重新发卡片"
+ANSWER_REPOSTED = "卡片已重新发出"
+
+# Tickets: worklists (/open) -----------------------------------------------------------------
+
+OPEN_TITLE_ALL = "<b>未办结的工单</b>（{count} 件）"
+OPEN_TITLE_PARTY = "<b>{party}未办结的工单</b>（{count} 件）"
+OPEN_TITLE_MINE = "<b>我经手的未办结工单</b>（{count} 件）"
+OPEN_PAGE = "　第 {page}/{pages} 页"
+OPEN_LINE = "{flag}<b>#{n}</b> {category} · {party} · {status}{assignee} · {age}"
+OPEN_ASSIGNEE = "（{name}）"
+OPEN_OVERDUE = "⏰"
+OPEN_URGENT = "🚨"
+OPEN_HINT = "\n点编号，在本群重新发出那张卡片。"
+OPEN_EMPTY = "没有未办结的工单 👍"
+OPEN_MINE_EMPTY = "您手上没有未办结的工单。"
+OPEN_ONLY_STAFF_CHATS = "/open 请在工作群里用。"
+OPEN_USAGE = "请这样写：/open 或 /open mine"
+OPEN_NOT_STAFF = "抱歉，只有本群负责办理工单的工作人员能看。"
+BTN_PREV = "上一页"
+BTN_NEXT = "下一页"
+BTN_TICKET = "#{n}"
+ANSWER_PAGE = "第 {page} 页"
+AGE_MINUTES = "{n}分钟"
+AGE_HOURS = "{n}小时"
+AGE_DAYS = "{n}天"
+
+# Tickets: deadlines and the escalation ladder -------------------------------------------------
+
+DEADLINE_SOON_TITLE = "⏳ <b>快到期了</b>（{count} 件）"
+DEADLINE_OVERDUE_TITLE = "⏰ <b>超时提醒</b>（{count} 件）"
+DEADLINE_STREET_TITLE = "🚩 <b>问题直通车</b>：{community}超时未办（{count} 件）"
+DEADLINE_LINE = (
+    "<b>#{n}</b> {category} · {party} · {status}{assignee}{step}\n　「{text}」提交已{age}，{when}"
+)
+DEADLINE_NOBODY = "（还没人接）"
+DEADLINE_DUE = "期限 {due}"
+DEADLINE_LATE = "已超时{late}"
+DEADLINE_STEP = " · 第{step}次提醒"
+DEADLINE_FOOT = "\n请尽快处理。"
+
+# Tickets: staff help -------------------------------------------------------------------------
+
+STAFF_HELP = (
+    "工作群里可以用：\n"
+    "· /open 未办结的工单（本方的；社区工作群里是全部），/open mine 我经手的\n"
+    "· /ticket 42 工单和经过，卡片丢了可重新发\n"
+    "· 卡片上点 受理（认领）、完成、转派、不予受理；回复卡片写进展，居民会收到\n"
+    "· /digest 日报，/report 月报，/export 表格，/rating 三维四色\n"
+    "· /reception list 接待日；add 添加，edit 编号 修改，skip 编号 日期 取消一次，del 编号 删除\n"
+    "· /vote 居民投票，/homes 3号楼 住户登记，/modstats 审核统计"
+)
+CMD_OPEN = "未办结的工单（/open mine 我经手的）"
 
 # Tickets: viewing -----------------------------------------------------------------------------
 
@@ -311,6 +399,10 @@ TICKET_LOG_ACTIONS = {
     "edited": "居民修改了内容",
     "noted": "写了进展",
     "added": "居民补充了内容",
+    "forward_reason": "写了转派原因",
+    "reposted": "重新发了卡片",
+    "reminded": "快到期提醒",
+    "escalated": "再次超时提醒",
 }
 TICKET_LOG_FORWARDED = "转派给{party}"
 TICKET_LOG_RATED = "评价：{rating}"

@@ -29,6 +29,7 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
     (0, groups.HANDLERS),
     (0, votes.HANDLERS),  # before start: /start vote_N opens a ballot
     (0, households.HANDLERS),  # before tickets: a reply to the address question
+    (0, tickets.STAFF_HELP_HANDLERS),  # before start: /help in a staff chat
     (0, start.HANDLERS),
     (0, tickets.HANDLERS),
     (0, reception.HANDLERS),

@@ -27,15 +27,18 @@ from bot.buttons import (
     Dialog,
     DraftButton,
     DuplicateButton,
+    EnableGroupButton,
     ForwardButton,
     HomeButton,
     HomeCardButton,
     MenuButton,
     Press,
     RatingButton,
+    RepostButton,
     ReviewButton,
     Scope,
     WhyButton,
+    WorklistButton,
 )
 from bot.services import Services
 from handlers.context import LinliContext, person_of, press_of
@@ -60,6 +63,7 @@ async def press(update: Update, context: LinliContext) -> None:
         route is None
         or button is None
         or (route[0].scope is Scope.PRIVATE and not where.in_own_private_chat)
+        or (route[0].scope is Scope.STAFF and where.chat_is_private)
     ):
         await query.answer(texts.UNKNOWN_BUTTON)
         return
@@ -134,6 +138,22 @@ async def ballot_check(
     return await services.votes.check_press(update.update_id, press, button)
 
 
+async def worklist_page(
+    services: Services, update: Update, press: Press, button: WorklistButton
+) -> str:
+    return await services.tickets.worklists.page_press(update.update_id, press, button)
+
+
+async def repost(services: Services, update: Update, press: Press, button: RepostButton) -> str:
+    return await services.tickets.worklists.repost_press(update.update_id, press, button)
+
+
+async def enable_group(
+    services: Services, update: Update, press: Press, button: EnableGroupButton
+) -> str:
+    return await services.groups.enable_press(update.update_id, press, button)
+
+
 # One route per family; the data's prefix names the family (bot/buttons.py keeps them unique).
 ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (MenuButton, menu),
@@ -149,6 +169,9 @@ ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (HomeCardButton, home_card),
     (BallotButton, ballot),
     (BallotCheckButton, ballot_check),
+    (WorklistButton, worklist_page),
+    (RepostButton, repost),
+    (EnableGroupButton, enable_group),
 ]
 ROUTES = {family.prefix: (family, act) for family, act in ROUTE_LIST}
 if set(ROUTES) != {family.prefix for family in FAMILIES}:

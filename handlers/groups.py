@@ -33,12 +33,13 @@ async def my_membership(update: Update, context: LinliContext) -> None:
     is_admin = new == ChatMemberStatus.ADMINISTRATOR and bool(
         getattr(change.new_chat_member, "can_delete_messages", False)
     )
+    by = change.from_user
     if old not in IN and new in IN:
-        await groups.bot_added(update.update_id, chat, change.from_user.id, is_admin)
+        await groups.bot_added(update.update_id, chat, by.id, is_admin, by.full_name)
     elif old in IN and new not in IN:
-        await groups.bot_removed(update.update_id, chat.id, change.from_user.id)
+        await groups.bot_removed(update.update_id, chat.id, by.id, by.full_name)
     elif new in IN:
-        await groups.bot_rights_changed(update.update_id, chat.id, is_admin, change.from_user.id)
+        await groups.bot_rights_changed(update.update_id, chat.id, is_admin, by.id, by.full_name)
 
 
 async def bind(update: Update, context: LinliContext) -> None:
@@ -60,6 +61,7 @@ async def bind(update: Update, context: LinliContext) -> None:
         bot_is_admin,
         code=context.args[0].lower() if context.args and not buildings else None,
         buildings=buildings,
+        binder_name=update.effective_user.full_name,
     )
 
 

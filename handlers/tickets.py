@@ -17,7 +17,7 @@ from bot.services.messaging import deep_link, html, number_of, text_message
 from bot.services.tickets import REQUEST_TAG, Origin
 from bot.services.tickets.intake import Said
 from handlers.context import LinliContext, person_of
-from handlers.start import MENU
+from handlers.start import MENU, help_group
 from storage.models import Attachment, TicketKind
 
 TAG = REQUEST_TAG
@@ -226,11 +226,46 @@ async def show_ticket(update: Update, context: LinliContext) -> None:
     services = context.services
     args = context.args or []
     number = number_of(args[0]) if args else None
-    view = await services.tickets.view(number, person_of(update).id, message.chat_id)
-    if view is None:
+    found = await services.tickets.view_with_buttons(number, person_of(update).id, message.chat_id)
+    if found is None:
         return  # not a place to show tickets
+    view, buttons = found
     await services.replies.send(
-        update.update_id, text_message(message.chat_id, view, reply_to=message.message_id), "ticket"
+        update.update_id,
+        text_message(message.chat_id, view, buttons=buttons, reply_to=message.message_id),
+        "ticket",
+    )
+
+
+async def open_tickets(update: Update, context: LinliContext) -> None:
+    """/open, /open mine: the open tickets of this staff chat's party (every party's in the
+    committee chat), overdue first."""
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    reply = await services.tickets.worklists.command(
+        update.update_id,
+        person_of(update),
+        message.chat_id,
+        context.args or [],
+        private=message.chat.type == ChatType.PRIVATE,
+    )
+    if reply is not None:
+        await services.replies.send(update.update_id, reply, "open")
+
+
+async def staff_help(update: Update, context: LinliContext) -> None:
+    """/help in a staff chat: the staff commands. Anywhere else, the resident's help."""
+    message = update.effective_message
+    assert message is not None
+    services = context.services
+    if not services.roles.is_staff_chat(message.chat_id):
+        await help_group(update, context)
+        return
+    await services.replies.send(
+        update.update_id,
+        text_message(message.chat_id, texts.STAFF_HELP, reply_to=message.message_id),
+        "help",
     )
 
 
@@ -253,6 +288,12 @@ async def prompt_answer(update: Update, context: LinliContext) -> bool:
     )
 
 
+# Before handlers/start.py's: in a staff chat /help lists the staff commands.
+STAFF_HELP_HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
+    CommandHandler("help", staff_help, filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE)
+]
+
+
 class _InAlbum(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         return message.media_group_id is not None
@@ -270,6 +311,7 @@ HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler(["wish", "complain"], request, filters=NEW),
     CommandHandler("mytickets", my_tickets, filters=NEW),
     CommandHandler("ticket", show_ticket, filters=NEW),
+    CommandHandler("open", open_tickets, filters=NEW),
     CommandHandler("cancel", cancel, filters=PRIVATE & NEW),
     # Every group post is checked against these: the filter that fails for ordinary chat
     # comes first, so most posts are turned away by one or two checks.

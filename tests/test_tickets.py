@@ -252,8 +252,8 @@ async def test_a_party_with_its_own_chat_gets_its_cards_there_and_forwarding_mov
     await sb.press(c.staff, card, "转派")
     choosing = await card_shows(sb, card, "请选择转派给")
     await sb.press(c.staff, choosing, "居委会")
-    await card_shows(sb, card, "已转派给居委会")
-    moved = await sb.next_message(c.committee)
+    await card_shows(sb, card, "张主任已转派给居委会")
+    moved = await sb.next_message(c.committee, containing="#1")
     assert "#1" in moved.text and "居委会" in moved.text and moved.button_texts[0] == "受理"
 
 

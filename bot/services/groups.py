@@ -7,10 +7,11 @@ import logging
 from dataclasses import dataclass
 
 from bot import texts
+from bot.buttons import EnableGroupButton, Press
 from bot.community import DEFAULT_COMMUNITY
 from bot.services.households import building_label
 from bot.services.households.texts import GROUP_TIED
-from bot.services.messaging import deep_link, html, mention, text_message
+from bot.services.messaging import deep_link, edit_text, html, mention, plain, text_message
 from bot.services.roles import Roles
 from storage import Database, Tx
 from storage.models import ChatKind, OutboxMessage
@@ -88,10 +89,16 @@ class GroupService:
         return texts.BOUND_IN.format(name=html(self._roles.name_of(community)))
 
     async def bot_added(
-        self, update_id: int, chat: GroupRef, by_user_id: int, bot_is_admin: bool
+        self,
+        update_id: int,
+        chat: GroupRef,
+        by_user_id: int,
+        bot_is_admin: bool,
+        by_name: str = "",
     ) -> None:
-        """Someone added the bot: staff and admins make it a resident group; anyone else gets
-        one polite notice that the bot is not enabled there."""
+        """Someone added the bot: staff and admins make it a resident group (the committee is
+        told if it cannot delete messages there); anyone else gets one polite notice that the
+        bot is not enabled there, and the committee a notice with a button to enable it."""
         if self._roles.is_staff_chat(chat.id):
             await self._register_staff_chat(update_id, chat)
             return
@@ -100,19 +107,95 @@ class GroupService:
             if community is not None:
                 await self._bind(tx, chat, by_user_id, bot_is_admin, "added", community)
                 link = deep_link(self._bot_username)
-                await tx.outbox.enqueue(
-                    text_message(chat.id, texts.GROUP_WELCOME.format(link=html(link)))
-                )
+                welcome = texts.GROUP_WELCOME.format(link=html(link))
+                if not bot_is_admin:  # the one who added it is asked, in the same message
+                    await self._lacks_admin(tx, chat, community)
+                    welcome += "\n" + texts.BIND_MAKE_ADMIN.format(
+                        mention=mention(by_user_id, by_name or str(by_user_id))
+                    )
+                await tx.outbox.enqueue(text_message(chat.id, welcome))
             elif refusal != texts.BIND_NOT_ALLOWED:  # staff of several: they say which
                 assert refusal is not None
                 await tx.outbox.enqueue(text_message(chat.id, refusal))
             else:
-                await tx.events.append(
-                    "bot_added_without_rights", actor_id=by_user_id, subject=f"chat:{chat.id}"
+                event = await tx.events.append(
+                    "bot_added_without_rights",
+                    actor_id=by_user_id,
+                    subject=f"chat:{chat.id}",
+                    detail={"title": chat.title, "admin": bot_is_admin, "by": by_name},
                 )
                 await tx.outbox.enqueue(
                     text_message(chat.id, texts.NOT_ENABLED, dedupe_key=f"not-enabled:{chat.id}")
                 )
+                # The committee hears of it once per time it happens, and may enable it.
+                home = await self._roles.community_of(tx, by_user_id, by_user_id)
+                await tx.outbox.enqueue(
+                    text_message(
+                        self._roles.committee_chat(home),
+                        texts.GROUP_ADDED_BY_OTHER.format(
+                            who=mention(by_user_id, by_name or str(by_user_id)),
+                            title=_title(chat.title),
+                        ),
+                        buttons=[[(texts.BTN_ENABLE_GROUP, EnableGroupButton(event))]],
+                        dedupe_key=f"added-by-other:{event}",
+                    )
+                )
+
+    async def enable_press(self, update_id: int, press: Press, button: EnableGroupButton) -> str:
+        """在该群开通, pressed in a committee chat by its staff: the group the recorded event
+        names becomes a resident group of that committee's community."""
+        community = self._roles.community_of_staff_chat(press.chat_id)
+        if community is None or press.chat_id != self._roles.committee_chat(community):
+            return texts.UNKNOWN_BUTTON
+        if not await self._roles.is_committee(press.user_id, community):
+            return texts.ONLY_STAFF
+        async with self._db.read() as tx:
+            found = [e for e in await tx.events.about("chat") if e.id == button.event]
+        event = found[0] if found else None
+        if event is None or event.action != "bot_added_without_rights" or not event.subject:
+            return texts.UNKNOWN_BUTTON
+        chat_id = int(event.subject.split(":", 1)[1])
+        title = event.detail.get("title")
+        chat = GroupRef(chat_id, title if isinstance(title, str) else None, True)
+        async with self._db.transaction(update_id=update_id, what="enable_group") as tx:
+            existing = await tx.chats.get(chat_id)
+            if existing is not None and existing.kind == "resident" and existing.active:
+                return texts.ANSWER_GROUP_ALREADY
+            if existing is not None and existing.kind != "resident":
+                return texts.UNKNOWN_BUTTON  # a staff chat since
+            admin = bool(event.detail.get("admin"))
+            await self._bind(tx, chat, press.user_id, admin, "enabled", community)
+            link = deep_link(self._bot_username)
+            await tx.outbox.enqueue(
+                text_message(chat_id, texts.GROUP_WELCOME.format(link=html(link)))
+            )
+            if press.message_id is not None:
+                notice = texts.GROUP_ADDED_BY_OTHER.format(
+                    who=html(str(event.detail.get("by") or "")), title=_title(chat.title)
+                )
+                await tx.outbox.enqueue(
+                    edit_text(
+                        press.chat_id,
+                        notice
+                        + texts.GROUP_ENABLED_BY.format(
+                            who=mention(press.user_id, press.user_name)
+                        ),
+                        message_id=press.message_id,
+                    )
+                )
+            if not admin:
+                await self._lacks_admin(tx, chat, community)
+        return plain(texts.ANSWER_GROUP_ENABLED)
+
+    async def _lacks_admin(self, tx: Tx, chat: GroupRef, community: str) -> None:
+        """A resident group where the bot cannot delete messages: the committee hears of it
+        (confirmed rumours there could not be removed)."""
+        await tx.outbox.enqueue(
+            text_message(
+                self._roles.committee_chat(community),
+                texts.GROUP_LACKS_ADMIN.format(title=_title(chat.title)),
+            )
+        )
 
     async def _register_staff_chat(self, update_id: int, chat: GroupRef) -> None:
         kinds = {kind for chat_id, kind, _ in self._roles.staff_chats() if chat_id == chat.id}
@@ -143,19 +226,47 @@ class GroupService:
                     community,
                 )
 
-    async def bot_removed(self, update_id: int, chat_id: int, by_user_id: int) -> None:
+    async def bot_removed(
+        self, update_id: int, chat_id: int, by_user_id: int, by_name: str = ""
+    ) -> None:
+        """The bot was removed: a resident group stops being one, and its committee is told
+        (its reminders and answers would otherwise stop without anyone knowing)."""
         async with self._db.transaction(update_id=update_id, what="bot_removed") as tx:
+            chat = await tx.chats.get(chat_id)
             if await tx.chats.deactivate(chat_id):
                 await tx.events.append(
                     "bot_removed", actor_id=by_user_id, subject=f"chat:{chat_id}"
                 )
+                if chat is not None and chat.kind == "resident":
+                    await tx.outbox.enqueue(
+                        text_message(
+                            self._roles.committee_chat(chat.community),
+                            texts.GROUP_REMOVED.format(
+                                who=mention(by_user_id, by_name or str(by_user_id)),
+                                title=_title(chat.title),
+                            ),
+                        )
+                    )
 
     async def bot_rights_changed(
-        self, update_id: int, chat_id: int, is_admin: bool, by_user_id: int
+        self, update_id: int, chat_id: int, is_admin: bool, by_user_id: int, by_name: str = ""
     ) -> None:
+        """The bot's rights in a group changed; a resident group where it can no longer
+        delete messages is told to the committee (confirmed rumours would stay up)."""
         async with self._db.transaction(update_id=update_id, what="bot_rights") as tx:
-            if await tx.chats.get(chat_id) is None:
+            chat = await tx.chats.get(chat_id)
+            if chat is None:
                 return
+            if chat.kind == "resident" and chat.active and chat.bot_is_admin and not is_admin:
+                await tx.outbox.enqueue(
+                    text_message(
+                        self._roles.committee_chat(chat.community),
+                        texts.GROUP_LOST_ADMIN.format(
+                            who=mention(by_user_id, by_name or str(by_user_id)),
+                            title=_title(chat.title),
+                        ),
+                    )
+                )
             await tx.chats.set_bot_admin(chat_id, is_admin)
             await tx.events.append(
                 "bot_rights_changed",
@@ -173,6 +284,7 @@ class GroupService:
         bot_is_admin: bool,
         code: str | None = None,
         buildings: list[str] | None = None,
+        binder_name: str = "",
     ) -> None:
         """/bind [community]: staff or an admin makes this group a resident group of their
         community. /bind 3号楼,4号楼 also ties it to those buildings (votes and notices aimed
@@ -196,6 +308,11 @@ class GroupService:
                 else:
                     await self._bind(tx, chat, user_id, bot_is_admin, "command", community)
                     reply = self._bound_text(community)
+                    if not bot_is_admin:
+                        await self._lacks_admin(tx, chat, community)
+                        reply += "\n" + texts.BIND_MAKE_ADMIN.format(
+                            mention=mention(user_id, binder_name or str(user_id))
+                        )
                 if buildings:
                     await self._tie_in(tx, chat.id, user_id, buildings)
                     reply += "\n" + tied_text(buildings)
@@ -297,3 +414,7 @@ class GroupService:
                 group_id, text, reply_to=args.get("reply_to"), dedupe_key=f"fallback:{message.id}"
             )
         )
+
+
+def _title(title: str | None) -> str:
+    return html(title) if title else texts.GROUP_UNTITLED

@@ -30,4 +30,6 @@ class PromptAnswers:
             return False
         if prompt.kind == "reject_reason":
             return await self._tickets.reject(update_id, person, prompt, text)
+        if prompt.kind == "forward_reason":
+            return await self._tickets.forward_reason(update_id, person, prompt, text)
         return await self._review.clarify(update_id, person, prompt, text)

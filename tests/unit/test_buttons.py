@@ -89,6 +89,9 @@ def test_families_declare_where_they_may_be_pressed() -> None:
         "hv": Scope.CARD,
         "vb": Scope.PRIVATE,
         "vm": Scope.PRIVATE,
+        "wl": Scope.STAFF,
+        "tp": Scope.STAFF,
+        "ge": Scope.STAFF,
     }
 
 

@@ -18,6 +18,7 @@ from bot import texts
 from bot.buttons import (
     CardButton,
     ForwardButton,
+    Keyboard,
     Press,
     RatingButton,
     WhyButton,
@@ -26,7 +27,6 @@ from bot.community import DEFAULT_COMMUNITY, CommunityRules, Party
 from bot.services.messaging import (
     edit_text,
     html,
-    local_time,
     photo_message,
     plain,
     shorten,
@@ -36,6 +36,8 @@ from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.tickets import views
 from bot.services.tickets.cards import TicketCards, refused_in_group, subject
+from bot.services.tickets.deadlines import DeadlineWatch
+from bot.services.tickets.worklist import Worklists
 from storage import Database, Tx
 from storage.models import Prompt, Ticket
 
@@ -59,6 +61,8 @@ class TicketService:
         self._roles = roles
         self._cards = cards
         self._zone = zone
+        self._deadlines = DeadlineWatch(db, roles, cards, zone=zone, rules=self._rules_by)
+        self.worklists = Worklists(db, roles, cards, zone=zone)
 
     async def card_press(
         self, update_id: int, press: Press, button: CardButton | ForwardButton
@@ -95,7 +99,7 @@ class TicketService:
             if not ticket.is_open:
                 return texts.ANSWER_STALE.format(status=views.status_label(ticket))
             if isinstance(button, ForwardButton):
-                return await self._forward(tx, ticket, Party[button.party], staff)
+                return await self._forward(tx, ticket, Party[button.party], staff, press.chat_id)
             if action == "forward":
                 await self._cards.show(tx, ticket, choose_party=True)
                 return texts.ANSWER_CHOOSE_PARTY
@@ -194,12 +198,22 @@ class TicketService:
             )
         return texts.ANSWER_FINISHED
 
-    async def _forward(self, tx: Tx, ticket: Ticket, party: Party, staff: Person) -> str:
+    async def _forward(
+        self, tx: Tx, ticket: Ticket, party: Party, staff: Person, chat_id: int
+    ) -> str:
+        """转派: the ticket moves at once (its new card says who forwarded it, from where);
+        the forwarder is asked, in the chat they pressed in, for an optional reason."""
         if party.value == ticket.party:
             await self._cards.show(tx, ticket)
             return texts.ANSWER_BACK
         old_chat, old_card = ticket.card_chat_id, ticket.card_outbox_id
-        ticket = await tx.tickets.update(ticket.id, party=party.value)
+        ticket = await tx.tickets.update(
+            ticket.id,
+            party=party.value,
+            forwarded_by=staff.name,
+            forwarded_from=ticket.party,
+            forward_reason=None,
+        )
         await tx.events.append(
             "forwarded",
             actor_id=staff.id,
@@ -213,7 +227,11 @@ class TicketService:
                 edit_text(
                     old_chat,
                     await self._cards.text(
-                        tx, ticket, note=texts.CARD_FORWARDED_AWAY.format(party=party.label)
+                        tx,
+                        ticket,
+                        note=texts.CARD_FORWARDED_AWAY_BY.format(
+                            by=html(staff.name), party=party.label
+                        ),
                     ),
                     target_row=old_card,
                 )
@@ -224,7 +242,44 @@ class TicketService:
         await self._cards.notify(
             tx, ticket, texts.NOTIFY_FORWARDED.format(n=ticket.id, party=party.label), "forwarded"
         )
-        return texts.ANSWER_FORWARDED.format(party=party.label)
+        await tx.prompts.ask(
+            text_message(
+                chat_id,
+                texts.ASK_FORWARD_REASON.format(n=ticket.id, party=party.label),
+                force_reply=texts.FORWARD_REASON_PLACEHOLDER,
+            ),
+            kind="forward_reason",
+            subject_id=ticket.id,
+            asked_by=staff.id,
+        )
+        return texts.ANSWER_FORWARDED_ASK.format(party=party.label)
+
+    async def forward_reason(
+        self, update_id: int, staff: Person, prompt: Prompt, reason: str
+    ) -> bool:
+        """A reply to the forward-reason prompt, by the one who forwarded (matched by the
+        prompt's message id in its chat): the ticket's card then says why. False when
+        nothing changed."""
+        reason = shorten(reason, REASON_LIMIT) if reason.strip() else ""
+        if not reason or staff.id != prompt.asked_by:
+            return False
+        async with self._db.transaction(update_id=update_id, what="ticket_forward_reason") as tx:
+            ticket = await tx.tickets.get(prompt.subject_id)
+            if ticket is None or ticket.forwarded_by != staff.name:
+                return False  # forwarded again since, by someone else
+            await tx.prompts.answered(prompt.id)
+            ticket = await tx.tickets.update(ticket.id, forward_reason=reason)
+            await tx.events.append(
+                "forward_reason",
+                actor_id=staff.id,
+                subject=subject(ticket),
+                detail={"by": staff.name, "reason": reason},
+            )
+            await self._cards.show(tx, ticket)
+            await tx.outbox.enqueue(
+                text_message(prompt.chat_id, texts.FORWARD_REASON_SAVED.format(n=ticket.id))
+            )
+        return True
 
     async def reject(self, update_id: int, staff: Person, prompt: Prompt, reason: str) -> bool:
         """A reply to the reject-reason prompt (matched by its message id, in its chat) from
@@ -447,30 +502,9 @@ class TicketService:
         return sorted(chats)
 
     async def escalate_overdue(self) -> int:
-        """Flag tickets past due, once each, with one escalation card in the committee chat."""
-        async with self._db.transaction() as tx:
-            overdue = await tx.tickets.newly_overdue(tx.now)
-            for ticket in overdue:
-                ticket = await tx.tickets.update(ticket.id, overdue_at=tx.now)
-                await tx.events.append("overdue", actor_id=None, subject=subject(ticket))
-                await tx.outbox.enqueue(
-                    text_message(
-                        self._roles.committee_chat(ticket.community),
-                        texts.ESCALATION.format(
-                            n=ticket.id,
-                            kind=texts.KIND[ticket.kind],
-                            category=html(ticket.category),
-                            party=Party(ticket.party).label,
-                            due=local_time(ticket.due_at, self._zone),
-                            status=views.status_label(ticket),
-                        ),
-                        dedupe_key=f"overdue:{ticket.id}",
-                    )
-                )
-                await self._cards.show(tx, ticket)
-        if overdue:
-            log.info("%d ticket(s) became overdue", len(overdue))
-        return len(overdue) + await self._escalate_urgent()
+        """The deadline tick: reminders before due, the escalation ladder once overdue (see
+        deadlines.py), and urgent tickets nobody accepted. How many tickets were raised."""
+        return await self._deadlines.tick() + await self._escalate_urgent()
 
     def _rules_of(self, community: str) -> CommunityRules:
         return self._rules_by.get(community) or next(iter(self._rules_by.values()))
@@ -518,6 +552,26 @@ class TicketService:
         return views.my_tickets(own, followed)
 
     async def view(self, ticket_id: int | None, user_id: int, chat_id: int) -> str | None:
+        found = await self.view_with_buttons(ticket_id, user_id, chat_id)
+        return found[0] if found else None
+
+    async def view_with_buttons(
+        self, ticket_id: int | None, user_id: int, chat_id: int
+    ) -> tuple[str, Keyboard] | None:
+        """/ticket N, and for staff in a staff chat a button that posts its card again
+        there (a card deleted, or lost far up the chat)."""
+        text = await self._view(ticket_id, user_id, chat_id)
+        if text is None or ticket_id is None or chat_id == user_id:
+            return (text, []) if text is not None else None
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+        if ticket is None or not await self._roles.may_handle_ticket(
+            user_id, ticket.party, chat_id, ticket.community
+        ):
+            return text, []
+        return text, views.repost_button(ticket)
+
+    async def _view(self, ticket_id: int | None, user_id: int, chat_id: int) -> str | None:
         """/ticket N typed in `chat_id` (None: N was not a number). Staff who may handle the
         ticket there see the reporter and the whole log; the reporter, in private, the public
         steps. Anyone else is told it was not found (not that it exists). In a residents' group
