@@ -8,6 +8,7 @@ from telegram import MessageOriginChannel, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.messaging import text_message
+from bot.services.people import Person
 from bot.services.screening import Post
 from handlers.context import LinliContext, person_of
 
@@ -16,22 +17,36 @@ SCREEN_GROUP = 1
 
 
 async def screen(update: Update, context: LinliContext) -> None:
+    """Every post and every edit in a group: an edit can turn a post into a rumour, and a post
+    made as a channel is as public as anyone's. Only the group's own anonymous admins (posting
+    as the group itself) are not screened."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None
-    if user is None:
+    sender_chat = message.sender_chat
+    if sender_chat is not None:
+        if sender_chat.id == message.chat_id:
+            return  # the group's anonymous admins: they speak for the group
+        author = Person(sender_chat.id, sender_chat.title or sender_chat.username or "频道")
+        is_bot = False
+    elif user is not None:
+        author, is_bot = person_of(update), user.is_bot
+    else:
         return  # Telegram names the sender of every group post; nothing to screen without
+    # Commands too: "/help 内部消息……" shows in the group like any post (a bare command
+    # reads as nothing to the screen).
+    text = message.text or message.caption or ""
     await context.services.screening.screen_post(
         Post(
             update_id=update.update_id,
             chat_id=message.chat_id,
             chat_title=message.chat.title,
             message_id=message.message_id,
-            author=person_of(update),
-            text=message.text or message.caption or "",
+            author=author,
+            text=text,
             forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel),
-            author_is_bot=user.is_bot,
-            as_chat=message.sender_chat is not None,
+            author_is_bot=is_bot,
+            edited=update.edited_message is not None,
         )
     )
 
@@ -51,8 +66,7 @@ async def modstats(update: Update, context: LinliContext) -> None:
 
 SCREENED = (
     filters.ChatType.GROUPS
-    & filters.UpdateType.MESSAGE
-    & ~filters.COMMAND
+    & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
     & (filters.TEXT | filters.CAPTION)
 )
 HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [

@@ -7,7 +7,16 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.models import Flag, FlagFigures, FlagKind, KnownKind, KnownText, to_db
+from storage.models import (
+    Flag,
+    FlagFigures,
+    FlagKind,
+    FlagPost,
+    KnownKind,
+    KnownText,
+    Mute,
+    to_db,
+)
 
 if TYPE_CHECKING:
     from storage.db import Tx
@@ -71,7 +80,10 @@ class FlagRepository:
 
     async def update(self, flag_id: int, **fields: Any) -> Flag:
         names = list(fields)
-        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        values = [
+            to_db(v) if isinstance(v, datetime) else json.dumps(v) if isinstance(v, list) else v
+            for v in fields.values()
+        ]
         await self.tx.execute(
             f"UPDATE flags SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
             [*values, flag_id],
@@ -83,6 +95,107 @@ class FlagRepository:
     async def all(self) -> list[Flag]:
         rows = await self.tx.fetchall("SELECT * FROM flags ORDER BY id")
         return [_flag(r) for r in rows]
+
+    async def pending(self, older_than: datetime | None = None) -> list[Flag]:
+        """Flags still waiting for a decision (open, or being checked), oldest first."""
+        if older_than is None:
+            rows = await self.tx.fetchall(
+                "SELECT * FROM flags WHERE status IN ('open', 'checking') ORDER BY id"
+            )
+        else:
+            rows = await self.tx.fetchall(
+                "SELECT * FROM flags WHERE status IN ('open', 'checking') AND created_at < ?"
+                " ORDER BY id",
+                (to_db(older_than),),
+            )
+        return [_flag(r) for r in rows]
+
+    async def add_post(
+        self,
+        flag_id: int,
+        *,
+        chat_id: int,
+        message_id: int,
+        author_id: int,
+        author_name: str,
+        source_update_id: int,
+    ) -> bool:
+        """Another post of a pending flag's text joins it; False when this update joined
+        before (or filed a flag of its own)."""
+        if await self.tx.fetchone(
+            "SELECT 1 FROM flags WHERE source_update_id = ?", (source_update_id,)
+        ):
+            return False
+        changed = await self.tx.execute(
+            "INSERT INTO flag_posts (flag_id, chat_id, message_id, author_id, author_name,"
+            " source_update_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (source_update_id) DO NOTHING",
+            (
+                flag_id,
+                chat_id,
+                message_id,
+                author_id,
+                author_name,
+                source_update_id,
+                self.tx.now_db,
+            ),
+        )
+        return changed == 1
+
+    async def on_pending_card(
+        self, chat_id: int, message_id: int
+    ) -> tuple[Flag, FlagPost | None] | None:
+        """The pending flag whose card holds this post (as its own post, or joined), if any."""
+        row = await self.tx.fetchone(
+            "SELECT * FROM flags WHERE chat_id = ? AND message_id = ?"
+            " AND status IN ('open', 'checking') ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        if row is not None:
+            return _flag(row), None
+        joined = await self.tx.fetchone(
+            "SELECT p.* FROM flag_posts p JOIN flags f ON f.id = p.flag_id"
+            " WHERE p.chat_id = ? AND p.message_id = ? AND f.status IN ('open', 'checking')"
+            " ORDER BY p.id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        if joined is None:
+            return None
+        post = FlagPost.model_validate(dict(joined))
+        flag = await self.get(post.flag_id)
+        return (flag, post) if flag is not None else None
+
+    async def remove_post(self, post_id: int) -> None:
+        await self.tx.execute("DELETE FROM flag_posts WHERE id = ?", (post_id,))
+
+    async def posts(self, flag_id: int) -> list[FlagPost]:
+        rows = await self.tx.fetchall(
+            "SELECT * FROM flag_posts WHERE flag_id = ? ORDER BY id", (flag_id,)
+        )
+        return [FlagPost.model_validate(dict(r)) for r in rows]
+
+    async def add_mute(
+        self, *, community: str, chat_id: int, user_id: int, user_name: str, until: datetime
+    ) -> int:
+        new_id = await self.tx.insert(
+            "INSERT INTO mutes (community, chat_id, user_id, user_name, until, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (community, chat_id, user_id, user_name, to_db(until), self.tx.now_db),
+        )
+        assert new_id is not None
+        return new_id
+
+    async def mute(self, mute_id: int) -> Mute | None:
+        row = await self.tx.fetchone("SELECT * FROM mutes WHERE id = ?", (mute_id,))
+        return Mute.model_validate(dict(row)) if row else None
+
+    async def update_mute(self, mute_id: int, **fields: Any) -> None:
+        names = list(fields)
+        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        await self.tx.execute(
+            f"UPDATE mutes SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            [*values, mute_id],
+        )
 
     async def confirmed_ads_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(
@@ -156,6 +269,19 @@ class KnownTextRepository:
         row = await self.tx.fetchone("SELECT * FROM known_texts WHERE id = ?", (known_id,))
         return KnownText.model_validate(dict(row)) if row else None
 
+    async def of_flag(self, flag_id: int) -> KnownText | None:
+        row = await self.tx.fetchone(
+            "SELECT * FROM known_texts WHERE flag_id = ? AND withdrawn_at IS NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (flag_id,),
+        )
+        return KnownText.model_validate(dict(row)) if row else None
+
+    async def withdraw(self, known_id: int) -> None:
+        await self.tx.execute(
+            "UPDATE known_texts SET withdrawn_at = ? WHERE id = ?", (self.tx.now_db, known_id)
+        )
+
     async def set_clarification(self, known_id: int, clarification: str) -> None:
         await self.tx.execute(
             "UPDATE known_texts SET clarification = ? WHERE id = ?", (clarification, known_id)
@@ -163,7 +289,9 @@ class KnownTextRepository:
 
     async def all(self) -> list[tuple[int, str, str]]:
         """(id, kind, text) of every known text, oldest first (to rebuild the index)."""
-        rows = await self.tx.fetchall("SELECT id, kind, text FROM known_texts ORDER BY id")
+        rows = await self.tx.fetchall(
+            "SELECT id, kind, text FROM known_texts WHERE withdrawn_at IS NULL ORDER BY id"
+        )
         return [(r["id"], r["kind"], r["text"]) for r in rows]
 
     async def record_hit(

@@ -105,12 +105,17 @@ async def test_a_rumour_becomes_a_review_card_and_nothing_is_deleted(town: Town)
     assert sb.sent_to(c.building)[1:] == []
 
 
-async def test_staff_posts_commands_and_tickets_are_not_screened(town: Town) -> None:
+async def test_staff_posts_are_not_screened_but_tagged_posts_and_commands_are(town: Town) -> None:
     sb, c = town.sb, town.c
     await post(town, c.staff, c.building, "紧急通知：内部消息，明天停水，请互相转告，赶紧转发")
-    await post(town, c.auntie, c.building, "#投诉 听说内部消息说电梯要停三天，赶紧转发")
     await flushed(town)
     assert sb.sent_to(town.mods) == []
+    # A tag or a leading /word is no way around the screen: the post is filed and screened.
+    await post(town, c.auntie, c.building, "#投诉 内部消息，明天全小区停水三天，赶紧转发给家里人")
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "停水三天" in card.text
+    await post(town, c.neighbour, town.annex, "/help 内部消息：下周全区封控，赶紧囤菜，转发给家人")
+    assert "封控" in (await sb.next_message(town.mods, containing="待审核")).text
 
 
 async def test_a_redelivered_post_is_flagged_once(town: Town) -> None:
@@ -164,7 +169,8 @@ async def test_confirming_removes_the_post_and_a_repeat_elsewhere_is_answered_at
     card = await sb.next_message(town.mods)
     assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
     decided = await sb.wait_for_edit(card, "确认为谣言")
-    assert "陈管理" in decided.text and "消息已删除" in decided.text and decided.buttons == []
+    assert "陈管理" in decided.text and "消息已删除" in decided.text
+    assert decided.button_texts == ["撤销确认"]  # for a few minutes, if it was a mistake
     notice = await sb.next_message(c.building)
     assert "不实" in notice.text and "停水" not in notice.text
     prompt = await sb.next_message(town.mods, containing="谣言#")
@@ -230,7 +236,7 @@ async def test_unsure_goes_to_the_committee_who_may_decide_there(town: Town) -> 
     assert await answer(sb, c.auntie, ask, "确认谣言") == texts.ONLY_MODERATORS
     assert await answer(sb, c.staff, ask, "确认谣言") == texts.ANSWER_DONE
     assert "张主任" in (await sb.wait_for_edit(ask, "确认为谣言")).text
-    assert (await sb.wait_for_edit(card, "确认为谣言")).buttons == []
+    assert (await sb.wait_for_edit(card, "确认为谣言")).button_texts == ["撤销确认"]
     assert await answer(sb, town.moderator, waiting, "误报/放行") == texts.ANSWER_ALREADY_DECIDED
 
 

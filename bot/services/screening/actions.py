@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.buttons import UnmuteButton
 from bot.community import DEFAULT_COMMUNITY, Screening
 from bot.services.messaging import html, text_message
 from bot.services.people import Person
@@ -19,6 +20,18 @@ from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
+UNMUTED = {
+    "can_send_messages": True,
+    "can_send_audios": True,
+    "can_send_documents": True,
+    "can_send_photos": True,
+    "can_send_videos": True,
+    "can_send_video_notes": True,
+    "can_send_voice_notes": True,
+    "can_send_polls": True,
+    "can_send_other_messages": True,
+    "can_add_web_page_previews": True,
+}
 MUTED = {
     "can_send_messages": False,
     "can_send_audios": False,
@@ -44,6 +57,10 @@ class ModerationActions:
         self._roles = roles
         self._rules = rules
         self._zone = zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._zone
 
     async def mute_if_repeated(
         self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool, community: str
@@ -74,12 +91,28 @@ class ModerationActions:
                 },
             )
         )
-        await tx.outbox.enqueue(
+        mute = await tx.flags.add_mute(
+            community=community,
+            chat_id=chat_id,
+            user_id=author.id,
+            user_name=author.name,
+            until=until,
+        )
+        notice = await tx.outbox.enqueue(
             text_message(
                 self._roles.moderator_chat(community),
                 texts.MUTED_LOG.format(
                     author=name, n=confirmed, group=group, hours=self._rules.mute_hours
                 ),
+                buttons=[[(texts.BTN_UNMUTE, UnmuteButton(mute))]],
+            )
+        )
+        await tx.flags.update_mute(mute, notice_outbox_id=notice)
+        # The person hears why, once, in private (if they never opened the bot, nothing).
+        await tx.outbox.enqueue(
+            text_message(
+                author.id,
+                texts.MUTED_PRIVATE.format(group=group, hours=self._rules.mute_hours),
             )
         )
         await tx.events.append(
@@ -118,12 +151,24 @@ class ModerationActions:
         group: str | None = None,
     ) -> str:
         if group is None:
-            chat = await tx.chats.get(flag.chat_id)
-            group = chat.title if chat and chat.title else None
+            group = await self.group_name(tx, flag.chat_id)
+        others = tuple(
+            [await self.group_name(tx, p.chat_id) for p in await tx.flags.posts(flag.id)]
+        )
+        nearest = (
+            await tx.known.get(flag.nearest_known_id) if flag.nearest_known_id is not None else None
+        )
         return views.review_card(
             flag,
             group=group or str(flag.chat_id),
             zone=self._zone,
             note=note,
             for_committee=for_committee,
+            others=others,
+            nearest=nearest if nearest is not None and nearest.withdrawn_at is None else None,
         )
+
+    @staticmethod
+    async def group_name(tx: Tx, chat_id: int) -> str:
+        chat = await tx.chats.get(chat_id)
+        return chat.title if chat and chat.title else str(chat_id)

@@ -7,6 +7,7 @@ texts is loaded from the database and kept up to date by review.py after each co
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,16 +15,22 @@ from datetime import timedelta
 from bot import texts
 from bot.community import Screening
 from bot.services.groups import GroupService
-from bot.services.messaging import html, text_message
+from bot.services.messaging import edit_text, html, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
 from bot.services.screening.actions import ModerationActions, can_delete
-from bot.services.tickets import REQUEST_TAG
 from moderation import KnownTexts, RumourModel, Screener, Verdict
-from storage import Database
+from moderation.normalize import normalize
+from moderation.screen import debunks
+from storage import Database, Tx
+from storage.models import Flag
 
 log = logging.getLogger(__name__)
+
+PENDING_AGE = timedelta(days=1)  # a card waiting this long is posted again
+PENDING_REMINDER_HOUR = 9  # local time, once a day
+PENDING_REPOSTED = 10  # at most this many cards a day; the summary counts them all
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class Post:
     text: str
     forwarded_from_channel: bool = False
     author_is_bot: bool = False
-    as_chat: bool = False  # posted as a channel or an anonymous admin (sender_chat)
+    edited: bool = False  # an edit of a post: screened again, as if posted now
 
 
 class ScreeningService:
@@ -65,11 +72,18 @@ class ScreeningService:
             allowed_domains=tuple(rules.allowed_domains),
             model=model,
         )
+        # The texts of flags still waiting for a decision: a near-duplicate joins their card.
+        self.pending = KnownTexts(min_score=rules.known_match)
+        self._reloads: set[asyncio.Task[int]] = set()
 
     async def load(self) -> int:
         """Rebuild the screen's memory from the decisions stored; returns the entries loaded."""
         async with self._db.read() as tx:
             known = await tx.known.all()
+            pending = await tx.flags.pending()
+        self.pending = KnownTexts.build(
+            [(f.id, f.text) for f in pending], min_score=self._rules.known_match
+        )
         by_kind: dict[str, list[tuple[int, str]]] = {"rumour": [], "ad": [], "dismissed": []}
         for known_id, kind, text in known:
             by_kind[kind].append((known_id, text))
@@ -83,6 +97,13 @@ class ScreeningService:
         )
         return len(known)
 
+    def reload_soon(self) -> None:
+        """After a decision was taken back: the memory is rebuilt from the database (withdrawn
+        texts left out), in the background."""
+        task = asyncio.get_running_loop().create_task(self.load(), name="screen-reload")
+        self._reloads.add(task)
+        task.add_done_callback(self._reloads.discard)
+
     def remember(self, kind: str, known_id: int, text: str) -> None:
         """A decision just committed: the live screen knows it from now on."""
         index = {
@@ -93,17 +114,12 @@ class ScreeningService:
         index.add(known_id, text)
 
     async def screen_post(self, post: Post) -> Verdict | None:
-        """Screen a post in a resident group and act on the verdict; None when it is not
-        screened: not a resident group, empty, a bot's, made as a chat, or a request (#投诉
-        goes to staff as a ticket). Staff and moderators are exempt (their notices may well
-        say 紧急 or 转告); asking Telegram who they are costs a round trip, so it is asked only
-        about the few posts that would need acting on."""
-        if (
-            post.author_is_bot
-            or post.as_chat
-            or not post.text.strip()
-            or REQUEST_TAG.search(post.text)
-        ):
+        """Screen a post (or an edit of one) in a resident group and act on the verdict; None
+        when it is not screened: not a resident group, empty, or a bot's. A request (#投诉)
+        is filed and screened too: a tag is no way around the screen. Staff and moderators
+        are exempt (their notices may well say 紧急 or 转告); asking Telegram who they are
+        costs a round trip, so it is asked only about the few posts that need acting on."""
+        if post.author_is_bot or not post.text.strip():
             return None
         community = await self._groups.community_of_group(post.chat_id)
         if community is None:
@@ -111,6 +127,8 @@ class ScreeningService:
         verdict = self.screener.screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
+        if post.edited and await self._edited_on_card(post):
+            return verdict  # still the same words as on its card: nothing new
         if verdict.action == "none" or await self._exempt(post.author.id, community):
             return verdict
         if verdict.action == "known":
@@ -119,7 +137,93 @@ class ScreeningService:
             await self._flag(post, verdict, community)
         return verdict
 
+    async def _edited_on_card(self, post: Post) -> bool:
+        """An edit of a post on a pending card. Still its card's words: True (nothing to do).
+        Edited into something else (a correction, an apology): a joined post leaves the card,
+        the card's own post is marked edited (the card shows the new words and 确认 leaves it
+        alone); False, and the new words are screened like any post."""
+        async with self._db.transaction() as tx:
+            found = await tx.flags.on_pending_card(post.chat_id, post.message_id)
+            if found is None:
+                return False
+            flag, joined = found
+            if self._same_words(flag.text, post.text):
+                if joined is None and flag.edited_text is not None:
+                    flag = await tx.flags.update(flag.id, edited_text=None)  # edited back
+                    await self._show_card(tx, flag)
+                return True
+            if joined is not None:
+                await tx.flags.remove_post(joined.id)
+            else:
+                flag = await tx.flags.update(flag.id, edited_text=post.text)
+            await tx.events.append(
+                "flag_post_edited",
+                actor_id=post.author.id,
+                subject=f"flag:{flag.id}",
+                detail={"chat": post.chat_id, "joined": joined is not None},
+            )
+            await self._show_card(tx, flag)
+        return False
+
+    def _same_words(self, card_text: str, text: str) -> bool:
+        """Whether a post still says what its card holds (a near-duplicate, no debunking)."""
+        if debunks(normalize(text)):
+            return False
+        one = KnownTexts.build([(1, card_text)], min_score=self._rules.known_match)
+        return one.match(text) is not None
+
+    async def _show_card(self, tx: Tx, flag: Flag) -> None:
+        if flag.card_chat_id is not None and flag.card_outbox_id is not None:
+            await tx.outbox.enqueue(
+                edit_text(
+                    flag.card_chat_id,
+                    await self._actions.card_text(tx, flag),
+                    buttons=views.review_buttons(flag, with_check=flag.status == "open"),
+                    target_row=flag.card_outbox_id,
+                )
+            )
+
+    async def _join(self, post: Post, verdict: Verdict, community: str) -> bool:
+        """A near-duplicate of a pending flag of the same community joins its card ("另见 3
+        条") instead of making a card of its own: one rumour in 200 groups is one decision.
+        A post that debunks the rumour never joins (确认 would remove the warning with it)."""
+        if debunks(normalize(post.text)):
+            return False
+        match = self.pending.match(post.text)
+        if match is None:
+            return False
+        async with self._db.transaction() as tx:
+            flag = await tx.flags.get(match.rumour_id)
+            if (
+                flag is None
+                or flag.is_decided
+                or flag.community != community
+                or flag.kind != verdict.kind
+            ):
+                return False
+            if (flag.chat_id, flag.message_id) == (post.chat_id, post.message_id):
+                return True  # an edit of the flagged post itself: already on its card
+            if not await tx.flags.add_post(
+                flag.id,
+                chat_id=post.chat_id,
+                message_id=post.message_id,
+                author_id=post.author.id,
+                author_name=post.author.name,
+                source_update_id=post.update_id,
+            ):
+                return True  # joined when Telegram first handed this update out
+            await tx.events.append(
+                "flag_joined",
+                actor_id=None,
+                subject=f"flag:{flag.id}",
+                detail={"chat": post.chat_id, "score": verdict.score},
+            )
+            await self._show_card(tx, flag)
+        return True
+
     async def _flag(self, post: Post, verdict: Verdict, community: str) -> None:
+        if await self._join(post, verdict, community):
+            return
         moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
             flag = await tx.flags.create(
@@ -136,6 +240,14 @@ class ScreeningService:
             )
             if flag is None:
                 return  # flagged when Telegram first handed this update out
+            if verdict.nearest is not None:
+                flag = await tx.flags.update(flag.id, nearest_known_id=verdict.nearest.rumour_id)
+            joined = (flag.id, flag.text)
+
+            def pend() -> None:
+                self.pending.add(*joined)
+
+            tx.after_commit(pend)
             card = await tx.outbox.enqueue(
                 text_message(
                     moderators,
@@ -198,6 +310,42 @@ class ScreeningService:
                 await self._actions.mute_if_repeated(
                     tx, post.author, post.chat_id, group, deletable, community
                 )
+
+    async def tick(self) -> int:
+        """Once a day (from 09:00 local): review cards still pending after a day are listed
+        again in their moderators' chat and posted anew, so they are not lost in the scroll.
+        Returns the cards posted again."""
+        reposted = 0
+        async with self._db.transaction() as tx:
+            local = tx.now.astimezone(self._actions.zone)
+            if local.hour < PENDING_REMINDER_HOUR:
+                return 0
+            waiting = await tx.flags.pending(older_than=tx.now - PENDING_AGE)
+            by_community: dict[str, list[Flag]] = {}
+            for flag in waiting:
+                by_community.setdefault(flag.community, []).append(flag)
+            for community, flags in by_community.items():
+                chat = self._roles.moderator_chat(community)
+                summary = await tx.outbox.enqueue(
+                    text_message(
+                        chat,
+                        texts.PENDING_AGAIN.format(n=len(flags)),
+                        dedupe_key=f"pending:{community}:{local:%Y%m%d}",
+                    )
+                )
+                if summary is None:
+                    continue  # listed today already
+                for flag in flags[:PENDING_REPOSTED]:
+                    card = await tx.outbox.enqueue(
+                        text_message(
+                            chat,
+                            await self._actions.card_text(tx, flag),
+                            buttons=views.review_buttons(flag, with_check=flag.status == "open"),
+                        )
+                    )
+                    await tx.flags.set_card(flag.id, chat, card)
+                    reposted += 1
+        return reposted
 
     async def _exempt(self, user_id: int, community: str) -> bool:
         """Staff and moderators of the group's community: their notices may say 紧急 or 转告."""

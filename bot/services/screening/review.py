@@ -6,22 +6,25 @@ the source. A press counts only on the flag's own card, from someone whose role 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot import texts
-from bot.buttons import Press, ReviewButton
+from bot.buttons import Press, ReviewButton, UnmuteButton
 from bot.community import DEFAULT_COMMUNITY
-from bot.services.messaging import edit_text, html, shorten, text_message
+from bot.services.messaging import delete_own, edit_text, html, shorten, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
-from bot.services.screening.actions import ModerationActions, can_delete
+from bot.services.screening.actions import UNMUTED, ModerationActions, can_delete
 from bot.services.screening.posts import ScreeningService
 from storage import Database, Tx
 from storage.models import Flag, Prompt
+from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
 CLARIFICATION_LIMIT = 500
+UNDO_WINDOW = timedelta(minutes=10)  # how long a mistaken 确认 can be taken back
 
 
 class ReviewService:
@@ -59,10 +62,12 @@ class ReviewService:
         async with self._db.transaction(update_id=update_id, what=f"flag_{action}") as tx:
             flag = await tx.flags.get(button.flag)
             assert flag is not None
+            if action == "undo":
+                return await self._undo(tx, flag, person)
             if flag.is_decided or (action == "check" and flag.status == "checking"):
                 return texts.ANSWER_ALREADY_DECIDED
             if action == "confirm":
-                await self._confirm(tx, flag, person)
+                await self._confirm(tx, flag, person, press.chat_id)
             elif action == "dismiss":
                 await self._dismiss(tx, flag, person)
             else:
@@ -92,28 +97,76 @@ class ReviewService:
             decided_at=tx.now,
         )
 
-    async def _confirm(self, tx: Tx, flag: Flag, person: Person) -> None:
+    async def _confirm(self, tx: Tx, flag: Flag, person: Person, where: int) -> None:
+        """Every post on the card is removed (where the bot may), each group answered once;
+        the text is remembered; the clarification is asked for where the decision was made."""
         flag = await self._decided(tx, flag, person, "confirmed")
-        chat = await tx.chats.get(flag.chat_id)
-        deletable = can_delete(chat)
-        group = html(chat.title if chat and chat.title else flag.chat_id)
-        await self._show_cards(
-            tx, flag, texts.REVIEW_DELETED if deletable else texts.REVIEW_NOT_DELETED
+        # The card's own post stays when its author edited it into something else since.
+        own = (
+            [(flag.chat_id, flag.message_id, flag.author_id, flag.author_name)]
+            if flag.edited_text is None
+            else []
         )
-        if deletable:
-            await tx.outbox.enqueue(self._actions.delete(flag.chat_id, flag.message_id, group))
+        posts = own + [
+            (p.chat_id, p.message_id, p.author_id, p.author_name)
+            for p in await tx.flags.posts(flag.id)
+        ]
+        notices: list[int] = []
+        deleted_any, kept_any = False, False
+        answered: set[int] = set()
+        for chat_id, message_id, author_id, author_name in posts:
+            chat = await tx.chats.get(chat_id)
+            deletable = can_delete(chat)
+            deleted_any, kept_any = deleted_any or deletable, kept_any or not deletable
+            group = html(chat.title if chat and chat.title else chat_id)
+            if deletable:
+                await tx.outbox.enqueue(self._actions.delete(chat_id, message_id, group))
+            if chat_id not in answered:  # one calm notice a group, however many posts
+                answered.add(chat_id)
+                if flag.kind == "rumour":
+                    notice = (
+                        texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
+                    )
+                    row = await tx.outbox.enqueue(
+                        text_message(
+                            chat_id,
+                            notice,
+                            reply_to=None if deletable else message_id,
+                            dedupe_key=f"flag:{flag.id}:notice:{chat_id}",
+                        )
+                    )
+                elif deletable:
+                    row = await tx.outbox.enqueue(
+                        text_message(
+                            chat_id,
+                            texts.GROUP_AD_REMOVED,
+                            dedupe_key=f"flag:{flag.id}:notice:{chat_id}",
+                        )
+                    )
+                else:
+                    row = None
+                if row is not None:
+                    notices.append(row)
+            if flag.kind == "ad":
+                await self._actions.mute_if_repeated(
+                    tx, Person(author_id, author_name), chat_id, group, deletable, flag.community
+                )
+        flag = await tx.flags.update(flag.id, notices=notices)
+        if not posts:
+            note = texts.REVIEW_KEPT_EDITED
+        elif deleted_any and not kept_any:
+            note = texts.REVIEW_DELETED
+        else:
+            note = texts.REVIEW_NOT_DELETED
+        await self._show_cards(tx, flag, note, undo=True)
         known = await tx.known.add(
             kind=flag.kind, text=flag.text, flag_id=flag.id, created_by=person.id
         )
         tx.after_commit(lambda: self._screening.remember(flag.kind, known.id, flag.text))
         if flag.kind == "rumour":
-            notice = texts.GROUP_RUMOUR_REMOVED if deletable else texts.GROUP_RUMOUR_NOT_REMOVED
-            await tx.outbox.enqueue(
-                text_message(flag.chat_id, notice, reply_to=None if deletable else flag.message_id)
-            )
             await tx.prompts.ask(
                 text_message(
-                    self._roles.moderator_chat(flag.community),
+                    where,
                     texts.ASK_CLARIFICATION.format(k=known.id),
                     force_reply=texts.CLARIFICATION_PLACEHOLDER,
                 ),
@@ -121,19 +174,109 @@ class ReviewService:
                 subject_id=known.id,
                 asked_by=person.id,
             )
-        elif deletable:
-            await tx.outbox.enqueue(text_message(flag.chat_id, texts.GROUP_AD_REMOVED))
         await tx.events.append(
             "flag_confirmed",
             actor_id=person.id,
             subject=f"flag:{flag.id}",
-            detail={"kind": flag.kind, "known": known.id, "deleted": deletable, "by": person.name},
+            detail={
+                "kind": flag.kind,
+                "known": known.id,
+                "deleted": deleted_any,
+                "posts": len(posts),
+                "by": person.name,
+            },
         )
-        if flag.kind == "ad":
-            author = Person(flag.author_id, flag.author_name)
-            await self._actions.mute_if_repeated(
-                tx, author, flag.chat_id, group, deletable, flag.community
+
+    async def _undo(self, tx: Tx, flag: Flag, person: Person) -> str:
+        """撤销确认, within UNDO_WINDOW of a mistaken 确认: the memory forgets the text, the
+        groups' notices are taken back, and the card asks for a decision again. (A removed
+        post cannot come back: the card says so.)"""
+        if flag.status != "confirmed" or flag.decided_at is None:
+            return texts.ANSWER_ALREADY_DECIDED
+        if tx.now - flag.decided_at > UNDO_WINDOW:
+            return texts.UNDO_TOO_LATE.format(minutes=int(UNDO_WINDOW.total_seconds() // 60))
+        known = await tx.known.of_flag(flag.id)
+        if known is not None:
+            await tx.known.withdraw(known.id)
+        for notice_id in flag.notices or []:
+            notice = await tx.outbox.get(notice_id)
+            if notice is not None:
+                await tx.outbox.enqueue(delete_own(notice.chat_id, notice_id))
+        flag = await tx.flags.update(
+            flag.id,
+            status="open",
+            decided_by=None,
+            decided_by_name=None,
+            decided_at=None,
+            notices=[],
+        )
+        await tx.events.append(
+            "flag_undone",
+            actor_id=person.id,
+            subject=f"flag:{flag.id}",
+            detail={"by": person.name, "known": known.id if known else None},
+        )
+        tx.after_commit(self._screening.reload_soon)
+        note = texts.UNDONE.format(who=html(person.name))
+        for chat_id, row_id, for_committee in (
+            (flag.card_chat_id, flag.card_outbox_id, False),
+            (flag.check_chat_id, flag.check_outbox_id, True),
+        ):
+            if chat_id is None or row_id is None:
+                continue
+            await tx.outbox.enqueue(
+                edit_text(
+                    chat_id,
+                    await self._actions.card_text(tx, flag, for_committee=for_committee) + note,
+                    buttons=views.review_buttons(flag, with_check=not for_committee),
+                    target_row=row_id,
+                )
             )
+        return texts.ANSWER_UNDONE
+
+    async def unmute(self, update_id: int, press: Press, button: UnmuteButton) -> str:
+        """解除禁言, pressed by a moderator under the very mute note (in the moderators' chat)."""
+        async with self._db.transaction(update_id=update_id, what="unmute") as tx:
+            mute = await tx.flags.mute(button.mute)
+            notice = (
+                await tx.outbox.get(mute.notice_outbox_id)
+                if mute is not None and mute.notice_outbox_id is not None
+                else None
+            )
+            if (
+                mute is None
+                or notice is None
+                or notice.chat_id != press.chat_id
+                or notice.telegram_message_id != press.message_id
+            ):
+                return texts.UNKNOWN_BUTTON
+            if not await self._roles.is_moderator(press.user_id, mute.community):
+                return texts.ONLY_MODERATORS
+            if mute.lifted_at is not None:
+                return texts.ANSWER_ALREADY_DECIDED
+            await tx.outbox.enqueue(
+                OutgoingMessage(
+                    chat_id=mute.chat_id,
+                    method="restrictChatMember",
+                    params={"user_id": mute.user_id, "permissions": UNMUTED},
+                )
+            )
+            await tx.flags.update_mute(mute.id, lifted_by=press.user_id, lifted_at=tx.now)
+            await tx.events.append(
+                "unmuted",
+                actor_id=press.user_id,
+                subject=f"person:{mute.user_id}",
+                detail={"chat": mute.chat_id, "by": press.user_name},
+            )
+            text = str(notice.params.get("text", "")) + texts.UNMUTED_LOG.format(
+                who=html(press.user_name)
+            )
+            await tx.outbox.enqueue(edit_text(press.chat_id, text, message_id=press.message_id))
+            group = html(await self._actions.group_name(tx, mute.chat_id))
+            await tx.outbox.enqueue(
+                text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
+            )
+        return texts.ANSWER_UNMUTED
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "dismissed")
@@ -158,7 +301,8 @@ class ReviewService:
             decided_at=tx.now,
         )
         committee = self._roles.committee_chat(flag.community)
-        if committee != self._roles.moderator_chat(flag.community):
+        one_chat = committee == self._roles.moderator_chat(flag.community)
+        if not one_chat:
             card = await tx.outbox.enqueue(
                 text_message(
                     committee,
@@ -173,7 +317,8 @@ class ReviewService:
             subject=f"flag:{flag.id}",
             detail={"by": person.name},
         )
-        await self._show_cards(tx, flag)
+        # Moderators and committee are one chat: nothing is handed over; the card says so.
+        await self._show_cards(tx, flag, texts.CHECK_SAME_CHAT if one_chat else texts.CHECK_HANDED)
 
     async def clarify(self, update_id: int, person: Person, prompt: Prompt, text: str) -> bool:
         """A moderator's reply to a clarification prompt (matched by its message id): stored,
@@ -184,11 +329,17 @@ class ReviewService:
             known = await tx.known.get(prompt.subject_id)
             origin = await tx.flags.get(known.flag_id) if known and known.flag_id else None
         community = origin.community if origin is not None else DEFAULT_COMMUNITY
-        if not text or not await self._roles.is_moderator(person.id, community):
+        # Whoever decided may write it: a moderator, or the committee member who checked
+        # with the source (the prompt then went to the committee chat).
+        may = await self._roles.is_moderator(person.id, community) or (
+            prompt.chat_id == self._roles.committee_chat(community)
+            and await self._roles.is_committee(person.id, community)
+        )
+        if not text or not may:
             return False
         async with self._db.transaction(update_id=update_id, what="clarification") as tx:
             known = await tx.known.get(prompt.subject_id)
-            if known is None or known.kind != "rumour":
+            if known is None or known.kind != "rumour" or known.withdrawn_at is not None:
                 return False
             await tx.prompts.answered(prompt.id)
             await tx.known.set_clarification(known.id, text)
@@ -203,15 +354,17 @@ class ReviewService:
             )
             flag = await tx.flags.get(known.flag_id) if known.flag_id else None
             if flag is not None and known.clarification is None:
-                await tx.outbox.enqueue(
-                    text_message(
-                        flag.chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))
+                groups = [flag.chat_id, *(p.chat_id for p in await tx.flags.posts(flag.id))]
+                for chat_id in dict.fromkeys(groups):  # each group where it was, once
+                    await tx.outbox.enqueue(
+                        text_message(
+                            chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))
+                        )
                     )
-                )
         return True
 
-    async def _show_cards(self, tx: Tx, flag: Flag, note: str = "") -> None:
-        buttons = views.review_buttons(flag, with_check=False)
+    async def _show_cards(self, tx: Tx, flag: Flag, note: str = "", *, undo: bool = False) -> None:
+        buttons = views.review_buttons(flag, with_check=False, undo=undo)
         if flag.card_chat_id is not None and flag.card_outbox_id is not None:
             await tx.outbox.enqueue(
                 edit_text(

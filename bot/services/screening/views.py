@@ -8,15 +8,24 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.buttons import Keyboard, ReviewButton
 from bot.services.messaging import html, local_time, shorten
-from storage.models import Flag, FlagFigures
+from storage.models import Flag, FlagFigures, KnownText
 
 CARD_TEXT_LIMIT = 300  # UTF-16 units of the post quoted on a card
 
 
 def review_card(
-    flag: Flag, *, group: str, zone: ZoneInfo, note: str = "", for_committee: bool = False
+    flag: Flag,
+    *,
+    group: str,
+    zone: ZoneInfo,
+    note: str = "",
+    for_committee: bool = False,
+    others: tuple[str, ...] = (),
+    nearest: KnownText | None = None,
 ) -> str:
-    """The review card; the committee's copy (需核实) does not name the author."""
+    """The review card; the committee's copy (需核实) does not name the author. `others`: the
+    groups of further posts of the same text (one decision acts on all); `nearest`: the
+    confirmed rumour the post resembles without repeating it."""
     group = html(group)
     reasons, text = "、".join(flag.reasons), html(shorten(flag.text, CARD_TEXT_LIMIT))
     if for_committee:
@@ -30,6 +39,21 @@ def review_card(
             reasons=reasons,
             text=text,
         )
+    if flag.edited_text is not None:
+        card += texts.REVIEW_EDITED.format(text=html(shorten(flag.edited_text, CARD_TEXT_LIMIT)))
+    if others:
+        names = "、".join(html(shorten(g, 20)) for g in dict.fromkeys(others))
+        card += texts.REVIEW_ALSO.format(n=len(others), groups=shorten(names, 200))
+    if nearest is not None:
+        card += texts.REVIEW_NEAREST.format(
+            k=nearest.id,
+            text=html(shorten(nearest.text, 80)),
+            clarification=texts.REVIEW_NEAREST_CLARIFICATION.format(
+                text=html(shorten(nearest.clarification, 120))
+            )
+            if nearest.clarification
+            else "",
+        )
     if flag.status == "open":
         return card + texts.REVIEW_PENDING
     assert flag.decided_at is not None
@@ -41,8 +65,11 @@ def review_card(
     return card + decided + note
 
 
-def review_buttons(flag: Flag, *, with_check: bool = True) -> Keyboard:
-    """确认谣言 (or 确认广告) · 误报/放行 · 需核实; none once decided."""
+def review_buttons(flag: Flag, *, with_check: bool = True, undo: bool = False) -> Keyboard:
+    """确认谣言 (or 确认广告) · 误报/放行 · 需核实; once confirmed, 撤销确认 (for a few
+    minutes: the press checks the time); none once dismissed."""
+    if flag.status == "confirmed" and undo:
+        return [[(texts.BTN_UNDO, ReviewButton("undo", flag.id))]]
     if flag.is_decided:
         return []
     row = [

@@ -1,0 +1,255 @@
+"""Screening v2 around the screen (issue 15): no way around it (edits, channel posts, filler
+letters, tags and commands), one card and one decision for a rumour posted in many groups, and
+the moderators' controls (撤销确认, 解除禁言, pending cards again, 需核实 in one chat)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import texts
+from bot.clock import ManualClock
+from sandbox import Sandbox
+from tests.conftest import Community, StartLinli
+from tests.test_moderation_flow import (
+    AD,
+    RUMOUR,
+    Town,
+    answer,
+    flushed,
+    is_visible,
+    moderators_chat,
+    post,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+async def town(sb: Sandbox, community: Community, start_linli: StartLinli) -> Town:
+    """Three resident groups where the bot is an admin, a moderators' chat, a clock to move."""
+    moderator = sb.add_user("陈管理")
+    mods = moderators_chat(sb, community, moderator)
+    annex = sb.add_group(
+        "5号楼业主群", owner=community.admin, members=[community.auntie, community.neighbour]
+    )
+    clock = ManualClock(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+    linli = await start_linli(
+        clock=clock, moderator_chat_id=mods.id, rules="[screening]\nmute_after_ads = 2\n"
+    )
+    for group in (community.building, annex, community.hobby):
+        owner = community.neighbour if group is community.hobby else community.admin
+        await sb.add_bot(group, owner, admin=True)
+        await sb.next_message(group)
+    sb.join(community.hobby, community.admin)
+    await sb.send(community.admin, community.hobby, "/bind")
+    await sb.next_message(community.hobby, containing="居民群")
+    return Town(sb, community, mods, moderator, annex, linli)
+
+
+def clock_of(town: Town) -> ManualClock:
+    assert isinstance(town.linli.clock, ManualClock)
+    return town.linli.clock
+
+
+# 4. no way around the screen ------------------------------------------------------------------
+
+
+async def test_a_post_edited_into_a_rumour_is_screened(town: Town) -> None:
+    sb, c = town.sb, town.c
+    message = await post(town, c.auntie, c.building, "明天下午小区门口有义诊")
+    await flushed(town)
+    assert sb.sent_to(town.mods) == []
+    await sb.edit(c.auntie, c.building, message, RUMOUR)
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "停水三天" in card.text
+
+
+async def test_a_confirmed_rumour_edited_in_is_removed_like_one_posted(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods)
+    await sb.press(town.moderator, card, "确认谣言")
+    await sb.next_message(c.building, containing="内容不实")
+    later = await post(town, c.neighbour, town.annex, "大家晚上好")
+    await sb.edit(c.neighbour, town.annex, later, RUMOUR)
+    await sb.next_message(town.annex, containing="核实过")
+    await flushed(town)
+    assert not is_visible(sb, town.annex, later)
+
+
+async def test_a_channel_post_is_screened_but_the_groups_own_admins_are_not(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await sb.post_as_chat(c.building, RUMOUR, channel="本地生活速递")
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "本地生活速递" in card.text
+    await sb.post_as_chat(town.annex, "紧急通知：内部消息，明天停水，请互相转告，赶紧转发")
+    await flushed(town)
+    assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
+
+
+async def test_filler_letters_hide_neither_a_rumour_nor_its_repeat(town: Town) -> None:
+    sb, c = town.sb, town.c
+    padded = "\u3164".join(RUMOUR[:12]) + RUMOUR[12:]  # Hangul filler between the letters
+    await post(town, c.auntie, c.building, padded)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认谣言")
+    await sb.next_message(c.building, containing="内容不实")
+    again = "\u200b\ufeff".join(RUMOUR[:8]) + "\uffa0" + RUMOUR[8:]
+    repeat = await post(town, c.neighbour, town.annex, again)
+    await sb.next_message(town.annex, containing="核实过")
+    await flushed(town)
+    assert not is_visible(sb, town.annex, repeat)
+
+
+# 5. one card per rumour, one decision for all its posts ---------------------------------------
+
+
+async def test_a_rumour_in_three_groups_is_one_card_and_one_confirmation_removes_all(
+    town: Town,
+) -> None:
+    sb, c = town.sb, town.c
+    first = await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods, containing="待审核")
+    second = await post(town, c.neighbour, town.annex, RUMOUR.replace("赶紧", "快"))
+    third = await post(town, c.auntie, c.hobby, RUMOUR + "！！")
+    joined = await sb.wait_for_edit(card, "另见 2 条")
+    assert "5号楼业主群" in joined.text and "广场舞交流群" in joined.text
+    await flushed(town)
+    assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
+    assert await answer(sb, town.moderator, joined, "确认谣言") == texts.ANSWER_DONE
+    await flushed(town)
+    for chat, message in ((c.building, first), (town.annex, second), (c.hobby, third)):
+        assert not is_visible(sb, chat, message)
+        notices = [s for s in sb.sent_to(chat) if "内容不实" in s.text]
+        assert len(notices) == 1  # each group answered once
+    # The clarification, when written, reaches every group the rumour was in.
+    prompt = await sb.next_message(town.mods, containing="回复这条消息")
+    await sb.send(
+        town.moderator, town.mods, "经核实，近期没有停水计划。", reply_to=prompt.message_id
+    )
+    for chat in (c.building, town.annex, c.hobby):
+        assert "没有停水计划" in (await sb.next_message(chat, containing="澄清")).text
+
+
+async def test_a_false_alarm_clears_every_post_on_the_card(town: Town) -> None:
+    sb, c = town.sb, town.c
+    text = "内部消息：明天上午小区停水检修，赶紧转发告诉邻居，早点储水"
+    first = await post(town, c.auntie, c.building, text)
+    card = await sb.next_message(town.mods, containing="待审核")
+    second = await post(town, c.neighbour, town.annex, text)
+    card = await sb.wait_for_edit(card, "另见 1 条")
+    await sb.press(town.moderator, card, "误报/放行")
+    await flushed(town)
+    assert is_visible(sb, c.building, first) and is_visible(sb, town.annex, second)
+    assert not any("不实" in s.text for s in sb.sent_to(town.annex))
+    await post(town, c.auntie, c.hobby, text)
+    await flushed(town)
+    assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
+
+
+# 6. moderators' controls ----------------------------------------------------------------------
+
+
+async def test_a_mistaken_confirmation_can_be_undone_for_ten_minutes(town: Town) -> None:
+    sb, c = town.sb, town.c
+    text = "内部消息：本周六居委会免费发大米，赶紧转发给家里老人"
+    await post(town, c.auntie, c.building, text)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认谣言")
+    notice = await sb.next_message(c.building, containing="内容不实")
+    card = await sb.wait_for_edit(card, "确认为谣言")
+    assert card.button_texts == ["撤销确认"]
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    reopened = await sb.wait_for_edit(card, "撤销了确认")
+    assert "确认谣言" in reopened.button_texts
+    await flushed(town)
+    assert not is_visible(sb, c.building, notice.message_id)  # the notice is taken back
+    # Forgotten: the same text elsewhere is not answered as a known rumour.
+    await post(town, c.neighbour, town.annex, text)
+    await flushed(town)
+    assert not any("核实过" in s.text for s in sb.sent_to(town.annex))
+    # Confirmed again and left for eleven minutes: too late to undo.
+    await sb.press(town.moderator, reopened, "确认谣言")
+    card = await sb.wait_for_edit(reopened, "确认为谣言")
+    clock_of(town).advance(timedelta(minutes=11))
+    assert await answer(sb, c.auntie, card, "撤销确认") == texts.ONLY_MODERATORS
+    assert "不能撤销" in await answer(sb, town.moderator, card, "撤销确认")
+
+
+async def test_a_muted_advertiser_is_told_why_and_a_moderator_can_lift_it(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await sb.send(c.neighbour, None, "/start")
+    await sb.next_message(c.neighbour)
+    await post(town, c.neighbour, c.building, AD)
+    await sb.press(town.moderator, await sb.next_message(town.mods), "确认广告")
+    await flushed(town)
+    await post(town, c.neighbour, c.building, AD.replace("详聊", "私聊"))
+    note = await sb.next_message(town.mods, containing="禁言")
+    assert note.button_texts == ["解除禁言"]
+    told = await sb.next_message(c.neighbour, containing="不能在群里发言")
+    assert "24 小时" in told.text
+    assert c.building.member(c.neighbour.id).is_muted
+    assert await answer(sb, c.staff, note, "解除禁言") == texts.ONLY_MODERATORS
+    assert await answer(sb, town.moderator, note, "解除禁言") == texts.ANSWER_UNMUTED
+    await flushed(town)
+    assert c.building.member(c.neighbour.id).status == "member"
+    assert "恢复" in (await sb.next_message(c.neighbour, containing="恢复")).text
+    assert "已解除禁言" in (await sb.wait_for_edit(note, "已解除禁言")).text
+
+
+async def test_cards_pending_for_a_day_are_posted_again_once(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    old = await sb.next_message(town.mods, containing="待审核")
+    assert town.linli.services
+    clock_of(town).advance(timedelta(days=1, hours=1))
+    assert await town.linli.services.screening.tick() == 1
+    assert await town.linli.services.screening.tick() == 0  # once a day
+    await sb.next_message(town.mods, containing="超过一天")
+    again = await sb.next_message(town.mods, containing="待审核")
+    assert again.message_id != old.message_id and "停水三天" in again.text
+    assert await answer(sb, town.moderator, again, "误报/放行") == texts.ANSWER_DONE
+
+
+async def test_when_moderators_and_committee_are_one_chat_check_says_so(
+    sb: Sandbox, community: Community, start_linli: StartLinli
+) -> None:
+    c = community
+    await start_linli()  # MODERATOR_CHAT_ID defaults to the committee chat
+    await sb.add_bot(c.building, c.admin, admin=True)
+    await sb.next_message(c.building)
+    await sb.send(c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(c.committee, containing="待审核")
+    await sb.press(c.admin, card, "需核实")
+    waiting = await sb.wait_for_edit(card, "需核实")
+    assert "本群就是社区工作群" in waiting.text and "转社区工作群" not in waiting.text
+
+
+async def test_the_committee_member_who_checked_writes_the_clarification(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods)
+    await sb.press(town.moderator, card, "需核实")
+    ask = await sb.next_message(c.committee, containing="请帮忙核实")
+    await sb.press(c.staff, ask, "确认谣言")
+    prompt = await sb.next_message(c.committee, containing="回复这条消息")
+    await sb.send(
+        c.staff, c.committee, "经向自来水公司核实，近期没有停水计划。", reply_to=prompt.message_id
+    )
+    assert "已保存" in (await sb.next_message(c.committee, containing="已保存")).text
+    assert "没有停水计划" in (await sb.next_message(c.building, containing="澄清")).text
+
+
+async def test_a_post_debunking_a_known_rumour_goes_to_review_not_removal(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    await sb.press(town.moderator, await sb.next_message(town.mods), "确认谣言")
+    await sb.next_message(c.building, containing="内容不实")
+    debunk = await post(town, c.neighbour, town.annex, "辟谣！这条是假的，别信：" + RUMOUR)
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "辟谣" in card.text
+    await flushed(town)
+    assert is_visible(sb, town.annex, debunk)
