@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             committee_chat_id=settings.committee_chat_id,
             moderator_chat_id=settings.moderators_chat,
             street_chat_id=settings.street_chat_id,
+            volunteer_chat_id=settings.volunteer_chat_id,
         )
     except (SettingsError, RulesError) as exc:
         for line in str(exc).splitlines():

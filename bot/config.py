@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     committee_chat_id: int
     moderator_chat_id: int | None = None
     street_chat_id: int | None = None
+    volunteer_chat_id: int | None = None
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     digest_time: time = time(8, 0)
     community_config: str | None = None
@@ -128,6 +129,7 @@ class Settings(BaseSettings):
     @field_validator(
         "moderator_chat_id",
         "street_chat_id",
+        "volunteer_chat_id",
         "community_config",
         "webhook_url",
         "webhook_secret",

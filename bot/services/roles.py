@@ -55,6 +55,7 @@ class Roles:
         party_chats: Mapping[Party, int] | None = None,
         communities: Sequence[Community] = (),
         street_chat_id: int | None = None,
+        volunteer_chat_id: int | None = None,
         ttl_s: float = 60.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -80,6 +81,7 @@ class Roles:
             ]
         self._places = {p.code: p for p in places}
         self._street = street_chat_id
+        self._volunteers = volunteer_chat_id
         self._moved: dict[int, int] = {}  # old chat id -> new id (a group became a supergroup)
         self._ttl = ttl_s
         self._monotonic = monotonic
@@ -137,6 +139,16 @@ class Roles:
 
     def moderator_chat(self, community: str) -> int:
         return self._current(self._place(community).moderators)
+
+    @property
+    def volunteer_chat_id(self) -> int | None:
+        """The volunteers' chat (VOLUNTEER_CHAT_ID), if set."""
+        return self._current(self._volunteers) if self._volunteers is not None else None
+
+    async def is_volunteer(self, user_id: int) -> bool:
+        """Members of the volunteers' chat (admins too)."""
+        chat = self.volunteer_chat_id
+        return self.is_admin(user_id) or (chat is not None and await self._member_of(chat, user_id))
 
     @property
     def street_chat_id(self) -> int | None:
