@@ -39,6 +39,8 @@ class ReportTicket:
     done_at: datetime | None
     due_at: datetime
     rating: str | None
+    by_volunteer: bool = False  # a 微心愿 claimed by a volunteer (the assignee), not staff
+    building: str | None = None  # the reporter's registered home's building ("3"), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +60,15 @@ class Inspection:
 
 
 _TICKET_COLUMNS = (
-    "id, community, kind, category, party, status, reporter_name, created_at, accepted_at,"
-    " done_at, due_at, rating"
+    "t.id, t.community, t.kind, t.category, t.party, t.status, t.reporter_name, t.created_at,"
+    " t.accepted_at, t.done_at, t.due_at, t.rating, t.by_volunteer, h.building"
+)
+# The reporter's registered home (one a person, household_members.user_id is unique) in the
+# ticket's own community; a registration staff rejected is no home.
+_TICKET_FROM = (
+    "tickets AS t LEFT JOIN household_members AS m ON m.user_id = t.reporter_id"
+    " AND m.status <> 'rejected'"
+    " LEFT JOIN households AS h ON h.id = m.household_id AND h.community = t.community"
 )
 CLAIM_EXPIRES = timedelta(minutes=15)  # a monthly report claimed but never marked sent
 
@@ -73,14 +82,14 @@ class ReportRepository:
     ) -> list[ReportTicket]:
         """A community's tickets filed in [start, end) (of one party, when given), by number."""
         sql = (
-            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE community = ?"
-            " AND created_at >= ? AND created_at < ?"
+            f"SELECT {_TICKET_COLUMNS} FROM {_TICKET_FROM} WHERE t.community = ?"
+            " AND t.created_at >= ? AND t.created_at < ?"
         )
         params: list[Any] = [community, to_db(start), to_db(end)]
         if party is not None:
-            sql += " AND party = ?"
+            sql += " AND t.party = ?"
             params.append(party)
-        rows = await self.tx.fetchall(sql + " ORDER BY id", params)
+        rows = await self.tx.fetchall(sql + " ORDER BY t.id", params)
         found = []
         for r in rows:
             created, due = _time(r["created_at"]), _time(r["due_at"])
@@ -99,6 +108,8 @@ class ReportRepository:
                     done_at=_time(r["done_at"]),
                     due_at=due,
                     rating=r["rating"],
+                    by_volunteer=bool(r["by_volunteer"]),
+                    building=r["building"],
                 )
             )
         return found

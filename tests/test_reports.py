@@ -166,3 +166,54 @@ async def test_inspection_score_joins_the_rating_with_its_trend(
     rating = (await sb.next_message(c.committee)).text
     assert "三维四色" in rating and "物业" in rating and "巡查 95" in rating
     assert "分" in rating and "百户" in rating
+
+
+async def test_the_workbook_gives_buildings_names_when_allowed_and_volunteers_claims(
+    sb: Sandbox, community: Community, start_linli: StartLinli
+) -> None:
+    """[export] reporter_names = true puts names in the workbook; 王阿姨 registered her home
+    (3号楼), 赵师傅 did not; a volunteer claimed her 微心愿, which the report counts apart."""
+    c = community
+    li = sb.add_user("党员小李")
+    volunteers = sb.add_group("邻里志愿者群", owner=c.admin, members=[li])
+    volunteers.members[sb.bot.id].status = "member"
+    clock = ManualClock(at(2026, 11, 10, 9, 0))
+    await start_linli(
+        clock=clock,
+        rules=RULES + "\n[export]\nreporter_names = true\n",
+        loose=True,
+        volunteer_chat_id=volunteers.id,
+    )
+    await sb.add_bot(c.building, c.admin, admin=True)
+    await sb.next_message(c.building)
+    for user in (c.auntie, li):
+        await sb.send(user, None, "/start")
+        await sb.next_message(user)
+    await sb.send(c.auntie, None, "/home 3号楼502")
+    offer = await sb.next_message(c.auntie, containing="对吗")
+    await sb.press(c.auntie, offer, "对，就是这里")
+    await sb.wait_for_edit(offer, "已登记")
+    await complain(sb, c, "电梯坏了")  # #1, 王阿姨's
+    await sb.send(c.neighbour, c.building, "#投诉 楼道灯不亮了")  # #2, 赵师傅's
+    await sb.next_message(c.building)
+    await sb.next_message(c.committee)
+    await sb.send(c.auntie, None, "/wish 想请人帮忙换一下厨房的灯泡")  # #3
+    await sb.next_message(c.auntie, containing="#3")
+    card = await sb.next_message(volunteers, containing="微心愿 #3")
+    await sb.press(li, card, "认领")
+    await sb.wait_for_edit(card, "党员小李")
+    await sb.settle()
+
+    await sb.send(c.staff, c.committee, "/report 2026-11")
+    first = await sb.next_message(c.committee, containing="民情月报", timeout=60)
+    assert first.method == "sendPhoto"
+    assert "微心愿认领：工作人员 0 件 · 志愿者 1 件" in first.text
+    await sb.next_message(c.committee, timeout=30)  # the second image
+    document = await sb.next_message(c.committee, timeout=30)
+    assert document.method == "sendDocument"
+    sheet = load_workbook(io.BytesIO(upload_of(sb, document).data))["工单"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    building, name = header.index("楼栋"), header.index("提交人")
+    assert [rows[n][building] for n in (1, 2, 3)] == ["3号楼", None, "3号楼"]
+    assert [rows[n][name] for n in (1, 2, 3)] == ["王阿姨", "赵师傅", "王阿姨"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
-from bot.community import Rating
+from bot.community import CommunityRules, Rating, load_communities
 from bot.services.digest.rating import Assessment, assess
 from bot.services.report import charts, views, workbook
 from bot.services.report.figures import (
@@ -150,8 +151,41 @@ def test_the_workbook_holds_the_tickets_with_dates_and_names_only_where_allowed(
     )
     named = facts([ticket(7)], reporter_names=frozenset({"default"}))
     book = load_workbook(io.BytesIO(workbook.build(named, month_figures(named, ZONE), ZONE)))
-    assert book["工单"].cell(row=2, column=12).value == "王阿姨"
+    header = [c.value for c in book["工单"][1]]
+    assert book["工单"].cell(row=2, column=header.index("提交人") + 1).value == "王阿姨"
     assert book["舆情审核"].cell(row=2, column=4).value == 3
+
+
+def test_the_workbook_gives_the_building_of_a_registered_reporter() -> None:
+    f = facts([ticket(7, building="3"), ticket(8), ticket(9, building="A")])
+    sheet = load_workbook(io.BytesIO(workbook.build(f, month_figures(f, ZONE), ZONE)))["工单"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("楼栋")
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[column] for r in rows] == ["3号楼", None, "A栋"]
+
+
+def test_wishes_claimed_by_volunteers_are_counted_apart_from_staffs() -> None:
+    wishes = [
+        ticket(1, kind="wish", party="residents", status="rated", by_volunteer=True),
+        ticket(2, kind="wish", party="residents", status="in_progress", by_volunteer=True),
+        ticket(3, kind="wish", party="residents", status="done"),
+        ticket(4, kind="wish", party="residents"),  # 待认领
+        ticket(5, kind="wish", party="residents", status="rejected"),
+        ticket(6, status="done"),  # a complaint is no wish
+    ]
+    f = facts(wishes)
+    figures = month_figures(f, ZONE)
+    assert figures.wish_claims == {"staff": 1, "volunteer": 2, "unclaimed": 1}
+    assert figures.volunteers
+    text = views.caption(f, figures, charts=True)
+    assert "微心愿认领：工作人员 1 件 · 志愿者 2 件 · 待认领 1 件" in text
+    # Without a volunteer's claim, no such line (and no such chart).
+    staff_only = facts([ticket(3, kind="wish", party="residents", status="done")])
+    plain = month_figures(staff_only, ZONE)
+    assert not plain.volunteers and "微心愿认领" not in views.caption(
+        staff_only, plain, charts=True
+    )
 
 
 @pytest.mark.skipif(charts.cjk_font() is None, reason="no CJK font on this machine")
@@ -161,6 +195,16 @@ def test_the_charts_are_two_portrait_pngs() -> None:
     assert font is not None
     images = charts.render(f, month_figures(f, ZONE), font)
     assert len(images) == 2 and all(i[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
+    # A volunteer's claim adds the panel of who claims wishes: the first image grows taller.
+    helped = facts(
+        [ticket(1), ticket(2, kind="wish", party="residents", status="done", by_volunteer=True)]
+    )
+    taller = charts.render(helped, month_figures(helped, ZONE), font)
+    assert png_height(taller[0]) > png_height(images[0]) == png_height(taller[1])
+
+
+def png_height(data: bytes) -> int:
+    return int.from_bytes(data[20:24], "big")
 
 
 def test_inspection_takes_a_score_and_optionally_a_month_and_a_community() -> None:
@@ -184,3 +228,24 @@ def test_the_monthly_report_is_due_from_the_first_working_day_at_digest_time() -
     assert not service.due(datetime(2026, 10, 8, 7, 59, tzinfo=ZONE))
     assert service.due(datetime(2026, 10, 8, 8, 0, tzinfo=ZONE))
     assert service.due(datetime(2026, 12, 1, 8, 0, tzinfo=ZONE))  # a Tuesday
+
+
+def test_reporter_names_are_allowed_per_community_by_the_export_section(tmp_path: Path) -> None:
+    path = tmp_path / "community.toml"
+    path.write_text(
+        '[export]\nreporter_names = true\n\n[[communities]]\ncode = "dongyi"\nname = "东一"\n'
+        "committee_chat = -5\n\n[communities.export]\nreporter_names = false\n\n"
+        '[[communities]]\ncode = "nanyi"\nname = "南一"\ncommittee_chat = -6\n',
+        encoding="utf-8",
+    )
+    found = load_communities(path, committee_chat_id=-1, moderator_chat_id=-2)
+    service = ReportService(
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        zone=ZONE,
+        digest_time=time(8, 0),
+        rules={c.code: c.rules for c in found},
+    )
+    assert service._reporter_names == {"default", "nanyi"}
+    assert not CommunityRules.defaults().export.reporter_names

@@ -69,6 +69,8 @@ PARTY_COLOURS = {
 RATING_COLOURS = {"satisfied": "#3F9E4D", "fair": "#E6B422", "unsatisfied": "#D64541"}
 SCORE_COLOURS = {"green": "#3F9E4D", "blue": "#3A7DC9", "yellow": "#E6B422", "red": "#D64541"}
 FLAG_COLOURS = {"confirmed": "#D64541", "dismissed": "#9AA5B1"}
+CLAIM_COLOURS = {"staff": "#5B6C8F", "volunteer": "#3F9E4D", "unclaimed": "#B0B7C0"}
+CLAIMS_HEIGHT_IN = 2.4  # the 微心愿 panel adds this much to the first image (1080 x 1809 px)
 GREY = "#B0B7C0"
 INK = "#222222"
 
@@ -173,11 +175,11 @@ def _png(figure: Figure) -> bytes:
 
 
 def _new_figure(
-    rows: int, cols: int, title: str, subtitle: str, **grid: object
+    rows: int, cols: int, title: str, subtitle: str, height: float = HEIGHT_IN, **grid: object
 ) -> tuple[Figure, list[list[Axes]]]:
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
     figure.get_layout_engine().set(  # type: ignore[union-attr, call-arg]
         h_pad=0.12, w_pad=0.1, hspace=0.06, wspace=0.06
     )
@@ -232,14 +234,18 @@ def _tickets_image(facts: ReportFacts, f: MonthFigures) -> bytes:
     subtitle = texts.CAPTION_TICKETS.format(
         total=f.total, complaints=f.complaints, wishes=f.wishes, done=f.done
     )
+    claims = f.volunteers  # only once volunteers claim wishes: a panel of who claims them
     figure, axes = _new_figure(
-        3,
+        4 if claims else 3,
         1,
         texts.CHART_TITLE_TICKETS.format(name=_title_name(facts), month=_month_label(facts)),
         subtitle,
-        height_ratios=[1.0, 1.25, 0.9],
+        height=HEIGHT_IN + CLAIMS_HEIGHT_IN if claims else HEIGHT_IN,
+        height_ratios=[1.0, 1.25, 0.9, 0.55] if claims else [1.0, 1.25, 0.9],
     )
     weekly, categories, parties = axes[0][0], axes[1][0], axes[2][0]
+    if claims:
+        _wish_claims_chart(axes[3][0], f.wish_claims)
 
     # Tickets per week, by kind: two bars a week.
     if f.total:
@@ -257,6 +263,7 @@ def _tickets_image(facts: ReportFacts, f: MonthFigures) -> bytes:
                 label=shared.KIND[kind],
             )
             _label_bars(weekly, bars, [str(v) if v else "" for v in values], horizontal=False)
+        weekly.margins(y=0.35)  # room for the legend above the tallest bar's number
         weekly.set_xticks(list(xs), [label for label, _, _ in f.weeks])
         weekly.set_title(texts.CHART_WEEKLY)
         weekly.legend(loc="upper left", ncols=2, frameon=False, bbox_to_anchor=(0, 1.02))
@@ -281,6 +288,20 @@ def _tickets_image(facts: ReportFacts, f: MonthFigures) -> bytes:
     # Each party's tickets, by kind.
     _by_party_kind(parties, f.parties)
     return _png(figure)
+
+
+def _wish_claims_chart(ax: Axes, claims: dict[str, int]) -> None:
+    """The month's 微心愿: claimed by staff, by volunteers, and (grey) still unclaimed."""
+    shown = [k for k in ("staff", "volunteer", "unclaimed") if k != "unclaimed" or claims.get(k)]
+    total = sum(claims.get(k, 0) for k in shown)
+    names = [texts.WISH_CLAIMER[k] for k in shown][::-1]
+    values = [claims.get(k, 0) for k in shown][::-1]
+    bars = ax.barh(names, values, color=[CLAIM_COLOURS[k] for k in shown][::-1], height=0.62)
+    labels = [f"{v} ({100 * v / total:.0f}%)" if total else str(v) for v in values]
+    _label_bars(ax, bars, labels, horizontal=True)
+    ax.margins(x=0.3)
+    ax.set_title(texts.CHART_WISH_CLAIMS)
+    _clean(ax, horizontal=True)
 
 
 def _by_party_kind(ax: Axes, lines: list[PartyLine]) -> None:

@@ -146,6 +146,27 @@ class MonthFigures:
     flags: dict[str, dict[str, int]]  # kind -> confirmed / dismissed / pending
     on_time: float | None
     satisfied: float | None
+    # The month's 微心愿 by who took them: "staff", "volunteer" (VOLUNTEER_CHAT_ID), and
+    # "unclaimed" (still 待认领; refused ones are in none).
+    wish_claims: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def volunteers(self) -> bool:
+        """Some wish of the month was claimed by a volunteer: the report shows who claims."""
+        return self.wish_claims.get("volunteer", 0) > 0
+
+
+def wish_claims(tickets: list[ReportTicket]) -> dict[str, int]:
+    """The wishes by who claimed them (a wish past 待认领 was claimed, by its assignee)."""
+    claims = {"staff": 0, "volunteer": 0, "unclaimed": 0}
+    for t in tickets:
+        if t.kind != "wish" or t.status == "rejected":
+            continue
+        if t.status == "new":
+            claims["unclaimed"] += 1
+        else:
+            claims["volunteer" if t.by_volunteer else "staff"] += 1
+    return claims
 
 
 def is_overdue(t: ReportTicket, now: datetime) -> bool:
@@ -249,6 +270,7 @@ def month_figures(facts: ReportFacts, zone: ZoneInfo) -> MonthFigures:
         flags=flags,
         on_time=overall.on_time,
         satisfied=overall.satisfied,
+        wish_claims=wish_claims(tickets),
     )
 
 

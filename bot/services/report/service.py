@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TypeVar
@@ -80,10 +80,9 @@ class ReportService:
         digest_time: time,
         rules: Mapping[str, CommunityRules],
         pacer: FloodPacer | None = None,
-        reporter_names: Collection[str] = (),
     ) -> None:
-        """rules: each community's (households, 三维四色 thresholds); reporter_names: the
-        communities whose rules allow reporters' names in the workbook (none by default)."""
+        """rules: each community's (households, 三维四色 thresholds, and [export]: whether
+        the workbook names reporters; none does by default)."""
         self._db = db
         self._roles = roles
         self._bot = bot
@@ -92,7 +91,9 @@ class ReportService:
         self._rules = dict(rules)
         self._defaults = CommunityRules.defaults()
         self._pacer = pacer
-        self._reporter_names = frozenset(reporter_names)
+        self._reporter_names = frozenset(
+            c for c, r in self._rules.items() if r.export.reporter_names
+        )
         self._done: set[tuple[str, str]] = set()  # monthly reports known to be sent
         self._tasks: set[asyncio.Task[None]] = set()  # on-demand reports on their way
 

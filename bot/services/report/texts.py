@@ -31,6 +31,8 @@ CAPTION_TICKETS = "新工单 {total} 件（投诉/报修 {complaints} · 微心�
 CAPTION_QUALITY = "按时办结 {on_time} · 满意度 {satisfied}"
 CAPTION_NONE = "本月没有新工单。"
 CAPTION_RATING = "三维四色 · {party}：{line}"
+CAPTION_WISH_CLAIMS = "微心愿认领：工作人员 {staff} 件 · 志愿者 {volunteer} 件"
+CAPTION_WISH_UNCLAIMED = " · 待认领 {unclaimed} 件"
 CAPTION_FLAGS = "群消息审核：标记 {flagged} 条，确认 {confirmed}，误报 {dismissed}"
 CAPTION_NO_FONT = (
     "⚠️ 服务器没有中文字体，图表里的文字无法显示，只发文字和表格。"
@@ -63,6 +65,8 @@ CHART_FINISH = "办结用时（中位数，天）"
 CHART_SATISFACTION = "居民评价"
 CHART_RATING = "三维四色得分"
 CHART_FLAGS = "群消息审核"
+CHART_WISH_CLAIMS = "微心愿由谁认领"
+WISH_CLAIMER = {"staff": "工作人员", "volunteer": "志愿者", "unclaimed": "待认领"}
 CHART_NO_DATA = "本月无数据"
 CHART_OTHERS = "其余类别"
 FLAG_KIND = {"rumour": "谣言", "ad": "广告"}
@@ -98,6 +102,7 @@ TICKET_HEADERS = {
     "due": "办理期限",
     "overdue": "是否超时",
     "rating": "评价",
+    "building": "楼栋",
     "reporter": "提交人",
 }
 PARTY_HEADERS = (

@@ -74,6 +74,12 @@ def caption(facts: ReportFacts, figures: MonthFigures, *, charts: bool) -> str:
         )
     else:
         lines.append(texts.CAPTION_NONE)
+    if figures.volunteers:
+        claims = figures.wish_claims
+        line = texts.CAPTION_WISH_CLAIMS.format(**claims)
+        if claims.get("unclaimed"):
+            line += texts.CAPTION_WISH_UNCLAIMED.format(**claims)
+        lines.append(line)
     property_ratings = [r for r in facts.ratings if r.party == "property"]
     for r in property_ratings[:8]:  # the street office's: one line per community
         lines.append(_line(_rated_name(facts, r), r.now) + html(trend_text(r)))

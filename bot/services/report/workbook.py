@@ -1,6 +1,8 @@
 """The monthly report's Excel workbook (openpyxl, write-only: a month of a street office is
 ~10k rows, written as a stream). Sheets 工单, 各方统计, 舆情审核; Chinese headers, the header row
-frozen, columns sized, times as real dates in the deployment's time zone (Excel has none)."""
+frozen, columns sized, times as real dates in the deployment's time zone (Excel has none).
+A ticket's 楼栋 is its reporter's registered home's; the reporter's name is there only where the
+community file's [export] reporter_names allows it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts as shared
+from bot.services.households.address import building_label
 from bot.services.report import texts
 from bot.services.report.figures import MonthFigures, Rated, ReportFacts, is_overdue
 
@@ -76,6 +79,7 @@ def _tickets_sheet(book: Any, facts: ReportFacts, zone: ZoneInfo) -> None:
         ("due", 17),
         ("overdue", 10),
         ("rating", 10),
+        ("building", 9),
     ]
     if show_reporter:
         columns.append(("reporter", 12))
@@ -98,6 +102,7 @@ def _tickets_sheet(book: Any, facts: ReportFacts, zone: ZoneInfo) -> None:
         row += [
             texts.YES if is_overdue(t, now) else texts.NO,
             shared.RATING.get(t.rating, t.rating) if t.rating else None,
+            building_label(t.building) if t.building else None,
         ]
         if show_reporter:
             row.append(t.reporter_name if t.community in names else None)
