@@ -32,6 +32,7 @@ from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ModerationActions, ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketCards, TicketIntake, TicketService
+from bot.services.volunteers import VolunteerService
 from bot.services.votes import CHART_KIND, BallotKey, VoteService
 from bot.webhook import InboxWorker, WebhookReceiver, serve_http, webhook_path
 from bot.workdays import Calendar
@@ -97,6 +98,7 @@ class Linli:
             committee_chat_id=settings.committee_chat_id,
             moderator_chat_id=settings.moderators_chat,
             street_chat_id=settings.street_chat_id,
+            volunteer_chat_id=settings.volunteer_chat_id,
         )
         self.db = await Database.open(settings.database_url, self.clock)
         await self._check_communities_in_use(communities)
@@ -188,6 +190,7 @@ class Linli:
             admin_ids=settings.admin_user_ids,
             communities=communities,
             street_chat_id=settings.street_chat_id,
+            volunteer_chat_id=settings.volunteer_chat_id,
         )
         pacer = self._pacer or FloodPacer(per_group=settings.group_messages_per_minute)
         sender = OutboxSender(
@@ -208,6 +211,8 @@ class Linli:
         sender.register_fallback("offer_refused", intake.offer_refused)
         sender.register_fallback("notice_refused", intake.notice_refused)
         tickets = TicketService(db, roles, cards, zone=settings.tz, rules=by_code)
+        volunteers = VolunteerService(db, roles, cards, tickets, rules=by_code, zone=settings.tz)
+        intake.volunteers = volunteers  # new wishes go to the volunteers' chat too
         # Working days with the file's [[holidays]]: passed where the services take it, and
         # installed for add_working_days() callers that pass none (deadlines).
         calendar = Calendar(rules.holidays)
@@ -278,6 +283,7 @@ class Linli:
             ),
             households=households,
             votes=votes,
+            volunteers=volunteers,
         )
 
     def _schedule_jobs(self) -> None:
@@ -374,6 +380,8 @@ class Linli:
         await self.services.reception.tick()
         await self.services.digest.tick()
         await self.services.reports.tick()
+        await self.services.screening.tick()
+        await self.services.volunteers.tick()
         await self.services.votes.tick()
 
     async def _register_staff_chats(self) -> None:

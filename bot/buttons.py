@@ -213,17 +213,45 @@ class WhyButton(ButtonData):
     ticket: int
 
 
-ReviewAction = Literal["confirm", "dismiss", "check"]
+ReviewAction = Literal["confirm", "dismiss", "check", "undo"]
 
 
 @dataclass(frozen=True)
 class ReviewButton(ButtonData):
-    """A review card's 确认谣言 / 误报/放行 / 需核实."""
+    """A review card's 确认谣言 / 误报/放行 / 需核实, and 撤销确认 for a few minutes after."""
 
     prefix = "m"
     scope = Scope.REVIEW
     action: ReviewAction
     flag: int
+
+
+@dataclass(frozen=True)
+class VolunteerButton(ButtonData):
+    """认领 on a wish card in the volunteers' chat (the card's very message; the presser a
+    member of that chat: checked by the service)."""
+
+    prefix = "vc"
+    scope = Scope.CARD
+    ticket: int
+
+
+@dataclass(frozen=True)
+class VolunteerDoneButton(ButtonData):
+    """完成 under the details a volunteer got in private for the wish they claimed."""
+
+    prefix = "vd"
+    scope = Scope.PRIVATE
+    ticket: int
+
+
+@dataclass(frozen=True)
+class UnmuteButton(ButtonData):
+    """解除禁言 under the note that a repeated advertiser was muted, in the moderators' chat."""
+
+    prefix = "mu"
+    scope = Scope.REVIEW
+    mute: int
 
 
 FAMILIES: tuple[type[ButtonData], ...] = (
@@ -236,6 +264,9 @@ FAMILIES: tuple[type[ButtonData], ...] = (
     AddButton,
     WhyButton,
     ReviewButton,
+    UnmuteButton,
+    VolunteerButton,
+    VolunteerDoneButton,
 )
 if len({f.prefix for f in FAMILIES}) != len(FAMILIES):
     raise RuntimeError("two button families share a prefix")

@@ -174,6 +174,13 @@ class Drafts(BaseModel):
     idle_hours: float = Field(default=3.0, gt=0, le=24 * 7)
 
 
+class Export(BaseModel):
+    """What the monthly report's workbook shows: the reporter's name on each ticket only when
+    `reporter_names` is true (the workbook is passed around; names stay out by default)."""
+
+    reporter_names: bool = False
+
+
 class Households(BaseModel):
     """How many households the community has: the complaint rate is per 100 of them; and
     whether staff confirm each registered household (/home) before it may vote."""
@@ -290,6 +297,7 @@ class _Community(BaseModel):
     rating: Rating | None = None
     emergency: Emergency | None = None
     drafts: Drafts | None = None
+    export: Export | None = None
     deadlines: Deadlines | None = None
 
 
@@ -311,6 +319,7 @@ class _File(BaseModel):
     rating: Rating = Field(default_factory=Rating)
     emergency: Emergency = Field(default_factory=Emergency)
     drafts: Drafts = Field(default_factory=Drafts)
+    export: Export = Field(default_factory=Export)
     deadlines: Deadlines = Field(default_factory=Deadlines)
     # Statutory holidays are the country's: one list for every community of the deployment.
     holidays: list[Holidays] = Field(default_factory=list)
@@ -339,6 +348,7 @@ class CommunityRules:
         *,
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
+        export: Export | None = None,
         holidays: list[Holiday] | None = None,
         deadlines: Deadlines | None = None,
     ) -> None:
@@ -346,6 +356,7 @@ class CommunityRules:
         self.holidays = holidays or []  # the file's [[holidays]], the same in every community
         self.emergency = emergency or Emergency()
         self.drafts = drafts or Drafts()
+        self.export = export or Export()
         self.households = households or Households()
         self.rating = rating or Rating()
         self.reminders = reminders or Reminders()
@@ -386,6 +397,7 @@ class CommunityRules:
             parsed.rating,
             emergency=parsed.emergency,
             drafts=parsed.drafts,
+            export=parsed.export,
             holidays=[h.holiday() for h in parsed.holidays],
             deadlines=parsed.deadlines,
         )
@@ -407,6 +419,7 @@ class CommunityRules:
         *,
         emergency: Emergency | None = None,
         drafts: Drafts | None = None,
+        export: Export | None = None,
         holidays: list[Holiday] | None = None,
         deadlines: Deadlines | None = None,
     ) -> CommunityRules:
@@ -431,6 +444,7 @@ class CommunityRules:
             rating,
             emergency=emergency,
             drafts=drafts,
+            export=export,
             holidays=holidays,
             deadlines=deadlines,
         )
@@ -482,6 +496,7 @@ def load_communities(
     committee_chat_id: int,
     moderator_chat_id: int,
     street_chat_id: int | None = None,
+    volunteer_chat_id: int | None = None,
 ) -> list[Community]:
     """Every community of the deployment, the default one (COMMITTEE_CHAT_ID, the file's top
     level) first, then each `[[communities]]` entry in the file's order."""
@@ -507,6 +522,7 @@ def load_communities(
             _merged(parsed.rating, entry.rating),
             emergency=_merged(parsed.emergency, entry.emergency),
             drafts=_merged(parsed.drafts, entry.drafts),
+            export=_merged(parsed.export, entry.export),
             holidays=top.holidays,
             deadlines=_merged(parsed.deadlines, entry.deadlines),
         )
@@ -519,7 +535,7 @@ def load_communities(
                 rules,
             )
         )
-    _check(found, path, street_chat_id)
+    _check(found, path, street_chat_id, volunteer_chat_id)
     return found
 
 
@@ -534,12 +550,19 @@ def _merged(top: _Section, own: _Section | None) -> _Section:
 
 
 def _check(
-    communities: list[Community], path: str | Path | None, street_chat_id: int | None = None
+    communities: list[Community],
+    path: str | Path | None,
+    street_chat_id: int | None = None,
+    volunteer_chat_id: int | None = None,
 ) -> None:
     """Codes unique; no chat serves two communities (its members would get both's rights),
-    nor one and the street office."""
+    nor one and the street office, nor staff and volunteers (a volunteer is not staff)."""
     codes: set[str] = set()
     chats: dict[int, str] = {} if street_chat_id is None else {street_chat_id: "STREET_CHAT_ID"}
+    if volunteer_chat_id is not None:
+        if volunteer_chat_id in chats:
+            raise RulesError("VOLUNTEER_CHAT_ID and STREET_CHAT_ID must be different chats")
+        chats[volunteer_chat_id] = "VOLUNTEER_CHAT_ID"
     for c in communities:
         if c.code in codes:
             raise RulesError(f"COMMUNITY_CONFIG file {path}: community code {c.code!r} twice")

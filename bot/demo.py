@@ -29,6 +29,8 @@ async def run_demo() -> int:
             building = sb.add_group("3号楼业主群", owner=secretary, members=[auntie, neighbour])
             hobby = sb.add_group("广场舞交流群", owner=neighbour, members=[auntie])
             building5 = sb.add_group("5号楼业主群", owner=secretary, members=[neighbour, auntie])
+            volunteer = sb.add_user("党员小李")
+            volunteers = sb.add_group("邻里志愿者群", owner=secretary, members=[volunteer])
             await sb.add_bot(committee, secretary, admin=True)
 
             settings = Settings(
@@ -36,6 +38,7 @@ async def run_demo() -> int:
                 bot_api_base_url=sb.base_url,
                 database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
                 committee_chat_id=committee.id,
+                volunteer_chat_id=volunteers.id,
                 admin_user_ids=frozenset({secretary.id}),
                 _env_file=None,
             )
@@ -46,6 +49,8 @@ async def run_demo() -> int:
             await linli.start()
             try:
                 await sb.next_message(committee)
+                await sb.add_bot(volunteers, secretary)
+                await sb.next_message(volunteers)
 
                 await sb.send(auntie, None, "/start")
                 menu = await sb.next_message(auntie)
@@ -72,7 +77,7 @@ async def run_demo() -> int:
                 confirm = await sb.next_message(auntie)
                 await sb.press(auntie, confirm, "确认提交")
                 await sb.next_message(auntie)
-                card = await sb.next_message(committee)
+                card = await sb.next_message(committee, containing="#1")
                 await sb.press(director, card, "认领")
                 card = await sb.wait_for_edit(card, "已认领")
                 await sb.next_message(auntie)
@@ -84,7 +89,7 @@ async def run_demo() -> int:
                 # 投诉 in a group: routed to 物业, the resident opens the link, 受理, 完成.
                 await sb.send(neighbour, building, "#投诉 3号楼电梯坏了一周了，老人上下楼很难")
                 await sb.next_message(building)
-                card = await sb.next_message(committee)
+                card = await sb.next_message(committee, containing="#2")
                 await sb.send(neighbour, None, "/start t2")
                 await sb.next_message(neighbour)
                 await sb.press(director, card, "受理")
@@ -119,7 +124,7 @@ async def run_demo() -> int:
                 await sb.send(
                     director, committee, "/reception add 每月15日 09:00-11:00 居委会一楼 联合接待日"
                 )
-                await sb.next_message(committee)
+                await sb.next_message(committee, containing="已添加")
                 await sb.press(auntie, menu, "接待日")
                 await sb.next_message(auntie)
                 await sb.send(neighbour, building5, "/reception")
@@ -154,6 +159,52 @@ async def run_demo() -> int:
                 clock.set(datetime(2026, 12, 15, 8, 0, tzinfo=SHANGHAI))
                 await linli.services.digest.tick()
                 await sb.next_message(committee, containing="日报")
+                await sb.settle()
+
+                # Volunteers: a new wish reaches their chat without the resident's name; one
+                # of them claims it, gets her contact in private, and finishes it.
+                await sb.send(volunteer, None, "/start")
+                await sb.next_message(volunteer)
+                await sb.send(auntie, None, "/wish 想请人周末陪我去社区医院复查")
+                card = await sb.next_message(volunteers, containing="微心愿 #5")
+                await sb.callback_answer(await sb.press(volunteer, card, "认领"))
+                details = await sb.next_message(volunteer, containing="#5")
+                await sb.next_message(auntie, containing="有人认领了")
+                await sb.callback_answer(await sb.press(volunteer, details, "完成"))
+                rating = await sb.next_message(auntie, containing="评价")
+                await sb.callback_answer(await sb.press(auntie, rating, "满意"))
+                await sb.settle()
+
+                # The facade vote: households register, groups are tied to their buildings,
+                # the committee asks, one ballot per household, the result with a chart.
+                for person, home in ((auntie, "3号楼502"), (neighbour, "5号楼101")):
+                    await sb.send(person, None, f"/home {home}")
+                    offer = await sb.next_message(person, containing="对吗")
+                    await sb.callback_answer(await sb.press(person, offer, "对，就是这里"))
+                    await sb.wait_for_edit(offer, "已登记")
+                for group, tie in ((building, "3号楼"), (building5, "5号楼")):
+                    await sb.send(secretary, group, f"/bind {tie}")
+                    await sb.next_message(group, containing="本群对应")
+                await sb.send(
+                    director,
+                    committee,
+                    "/vote 外墙颜色选哪种？ | 米黄 | 浅灰 | 砖红 | 截止 2026-12-20 18:00"
+                    " | 范围 3号楼,5号楼",
+                )
+                await sb.next_message(committee, containing="号投票")
+                for person, choice in ((auntie, "米黄"), (neighbour, "浅灰")):
+                    await sb.send(person, None, "/start vote_1")
+                    ballot = await sb.next_message(person, containing="外墙颜色")
+                    await sb.callback_answer(await sb.press(person, ballot, choice))
+                clock.set(datetime(2026, 12, 20, 18, 1, tzinfo=SHANGHAI))
+                await linli.services.votes.tick()
+                await sb.next_message(committee, containing="投票结果")
+                await sb.settle()
+
+                # The month's report for the committee: two charts and the workbook.
+                await sb.send(director, committee, "/report 2026-12")
+                for _ in range(3):
+                    await sb.next_message(committee, timeout=60)
                 await sb.settle()
             finally:
                 await linli.stop()

@@ -208,11 +208,12 @@ ADDED = "好的，已补充到 <b>#{n}</b>，工作人员会看到。"
 ADDED_FOR_STAFF = "📎 <b>#{n}</b> 居民补充：{text}"
 ADDED_NO_TEXT = "（见照片/语音）"
 NOTIFY_NOTE = "<b>#{n}</b> 进展：{note}"
+NOTIFY_NOTE_FOLLOWER = "您跟进的工单 <b>#{n}</b> 有新进展。"
 NOTE_PHOTO = "<b>#{n}</b> 进展照片"
 NOTE_SENT = "已告诉居民"
 DONE_NOTE = "\n说明：{note}"
 CARD_NOTE = "\n最新进展：{note}"
-CARD_REPLY_HINT = "\n（回复这张卡片，居民会收到您写的进展）"
+CARD_REPLY_HINT = "\n（回复这张卡片，反映人会收到您写的进展）"
 NOTE_NOT_YOURS = "抱歉，这个工单不归您所在的工作群办理。"
 TICKET_CLOSED_FOR_NOTES = "这个工单已经结束了，不能再补充。有新情况请重新提交。"
 DONE_WORDS = ("完成", "已完成", "办结", "已办结")
@@ -225,6 +226,31 @@ WHY_WRITE = "好的，请直接写几个字发给我。"
 WHY_THANKS = "谢谢，已经转告社区，会有人跟进。"
 UNSATISFIED_FOR_STAFF = "😟 <b>#{n}</b> 居民评价：不满意{why}"
 UNSATISFIED_WHY = "\n原因：{why}"
+
+# Volunteers (VOLUNTEER_CHAT_ID) ------------------------------------------------------------------
+
+VOLUNTEER_CHAT_HELLO = (
+    "大家好，我是邻里小助手 🏡 这里是志愿者群：居民的微心愿会发到这里，"
+    "谁能帮忙就点「认领」，我会把联系方式私信给您。"
+)
+BIND_VOLUNTEER_CHAT = "这是志愿者群，不能设为居民群。"
+VOLUNTEER_CARD = "🙋 <b>微心愿 #{n}</b>\n「{text}」{where}\n哪位志愿者能帮忙，请点「认领」。"
+VOLUNTEER_WHERE = "\n地点：{building}"
+VOLUNTEER_CLAIMED = "\n✅ 已由{name}认领，谢谢！"
+VOLUNTEER_TAKEN = "这个微心愿已经有人认领了，谢谢您！"
+ONLY_VOLUNTEERS = "抱歉，只有志愿者群的成员可以认领。"
+ANSWER_VOLUNTEER_CLAIMED = "谢谢您！联系方式已私信发给您"
+VOLUNTEER_DETAILS = (
+    "谢谢您认领微心愿 <b>#{n}</b>！\n「{text}」\n居民：{resident}{home}\n"
+    "点居民的名字就能私聊联系。办好后请点「完成」。"
+)
+VOLUNTEER_HOME = "（{home}）"
+VOLUNTEER_THANKS = "谢谢您！微心愿 <b>#{n}</b> 已完成，正在请居民评价。"
+VOLUNTEERS_TITLE = "🙋 <b>{month}月志愿服务</b>（完成的微心愿）"
+VOLUNTEERS_LINE = "· {name}：{n} 次"
+VOLUNTEERS_NONE = "这个月还没有志愿者完成的微心愿。"
+VOLUNTEERS_ONLY_STAFF = "抱歉，志愿服务统计只给社区工作人员看。"
+CMD_VOLUNTEERS = "本月志愿服务"
 
 # Tickets: emergencies -------------------------------------------------------------------------
 
@@ -440,9 +466,7 @@ RECEPTION_NO_TIME = (
 )
 RECEPTION_BAD_TIME = "时间「{word}」看不懂。例如：09:00-11:00"
 RECEPTION_TIME_ORDER = "时间「{word}」结束得比开始还早。例如：09:00-11:00"
-RECEPTION_NO_PLACE = (
-    "请在时间后面写上地点，例如：/reception {verb} {schedule} {times} 居委会一楼"
-)
+RECEPTION_NO_PLACE = "请在时间后面写上地点，例如：/reception {verb} {schedule} {times} 居委会一楼"
 RECEPTION_NO_NUMBER = (
     "请写上安排的编号，例如：/reception {verb} 1 {example}（编号见 /reception list）"
 )
@@ -551,10 +575,15 @@ REVIEW_CARD = (
     "{title}\n群：{group}\n发送人：{author}\n可疑程度：{score}%　原因：{reasons}\n内容：{text}"
 )
 REVIEW_PENDING = "\n请核实后选择。确认前不会删除任何消息。"
+REVIEW_KEPT_EDITED = "，发送人已修改原消息，未删除"
+REVIEW_EDITED = "\n✏️ 发送人已把这条改成：{text}\n（确认时不会删除这条）"
+REVIEW_ALSO = "\n另见 {n} 条（{groups}），一次决定对全部有效。"
+REVIEW_NEAREST = "\n与已确认的谣言#{k}相似：{text}{clarification}"
+REVIEW_NEAREST_CLARIFICATION = "\n当时的澄清：{text}"
 REVIEW_DECIDED = {
     "confirmed": "\n✅ {who} 于 {when} 确认{what}",
     "dismissed": "\n↩️ {who} 于 {when} 判定为误报，已放行",
-    "checking": "\n⏳ {who} 于 {when} 转社区工作群核实",
+    "checking": "\n⏳ {who} 于 {when} 标记为需核实",
 }
 REVIEW_WHAT = {"rumour": "为谣言", "ad": "为广告"}
 REVIEW_DELETED = "，消息已删除"
@@ -562,6 +591,12 @@ REVIEW_NOT_DELETED = "，但机器人不是该群管理员，<b>消息未删除<
 BTN_CONFIRM = {"rumour": "确认谣言", "ad": "确认广告"}
 BTN_DISMISS = "误报/放行"
 BTN_CHECK = "需核实"
+BTN_UNDO = "撤销确认"
+CHECK_HANDED = "，已转社区工作群核实"
+CHECK_SAME_CHAT = "（本群就是社区工作群：请向相关单位核实后，在这张卡片上选择）"
+UNDO_TOO_LATE = "已经超过 {minutes} 分钟，不能撤销了。"
+UNDONE = "\n↩️ {who} 撤销了确认，请重新判断。已删除的群消息无法恢复。"
+ANSWER_UNDONE = "已撤销确认"
 CHECK_CARD = (
     "📮 <b>请帮忙核实</b>（审核#{n}）\n"
     "群里有一条说法，管理员拿不准，请向相关单位核实后在下面选择：\n"
@@ -599,6 +634,15 @@ KNOWN_LOG_AD_DELETED = "已自动删除"
 KNOWN_LOG_ANSWERED = "机器人不是该群管理员，只回复了澄清"
 KNOWN_LOG_AD_KEPT = "机器人不是该群管理员，未能删除"
 MUTED_LOG = "🔇 {author} 已第 {n} 次发广告，已在{group}禁言 {hours} 小时（不会踢出）。"
+PENDING_AGAIN = "⏳ 有 {n} 条群消息等待审核超过一天了，卡片重新发在下面，请尽快处理。"
+BTN_UNMUTE = "解除禁言"
+UNMUTED_LOG = "\n✅ {who} 已解除禁言"
+ANSWER_UNMUTED = "已解除禁言"
+MUTED_PRIVATE = (
+    "您好，您在「{group}」发的广告已经多次被管理员确认，暂时不能在群里发言 {hours} 小时。"
+    "到时间会自动恢复。有疑问请联系居委会。"
+)
+UNMUTED_PRIVATE = "您好，管理员已经恢复您在「{group}」发言。谢谢理解。"
 MUTED_FAILED_LOG = "⚠️ {author} 已第 {n} 次发广告，但机器人不是{group}的管理员，无法禁言。"
 DELETE_FAILED_LOG = "⚠️ 未能删除{group}里的一条消息：机器人没有删除权限，请群主手动删除。"
 MODSTATS = (

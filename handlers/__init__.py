@@ -20,6 +20,7 @@ from handlers import (
     screening,
     start,
     tickets,
+    volunteers,
     votes,
 )
 from handlers.context import LinliContext
@@ -28,6 +29,7 @@ REGISTRATIONS: list[tuple[int, list[BaseHandler[Update, LinliContext, None]]]] =
     (common.FIRST_GROUP, common.FIRST_HANDLERS),  # redelivered updates stop here
     (0, groups.HANDLERS),
     (0, votes.HANDLERS),  # before start: /start vote_N opens a ballot
+    (0, volunteers.HANDLERS),  # before start: /start v12 is a volunteer's link
     (0, households.HANDLERS),  # before tickets: a reply to the address question
     (0, tickets.STAFF_HELP_HANDLERS),  # before start: /help in a staff chat
     (0, start.HANDLERS),

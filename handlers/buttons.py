@@ -37,10 +37,14 @@ from bot.buttons import (
     RepostButton,
     ReviewButton,
     Scope,
+    UnmuteButton,
+    VolunteerButton,
+    VolunteerDoneButton,
     WhyButton,
     WorklistButton,
 )
 from bot.services import Services
+from bot.services.messaging import plain
 from handlers.context import LinliContext, person_of, press_of
 from handlers.tickets import send_my_tickets
 from storage.models import TicketKind
@@ -68,7 +72,9 @@ async def press(update: Update, context: LinliContext) -> None:
         await query.answer(texts.UNKNOWN_BUTTON)
         return
     answer = await route[1](context.services, update, where, button)
-    await query.answer(answer or None, show_alert=answer in ALERTS or isinstance(answer, Dialog))
+    # A toast shows no HTML: whatever a service answers is shown as plain words.
+    shown = plain(answer) if answer else None
+    await query.answer(shown, show_alert=answer in ALERTS or isinstance(answer, Dialog))
 
 
 async def menu(services: Services, update: Update, press: Press, button: MenuButton) -> str:
@@ -118,6 +124,22 @@ async def review(services: Services, update: Update, press: Press, button: Revie
     return await services.review.decide(update.update_id, press, button)
 
 
+async def unmute(services: Services, update: Update, press: Press, button: UnmuteButton) -> str:
+    return await services.review.unmute(update.update_id, press, button)
+
+
+async def volunteer_claim(
+    services: Services, update: Update, press: Press, button: VolunteerButton
+) -> str:
+    return await services.volunteers.claim(update.update_id, press, button)
+
+
+async def volunteer_done(
+    services: Services, update: Update, press: Press, button: VolunteerDoneButton
+) -> str:
+    return await services.volunteers.done(update.update_id, press, button)
+
+
 async def home(services: Services, update: Update, press: Press, button: HomeButton) -> str:
     return await services.households.press(update.update_id, press, button)
 
@@ -165,6 +187,9 @@ ROUTE_LIST: list[tuple[type[ButtonData], Act[Any]]] = [
     (AddButton, add),
     (WhyButton, why),
     (ReviewButton, review),
+    (UnmuteButton, unmute),
+    (VolunteerButton, volunteer_claim),
+    (VolunteerDoneButton, volunteer_done),
     (HomeButton, home),
     (HomeCardButton, home_card),
     (BallotButton, ballot),

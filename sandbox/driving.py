@@ -197,17 +197,55 @@ class DrivingApi(SandboxState):
         return self._message_to_api(msg)
 
     async def send_album(
-        self, user: User, chat: Chat | None = None, *, photos: int, caption: str | None = None
+        self,
+        user: User,
+        chat: Chat | None = None,
+        *,
+        photos: int,
+        caption: str | None = None,
+        caption_on: int = 0,
     ) -> list[dict[str, Any]]:
         """An album of `photos` photos, as Telegram sends one: a message per photo with the
-        same media_group_id, the caption on the first."""
+        same media_group_id, the caption on photo `caption_on` (the first, usually)."""
         group = str(secrets.randbits(60))
         return [
             await self.send(
-                user, chat, photo=True, caption=caption if i == 0 else None, media_group=group
+                user,
+                chat,
+                photo=True,
+                caption=caption if i == caption_on else None,
+                media_group=group,
             )
             for i in range(photos)
         ]
+
+    async def post_as_chat(
+        self, chat: Chat, text: str, *, channel: str | None = None
+    ) -> dict[str, Any]:
+        """A post in a group made as a chat, as Telegram sends it: as the channel `channel`
+        (a linked or any public channel, from Channel_Bot), or, without it, as the group's own
+        anonymous admin (from GroupAnonymousBot, sender_chat the group itself)."""
+        if channel is not None:
+            sender = self._system_user(136817688, "Channel", "Channel_Bot")
+            sender_chat = {
+                "id": -1009000000000 - len(channel),
+                "type": "channel",
+                "title": channel,
+            }
+        else:
+            sender = self._system_user(1087968824, "Group", "GroupAnonymousBot")
+            sender_chat = {k: v for k, v in chat.to_api().items() if k in ("id", "type", "title")}
+        msg = self._store_user_message(chat, sender, text=text, extra={"sender_chat": sender_chat})
+        self._note("user", chat, channel or chat.name, text)
+        await self._push_update("message", self._message_to_api(msg))
+        return self._message_to_api(msg)
+
+    def _system_user(self, user_id: int, first_name: str, username: str) -> User:
+        if user_id not in self.users:
+            self.users[user_id] = User(
+                id=user_id, first_name=first_name, username=username, is_bot=True
+            )
+        return self.users[user_id]
 
     async def edit(self, user: User, chat: Chat, message_id: int, text: str) -> None:
         msg = chat.messages[message_id]

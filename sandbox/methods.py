@@ -566,6 +566,12 @@ class BotApiMethods(WebhookDelivery):
         permissions = params.get("permissions")
         if not isinstance(permissions, dict):
             raise ApiError(400, "Bad Request: invalid permissions")
+        user = self.users[params["user_id"]]
+        if permissions and all(permissions.values()):
+            # Everything allowed again: Telegram lifts the restriction (a member once more).
+            chat.members[params["user_id"]] = Member("member")
+            self._note("system", chat, self.bot, f"机器人解除了 {user.display_name} 的禁言")
+            return True
         until = int(params.get("until_date", 0))
         if until and not time.time() + 30 <= until <= time.time() + 366 * 86400:
             until = 0  # Telegram: less than 30 s or more than 366 days away means forever
@@ -574,7 +580,6 @@ class BotApiMethods(WebhookDelivery):
             until_date=until,
             can_send_messages=bool(permissions.get("can_send_messages", False)),
         )
-        user = self.users[params["user_id"]]
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
         return True
 

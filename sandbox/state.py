@@ -178,6 +178,9 @@ def _as_sent(msg: StoredMessage, method: str, api: dict[str, Any]) -> Sent:
         shown = f"[语音] {msg.caption or ''}".strip()
     elif "location" in msg.extra:
         shown = "[位置]"
+    elif "document" in msg.extra:
+        name = msg.extra["document"].get("file_name") or ""
+        shown = f"[文件 {name}] {msg.caption or ''}".strip()
     else:
         shown = f"[图片] {msg.caption or ''}".strip()
     return Sent(

@@ -165,6 +165,9 @@ class Ticket(Record):
     media_group: str | None = None
     urgent: bool = False
     escalated_at: UtcTime | None = None
+    volunteer_outbox_id: int | None = None  # its wish card in the volunteers' chat
+    volunteer_posted_at: UtcTime | None = None
+    by_volunteer: bool = False  # claimed by a volunteer (the assignee), not staff
     last_note: str | None = None  # the latest progress note staff wrote
     ack_outbox_id: int | None = None  # the reporter's acknowledgement (a reply to it adds)
     forwarded_by: str | None = None  # who last forwarded it (转派), from which party, why
@@ -243,6 +246,9 @@ class Flag(Record):
     check_chat_id: int | None
     check_outbox_id: int | None
     created_at: UtcTime
+    nearest_known_id: int | None = None  # the confirmed rumour it resembles
+    notices: Annotated[list[int] | None, BeforeValidator(_parse_json)] = None  # group notices
+    edited_text: str | None = None  # the post's words since its author edited it away
 
     @property
     def is_decided(self) -> bool:
@@ -256,6 +262,33 @@ class KnownText(Record):
     clarification: str | None
     flag_id: int | None
     created_by: int | None
+    created_at: UtcTime
+    withdrawn_at: UtcTime | None = None
+
+
+class FlagPost(Record):
+    """Another post of a pending flag's text: it joined the flag's card."""
+
+    id: int
+    flag_id: int
+    chat_id: int
+    message_id: int
+    author_id: int
+    author_name: str
+    source_update_id: int
+    created_at: UtcTime
+
+
+class Mute(Record):
+    id: int
+    community: str
+    chat_id: int
+    user_id: int
+    user_name: str
+    until: UtcTime
+    notice_outbox_id: int | None
+    lifted_by: int | None
+    lifted_at: UtcTime | None
     created_at: UtcTime
 
 

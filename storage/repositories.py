@@ -191,6 +191,15 @@ class EventRepository(_Repository):
         )
         return int(row["n"]) if row else 0
 
+    async def count_by_actor(self, action: str, since: datetime) -> list[tuple[int, int]]:
+        """(actor, how many times) of one action since a moment, most first."""
+        rows = await self.tx.fetchall(
+            "SELECT actor_id, COUNT(*) AS n FROM events WHERE action = ? AND at >= ?"
+            " AND actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC, actor_id",
+            (action, to_db(since)),
+        )
+        return [(int(r["actor_id"]), int(r["n"])) for r in rows]
+
     async def about(self, *kinds: str) -> list[Event]:
         """Every event whose subject is of these kinds (e.g. "flag", "known"), in order."""
         clause = " OR ".join("subject LIKE ?" for _ in kinds)

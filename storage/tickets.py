@@ -133,6 +133,15 @@ class TicketRepository:
         )
         return Ticket.model_validate(dict(row)) if row else None
 
+    async def unclaimed_wishes_posted_before(self, moment: datetime) -> list[Ticket]:
+        """Wishes nobody claimed whose card went to the volunteers before `moment`."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM tickets WHERE kind = 'wish' AND status = 'new'"
+            " AND volunteer_posted_at IS NOT NULL AND volunteer_posted_at < ? ORDER BY id",
+            (to_db(moment),),
+        )
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
     async def by_card_message(self, chat_id: int, message_id: int) -> Ticket | None:
         """The ticket whose staff card is Telegram message `message_id` in `chat_id`."""
         row = await self.tx.fetchone(

@@ -98,6 +98,20 @@ async def test_an_album_is_one_request_and_staff_get_every_photo(
     assert not any("#2" in s.text for s in sb.sent_to(town.building))
 
 
+async def test_an_album_captioned_on_its_last_photo_keeps_the_earlier_ones(
+    linli: Linli, town: Community
+) -> None:
+    sb = town.sb
+    await sb.send_album(
+        town.auntie, town.building, photos=3, caption="#报修 地库入口积水", caption_on=2
+    )
+    await sb.next_message(town.building, containing="#1")
+    await sb.settle()
+    [ticket] = await tickets_of(linli)
+    assert len(ticket.attachments) == 2 and ticket.photo_file_id
+    assert len([s for s in sb.sent_to(town.committee) if s.method == "sendPhoto"]) == 3
+
+
 async def test_an_album_in_private_is_kept_with_the_draft(linli: Linli, town: Community) -> None:
     sb = town.sb
     await sb.send(town.auntie, None, "/complain")

@@ -17,6 +17,7 @@ from bot.services.report import ReportService
 from bot.services.roles import Roles
 from bot.services.screening import ReviewService, ScreeningService
 from bot.services.tickets import DraftService, TicketIntake, TicketService
+from bot.services.volunteers import VolunteerService
 from bot.services.votes import VoteService
 from storage import AlreadyHandled, Database, Tx
 from storage.outbox import OutgoingMessage
@@ -109,3 +110,4 @@ class Services:
     reports: ReportService
     households: HouseholdService
     votes: VoteService
+    volunteers: VolunteerService

@@ -102,6 +102,10 @@ class GroupService:
         if self._roles.is_staff_chat(chat.id):
             await self._register_staff_chat(update_id, chat)
             return
+        if chat.id == self._roles.volunteer_chat_id:  # never a resident group: wish cards only
+            async with self._db.transaction(update_id=update_id, what="bot_added") as tx:
+                await tx.outbox.enqueue(text_message(chat.id, texts.VOLUNTEER_CHAT_HELLO))
+            return
         community, refusal = await self._community_for(by_user_id, None)
         async with self._db.transaction(update_id=update_id, what="bot_added") as tx:
             if community is not None:
@@ -362,6 +366,8 @@ class GroupService:
             return texts.BIND_ONLY_IN_GROUPS
         if self._roles.is_staff_chat(chat.id):
             return texts.BIND_STAFF_CHAT
+        if chat.id == self._roles.volunteer_chat_id:
+            return texts.BIND_VOLUNTEER_CHAT
         return None
 
     @staticmethod

@@ -171,6 +171,14 @@ def edit_text(
     return OutgoingMessage(chat_id=chat_id, method="editMessageText", params=params)
 
 
+def delete_own(chat_id: int, target_row: int) -> OutgoingMessage:
+    """Take back a message the bot sent (named by its outbox row: its Telegram id may not be
+    known yet when this is queued)."""
+    from bot.outbox import TARGET_ROW
+
+    return OutgoingMessage(chat_id=chat_id, method="deleteMessage", params={TARGET_ROW: target_row})
+
+
 def photo_message(chat_id: int, file_id: str, caption: str) -> OutgoingMessage:
     return OutgoingMessage(
         chat_id=chat_id,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -39,6 +41,9 @@ from bot.workdays import add_working_days
 from storage import Database, Tx
 from storage.models import Attachment, Draft, OutboxMessage, Ticket, TicketKind
 from storage.outbox import OutgoingMessage
+
+if TYPE_CHECKING:
+    from bot.services.volunteers import VolunteerService
 
 log = logging.getLogger(__name__)
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -115,6 +120,18 @@ def replace_priority(message: OutgoingMessage, priority: int = 1) -> OutgoingMes
     return message.model_copy(update={"priority": priority})
 
 
+ALBUMS_REMEMBERED = 256
+
+
+class _Albums(OrderedDict[tuple[int, str, int], list[str]]):
+    """Recent albums' uncaptioned photos, oldest first (a bounded memory)."""
+
+    def __missing__(self, key: tuple[int, str, int]) -> list[str]:
+        value: list[str] = []
+        self[key] = value
+        return value
+
+
 class Transcriber:
     """The hook for a deployment that can turn voice notes into words (no model ships here:
     none can be downloaded). Subclass it and pass it to TicketIntake; None keeps the voice
@@ -146,6 +163,10 @@ class TicketIntake:
         self._zone = zone
         self._bot_username = bot_username
         self._transcriber = transcriber
+        # Set by the app when VOLUNTEER_CHAT_ID is: new wishes are posted there too.
+        self.volunteers: VolunteerService | None = None
+        # Photos of an album seen before its captioned photo: (chat, album, person) -> ids.
+        self._album_photos = _Albums()
 
     async def request(
         self,
@@ -185,6 +206,14 @@ class TicketIntake:
                 tx, origin.person.id, origin.chat_id, origin.message_id, origin.community
             ):
                 return
+            if media_group is not None:
+                earlier = self._album_photos.pop(
+                    (origin.chat_id, media_group, origin.person.id), []
+                )
+                attachments = (
+                    *attachments,
+                    *(Attachment(kind="photo", file_id=p) for p in earlier),
+                )
             rules = self.rules_of(origin.community)
             if (
                 kind == "complaint"
@@ -506,6 +535,8 @@ class TicketIntake:
             update_id=update_id,
         )
         await self._cards.post(tx, ticket, origin.group_title)
+        if self.volunteers is not None:
+            await self.volunteers.post_wish(tx, ticket)
         if urgent:
             await self._emergency_numbers(tx, ticket, origin)
         await self._acknowledge(tx, ticket, origin)
@@ -569,6 +600,11 @@ class TicketIntake:
         async with self._db.read() as tx:
             ticket = await tx.tickets.of_album(chat_id, media_group, person.id)
         if ticket is None:
+            # Perhaps the album's caption (#报修 …) is on a later photo: this one waits, in
+            # memory, to join the request that caption files.
+            self._album_photos[(chat_id, media_group, person.id)].append(photo)
+            while len(self._album_photos) > ALBUMS_REMEMBERED:
+                self._album_photos.popitem(last=False)
             return False
         async with self._db.transaction(update_id=update_id, what="album_photo") as tx:
             return await self.join_album(tx, person, chat_id, media_group, photo)

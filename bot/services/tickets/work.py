@@ -426,15 +426,24 @@ class TicketService:
                 await self._finish(tx, current, staff, note=note, photo=photo)
                 return True
             await self._cards.show(tx, current)
+            # The note's words and photo are for the reporter (they may name her door or
+            # phone); those who +1'd hear only that there is progress.
             if note:
-                await self._cards.notify(
-                    tx, current, texts.NOTIFY_NOTE.format(n=current.id, note=html(note)), "noted"
+                await tx.outbox.enqueue(
+                    text_message(
+                        current.reporter_id,
+                        texts.NOTIFY_NOTE.format(n=current.id, note=html(note)),
+                        **refused_in_group(current, "noted"),
+                    )
                 )
             if photo:
-                for user_id in [current.reporter_id, *await tx.tickets.followers(current.id)]:
-                    await tx.outbox.enqueue(
-                        photo_message(user_id, photo, texts.NOTE_PHOTO.format(n=current.id))
-                    )
+                await tx.outbox.enqueue(
+                    photo_message(current.reporter_id, photo, texts.NOTE_PHOTO.format(n=current.id))
+                )
+            for follower in await tx.tickets.followers(current.id):
+                await tx.outbox.enqueue(
+                    text_message(follower, texts.NOTIFY_NOTE_FOLLOWER.format(n=current.id))
+                )
             await tx.outbox.enqueue(text_message(chat_id, texts.NOTE_SENT))
         return True
 
