@@ -108,7 +108,9 @@ async def test_a_complaint_goes_to_its_own_communitys_staff_only(street: Street)
         assert not any("陈大爷" in m.text for m in sb.sent_to(elsewhere))
     # The default community's staff cannot look it up, nor see its reporter.
     await sb.send(s.c.staff, s.c.committee, "/ticket 1")
-    assert (await sb.next_message(s.c.committee)).text == texts.TICKET_NOT_FOUND
+    assert (
+        await sb.next_message(s.c.committee, containing=texts.TICKET_NOT_FOUND)
+    ).text == texts.TICKET_NOT_FOUND
     await sb.send(s.c.staff, None, "/ticket 1")
     assert (await sb.next_message(s.c.staff)).text == texts.TICKET_NOT_FOUND
     await sb.send(s.east_staff, s.east_committee, "/ticket 1")
@@ -176,7 +178,7 @@ async def test_reception_days_and_digests_per_community_and_for_the_street(
     await sb.send(
         s.east_staff, s.east_committee, "/reception add 每月15日 09:00-11:00 东一居委会 接待日"
     )
-    assert "已添加" in (await sb.next_message(s.east_committee)).text
+    assert "已添加" in (await sb.next_message(s.east_committee, containing="已添加")).text
     s.clock.set(at(2026, 12, 14, 19, 0))
     await linli.services.reception.tick()
     reminder = await sb.next_message(s.east_group, containing="接待日")

@@ -43,7 +43,7 @@ async def register(sb: Sandbox, user: User, address: str) -> None:
 
 async def group_of(sb: Sandbox, c: Community, title: str, members: list[User], tie: str) -> Chat:
     group = sb.add_group(title, owner=c.admin, members=members)
-    await sb.add_bot(group, c.admin)
+    await sb.add_bot(group, c.admin, admin=True)
     await sb.next_message(group)
     await sb.send(c.admin, group, f"/bind {tie}")
     assert "本群对应" in (await sb.next_message(group)).text
@@ -57,7 +57,7 @@ async def town(start_linli: StartLinli, community: Community) -> Town:
     linli = await start_linli(clock=clock, loose=True)
     uncle, lady5, man7 = sb.add_user("王叔叔"), sb.add_user("刘阿姨"), sb.add_user("陈师傅")
     sb.join(community.building, uncle)
-    await sb.add_bot(community.building, community.admin)
+    await sb.add_bot(community.building, community.admin, admin=True)
     await sb.next_message(community.building)
     await sb.send(community.admin, community.building, "/bind 3号楼")
     assert "3号楼" in (await sb.next_message(community.building)).text
