@@ -62,6 +62,14 @@ class OutboxRepository:
         self.tx.queued_messages += 1
         return new_id
 
+    async def is_message(self, row_id: int | None, chat_id: int, message_id: int | None) -> bool:
+        """Whether outbox row `row_id` went out as Telegram message `message_id` in `chat_id`:
+        a press or a reply counts only under the very message the bot recorded."""
+        if row_id is None or message_id is None:
+            return False
+        row = await self.get(row_id)
+        return row is not None and row.chat_id == chat_id and row.telegram_message_id == message_id
+
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
         return _outbox(row) if row else None

@@ -106,12 +106,9 @@ class VolunteerService:
         volunteer = Person(press.user_id, press.user_name)
         async with self._db.transaction(update_id=update_id, what="volunteer_claim") as tx:
             ticket = await tx.tickets.get(ticket_id)
-            card = (
-                await tx.outbox.get(ticket.volunteer_outbox_id)
-                if ticket is not None and ticket.volunteer_outbox_id is not None
-                else None
-            )
-            if ticket is None or card is None or card.telegram_message_id != press.message_id:
+            if ticket is None or not await tx.outbox.is_message(
+                ticket.volunteer_outbox_id, chat, press.message_id
+            ):
                 return texts.UNKNOWN_BUTTON
             if ticket.status != "new":
                 return texts.VOLUNTEER_TAKEN

@@ -246,8 +246,7 @@ class ReviewService:
             if (
                 mute is None
                 or notice is None
-                or notice.chat_id != press.chat_id
-                or notice.telegram_message_id != press.message_id
+                or not await tx.outbox.is_message(notice.id, press.chat_id, press.message_id)
             ):
                 return texts.UNKNOWN_BUTTON
             if not await self._roles.is_moderator(press.user_id, mute.community):

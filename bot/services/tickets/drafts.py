@@ -247,11 +247,12 @@ class DraftService:
         photo = draft.photo_file_id or said.photo
         attachments = (*draft.attachments, *extra)
         media_group = said.media_group or draft.media_group
+        # Outside the text step more words join the text already written.
+        joined = "\n".join(t for t in (draft.text, text) if t) or None
+        if draft.step != "text" and joined and utf16_len(joined) > MAX_TEXT:
+            await tx.outbox.enqueue(text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT)))
+            return
         if draft.step == "kind":
-            joined = "\n".join(t for t in (draft.text, text) if t) or None
-            if joined and utf16_len(joined) > MAX_TEXT:
-                await tx.outbox.enqueue(text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT)))
-                return
             draft = await tx.drafts.update(
                 draft.id,
                 text=joined,
@@ -283,10 +284,6 @@ class DraftService:
                 step="confirm" if photo else "photo",
             )
         else:  # photo or confirm: a photo moves on; more words belong to the text
-            joined = "\n".join(t for t in (draft.text, text) if t) or None
-            if joined and utf16_len(joined) > MAX_TEXT:
-                await tx.outbox.enqueue(text_message(here, texts.TOO_LONG.format(limit=MAX_TEXT)))
-                return
             draft = await tx.drafts.update(
                 draft.id,
                 text=joined,

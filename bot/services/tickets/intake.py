@@ -564,19 +564,10 @@ class TicketIntake:
         asked, are filed. False when it answers no such prompt."""
         async with self._db.read() as tx:
             draft = await tx.drafts.of_user(origin.person.id)
-            prompt = (
-                await tx.outbox.get(draft.prompt_outbox_id)
-                if draft is not None and draft.prompt_outbox_id is not None
-                else None
+            asked = draft is not None and await tx.outbox.is_message(
+                draft.prompt_outbox_id, origin.chat_id, replied_message_id
             )
-        if (
-            draft is None
-            or prompt is None
-            or draft.chat_id != origin.chat_id
-            or prompt.chat_id != origin.chat_id
-            or prompt.telegram_message_id != replied_message_id
-            or said.empty
-        ):
+        if draft is None or not asked or draft.chat_id != origin.chat_id or said.empty:
             return False
         attachments = said.attachments
         if said.photo and not said.text.strip() and not said.voice:
