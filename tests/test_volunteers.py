@@ -122,3 +122,21 @@ async def test_an_unclaimed_wish_is_posted_again_to_the_volunteers(
     # Only the newest card claims it: the old one is no longer the wish's card.
     assert await answer(sb, li, first, "认领") == texts.UNKNOWN_BUTTON
     assert await answer(sb, li, again, "认领") == texts.ANSWER_VOLUNTEER_CLAIMED
+
+
+async def test_a_wish_staff_claim_is_marked_taken_in_the_volunteers_chat(
+    sb: Sandbox,
+    community: Community,
+    start_linli: StartLinli,
+    helpers: tuple[Chat, User, User],
+) -> None:
+    chat, li, _ = helpers
+    await start_linli(volunteer_chat_id=chat.id)
+    await opened(sb, community.auntie)
+    await sb.send(community.auntie, None, "/wish 想请人帮忙搬一下旧衣柜")
+    card = await sb.next_message(chat, containing="微心愿 #1")
+    staff_card = await sb.next_message(community.committee, containing="#1")
+    await sb.press(community.staff, staff_card, "认领")
+    taken = await sb.wait_for_edit(card, "已由社区工作人员认领")
+    assert taken.buttons == []
+    assert await answer(sb, li, card, "认领") == texts.VOLUNTEER_TAKEN

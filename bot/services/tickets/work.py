@@ -143,6 +143,16 @@ class TicketService:
             public=True,
         )
         await self._cards.show(tx, ticket)
+        if ticket.volunteer_outbox_id is not None:  # its card in the volunteers' chat
+            card = await tx.outbox.get(ticket.volunteer_outbox_id)
+            if card is not None:
+                await tx.outbox.enqueue(
+                    edit_text(
+                        card.chat_id,
+                        texts.VOLUNTEER_TAKEN_BY_STAFF.format(n=ticket.id),
+                        target_row=card.id,
+                    )
+                )
         if ticket.kind == "wish":
             note = texts.NOTIFY_CLAIMED.format(n=ticket.id, staff=html(staff.name))
         else:
