@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -24,6 +24,15 @@ class LinliContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 LinliApplication = Application[
     ExtBot[None], LinliContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]
+
+
+def replied_to_bot(message: Message, bot_id: int) -> int | None:
+    """The id of the bot's message that `message` replies to, if it replies to one: prompts,
+    cards and acknowledgements are found by that id, never by their words."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    return replied.message_id
 
 
 def person_of(update: Update) -> Person:

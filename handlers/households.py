@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from handlers.context import LinliContext, person_of
+from handlers.context import LinliContext, person_of, replied_to_bot
 from handlers.tickets import private_message
 
 
@@ -42,18 +42,9 @@ async def private_reply(update: Update, context: LinliContext) -> None:
     id (never its words); any other reply is an ordinary private message."""
     message = update.effective_message
     assert message is not None
-    replied = message.reply_to_message
-    if (
-        replied is not None
-        and replied.from_user is not None
-        and replied.from_user.id == context.bot.id
-        and await context.services.households.answer_prompt(
-            update.update_id,
-            person_of(update),
-            message.chat_id,
-            replied.message_id,
-            message.text or "",
-        )
+    replied = replied_to_bot(message, context.bot.id)
+    if replied is not None and await context.services.households.answer_prompt(
+        update.update_id, person_of(update), message.chat_id, replied, message.text or ""
     ):
         return
     await private_message(update, context)

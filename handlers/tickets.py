@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.services.messaging import deep_link, html, number_of, text_message
 from bot.services.tickets import REQUEST_TAG, Origin
 from bot.services.tickets.intake import Said
-from handlers.context import LinliContext, person_of
+from handlers.context import LinliContext, person_of, replied_to_bot
 from handlers.start import MENU, help_group
 from storage.models import Attachment, TicketKind
 
@@ -131,17 +131,8 @@ async def private_message(update: Update, context: LinliContext) -> None:
             "hint",
         )
         return
-    replied = message.reply_to_message
-    from_bot = (
-        replied is not None
-        and replied.from_user is not None
-        and replied.from_user.id == context.bot.id
-    )
     await services.drafts.receive(
-        update.update_id,
-        person_of(update),
-        said,
-        replied.message_id if from_bot and replied is not None else None,
+        update.update_id, person_of(update), said, replied_to_bot(message, context.bot.id)
     )
 
 
@@ -151,12 +142,8 @@ async def group_media(update: Update, context: LinliContext) -> None:
     message = update.effective_message
     assert message is not None
     services = context.services
-    replied = message.reply_to_message
-    if (
-        replied is not None
-        and replied.from_user is not None
-        and replied.from_user.id == context.bot.id
-    ):
+    replied = replied_to_bot(message, context.bot.id)
+    if replied is not None:
         if services.roles.is_staff_chat(message.chat_id):
             # An answer to a force-reply prompt, else a note on the card it replies to.
             if not await prompt_answer(update, context):
@@ -164,14 +151,14 @@ async def group_media(update: Update, context: LinliContext) -> None:
                     update.update_id,
                     person_of(update),
                     message.chat_id,
-                    replied.message_id,
+                    replied,
                     message.text or message.caption or "",
                     photo_of(message),
                 )
             return
         if await services.groups.is_resident_group(message.chat_id):
             await services.intake.reply_to_prompt(
-                update.update_id, origin_of(update), replied.message_id, said_of(message)
+                update.update_id, origin_of(update), replied, said_of(message)
             )
         return
     if message.media_group_id and message.photo:
@@ -274,17 +261,12 @@ async def prompt_answer(update: Update, context: LinliContext) -> bool:
     message's id in this chat (never by its words)."""
     message = update.effective_message
     assert message is not None
-    replied = message.reply_to_message
+    replied = replied_to_bot(message, context.bot.id)
     services = context.services
-    if (
-        replied is None
-        or replied.from_user is None
-        or replied.from_user.id != context.bot.id
-        or not services.roles.is_staff_chat(message.chat_id)
-    ):
+    if replied is None or not services.roles.is_staff_chat(message.chat_id):
         return False
     return await services.prompts.answer(
-        update.update_id, person_of(update), message.chat_id, replied.message_id, message.text or ""
+        update.update_id, person_of(update), message.chat_id, replied, message.text or ""
     )
 
 

@@ -263,7 +263,9 @@ class BotApiMethods(WebhookDelivery):
         )
         return await self._deliver(chat, msg, "sendMessage")
 
-    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _captioned(self, params: dict[str, Any]) -> tuple[Chat, str, list[dict], int | None]:
+        """What a photo or voice note checks first, as Telegram does: the chat, the caption
+        (within its limit), the buttons, the message replied to, then the flood limits."""
         chat = self._chat_for_bot(params["chat_id"])
         caption, entities = self._render(
             params, "caption", MAX_CAPTION, "Bad Request: message caption is too long"
@@ -271,6 +273,10 @@ class BotApiMethods(WebhookDelivery):
         self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(chat, params)
         self._flood(chat)
+        return chat, caption, entities, reply_to
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat, caption, entities, reply_to = self._captioned(params)
         photo = params["photo"]
         upload = _uploaded(photo)
         width, height = 800, 600
@@ -360,13 +366,7 @@ class BotApiMethods(WebhookDelivery):
         )
 
     async def _send_voice(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat_for_bot(params["chat_id"])
-        caption, entities = self._render(
-            params, "caption", MAX_CAPTION, "Bad Request: message caption is too long"
-        )
-        self._check_markup(params.get("reply_markup"))
-        reply_to = self._reply_target(chat, params)
-        self._flood(chat)
+        chat, caption, entities, reply_to = self._captioned(params)
         voice = params["voice"]
         if isinstance(voice, str) and not voice.startswith("voice-"):
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")

@@ -171,6 +171,11 @@ def edit_text(
     return OutgoingMessage(chat_id=chat_id, method="editMessageText", params=params)
 
 
+def urgent(message: OutgoingMessage) -> OutgoingMessage:
+    """The same message, sent ahead of everything else queued for its chat."""
+    return message.model_copy(update={"priority": 1})
+
+
 def delete_own(chat_id: int, target_row: int) -> OutgoingMessage:
     """Take back a message the bot sent (named by its outbox row: its Telegram id may not be
     known yet when this is queued)."""

@@ -14,6 +14,7 @@ from bot.services.messaging import (
     location_message,
     photo_message,
     text_message,
+    urgent,
     voice_message,
 )
 from bot.services.roles import Roles
@@ -148,7 +149,7 @@ def refused_in_group(ticket: Ticket, step: str) -> dict[str, Any]:
 
 def _urgent(message: OutgoingMessage, ticket: Ticket) -> OutgoingMessage:
     """An urgent ticket's staff messages go out ahead of everything else queued for the chat."""
-    return message.model_copy(update={"priority": 1}) if ticket.urgent else message
+    return urgent(message) if ticket.urgent else message
 
 
 def subject(ticket: Ticket) -> str:

@@ -30,6 +30,7 @@ from bot.services.messaging import (
     deep_link,
     html,
     text_message,
+    urgent,
     utf16_len,
 )
 from bot.services.people import Person
@@ -40,7 +41,6 @@ from bot.services.tickets.similar import similarity
 from bot.workdays import add_working_days
 from storage import Database, Tx
 from storage.models import Attachment, Draft, OutboxMessage, Ticket, TicketKind
-from storage.outbox import OutgoingMessage
 
 if TYPE_CHECKING:
     from bot.services.volunteers import VolunteerService
@@ -114,10 +114,6 @@ def voice_text(attachments: tuple[Attachment, ...]) -> str:
     """The words a ticket of voice notes alone carries (a transcription hook may do better)."""
     seconds = sum(a.duration or 0 for a in attachments if a.kind == "voice")
     return texts.VOICE_TEXT.format(seconds=seconds)
-
-
-def replace_priority(message: OutgoingMessage, priority: int = 1) -> OutgoingMessage:
-    return message.model_copy(update={"priority": priority})
 
 
 ALBUMS_REMEMBERED = 256
@@ -554,7 +550,7 @@ class TicketIntake:
             texts.EMERGENCY_CALL.format(contacts=lines),
             reply_to=origin.message_id if origin.in_group else None,
         )
-        await tx.outbox.enqueue(replace_priority(message))
+        await tx.outbox.enqueue(urgent(message))
 
     async def reply_to_prompt(
         self, update_id: int, origin: Origin, replied_message_id: int, said: Said

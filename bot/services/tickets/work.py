@@ -31,6 +31,7 @@ from bot.services.messaging import (
     plain,
     shorten,
     text_message,
+    urgent,
 )
 from bot.services.people import Person
 from bot.services.roles import Roles
@@ -484,13 +485,13 @@ class TicketService:
         text = texts.UNSATISFIED_FOR_STAFF.format(
             n=ticket.id, why=texts.UNSATISFIED_WHY.format(why=html(why))
         )
-        for chat in self._told_of_ratings(ticket):
+        for chat in self._committee_and_card_chat(ticket):
             await tx.outbox.enqueue(text_message(chat, text))
         await tx.outbox.enqueue(text_message(ticket.reporter_id, texts.WHY_THANKS))
 
     async def _ask_why(self, tx: Tx, ticket: Ticket, press: Press) -> str:
         """不满意: the committee is told at once, and the resident asked what is wrong."""
-        for chat in self._told_of_ratings(ticket):
+        for chat in self._committee_and_card_chat(ticket):
             await tx.outbox.enqueue(
                 text_message(chat, texts.UNSATISFIED_FOR_STAFF.format(n=ticket.id, why=""))
             )
@@ -514,7 +515,9 @@ class TicketService:
             )
         return plain(texts.RATED.format(rating=texts.RATING["unsatisfied"]))
 
-    def _told_of_ratings(self, ticket: Ticket) -> list[int]:
+    def _committee_and_card_chat(self, ticket: Ticket) -> list[int]:
+        """Where a ticket's staff are told of something pressing: its committee's chat and
+        the chat its card lives in (one message when they are the same chat)."""
         chats = {self._roles.committee_chat(ticket.community)}
         if ticket.card_chat_id is not None:
             chats.add(ticket.card_chat_id)
@@ -545,14 +548,13 @@ class TicketService:
                 text = texts.URGENT_ESCALATION.format(
                     n=ticket.id, minutes=minutes, text=html(shorten(ticket.text, 200))
                 )
-                chats = {self._roles.committee_chat(ticket.community)}
-                if ticket.card_chat_id is not None:
-                    chats.add(ticket.card_chat_id)
-                for chat in sorted(chats):
+                for chat in self._committee_and_card_chat(ticket):
                     await tx.outbox.enqueue(
-                        text_message(
-                            chat, text, dedupe_key=f"urgent:{ticket.id}:{chat}:{minutes}"
-                        ).model_copy(update={"priority": 1})
+                        urgent(
+                            text_message(
+                                chat, text, dedupe_key=f"urgent:{ticket.id}:{chat}:{minutes}"
+                            )
+                        )
                     )
                 await tx.tickets.update(ticket.id, escalated_at=tx.now)
                 await tx.events.append(
