@@ -198,7 +198,8 @@ async def run_demo() -> int:
                     await sb.callback_answer(await sb.press(person, ballot, choice))
                 clock.set(datetime(2026, 12, 20, 18, 1, tzinfo=SHANGHAI))
                 await linli.services.votes.tick()
-                await sb.next_message(committee, containing="投票结果")
+                # The chart is drawn as it is sent: matplotlib may first build its font cache.
+                await sb.next_message(committee, containing="投票结果", timeout=60)
                 await sb.settle()
 
                 # The month's report for the committee: two charts and the workbook.
