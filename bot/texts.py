@@ -635,6 +635,9 @@ KNOWN_LOG_AD_DELETED = "已自动删除"
 KNOWN_LOG_ANSWERED = "机器人不是该群管理员，只回复了澄清"
 KNOWN_LOG_AD_KEPT = "机器人不是该群管理员，未能删除"
 MUTED_LOG = "🔇 {author} 已第 {n} 次发广告，已在{group}禁言 {hours} 小时（不会踢出）。"
+MUTED_CHANNEL_LOG = (
+    "🔇 频道「{author}」已第 {n} 次发广告，已禁止它在{group}发言，管理员解除前一直有效。"
+)
 PENDING_AGAIN = "⏳ 有 {n} 条群消息等待审核超过一天了，卡片重新发在下面，请尽快处理。"
 BTN_UNMUTE = "解除禁言"
 UNMUTED_LOG = "\n✅ {who} 已解除禁言"

@@ -232,6 +232,8 @@ class DrivingApi(SandboxState):
                 "type": "channel",
                 "title": channel,
             }
+            if sender_chat["id"] in chat.banned_senders:
+                raise PermissionError(f"channel {channel} is banned in {chat.name}")
         else:
             sender = self._system_user(1087968824, "Group", "GroupAnonymousBot")
             sender_chat = {k: v for k, v in chat.to_api().items() if k in ("id", "type", "title")}

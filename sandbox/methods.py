@@ -54,6 +54,8 @@ class BotApiMethods(WebhookDelivery):
             "getChatAdministrators": self._get_chat_administrators,
             "leaveChat": self._leave_chat,
             "restrictChatMember": self._restrict_chat_member,
+            "banChatSenderChat": self._ban_chat_sender_chat,
+            "unbanChatSenderChat": self._unban_chat_sender_chat,
         }
 
     async def _true(self, params: dict[str, Any]) -> bool:
@@ -560,6 +562,9 @@ class BotApiMethods(WebhookDelivery):
         me = chat.member(self.bot.id)
         if me.status != "administrator" or not me.can_restrict_members:
             raise ApiError(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
+        if params["user_id"] not in self.users or params["user_id"] < 0:
+            # A channel posting in the group is banned with banChatSenderChat instead.
+            raise ApiError(400, "Bad Request: invalid user_id specified")
         target = chat.member(params["user_id"])
         if target.status in ("creator", "administrator"):
             raise ApiError(400, "Bad Request: user is an administrator of the chat")
@@ -581,6 +586,29 @@ class BotApiMethods(WebhookDelivery):
             can_send_messages=bool(permissions.get("can_send_messages", False)),
         )
         self._note("system", chat, self.bot, f"机器人禁言了 {user.display_name}")
+        return True
+
+    def _restricting_chat(self, params: dict[str, Any]) -> Any:
+        chat = self._known_chat(params["chat_id"])
+        if chat.type != "supergroup":
+            raise ApiError(400, "Bad Request: method is available only for supergroups")
+        me = chat.member(self.bot.id)
+        if me.status != "administrator" or not me.can_restrict_members:
+            raise ApiError(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
+        if params["sender_chat_id"] >= 0:
+            raise ApiError(400, "Bad Request: invalid sender_chat_id specified")
+        return chat
+
+    async def _ban_chat_sender_chat(self, params: dict[str, Any]) -> bool:
+        chat = self._restricting_chat(params)
+        chat.banned_senders.add(params["sender_chat_id"])
+        self._note("system", chat, self.bot, f"机器人禁止了频道 {params['sender_chat_id']} 发言")
+        return True
+
+    async def _unban_chat_sender_chat(self, params: dict[str, Any]) -> bool:
+        chat = self._restricting_chat(params)
+        chat.banned_senders.discard(params["sender_chat_id"])
+        self._note("system", chat, self.bot, f"机器人恢复了频道 {params['sender_chat_id']} 发言")
         return True
 
 

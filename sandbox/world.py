@@ -90,6 +90,7 @@ class Chat:
     next_message_id: int = 1
     migrated_to: int | None = None  # a basic group upgraded to this supergroup
     deleted: bool = False  # the group was deleted by its owner
+    banned_senders: set[int] = field(default_factory=set)  # channels banned (banChatSenderChat)
 
     @property
     def is_group(self) -> bool:

@@ -200,6 +200,35 @@ async def test_a_muted_advertiser_is_told_why_and_a_moderator_can_lift_it(town: 
     assert "已解除禁言" in (await sb.wait_for_edit(note, "已解除禁言")).text
 
 
+async def test_a_channel_repeating_an_ad_is_banned_from_the_group_until_lifted(
+    town: Town,
+) -> None:
+    """A channel has no member to mute and no private chat: the bot bans it as a sender chat
+    (banChatSenderChat) and 解除禁言 unbans it; nothing is sent to the channel itself."""
+    sb, c = town.sb, town.c
+    await sb.post_as_chat(c.building, AD, channel="本地生活速递")
+    await sb.press(town.moderator, await sb.next_message(town.mods), "确认广告")
+    await flushed(town)
+    await sb.post_as_chat(c.building, AD.replace("详聊", "私聊"), channel="本地生活速递")
+    note = await sb.next_message(town.mods, containing="🔇")
+    assert "频道「本地生活速递」" in note.text and "管理员解除前" in note.text
+    assert note.button_texts == ["解除禁言"]
+    await flushed(town)
+    (banned,) = c.building.banned_senders
+    with pytest.raises(PermissionError):
+        await sb.post_as_chat(c.building, "新店开业", channel="本地生活速递")
+    assert await answer(sb, town.moderator, note, "解除禁言") == texts.ANSWER_UNMUTED
+    await flushed(town)
+    assert c.building.banned_senders == set()
+    await sb.post_as_chat(c.building, "今天新店开业，欢迎光临", channel="本地生活速递")
+    methods = [m for m, p in sb.calls if str(banned) in (p.get("chat_id"), p.get("user_id"))]
+    assert "restrictChatMember" not in methods and "sendMessage" not in methods
+    assert [m for m, p in sb.calls if p.get("sender_chat_id") == str(banned)] == [
+        "banChatSenderChat",
+        "unbanChatSenderChat",
+    ]
+
+
 async def test_cards_pending_for_a_day_are_posted_again_once(town: Town) -> None:
     sb, c = town.sb, town.c
     await post(town, c.auntie, c.building, RUMOUR)

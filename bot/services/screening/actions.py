@@ -46,6 +46,12 @@ MUTED = {
 }
 
 
+def is_channel(author_id: int) -> bool:
+    """Whether a post's author is a chat (a channel posting in the group), not a person:
+    Telegram's chat ids are negative, its user ids positive."""
+    return author_id < 0
+
+
 def can_delete(chat: ChatRecord | None) -> bool:
     """Whether the bot may remove a post there, as far as we know (Telegram has the last word:
     see delete_failed)."""
@@ -80,8 +86,18 @@ class ModerationActions:
             )
             return
         until = tx.now + timedelta(hours=self._rules.mute_hours)
+        # A post made as a channel (sender_chat) has no member to restrict: the channel is
+        # banned from posting in the group (Telegram's banChatSenderChat) until a moderator
+        # lifts it, and nobody can be told in private.
+        channel = is_channel(author.id)
         await tx.outbox.enqueue(
             OutgoingMessage(
+                chat_id=chat_id,
+                method="banChatSenderChat",
+                params={"sender_chat_id": author.id},
+            )
+            if channel
+            else OutgoingMessage(
                 chat_id=chat_id,
                 method="restrictChatMember",
                 params={
@@ -98,28 +114,34 @@ class ModerationActions:
             user_name=author.name,
             until=until,
         )
+        log_text = texts.MUTED_CHANNEL_LOG if channel else texts.MUTED_LOG
         notice = await tx.outbox.enqueue(
             text_message(
                 self._roles.moderator_chat(community),
-                texts.MUTED_LOG.format(
+                log_text.format(
                     author=name, n=confirmed, group=group, hours=self._rules.mute_hours
                 ),
                 buttons=[[(texts.BTN_UNMUTE, UnmuteButton(mute))]],
             )
         )
         await tx.flags.update_mute(mute, notice_outbox_id=notice)
-        # The person hears why, once, in private (if they never opened the bot, nothing).
-        await tx.outbox.enqueue(
-            text_message(
-                author.id,
-                texts.MUTED_PRIVATE.format(group=group, hours=self._rules.mute_hours),
+        if not channel:
+            # The person hears why, once, in private (if they never opened the bot, nothing).
+            await tx.outbox.enqueue(
+                text_message(
+                    author.id,
+                    texts.MUTED_PRIVATE.format(group=group, hours=self._rules.mute_hours),
+                )
             )
-        )
         await tx.events.append(
             "muted",
             actor_id=None,
-            subject=f"person:{author.id}",
-            detail={"chat": chat_id, "ads": confirmed, "until": until.isoformat()},
+            subject=f"{'chat' if channel else 'person'}:{author.id}",
+            detail={
+                "chat": chat_id,
+                "ads": confirmed,
+                "until": None if channel else until.isoformat(),
+            },
         )
 
     def delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:

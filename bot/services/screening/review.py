@@ -15,7 +15,7 @@ from bot.services.messaging import delete_own, edit_text, html, shorten, text_me
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
-from bot.services.screening.actions import UNMUTED, ModerationActions, can_delete
+from bot.services.screening.actions import UNMUTED, ModerationActions, can_delete, is_channel
 from bot.services.screening.posts import ScreeningService
 from storage import Database, Tx
 from storage.models import Flag, Prompt
@@ -253,8 +253,15 @@ class ReviewService:
                 return texts.ONLY_MODERATORS
             if mute.lifted_at is not None:
                 return texts.ANSWER_ALREADY_DECIDED
+            channel = is_channel(mute.user_id)
             await tx.outbox.enqueue(
                 OutgoingMessage(
+                    chat_id=mute.chat_id,
+                    method="unbanChatSenderChat",
+                    params={"sender_chat_id": mute.user_id},
+                )
+                if channel
+                else OutgoingMessage(
                     chat_id=mute.chat_id,
                     method="restrictChatMember",
                     params={"user_id": mute.user_id, "permissions": UNMUTED},
@@ -271,10 +278,11 @@ class ReviewService:
                 who=html(press.user_name)
             )
             await tx.outbox.enqueue(edit_text(press.chat_id, text, message_id=press.message_id))
-            group = html(await self._actions.group_name(tx, mute.chat_id))
-            await tx.outbox.enqueue(
-                text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
-            )
+            if not channel:
+                group = html(await self._actions.group_name(tx, mute.chat_id))
+                await tx.outbox.enqueue(
+                    text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
+                )
         return texts.ANSWER_UNMUTED
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
