@@ -202,10 +202,10 @@ async def run_demo() -> int:
                 await sb.next_message(committee, containing="投票结果", timeout=60)
                 await sb.settle()
 
-                # The month's report for the committee: two charts and the workbook.
+                # The month's report for the committee: two charts (when the machine has a
+                # CJK font; without one, the figures alone) and the workbook, sent last.
                 await sb.send(director, committee, "/report 2026-12")
-                for _ in range(3):
-                    await sb.next_message(committee, timeout=60)
+                await sb.next_message(committee, containing="工单明细", timeout=60)
                 await sb.settle()
             finally:
                 await linli.stop()

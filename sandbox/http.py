@@ -92,7 +92,8 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     else:
         form = await request.post()
         for key, value in form.items():
-            params[key] = value if isinstance(value, str) else getattr(value, "file", value)
+            # A file part stays aiohttp's FileField: its file name is part of what was sent.
+            params[key] = value
     return params
 
 

@@ -338,15 +338,13 @@ class BotApiMethods(WebhookDelivery):
         if mime_type:
             described["mime_type"] = mime_type
         extra: dict[str, Any] = {"document": described}
-        if caption:
-            extra["caption"] = caption
-            if entities:
-                extra["caption_entities"] = entities
         msg = StoredMessage(
             message_id=chat.new_message_id(),
             chat_id=chat.id,
             from_id=self.bot.id,
             date=now(),
+            caption=caption or None,
+            caption_entities=entities,
             reply_markup=params.get("reply_markup"),
             reply_to_message_id=reply_to,
             extra=extra,

@@ -305,7 +305,7 @@ class SandboxState:
             data["text"] = msg.text
             if msg.entities:
                 data["entities"] = msg.entities
-        if msg.photo is not None or "voice" in msg.extra:
+        if msg.photo is not None or "voice" in msg.extra or "document" in msg.extra:
             if msg.photo is not None:
                 data["photo"] = msg.photo
             if msg.caption:

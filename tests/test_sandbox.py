@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, ChatPermissions, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from sandbox import Sandbox
@@ -153,3 +153,42 @@ async def test_get_updates_long_polls_and_forgets_confirmed_updates(sb: Sandbox,
     }
     confirmed = await bot.get_updates(offset=again[-1].update_id + 1, timeout=0)
     assert confirmed == ()
+
+
+async def test_a_document_keeps_its_file_name_and_caption(sb: Sandbox, bot: Bot) -> None:
+    owner = sb.add_user("李书记")
+    group = sb.add_group("社区工作群", owner=owner)
+    await sb.add_bot(group, owner)
+    sent = await bot.send_document(
+        group.id,
+        document=b"PK\x03\x04 a workbook",
+        filename="民情月报-2026-12.xlsx",
+        caption="<b>本社区</b> 工单明细",
+        parse_mode="HTML",
+    )
+    assert sent.document is not None and sent.document.file_name == "民情月报-2026-12.xlsx"
+    assert sent.caption == "本社区 工单明细"
+    (shown,) = [s for s in sb.sent_to(group) if s.method == "sendDocument"]
+    assert shown.text == "[文件 民情月报-2026-12.xlsx] 本社区 工单明细"
+
+
+async def test_a_channel_posting_in_a_group_is_banned_as_a_sender_chat(
+    sb: Sandbox, bot: Bot
+) -> None:
+    owner = sb.add_user("李书记")
+    group = sb.add_group("3号楼", owner=owner)
+    await sb.add_bot(group, owner)
+    post = await sb.post_as_chat(group, "新店开业", channel="本地生活速递")
+    channel_id = post["sender_chat"]["id"]
+    with pytest.raises(BadRequest, match="(?i)not enough rights"):
+        await bot.ban_chat_sender_chat(group.id, channel_id)
+    await sb.set_bot_admin(group, owner)
+    with pytest.raises(BadRequest, match="(?i)invalid user_id"):
+        await bot.restrict_chat_member(
+            group.id, channel_id, permissions=ChatPermissions.no_permissions()
+        )
+    assert await bot.ban_chat_sender_chat(group.id, channel_id)
+    with pytest.raises(PermissionError):
+        await sb.post_as_chat(group, "新店开业", channel="本地生活速递")
+    assert await bot.unban_chat_sender_chat(group.id, channel_id)
+    await sb.post_as_chat(group, "新店开业", channel="本地生活速递")
