@@ -27,6 +27,7 @@ class Post:
     kind: Kind
     family: str
     text: str
+    writer: int = 1  # 2: the sets written later by a second writer (files ending in _2)
 
     @property
     def rumour(self) -> bool:
@@ -61,9 +62,15 @@ def _families(path: Path) -> Iterator[tuple[str, str]]:
 def load(ced: Path | None = CED) -> list[Post]:
     """Every labelled post: the project's own sets, and CED when its file is there."""
     posts = [Post("ordinary", "chat", t, t) for _, t in read_labelled(DATA / "resident_chat.tsv")]
-    posts += [Post("ordinary", "chat", f, t) for f, t in _families(DATA / "resident_chat_more.tsv")]
-    posts += [Post("ordinary", "hard", f, t) for f, t in _families(DATA / "hard_negatives.tsv")]
-    posts += [Post("rumour", "chain", f, t) for f, t in _families(DATA / "chain_rumours.tsv")]
+    sets: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
+        ("ordinary", "chat", ("resident_chat_more.tsv", "resident_chat_2.tsv")),
+        ("ordinary", "hard", ("hard_negatives.tsv", "hard_negatives_2.tsv")),
+        ("rumour", "chain", ("chain_rumours.tsv", "chain_rumours_2.tsv")),
+    )
+    for label, kind, names in sets:
+        for name in names:
+            writer = 2 if name.endswith("_2.tsv") else 1
+            posts += [Post(label, kind, f, t, writer) for f, t in _families(DATA / name)]
     if ced is not None and ced.exists():
         posts += [Post(label, "ced", t, t) for label, t in read_labelled(ced)]
     return posts
