@@ -302,6 +302,16 @@ _DEBUNK = (
     "骗子",
     "别上当",
     "不要上当",
+    # How true notices and neighbours say a claim is false or a trick.
+    "没有依据",
+    "没这回事",
+    "没有这回事",
+    "不是真的",
+    "别转了",
+    "不要转了",
+    "是骗人的",
+    "骗老人的",
+    "骗钱的",
 )
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子)"
