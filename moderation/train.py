@@ -40,7 +40,7 @@ C = 16.0
 CED_WEIGHT = 1.0
 # Per-kind sample weights: the group-chat sets are few beside CED and cut sentences, and
 # they are the register the bot sees.
-KIND_WEIGHT = {"chain": 5.0, "hard": 5.0, "chat": 1.0, "ced": 1.0, "cut": 0.3}
+KIND_WEIGHT = {"chain": 5.0, "hard": 5.0, "chat": 3.0, "ced": 1.0, "cut": 0.3}
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 
 
@@ -221,8 +221,11 @@ def main() -> int:
             "CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
             "moderation/data/resident_chat.tsv",
             "moderation/data/resident_chat_more.tsv",
+            "moderation/data/resident_chat_2.tsv",
             "moderation/data/hard_negatives.tsv",
+            "moderation/data/hard_negatives_2.tsv",
             "moderation/data/chain_rumours.tsv",
+            "moderation/data/chain_rumours_2.tsv",
         ],
         "not_used": "Weibo21 (its terms allow research use only)",
     }
