@@ -180,10 +180,10 @@ async def test_a_channel_posting_in_a_group_is_banned_as_a_sender_chat(
     await sb.add_bot(group, owner)
     post = await sb.post_as_chat(group, "新店开业", channel="本地生活速递")
     channel_id = post["sender_chat"]["id"]
-    with pytest.raises(BadRequest, match="(?i)not enough rights"):
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
         await bot.ban_chat_sender_chat(group.id, channel_id)
     await sb.set_bot_admin(group, owner)
-    with pytest.raises(BadRequest, match="(?i)invalid user_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid user_id"):
         await bot.restrict_chat_member(
             group.id, channel_id, permissions=ChatPermissions.no_permissions()
         )
