@@ -18,15 +18,16 @@ SCREEN_GROUP = 1
 
 async def screen(update: Update, context: LinliContext) -> None:
     """Every post and every edit in a group: an edit can turn a post into a rumour, and a post
-    made as a channel is as public as anyone's. Only the group's own anonymous admins (posting
-    as the group itself) are not screened."""
+    made as a channel is as public as anyone's. Only the group's own voices are not screened:
+    its anonymous admins (posting as the group itself) and the posts of the channel its owner
+    linked to it, which Telegram forwards into the group automatically."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None
     sender_chat = message.sender_chat
     if sender_chat is not None:
-        if sender_chat.id == message.chat_id:
-            return  # the group's anonymous admins: they speak for the group
+        if sender_chat.id == message.chat_id or message.is_automatic_forward:
+            return  # the group's anonymous admins or its linked channel: they speak for it
         author = Person(sender_chat.id, sender_chat.title or sender_chat.username or "频道")
         is_bot = False
     elif user is not None:

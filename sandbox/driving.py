@@ -220,11 +220,12 @@ class DrivingApi(SandboxState):
         ]
 
     async def post_as_chat(
-        self, chat: Chat, text: str, *, channel: str | None = None
+        self, chat: Chat, text: str, *, channel: str | None = None, linked: bool = False
     ) -> dict[str, Any]:
         """A post in a group made as a chat, as Telegram sends it: as the channel `channel`
-        (a linked or any public channel, from Channel_Bot), or, without it, as the group's own
-        anonymous admin (from GroupAnonymousBot, sender_chat the group itself)."""
+        (any public channel a member posts as, from Channel_Bot; with linked, a post of the
+        channel linked to the group, forwarded into it automatically), or, without it, as the
+        group's own anonymous admin (from GroupAnonymousBot, sender_chat the group itself)."""
         if channel is not None:
             sender = self._system_user(136817688, "Channel", "Channel_Bot")
             sender_chat = {
@@ -237,7 +238,16 @@ class DrivingApi(SandboxState):
         else:
             sender = self._system_user(1087968824, "Group", "GroupAnonymousBot")
             sender_chat = {k: v for k, v in chat.to_api().items() if k in ("id", "type", "title")}
-        msg = self._store_user_message(chat, sender, text=text, extra={"sender_chat": sender_chat})
+        extra: dict[str, Any] = {"sender_chat": sender_chat}
+        if linked and channel is not None:
+            extra["is_automatic_forward"] = True
+            extra["forward_origin"] = {
+                "type": "channel",
+                "date": now(),
+                "chat": sender_chat,
+                "message_id": 1,
+            }
+        msg = self._store_user_message(chat, sender, text=text, extra=extra)
         self._note("user", chat, channel or chat.name, text)
         await self._push_update("message", self._message_to_api(msg))
         return self._message_to_api(msg)

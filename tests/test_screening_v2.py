@@ -86,6 +86,10 @@ async def test_a_channel_post_is_screened_but_the_groups_own_admins_are_not(town
     card = await sb.next_message(town.mods, containing="待审核")
     assert "本地生活速递" in card.text
     await sb.post_as_chat(town.annex, "紧急通知：内部消息，明天停水，请互相转告，赶紧转发")
+    # Nor are the posts of the channel linked to the group, forwarded in by Telegram.
+    await sb.post_as_chat(
+        town.annex, "紧急通知：内部消息，明天停电，赶紧转发", channel="5号楼通知", linked=True
+    )
     await flushed(town)
     assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
 
