@@ -4,7 +4,7 @@ and write a review card's words (built in views)."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -52,6 +52,38 @@ def is_channel(author_id: int) -> bool:
     return author_id < 0
 
 
+def silence(chat_id: int, author_id: int, until: datetime) -> OutgoingMessage:
+    """What stops an author posting in a group: a person is muted until `until`; a channel
+    (a post made as it, sender_chat) has no member to restrict, so it is banned from posting
+    there (banChatSenderChat) until a moderator lifts it."""
+    if is_channel(author_id):
+        return OutgoingMessage(
+            chat_id=chat_id, method="banChatSenderChat", params={"sender_chat_id": author_id}
+        )
+    return OutgoingMessage(
+        chat_id=chat_id,
+        method="restrictChatMember",
+        params={
+            "user_id": author_id,
+            "permissions": MUTED,
+            "until_date": int(until.timestamp()),
+        },
+    )
+
+
+def unsilence(chat_id: int, author_id: int) -> OutgoingMessage:
+    """What lets an author silenced by silence() post again."""
+    if is_channel(author_id):
+        return OutgoingMessage(
+            chat_id=chat_id, method="unbanChatSenderChat", params={"sender_chat_id": author_id}
+        )
+    return OutgoingMessage(
+        chat_id=chat_id,
+        method="restrictChatMember",
+        params={"user_id": author_id, "permissions": UNMUTED},
+    )
+
+
 def can_delete(chat: ChatRecord | None) -> bool:
     """Whether the bot may remove a post there, as far as we know (Telegram has the last word:
     see delete_failed)."""
@@ -86,27 +118,8 @@ class ModerationActions:
             )
             return
         until = tx.now + timedelta(hours=self._rules.mute_hours)
-        # A post made as a channel (sender_chat) has no member to restrict: the channel is
-        # banned from posting in the group (Telegram's banChatSenderChat) until a moderator
-        # lifts it, and nobody can be told in private.
-        channel = is_channel(author.id)
-        await tx.outbox.enqueue(
-            OutgoingMessage(
-                chat_id=chat_id,
-                method="banChatSenderChat",
-                params={"sender_chat_id": author.id},
-            )
-            if channel
-            else OutgoingMessage(
-                chat_id=chat_id,
-                method="restrictChatMember",
-                params={
-                    "user_id": author.id,
-                    "permissions": MUTED,
-                    "until_date": int(until.timestamp()),
-                },
-            )
-        )
+        channel = is_channel(author.id)  # nobody to tell in private, then
+        await tx.outbox.enqueue(silence(chat_id, author.id, until))
         mute = await tx.flags.add_mute(
             community=community,
             chat_id=chat_id,

@@ -15,11 +15,15 @@ from bot.services.messaging import delete_own, edit_text, html, shorten, text_me
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
-from bot.services.screening.actions import UNMUTED, ModerationActions, can_delete, is_channel
+from bot.services.screening.actions import (
+    ModerationActions,
+    can_delete,
+    is_channel,
+    unsilence,
+)
 from bot.services.screening.posts import ScreeningService
 from storage import Database, Tx
 from storage.models import Flag, Prompt
-from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -253,20 +257,7 @@ class ReviewService:
                 return texts.ONLY_MODERATORS
             if mute.lifted_at is not None:
                 return texts.ANSWER_ALREADY_DECIDED
-            channel = is_channel(mute.user_id)
-            await tx.outbox.enqueue(
-                OutgoingMessage(
-                    chat_id=mute.chat_id,
-                    method="unbanChatSenderChat",
-                    params={"sender_chat_id": mute.user_id},
-                )
-                if channel
-                else OutgoingMessage(
-                    chat_id=mute.chat_id,
-                    method="restrictChatMember",
-                    params={"user_id": mute.user_id, "permissions": UNMUTED},
-                )
-            )
+            await tx.outbox.enqueue(unsilence(mute.chat_id, mute.user_id))
             await tx.flags.update_mute(mute.id, lifted_by=press.user_id, lifted_at=tx.now)
             await tx.events.append(
                 "unmuted",
@@ -278,7 +269,7 @@ class ReviewService:
                 who=html(press.user_name)
             )
             await tx.outbox.enqueue(edit_text(press.chat_id, text, message_id=press.message_id))
-            if not channel:
+            if not is_channel(mute.user_id):
                 group = html(await self._actions.group_name(tx, mute.chat_id))
                 await tx.outbox.enqueue(
                     text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
