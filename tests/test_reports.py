@@ -208,8 +208,9 @@ async def test_the_workbook_gives_buildings_names_when_allowed_and_volunteers_cl
     first = await sb.next_message(c.committee, containing="民情月报", timeout=60)
     assert first.method == "sendPhoto"
     assert "微心愿认领：工作人员 0 件 · 志愿者 1 件" in first.text
-    await sb.next_message(c.committee, timeout=30)  # the second image
-    document = await sb.next_message(c.committee, timeout=30)
+    # The committee's other messages (its daily digest, the cards) go through the outbox and
+    # may land between the report's own sends: wait for the workbook by its caption.
+    document = await sb.next_message(c.committee, containing="工单明细", timeout=30)
     assert document.method == "sendDocument"
     sheet = load_workbook(io.BytesIO(upload_of(sb, document).data))["工单"]
     header = [cell.value for cell in sheet[1]]
