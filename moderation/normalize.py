@@ -3,9 +3,11 @@
 Default-ignorable and filler characters dropped (zero-width letters, Hangul fillers, bidi
 marks, variation selectors: a rumour padded with them reads as the rumour), full-width →
 half-width (NFKC), traditional → simplified (OpenCC), lower case, Chinese numerals → digits (三天
-and 3天 match), and everything that is not a letter or digit (spacing, punctuation, emoji, 【】★
-decoration) removed. strip_markup() also drops what marks a Weibo post as news or a repost
-(#话题#, @names, links, 展开全文, [表情]), for the classifier.
+and 3天 match), accents off Latin letters, and everything that is not a Han ideograph, a Latin
+letter or a digit removed: spacing, punctuation, emoji, 【】★ decoration, and the other scripts'
+letters, among them the dot-like ones (ꞏ, ㆍ) put between a rumour's characters. strip_markup()
+also drops what marks a Weibo post as news or a repost (#话题#, @names, links, 展开全文,
+[表情]), for the classifier.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMERAL_RUN = re.compile(r"(\d+)?([零〇一二两三四五六七八九十百千万]+)")
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# What a rumour is written in: Han ideographs, Latin letters and digits. Everything else is
+# dropped, letters included: kana, Hangul, Greek, Cyrillic, Yi and the many letters that look
+# like a dot or a bar (ꞏ U+A78F, ㆍ U+318D, ǀ U+01C0, ꓸ U+A4F8, ｰ U+FF70, 〡 U+3021) are read
+# past by eye, so between a rumour's letters they must not break its words apart.
+_NOT_WORD = re.compile(
+    "[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+)
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15): characters
 # that render as nothing. Some are letters (U+3164 HANGUL FILLER is Lo), so the \W rule keeps
@@ -124,4 +132,7 @@ def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", strip_ignorable(text))
     folded = strip_ignorable(folded)  # NFKC maps some fillers onto others (U+3164 → U+1160)
     folded = _t2s().convert(folded).lower()
-    return _NOT_WORD.sub("", _numerals(folded))
+    # Accents come off Latin letters (pinyin tone marks: tíng → ting) before what is not a
+    # letter or digit goes.
+    folded = unicodedata.normalize("NFD", _numerals(folded))
+    return _NOT_WORD.sub("", folded)

@@ -97,6 +97,22 @@ def test_filler_and_default_ignorable_characters_are_dropped(filler: str) -> Non
     assert normalize(padded) == normalize("内部消息明天停水3天赶紧转发")
 
 
+# Letters that read as a dot or a bar between Chinese characters, and other scripts' letters.
+DOTS = "\ua78f\u318d\u01c0\ua4f8\uff70\u3021\u1427\u30fb\u00b7\u0430\u03bf"
+
+
+@pytest.mark.parametrize("dot", list(DOTS))
+def test_letters_that_look_like_dots_between_the_characters_are_dropped(dot: str) -> None:
+    assert normalize(dot.join("内部消息明天停水3天赶紧转发")) == normalize(
+        "内部消息明天停水3天赶紧转发"
+    )
+
+
+def test_accents_come_off_latin_letters_and_han_and_digits_stay() -> None:
+    assert normalize("tíng shuǐ 通知") == "tingshui通知"
+    assert normalize("𠮷野家 VX号 38元") == "𠮷野家vx号38元"
+
+
 def test_a_confirmed_rumour_padded_with_fillers_is_still_a_known_repeat(known: KnownTexts) -> None:
     for filler in ("\u3164", "\uffa0", "\u115f", "\u200b", "\u202e"):
         padded = filler.join(STOP_WATER)
