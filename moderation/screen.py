@@ -318,8 +318,14 @@ _NEGATED = re.compile(
 )
 
 _URL = re.compile(
-    r"(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|"
-    r"app|link|ru|hk|tw|shop|site|club)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
+    # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
+    r"https?://[\x21-\x7e]+"
+    # A bare IPv4 address, with or without a port and a path.
+    r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
+    # A bare host name, by the endings links in chat letters use.
+    r"|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
+    r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
+    r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
 )
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
@@ -407,6 +413,7 @@ DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
 def _host_and_path(link: str) -> tuple[str, str]:
     bare = re.sub(r"^https?://", "", link.lower())
     host, _, path = bare.partition("/")
+    host = re.sub(r":\d{1,5}$", "", host)  # a port is not part of the domain
     return host, "/" + path
 
 

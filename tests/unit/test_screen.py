@@ -205,6 +205,11 @@ def test_one_strong_cue_and_a_moderately_high_score_reach_review() -> None:
         ("会员卡点击这里办理 http://vip-ka.shop/a", "站外链接要求点击领取或办理"),
         ("补贴通知 http://www.gov.cn.butie-lq.top/a", "冒充官方网站的链接"),
         ("登记入口 https://gov-butie.club", "冒充官方网站的链接"),
+        # Any link with a scheme, whatever its ending, and a bare address.
+        ("社保卡到期，认证入口 https://shebao-rz.icu/sb 请尽快办理", "站外链接要求认证或领钱"),
+        ("补贴在这里领取 https://8.8.8.8/sb", "站外链接要求认证或领钱"),
+        ("补贴在这里领取 8.8.8.8:8080/sb", "站外链接要求认证或领钱"),
+        ("燃气补贴登记 ranqi.gov.cn.icu/x", "冒充官方网站的链接"),
     ],
 )
 def test_a_link_off_the_allow_list_asking_to_claim_is_a_scam_cue(text: str, reason: str) -> None:
@@ -216,6 +221,8 @@ def test_links_on_the_allow_list_and_their_subdomains_are_not_cues() -> None:
     for text in (
         "办理指南 https://www.gov.cn/fuwu/a.htm",
         "点击领取 https://zwfw.hangzhou.gov.cn/x",
+        "办理指南 https://www.gov.cn:443/fuwu/a.htm",
+        "今天是2026.12.1，网速100.5兆",
     ):
         assert Screener().evidence(text).signals == ()
 
