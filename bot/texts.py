@@ -648,7 +648,9 @@ MUTED_PRIVATE = (
 )
 UNMUTED_PRIVATE = "您好，管理员已经恢复您在「{group}」发言。谢谢理解。"
 MUTED_FAILED_LOG = "⚠️ {author} 已第 {n} 次发广告，但机器人不是{group}的管理员，无法禁言。"
-DELETE_FAILED_LOG = "⚠️ 未能删除{group}里的一条消息：机器人没有删除权限，请群主手动删除。"
+DELETE_FAILED_LOG = (
+    "⚠️ 未能删除{group}里的一条消息：机器人没有删除权限，或消息已超过48小时，请群主手动删除。"
+)
 MODSTATS = (
     "📊 <b>审核统计</b>\n"
     "近7天：标记 {flagged7} · 确认 {confirmed7} · 误报 {dismissed7} · 自动处理重复 {hits7}"

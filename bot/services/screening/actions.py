@@ -167,14 +167,19 @@ class ModerationActions:
         )
 
     async def delete_failed(self, tx: Tx, row: OutboxMessage) -> None:
-        """Outbox fallback: Telegram refused a delete (the bot lost its admin rights)."""
+        """Outbox fallback: Telegram refused a delete. The post is gone already (its author
+        deleted it): nothing to do. Otherwise the bot lacks the right or the post is older
+        than 48 hours: the moderators hear it. Whether the bot is an admin is not inferred
+        from this: Telegram tells it (my_chat_member), and a wrong guess here would stop the
+        group's protection until the bot is promoted again."""
+        if "not found" in (row.last_error or "").lower():
+            return
         group = (row.fallback_args or {}).get("group", str(row.chat_id))
         chat = await tx.chats.get(row.chat_id)
         moderators = self._roles.moderator_chat(chat.community if chat else DEFAULT_COMMUNITY)
         await tx.outbox.enqueue(
             text_message(moderators, texts.DELETE_FAILED_LOG.format(group=group))
         )
-        await tx.chats.set_bot_admin(row.chat_id, False)
 
     async def card_text(
         self,
