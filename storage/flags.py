@@ -96,6 +96,14 @@ class FlagRepository:
         rows = await self.tx.fetchall("SELECT * FROM flags ORDER BY id")
         return [_flag(r) for r in rows]
 
+    async def pending_since(self, after_id: int) -> list[Flag]:
+        """Flags waiting for a decision with an id above `after_id`, oldest first."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM flags WHERE status IN ('open', 'checking') AND id > ? ORDER BY id",
+            (after_id,),
+        )
+        return [_flag(r) for r in rows]
+
     async def pending(self, older_than: datetime | None = None) -> list[Flag]:
         """Flags still waiting for a decision (open, or being checked), oldest first."""
         if older_than is None:
@@ -287,12 +295,21 @@ class KnownTextRepository:
             "UPDATE known_texts SET clarification = ? WHERE id = ?", (clarification, known_id)
         )
 
-    async def all(self) -> list[tuple[int, str, str]]:
-        """(id, kind, text) of every known text, oldest first (to rebuild the index)."""
+    async def all(self) -> list[tuple[int, str, str, str]]:
+        """(id, kind, text, community) of every known text in force, oldest first (to rebuild
+        the index). Its community is its flag's: a decision holds where it was made."""
+        return await self.since(0)
+
+    async def since(self, after_id: int) -> list[tuple[int, str, str, str]]:
+        """Like all(), only the texts with an id above `after_id`: what other workers decided
+        since this one last looked (ids grow in commit order: writers take turns)."""
         rows = await self.tx.fetchall(
-            "SELECT id, kind, text FROM known_texts WHERE withdrawn_at IS NULL ORDER BY id"
+            "SELECT k.id, k.kind, k.text, f.community FROM known_texts k"
+            " LEFT JOIN flags f ON f.id = k.flag_id"
+            " WHERE k.id > ? AND k.withdrawn_at IS NULL ORDER BY k.id",
+            (after_id,),
         )
-        return [(r["id"], r["kind"], r["text"]) for r in rows]
+        return [(r["id"], r["kind"], r["text"], r["community"] or "default") for r in rows]
 
     async def record_hit(
         self, known_id: int, chat_id: int, message_id: int, author_id: int

@@ -222,3 +222,27 @@ async def test_a_community_dropped_from_the_file_stops_the_bot_instead_of_orphan
     with pytest.raises(RulesError) as info:  # the file lost 东一: its group would be nobody's
         await start_linli(rules='name = "西二居民区"\n', loose=True)
     assert "'dongyi'" in str(info.value)
+
+
+async def test_one_communitys_rumour_decisions_hold_only_in_that_community(street: Street) -> None:
+    s, sb = street, street.sb
+    rumour = "听说下周小区要停水三天，大家赶紧转发告诉家里人"
+    await sb.send(s.east_resident, s.east_group, rumour)
+    card = await sb.next_message(s.east_committee, containing="待审核")
+    assert await answer(sb, s.east_staff, card, "误报/放行") == texts.ANSWER_DONE
+    await sb.settle()
+    # 东一's 误报 does not let the same post through unreviewed in 西二's group.
+    await sb.send(s.c.neighbour, s.c.building, rumour)
+    card = await sb.next_message(s.c.committee, containing="待审核")
+    assert "停水三天" in card.text
+    # Nor does 东一's 确认 remove a post in 西二 without 西二's moderators.
+    other = "网传：小区东门有人贩子抢孩子，大家转告"
+    await sb.send(s.east_resident, s.east_group, other)
+    card = await sb.next_message(s.east_committee, containing="待审核")
+    assert await answer(sb, s.east_staff, card, "确认谣言") == texts.ANSWER_DONE
+    await sb.next_message(s.east_group, containing="内容不实")
+    await sb.send(s.c.neighbour, s.c.building, other)
+    card = await sb.next_message(s.c.committee, containing="待审核")
+    assert "人贩子" in card.text
+    await sb.settle()
+    assert not any("核实过" in m.text for m in sb.sent_to(s.c.building))

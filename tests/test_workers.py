@@ -123,6 +123,58 @@ async def test_two_workers_one_killed_mid_burst_lose_nothing_and_keep_each_group
     assert 0 <= repeated(sb, groups) <= 32
 
 
+async def test_two_workers_share_the_moderators_decisions_and_one_card_per_rumour(
+    sb: Sandbox, community: Community, tmp_path: Path, database_url: str
+) -> None:
+    """Each worker screens with its own memory; what the other decided or flagged reaches it
+    from the database before it screens: a repeat of a rumour confirmed on one worker is
+    answered by either, and a rumour posted in several groups at once is one card."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers share one database: PostgreSQL only")
+    confirmed = "内部消息：下周小区要拆迁，补偿每平米两万，赶紧告诉家里"
+    burst = "网传：小区东门有人贩子抢孩子，大家赶紧转告"
+    ports = [free_port(), free_port(), free_port()]
+    balancer = Alternating([f"http://127.0.0.1:{p}/telegram" for p in ports[1:]])
+    async with balancer.serving(ports[0]) as public_url:
+        a = await start_worker(
+            sb, community, tmp_path, database_url, name="a", port=ports[1], public_url=public_url
+        )
+        b = await start_worker(
+            sb, community, tmp_path, database_url, name="b", port=ports[2], public_url=public_url
+        )
+        try:
+            groups, residents = await bind_groups(sb, community)
+            await sb.send(residents[0], groups[0], confirmed)
+            card = await sb.next_message(community.committee, containing="待审核", timeout=30)
+            await sb.press(community.staff, card, "确认谣言")
+            await sb.next_message(groups[0], containing="内容不实", timeout=30)
+            for i in range(1, 6):
+                await sb.send(residents[i], groups[i], confirmed)
+            for i in range(1, 6):
+                await sb.next_message(groups[i], containing="核实过", timeout=30)
+            for i in range(6, GROUPS):
+                await sb.send(residents[i], groups[i], burst)
+            await until(
+                lambda: any(
+                    "另见 3 条" in sb.edited(community.committee, s.message_id).text
+                    for s in sb.sent_to(community.committee)
+                    if "待审核" in s.text
+                ),
+                timeout=30,
+            )
+            await sb.settle(quiet=1.0)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- worker a:\n{a.log}\n--- worker b:\n{b.log}") from None
+        finally:
+            for worker in (a, b):
+                if worker.proc.returncode is None:
+                    worker.proc.terminate()
+                    await worker.wait(timeout=30)
+    cards = [s.text for s in sb.sent_to(community.committee) if "待审核" in s.text]
+    assert len(cards) == 2, cards  # the confirmed rumour's, and one for the burst
+    assert all(balancer.by_target.values()), balancer.by_target  # both workers took posts
+
+
 async def bind_groups(sb: Sandbox, community: Community) -> tuple[list[Chat], list[User]]:
     residents = [sb.add_user(f"居民{i}") for i in range(GROUPS)]
     groups = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,6 +49,16 @@ class Post:
     edited: bool = False  # an edit of a post: screened again, as if posted now
 
 
+@dataclass
+class _Memory:
+    """One community's memory: the texts its moderators decided (in its screener) and its
+    flags waiting for a decision. A decision holds in the community that made it: another
+    community's 误报 does not silence a rumour here, nor does its 确认 remove posts here."""
+
+    screener: Screener
+    pending: KnownTexts
+
+
 class ScreeningService:
     def __init__(
         self,
@@ -65,36 +76,67 @@ class ScreeningService:
         self._groups = groups
         self._actions = actions
         self._model = model
-        self.screener = Screener(
-            known=KnownTexts(min_score=rules.known_match),
-            known_ads=KnownTexts(min_score=rules.known_match),
-            dismissed=KnownTexts(min_score=rules.dismissed_match),
-            allowed_domains=tuple(rules.allowed_domains),
-            model=model,
-        )
-        # The texts of flags still waiting for a decision: a near-duplicate joins their card.
-        self.pending = KnownTexts(min_score=rules.known_match)
+        self._memories: dict[str, _Memory] = {}
+        # What this worker's memory holds, and the highest ids it has read from the database:
+        # other workers' decisions and flags are read from there before each post
+        # (catch_up), as ids grow in commit order.
+        self._known_ids: set[int] = set()
+        self._pending_ids: set[int] = set()
+        self._known_seen = 0
+        self._pending_seen = 0
         self._reloads: set[asyncio.Task[int]] = set()
+
+    def _new_memory(
+        self,
+        known: Iterable[tuple[int, str, str]] = (),
+        pending: Iterable[tuple[int, str]] = (),
+    ) -> _Memory:
+        by_kind: dict[str, list[tuple[int, str]]] = {"rumour": [], "ad": [], "dismissed": []}
+        for known_id, kind, text in known:
+            by_kind[kind].append((known_id, text))
+        match = self._rules.known_match
+        return _Memory(
+            Screener(
+                known=KnownTexts.build(by_kind["rumour"], min_score=match),
+                known_ads=KnownTexts.build(by_kind["ad"], min_score=match),
+                # A false alarm silences only nearly the same text.
+                dismissed=KnownTexts.build(
+                    by_kind["dismissed"], min_score=self._rules.dismissed_match
+                ),
+                allowed_domains=tuple(self._rules.allowed_domains),
+                model=self._model,
+            ),
+            KnownTexts.build(list(pending), min_score=match),
+        )
+
+    def memory(self, community: str) -> _Memory:
+        found = self._memories.get(community)
+        if found is None:
+            found = self._memories[community] = self._new_memory()
+        return found
+
+    def screener(self, community: str) -> Screener:
+        return self.memory(community).screener
 
     async def load(self) -> int:
         """Rebuild the screen's memory from the decisions stored; returns the entries loaded."""
         async with self._db.read() as tx:
             known = await tx.known.all()
             pending = await tx.flags.pending()
-        self.pending = KnownTexts.build(
-            [(f.id, f.text) for f in pending], min_score=self._rules.known_match
-        )
-        by_kind: dict[str, list[tuple[int, str]]] = {"rumour": [], "ad": [], "dismissed": []}
-        for known_id, kind, text in known:
-            by_kind[kind].append((known_id, text))
-        self.screener = Screener(
-            known=KnownTexts.build(by_kind["rumour"], min_score=self._rules.known_match),
-            known_ads=KnownTexts.build(by_kind["ad"], min_score=self._rules.known_match),
-            # A false alarm silences only nearly the same text.
-            dismissed=KnownTexts.build(by_kind["dismissed"], min_score=self._rules.dismissed_match),
-            allowed_domains=tuple(self._rules.allowed_domains),
-            model=self._model,
-        )
+        known_by: dict[str, list[tuple[int, str, str]]] = {}
+        for known_id, kind, text, community in known:
+            known_by.setdefault(community, []).append((known_id, kind, text))
+        pending_by: dict[str, list[tuple[int, str]]] = {}
+        for flag in pending:
+            pending_by.setdefault(flag.community, []).append((flag.id, flag.text))
+        self._memories = {
+            community: self._new_memory(known_by.get(community, ()), pending_by.get(community, ()))
+            for community in {*known_by, *pending_by}
+        }
+        self._known_ids = {k[0] for k in known}
+        self._pending_ids = {f.id for f in pending}
+        self._known_seen = max(self._known_ids, default=0)
+        self._pending_seen = max(self._pending_ids, default=0)
         return len(known)
 
     def reload_soon(self) -> None:
@@ -104,14 +146,34 @@ class ScreeningService:
         self._reloads.add(task)
         task.add_done_callback(self._reloads.discard)
 
-    def remember(self, kind: str, known_id: int, text: str) -> None:
+    def remember(self, kind: str, known_id: int, text: str, community: str) -> None:
         """A decision just committed: the live screen knows it from now on."""
+        if known_id in self._known_ids:
+            return
+        self._known_ids.add(known_id)
+        screener = self.screener(community)
         index = {
-            "rumour": self.screener.known,
-            "ad": self.screener.known_ads,
-            "dismissed": self.screener.dismissed,
+            "rumour": screener.known,
+            "ad": screener.known_ads,
+            "dismissed": screener.dismissed,
         }[kind]
         index.add(known_id, text)
+
+    def _pend(self, flag: Flag) -> None:
+        if flag.id not in self._pending_ids:
+            self._pending_ids.add(flag.id)
+            self.memory(flag.community).pending.add(flag.id, flag.text)
+
+    async def catch_up(self, tx: Tx, *, pending: bool = False) -> None:
+        """Read what other workers decided (and, with `pending`, flagged) since this worker
+        last looked. One worker alone finds nothing new; cheap either way (by primary key)."""
+        for known_id, kind, text, community in await tx.known.since(self._known_seen):
+            self.remember(kind, known_id, text, community)
+            self._known_seen = max(self._known_seen, known_id)
+        if pending:
+            for flag in await tx.flags.pending_since(self._pending_seen):
+                self._pend(flag)
+                self._pending_seen = max(self._pending_seen, flag.id)
 
     async def screen_post(self, post: Post) -> Verdict | None:
         """Screen a post (or an edit of one) in a resident group and act on the verdict; None
@@ -124,16 +186,25 @@ class ScreeningService:
         community = await self._groups.community_of_group(post.chat_id)
         if community is None:
             return None
-        verdict = self.screener.screen(
+        async with self._db.read() as tx:
+            await self.catch_up(tx)
+        verdict = self.screener(community).screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
         if post.edited and await self._edited_on_card(post):
             return verdict  # still the same words as on its card: nothing new
         if verdict.action == "none" or await self._exempt(post.author.id, community):
             return verdict
-        if verdict.action == "known":
-            await self._answer_known(post, verdict, community)
-        elif verdict.action == "review":
+        if verdict.action == "known" and not await self._answer_known(post, verdict, community):
+            # Taken back (撤销确认) by another worker since this one learnt it: forget what
+            # was taken back and screen the post again.
+            await self.load()
+            verdict = self.screener(community).screen(
+                post.text, forwarded_from_channel=post.forwarded_from_channel
+            )
+            if verdict.action == "known":
+                return verdict  # withdrawn just now again: the next post will tell
+        if verdict.action == "review":
             await self._flag(post, verdict, community)
         return verdict
 
@@ -183,49 +254,51 @@ class ScreeningService:
                 )
             )
 
-    async def _join(self, post: Post, verdict: Verdict, community: str) -> bool:
+    async def _join(self, tx: Tx, post: Post, verdict: Verdict, community: str) -> bool:
         """A near-duplicate of a pending flag of the same community joins its card ("另见 3
         条") instead of making a card of its own: one rumour in 200 groups is one decision.
-        A post that debunks the rumour never joins (确认 would remove the warning with it)."""
+        A post that debunks the rumour never joins (确认 would remove the warning with it).
+        Runs in the write transaction that would make the card, after catching up with the
+        flags other workers made: writers take turns, so one burst makes one card."""
         if debunks(normalize(post.text)):
             return False
-        match = self.pending.match(post.text)
+        match = self.memory(community).pending.match(post.text)
         if match is None:
             return False
-        async with self._db.transaction() as tx:
-            flag = await tx.flags.get(match.rumour_id)
-            if (
-                flag is None
-                or flag.is_decided
-                or flag.community != community
-                or flag.kind != verdict.kind
-            ):
-                return False
-            if (flag.chat_id, flag.message_id) == (post.chat_id, post.message_id):
-                return True  # an edit of the flagged post itself: already on its card
-            if not await tx.flags.add_post(
-                flag.id,
-                chat_id=post.chat_id,
-                message_id=post.message_id,
-                author_id=post.author.id,
-                author_name=post.author.name,
-                source_update_id=post.update_id,
-            ):
-                return True  # joined when Telegram first handed this update out
-            await tx.events.append(
-                "flag_joined",
-                actor_id=None,
-                subject=f"flag:{flag.id}",
-                detail={"chat": post.chat_id, "score": verdict.score},
-            )
-            await self._show_card(tx, flag)
+        flag = await tx.flags.get(match.rumour_id)
+        if (
+            flag is None
+            or flag.is_decided
+            or flag.community != community
+            or flag.kind != verdict.kind
+        ):
+            return False
+        if (flag.chat_id, flag.message_id) == (post.chat_id, post.message_id):
+            return True  # an edit of the flagged post itself: already on its card
+        if not await tx.flags.add_post(
+            flag.id,
+            chat_id=post.chat_id,
+            message_id=post.message_id,
+            author_id=post.author.id,
+            author_name=post.author.name,
+            source_update_id=post.update_id,
+        ):
+            return True  # joined when Telegram first handed this update out
+        await tx.events.append(
+            "flag_joined",
+            actor_id=None,
+            subject=f"flag:{flag.id}",
+            detail={"chat": post.chat_id, "score": verdict.score},
+        )
+        await self._show_card(tx, flag)
         return True
 
     async def _flag(self, post: Post, verdict: Verdict, community: str) -> None:
-        if await self._join(post, verdict, community):
-            return
         moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
+            await self.catch_up(tx, pending=True)
+            if await self._join(tx, post, verdict, community):
+                return
             flag = await tx.flags.create(
                 kind=verdict.kind,
                 chat_id=post.chat_id,
@@ -242,12 +315,8 @@ class ScreeningService:
                 return  # flagged when Telegram first handed this update out
             if verdict.nearest is not None:
                 flag = await tx.flags.update(flag.id, nearest_known_id=verdict.nearest.rumour_id)
-            joined = (flag.id, flag.text)
-
-            def pend() -> None:
-                self.pending.add(*joined)
-
-            tx.after_commit(pend)
+            made = flag
+            tx.after_commit(lambda: self._pend(made))
             card = await tx.outbox.enqueue(
                 text_message(
                     moderators,
@@ -268,14 +337,17 @@ class ScreeningService:
                 },
             )
 
-    async def _answer_known(self, post: Post, verdict: Verdict, community: str) -> None:
+    async def _answer_known(self, post: Post, verdict: Verdict, community: str) -> bool:
+        """Answer a repeat of a confirmed text; False when that text was taken back."""
         assert verdict.known is not None
         async with self._db.transaction() as tx:
             known = await tx.known.get(verdict.known.rumour_id)
-            if known is None or not await tx.known.record_hit(
+            if known is None or known.withdrawn_at is not None:
+                return False
+            if not await tx.known.record_hit(
                 known.id, post.chat_id, post.message_id, post.author.id
             ):
-                return  # answered when Telegram first handed this update out
+                return True  # answered when Telegram first handed this update out
             chat = await tx.chats.get(post.chat_id)
             deletable = can_delete(chat)
             group = html(post.chat_title or (chat.title if chat else None) or post.chat_id)
@@ -310,6 +382,7 @@ class ScreeningService:
                 await self._actions.mute_if_repeated(
                     tx, post.author, post.chat_id, group, deletable, community
                 )
+        return True
 
     async def tick(self) -> int:
         """Once a day (from 09:00 local): review cards still pending after a day are listed

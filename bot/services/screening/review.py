@@ -166,7 +166,9 @@ class ReviewService:
         known = await tx.known.add(
             kind=flag.kind, text=flag.text, flag_id=flag.id, created_by=person.id
         )
-        tx.after_commit(lambda: self._screening.remember(flag.kind, known.id, flag.text))
+        tx.after_commit(
+            lambda: self._screening.remember(flag.kind, known.id, flag.text, flag.community)
+        )
         if flag.kind == "rumour":
             await tx.prompts.ask(
                 text_message(
@@ -278,10 +280,16 @@ class ReviewService:
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
         flag = await self._decided(tx, flag, person, "dismissed")
-        known = await tx.known.add(
-            kind="dismissed", text=flag.text, flag_id=flag.id, created_by=person.id
-        )
-        tx.after_commit(lambda: self._screening.remember("dismissed", known.id, flag.text))
+        if flag.edited_text is None:
+            # The text is remembered as harmless. Not when its post was edited before the
+            # decision: the moderator judged the new words, and the old ones, edited back
+            # in or posted again, are screened afresh.
+            known = await tx.known.add(
+                kind="dismissed", text=flag.text, flag_id=flag.id, created_by=person.id
+            )
+            tx.after_commit(
+                lambda: self._screening.remember("dismissed", known.id, flag.text, flag.community)
+            )
         await tx.events.append(
             "flag_dismissed",
             actor_id=person.id,
