@@ -4,7 +4,8 @@ answers (handlers/tickets.py)."""
 
 from __future__ import annotations
 
-from telegram import MessageOriginChannel, Update
+from telegram import Message, MessageOriginChannel, Update
+from telegram.constants import MessageEntityType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.messaging import text_message
@@ -36,7 +37,7 @@ async def screen(update: Update, context: LinliContext) -> None:
         return  # Telegram names the sender of every group post; nothing to screen without
     # Commands too: "/help 内部消息……" shows in the group like any post (a bare command
     # reads as nothing to the screen).
-    text = message.text or message.caption or ""
+    text = shown_text(message)
     await context.services.screening.screen_post(
         Post(
             update_id=update.update_id,
@@ -50,6 +51,28 @@ async def screen(update: Update, context: LinliContext) -> None:
             edited=update.edited_message is not None,
         )
     )
+
+
+def shown_text(message: Message) -> str:
+    """Everything a post shows the group in words: its text or caption, the links hidden
+    behind its words (text_link), a poll's question and options, a venue's name and address,
+    the words it quotes from another chat, and the URL buttons a forwarded post carries. A
+    rumour or a scam link in any of them is in the group as much as one typed out."""
+    parts = [message.text or message.caption or ""]
+    for entity in (*message.entities, *message.caption_entities):
+        if entity.type == MessageEntityType.TEXT_LINK and entity.url:
+            parts.append(entity.url)
+    if message.poll is not None:
+        parts.append(message.poll.question)
+        parts += [option.text for option in message.poll.options]
+    if message.venue is not None:
+        parts += [message.venue.title, message.venue.address]
+    if message.external_reply is not None and message.quote is not None:
+        parts.append(message.quote.text)  # a post quoted here from a chat not screened
+    if message.reply_markup is not None:
+        for row in message.reply_markup.inline_keyboard:
+            parts += [f"{button.text} {button.url}" for button in row if button.url]
+    return "\n".join(p for p in parts if p)
 
 
 async def modstats(update: Update, context: LinliContext) -> None:
@@ -68,7 +91,7 @@ async def modstats(update: Update, context: LinliContext) -> None:
 SCREENED = (
     filters.ChatType.GROUPS
     & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-    & (filters.TEXT | filters.CAPTION)
+    & (filters.TEXT | filters.CAPTION | filters.POLL | filters.VENUE)
 )
 HANDLERS: list[BaseHandler[Update, LinliContext, None]] = [
     CommandHandler("modstats", modstats, filters=filters.UpdateType.MESSAGE),
