@@ -143,11 +143,14 @@ class DrivingApi(SandboxState):
         location: tuple[float, float] | None = None,
         sticker: str | None = None,
         media_group: str | None = None,
+        fields: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """`user` posts in `chat` (their private chat with the bot when None); with
         forwarded_from_channel, the post is forwarded from the channel of that title; a voice
         note of voice_seconds, a location (latitude, longitude), a sticker (its emoji), or a
-        photo that is part of the album media_group, as Telegram sends each."""
+        photo that is part of the album media_group, as Telegram sends each. `fields`: other
+        Message fields as the Bot API names them (a poll, a venue, entities such as a
+        text_link, an external reply with its quote, a forwarded post's URL buttons)."""
         chat = chat or self.chats[user.id]
         if chat.is_group and not chat.member(user.id).is_present:
             raise ValueError(f"{user.display_name} is not in {chat.name}")
@@ -179,11 +182,16 @@ class DrivingApi(SandboxState):
                     "title": forwarded_from_channel,
                 },
             }
+        extra.update(fields or {})
         msg = self._store_user_message(
             chat, user, text=text, caption=caption, reply_to=reply_to, extra=extra
         )
         if text is not None:
             shown = text
+        elif "poll" in extra:
+            shown = f"[投票] {extra['poll']['question']}"
+        elif "venue" in extra:
+            shown = f"[地点] {extra['venue']['title']}"
         elif voice_seconds is not None:
             shown = f"[语音 {voice_seconds}秒] {caption or ''}".strip()
         elif location is not None:
@@ -264,6 +272,14 @@ class DrivingApi(SandboxState):
         msg.text, msg.entities, msg.edit_date = text, detect_entities(text), now()
         self._note("user", chat, user, f"(修改) {text}")
         await self._push_update("edited_message", self._message_to_api(msg))
+
+    def delete(self, user: User, chat: Chat, message_id: int) -> None:
+        """`user` deletes their own message. Telegram tells bots nothing of it."""
+        msg = chat.messages[message_id]
+        if msg.from_id != user.id:
+            raise ValueError("a member deletes only their own messages here")
+        msg.deleted = True
+        self._note("user", chat, user, "(删除了自己的一条消息)")
 
     async def press(self, user: User, sent: Sent, button: str) -> str:
         """`user` presses the button labelled `button` under a message the bot sent."""

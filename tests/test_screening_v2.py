@@ -108,6 +108,114 @@ async def test_filler_letters_hide_neither_a_rumour_nor_its_repeat(town: Town) -
     assert not is_visible(sb, town.annex, repeat)
 
 
+async def test_dot_like_letters_hide_neither_a_rumour_nor_an_ad(town: Town) -> None:
+    sb, c = town.sb, town.c
+    rumour = "网传：小区东门有人贩子抢孩子，大家转告"
+    await post(town, c.auntie, c.building, rumour)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认谣言")
+    await sb.next_message(c.building, containing="内容不实")
+    # ꞏ (U+A78F) and ㆍ (U+318D) are letters that read as dots between the characters.
+    dotted = "网ꞏ传：小ꞏ区ꞏ东ꞏ门ꞏ有ꞏ人ꞏ贩ꞏ子ꞏ抢ꞏ孩ꞏ子，大ꞏ家ꞏ转ꞏ告"
+    repeat = await post(town, c.neighbour, town.annex, dotted)
+    await sb.next_message(town.annex, containing="核实过")
+    await post(
+        town, c.neighbour, c.hobby, "ㆍ".join("兼职刷单日结工资") + "，加ㆍ微ㆍ信 138 1234 5678"
+    )
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "ㆍ" in card.text and "广场舞交流群" in card.text
+    await flushed(town)
+    assert not is_visible(sb, town.annex, repeat)
+
+
+async def test_rumours_in_a_poll_a_venue_a_hidden_link_a_quote_or_a_button_are_screened(
+    town: Town,
+) -> None:
+    sb, c = town.sb, town.c
+    channel = {"id": -1009000000123, "type": "channel", "title": "本地速递"}
+    options = [
+        {"persistent_id": str(i), "text": text, "voter_count": 0}
+        for i, text in enumerate(("转发了", "还没"))
+    ]
+    words = "物业通知：本月燃气费补贴到账，点这里领取"
+    await sb.send(
+        c.auntie,
+        c.building,
+        fields={
+            "poll": {
+                "id": "p1",
+                "question": "网传内部消息：明天全市停电三天，大家转发了吗？",
+                "options": options,
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+            }
+        },
+    )
+    await sb.send(
+        c.neighbour,
+        town.annex,
+        fields={
+            "location": {"latitude": 31.2, "longitude": 121.4},
+            "venue": {
+                "location": {"latitude": 31.2, "longitude": 121.4},
+                "title": "内部消息：这里下周要建垃圾焚烧厂，赶紧转发",
+                "address": "幸福路3号",
+            },
+        },
+    )
+    # Innocent words, and the scam link behind them.
+    await sb.send(
+        c.auntie,
+        c.hobby,
+        words,
+        fields={
+            "entities": [
+                {
+                    "type": "text_link",
+                    "offset": len(words) - 2,
+                    "length": 2,
+                    "url": "http://ranqi-bt.top/claim",
+                }
+            ]
+        },
+    )
+    # A question quoting another chat's post: the group reads the quote.
+    await sb.send(
+        c.neighbour,
+        c.building,
+        "真的吗？",
+        fields={
+            "external_reply": {
+                "origin": {"type": "channel", "date": 1, "message_id": 5, "chat": channel},
+                "chat": channel,
+                "message_id": 5,
+            },
+            "quote": {"text": "内部消息：下周全区要拆迁，补偿每平米三万，赶紧转发", "position": 0},
+        },
+    )
+    # A forwarded post whose button leads to the scam.
+    await sb.send(
+        c.auntie,
+        town.annex,
+        "本月水费补贴名单已出",
+        forwarded_from_channel="水务服务",
+        fields={
+            "reply_markup": {
+                "inline_keyboard": [[{"text": "点击领取", "url": "http://shuifei-bt.top/a"}]]
+            }
+        },
+    )
+    await flushed(town)
+    cards = [s.text for s in sb.sent_to(town.mods) if "待审核" in s.text]
+    for words_shown in ("停电三天", "垃圾焚烧厂", "ranqi-bt.top", "每平米三万", "shuifei-bt.top"):
+        assert sum(words_shown in card for card in cards) == 1, (words_shown, cards)
+
+
 # 5. one card per rumour, one decision for all its posts ---------------------------------------
 
 
@@ -138,6 +246,18 @@ async def test_a_rumour_in_three_groups_is_one_card_and_one_confirmation_removes
         assert "没有停水计划" in (await sb.next_message(chat, containing="澄清")).text
 
 
+async def test_a_rumour_posted_in_three_groups_at_once_is_one_card(town: Town) -> None:
+    sb, c = town.sb, town.c
+    rumour = "内部消息：下周小区要拆迁，补偿每平米两万，赶紧告诉家里"
+    # Sent without waiting: the three updates are handled side by side.
+    for user, chat in ((c.auntie, c.building), (c.neighbour, town.annex), (c.auntie, c.hobby)):
+        await sb.send(user, chat, rumour)
+    await flushed(town)
+    cards = [s for s in sb.sent_to(town.mods) if "待审核" in s.text]
+    assert len(cards) == 1
+    assert "另见 2 条" in sb.edited(town.mods, cards[0].message_id).text
+
+
 async def test_a_false_alarm_clears_every_post_on_the_card(town: Town) -> None:
     sb, c = town.sb, town.c
     text = "内部消息：明天上午小区停水检修，赶紧转发告诉邻居，早点储水"
@@ -152,6 +272,39 @@ async def test_a_false_alarm_clears_every_post_on_the_card(town: Town) -> None:
     await post(town, c.auntie, c.hobby, text)
     await flushed(town)
     assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
+
+
+async def test_a_post_edited_to_innocent_words_and_dismissed_is_screened_when_edited_back(
+    town: Town,
+) -> None:
+    sb, c = town.sb, town.c
+    rumour = "听说下周小区要停水三天，大家赶紧转发告诉家里人"
+    first = await post(town, c.auntie, c.building, rumour)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.edit(c.auntie, c.building, first, "大家晚上好")
+    card = await sb.wait_for_edit(card, "大家晚上好")
+    await sb.press(town.moderator, card, "误报/放行")
+    await flushed(town)
+    # The moderator let "大家晚上好" pass, not the rumour: edited back, it is a new card.
+    await sb.edit(c.auntie, c.building, first, rumour)
+    await flushed(town)
+    cards = [s for s in sb.sent_to(town.mods) if "待审核" in s.text]
+    assert len(cards) == 2 and "停水三天" in cards[1].text
+
+
+async def test_a_post_its_author_deleted_leaves_the_group_protected(town: Town) -> None:
+    sb, c = town.sb, town.c
+    first = await post(town, c.auntie, c.building, AD)
+    card = await sb.next_message(town.mods, containing="待审核")
+    sb.delete(c.auntie, c.building, first)
+    assert await answer(sb, town.moderator, card, "确认广告") == texts.ANSWER_DONE
+    await flushed(town)
+    assert not any("未能删除" in s.text for s in sb.sent_to(town.mods))
+    # The bot still removes a repeat there: it did not take the gone post for lost rights.
+    again = await post(town, c.neighbour, c.building, AD)
+    await sb.next_message(town.mods, containing="广告#")
+    await flushed(town)
+    assert not is_visible(sb, c.building, again)
 
 
 # 6. moderators' controls ----------------------------------------------------------------------
