@@ -8,6 +8,7 @@ families by a stable hash, so near-copies never straddle it; training never sees
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ class Post:
     kind: Kind
     family: str
     text: str
-    writer: int = 1  # 2: the sets written later by a second writer (files ending in _2)
+    # 2, 3: the rounds of sets written later by other writers (files ending in _2, _3), each
+    # after a model trained without it was shipped.
+    writer: int = 1
 
     @property
     def rumour(self) -> bool:
@@ -63,13 +66,21 @@ def load(ced: Path | None = CED) -> list[Post]:
     """Every labelled post: the project's own sets, and CED when its file is there."""
     posts = [Post("ordinary", "chat", t, t) for _, t in read_labelled(DATA / "resident_chat.tsv")]
     sets: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
-        ("ordinary", "chat", ("resident_chat_more.tsv", "resident_chat_2.tsv")),
-        ("ordinary", "hard", ("hard_negatives.tsv", "hard_negatives_2.tsv")),
-        ("rumour", "chain", ("chain_rumours.tsv", "chain_rumours_2.tsv")),
+        (
+            "ordinary",
+            "chat",
+            ("resident_chat_more.tsv", "resident_chat_2.tsv", "resident_chat_3.tsv"),
+        ),
+        (
+            "ordinary",
+            "hard",
+            ("hard_negatives.tsv", "hard_negatives_2.tsv", "hard_negatives_3.tsv"),
+        ),
+        ("rumour", "chain", ("chain_rumours.tsv", "chain_rumours_2.tsv", "chain_rumours_3.tsv")),
     )
     for label, kind, names in sets:
         for name in names:
-            writer = 2 if name.endswith("_2.tsv") else 1
+            writer = int(m.group(1)) if (m := re.search(r"_(\d)\.tsv$", name)) else 1
             posts += [Post(label, kind, f, t, writer) for f, t in _families(DATA / name)]
     if ced is not None and ced.exists():
         posts += [Post(label, "ced", t, t) for label, t in read_labelled(ced)]
