@@ -222,10 +222,13 @@ def main() -> int:
             "moderation/data/resident_chat.tsv",
             "moderation/data/resident_chat_more.tsv",
             "moderation/data/resident_chat_2.tsv",
+            "moderation/data/resident_chat_3.tsv",
             "moderation/data/hard_negatives.tsv",
             "moderation/data/hard_negatives_2.tsv",
+            "moderation/data/hard_negatives_3.tsv",
             "moderation/data/chain_rumours.tsv",
             "moderation/data/chain_rumours_2.tsv",
+            "moderation/data/chain_rumours_3.tsv",
         ],
         "not_used": "Weibo21 (its terms allow research use only)",
     }
