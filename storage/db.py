@@ -219,6 +219,9 @@ class Database:
     `Database.open(url, clock)` returns the backend the URL names."""
 
     dialect = ""
+    # Whether other processes (webhook workers) may write to it too: what a service keeps in
+    # memory from it must then be read again before it is relied on.
+    shared = False
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock

@@ -110,6 +110,7 @@ class PostgresExecutor:
 
 class PostgresDatabase(Database):
     dialect = "postgresql"
+    shared = True
 
     def __init__(self, pool: asyncpg.Pool, clock: Clock, url: str) -> None:
         super().__init__(clock)

@@ -166,7 +166,8 @@ class ScreeningService:
 
     async def catch_up(self, tx: Tx, *, pending: bool = False) -> None:
         """Read what other workers decided (and, with `pending`, flagged) since this worker
-        last looked. One worker alone finds nothing new; cheap either way (by primary key)."""
+        last looked (by primary key). Before each post only when the database is shared:
+        one worker alone finds nothing new, and the read would double a post's cost."""
         for known_id, kind, text, community in await tx.known.since(self._known_seen):
             self.remember(kind, known_id, text, community)
             self._known_seen = max(self._known_seen, known_id)
@@ -186,8 +187,9 @@ class ScreeningService:
         community = await self._groups.community_of_group(post.chat_id)
         if community is None:
             return None
-        async with self._db.read() as tx:
-            await self.catch_up(tx)
+        if self._db.shared:  # other workers decide too (on SQLite this one alone does)
+            async with self._db.read() as tx:
+                await self.catch_up(tx)
         verdict = self.screener(community).screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
