@@ -38,9 +38,7 @@ _NUMERAL_RUN = re.compile(r"(\d+)?([零〇一二两三四五六七八九十百�
 # dropped, letters included: kana, Hangul, Greek, Cyrillic, Yi and the many letters that look
 # like a dot or a bar (ꞏ U+A78F, ㆍ U+318D, ǀ U+01C0, ꓸ U+A4F8, ｰ U+FF70, 〡 U+3021) are read
 # past by eye, so between a rumour's letters they must not break its words apart.
-_NOT_WORD = re.compile(
-    "[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
-)
+_NOT_WORD = re.compile("[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15): characters
 # that render as nothing. Some are letters (U+3164 HANGUL FILLER is Lo), so the \W rule keeps
