@@ -49,6 +49,15 @@ async def town(sb: Sandbox, community: Community, start_linli: StartLinli) -> To
     return Town(sb, community, mods, moderator, annex, linli)
 
 
+async def confirmed_in_building(town: Town, text: str) -> None:
+    """王阿姨 posts `text` in 3号楼's group, the moderator confirms it as a rumour, and the
+    group hears the notice."""
+    await post(town, town.c.auntie, town.c.building, text)
+    card = await town.sb.next_message(town.mods, containing="待审核")
+    await town.sb.press(town.moderator, card, "确认谣言")
+    await town.sb.next_message(town.c.building, containing="内容不实")
+
+
 def clock_of(town: Town) -> ManualClock:
     assert isinstance(town.linli.clock, ManualClock)
     return town.linli.clock
@@ -97,10 +106,7 @@ async def test_a_channel_post_is_screened_but_the_groups_own_admins_are_not(town
 async def test_filler_letters_hide_neither_a_rumour_nor_its_repeat(town: Town) -> None:
     sb, c = town.sb, town.c
     padded = "\u3164".join(RUMOUR[:12]) + RUMOUR[12:]  # Hangul filler between the letters
-    await post(town, c.auntie, c.building, padded)
-    card = await sb.next_message(town.mods, containing="待审核")
-    await sb.press(town.moderator, card, "确认谣言")
-    await sb.next_message(c.building, containing="内容不实")
+    await confirmed_in_building(town, padded)
     again = "\u200b\ufeff".join(RUMOUR[:8]) + "\uffa0" + RUMOUR[8:]
     repeat = await post(town, c.neighbour, town.annex, again)
     await sb.next_message(town.annex, containing="核实过")
@@ -110,11 +116,7 @@ async def test_filler_letters_hide_neither_a_rumour_nor_its_repeat(town: Town) -
 
 async def test_dot_like_letters_hide_neither_a_rumour_nor_an_ad(town: Town) -> None:
     sb, c = town.sb, town.c
-    rumour = "网传：小区东门有人贩子抢孩子，大家转告"
-    await post(town, c.auntie, c.building, rumour)
-    card = await sb.next_message(town.mods, containing="待审核")
-    await sb.press(town.moderator, card, "确认谣言")
-    await sb.next_message(c.building, containing="内容不实")
+    await confirmed_in_building(town, "网传：小区东门有人贩子抢孩子，大家转告")
     # ꞏ (U+A78F) and ㆍ (U+318D) are letters that read as dots between the characters.
     dotted = "网ꞏ传：小ꞏ区ꞏ东ꞏ门ꞏ有ꞏ人ꞏ贩ꞏ子ꞏ抢ꞏ孩ꞏ子，大ꞏ家ꞏ转ꞏ告"
     repeat = await post(town, c.neighbour, town.annex, dotted)

@@ -7,7 +7,9 @@ outbox."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -66,11 +68,12 @@ async def start_worker(
     return worker
 
 
-async def test_two_workers_one_killed_mid_burst_lose_nothing_and_keep_each_groups_order(
+@contextlib.asynccontextmanager
+async def two_workers(
     sb: Sandbox, community: Community, tmp_path: Path, database_url: str
-) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several workers share one database: PostgreSQL only")
+) -> AsyncIterator[tuple[BotProcess, BotProcess, Alternating]]:
+    """Two webhook workers behind a balancer that alternates between them; stopped after the
+    block, whose failed assertions carry both workers' logs."""
     ports = [free_port(), free_port(), free_port()]
     balancer = Alternating([f"http://127.0.0.1:{p}/telegram" for p in ports[1:]])
     async with balancer.serving(ports[0]) as public_url:
@@ -81,26 +84,7 @@ async def test_two_workers_one_killed_mid_burst_lose_nothing_and_keep_each_group
             sb, community, tmp_path, database_url, name="b", port=ports[2], public_url=public_url
         )
         try:
-            groups, residents = await bind_groups(sb, community)
-            for k in range(1, POSTS_PER_GROUP + 1):
-                for group, resident in zip(groups, residents, strict=True):
-                    await sb.send(resident, group, f"#微心愿 {group.title}第{k}条：想请人帮忙")
-            assert sb.webhook is not None
-            hook = sb.webhook
-            await until(lambda: len(hook.delivered) >= KILL_AFTER + GROUPS, timeout=60)
-            leader, survivor = (a, b) if "now sends the outbox" in a.log else (b, a)
-            leader.proc.kill()  # SIGKILL: no goodbye; its chats and the outbox lock vanish
-            await leader.proc.wait()
-            db = await Database.open(database_url)
-            try:
-                await wait_for_tickets(db, GROUPS * POSTS_PER_GROUP)
-                async with db.read() as tx:
-                    tickets = await tx.tickets.all()
-                    waiting = await tx.inbox.count_waiting()
-                    filed = [e for e in await tx.events.about("ticket") if e.action == "filed"]
-            finally:
-                await db.close()
-            await until(lambda: acknowledged(sb, groups) == GROUPS * POSTS_PER_GROUP, timeout=60)
+            yield a, b, balancer
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- worker a:\n{a.log}\n--- worker b:\n{b.log}") from None
         finally:
@@ -108,6 +92,34 @@ async def test_two_workers_one_killed_mid_burst_lose_nothing_and_keep_each_group
                 if worker.proc.returncode is None:
                     worker.proc.terminate()
                     await worker.wait(timeout=30)
+
+
+async def test_two_workers_one_killed_mid_burst_lose_nothing_and_keep_each_groups_order(
+    sb: Sandbox, community: Community, tmp_path: Path, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers share one database: PostgreSQL only")
+    async with two_workers(sb, community, tmp_path, database_url) as (a, b, balancer):
+        groups, residents = await bind_groups(sb, community)
+        for k in range(1, POSTS_PER_GROUP + 1):
+            for group, resident in zip(groups, residents, strict=True):
+                await sb.send(resident, group, f"#微心愿 {group.title}第{k}条：想请人帮忙")
+        assert sb.webhook is not None
+        hook = sb.webhook
+        await until(lambda: len(hook.delivered) >= KILL_AFTER + GROUPS, timeout=60)
+        leader, survivor = (a, b) if "now sends the outbox" in a.log else (b, a)
+        leader.proc.kill()  # SIGKILL: no goodbye; its chats and the outbox lock vanish
+        await leader.proc.wait()
+        db = await Database.open(database_url)
+        try:
+            await wait_for_tickets(db, GROUPS * POSTS_PER_GROUP)
+            async with db.read() as tx:
+                tickets = await tx.tickets.all()
+                waiting = await tx.inbox.count_waiting()
+                filed = [e for e in await tx.events.about("ticket") if e.action == "filed"]
+        finally:
+            await db.close()
+        await until(lambda: acknowledged(sb, groups) == GROUPS * POSTS_PER_GROUP, timeout=60)
     assert len(tickets) == GROUPS * POSTS_PER_GROUP and len(filed) == len(tickets)
     assert waiting == 0
     for group in groups:
@@ -133,43 +145,27 @@ async def test_two_workers_share_the_moderators_decisions_and_one_card_per_rumou
         pytest.skip("several workers share one database: PostgreSQL only")
     confirmed = "内部消息：下周小区要拆迁，补偿每平米两万，赶紧告诉家里"
     burst = "网传：小区东门有人贩子抢孩子，大家赶紧转告"
-    ports = [free_port(), free_port(), free_port()]
-    balancer = Alternating([f"http://127.0.0.1:{p}/telegram" for p in ports[1:]])
-    async with balancer.serving(ports[0]) as public_url:
-        a = await start_worker(
-            sb, community, tmp_path, database_url, name="a", port=ports[1], public_url=public_url
+    async with two_workers(sb, community, tmp_path, database_url) as (_, _, balancer):
+        groups, residents = await bind_groups(sb, community)
+        await sb.send(residents[0], groups[0], confirmed)
+        card = await sb.next_message(community.committee, containing="待审核", timeout=30)
+        await sb.press(community.staff, card, "确认谣言")
+        await sb.next_message(groups[0], containing="内容不实", timeout=30)
+        for i in range(1, 6):
+            await sb.send(residents[i], groups[i], confirmed)
+        for i in range(1, 6):
+            await sb.next_message(groups[i], containing="核实过", timeout=30)
+        for i in range(6, GROUPS):
+            await sb.send(residents[i], groups[i], burst)
+        await until(
+            lambda: any(
+                "另见 3 条" in sb.edited(community.committee, s.message_id).text
+                for s in sb.sent_to(community.committee)
+                if "待审核" in s.text
+            ),
+            timeout=30,
         )
-        b = await start_worker(
-            sb, community, tmp_path, database_url, name="b", port=ports[2], public_url=public_url
-        )
-        try:
-            groups, residents = await bind_groups(sb, community)
-            await sb.send(residents[0], groups[0], confirmed)
-            card = await sb.next_message(community.committee, containing="待审核", timeout=30)
-            await sb.press(community.staff, card, "确认谣言")
-            await sb.next_message(groups[0], containing="内容不实", timeout=30)
-            for i in range(1, 6):
-                await sb.send(residents[i], groups[i], confirmed)
-            for i in range(1, 6):
-                await sb.next_message(groups[i], containing="核实过", timeout=30)
-            for i in range(6, GROUPS):
-                await sb.send(residents[i], groups[i], burst)
-            await until(
-                lambda: any(
-                    "另见 3 条" in sb.edited(community.committee, s.message_id).text
-                    for s in sb.sent_to(community.committee)
-                    if "待审核" in s.text
-                ),
-                timeout=30,
-            )
-            await sb.settle(quiet=1.0)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\n--- worker a:\n{a.log}\n--- worker b:\n{b.log}") from None
-        finally:
-            for worker in (a, b):
-                if worker.proc.returncode is None:
-                    worker.proc.terminate()
-                    await worker.wait(timeout=30)
+        await sb.settle(quiet=1.0)
     cards = [s.text for s in sb.sent_to(community.committee) if "待审核" in s.text]
     assert len(cards) == 2, cards  # the confirmed rumour's, and one for the burst
     assert all(balancer.by_target.values()), balancer.by_target  # both workers took posts

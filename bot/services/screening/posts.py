@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 PENDING_AGE = timedelta(days=1)  # a card waiting this long is posted again
 PENDING_REMINDER_HOUR = 9  # local time, once a day
 PENDING_REPOSTED = 10  # at most this many cards a day; the summary counts them all
+# With several workers, how often one reads the others' decisions before screening (seconds).
+CATCH_UP_EVERY = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class ScreeningService:
         self._pending_ids: set[int] = set()
         self._known_seen = 0
         self._pending_seen = 0
+        self._caught_up_at = float("-inf")
         self._reloads: set[asyncio.Task[int]] = set()
 
     def _new_memory(
@@ -164,17 +167,32 @@ class ScreeningService:
             self._pending_ids.add(flag.id)
             self.memory(flag.community).pending.add(flag.id, flag.text)
 
-    async def catch_up(self, tx: Tx, *, pending: bool = False) -> None:
+    async def catch_up(self, tx: Tx, *, pending: bool = False) -> int:
         """Read what other workers decided (and, with `pending`, flagged) since this worker
-        last looked (by primary key). Before each post only when the database is shared:
-        one worker alone finds nothing new, and the read would double a post's cost."""
-        for known_id, kind, text, community in await tx.known.since(self._known_seen):
+        last looked (by primary key); returns the decisions read."""
+        decided = await tx.known.since(self._known_seen)
+        for known_id, kind, text, community in decided:
             self.remember(kind, known_id, text, community)
             self._known_seen = max(self._known_seen, known_id)
         if pending:
             for flag in await tx.flags.pending_since(self._pending_seen):
                 self._pend(flag)
                 self._pending_seen = max(self._pending_seen, flag.id)
+        return len(decided)
+
+    async def _catch_up_now_and_then(self) -> None:
+        """On a shared database, before screening: at most every CATCH_UP_EVERY seconds (a
+        read for every post cost a fifth of a worker's posts a second). A post the screen
+        flags is exact all the same: _flag reads again in its write transaction. On SQLite
+        this process makes every decision, and there is nothing to read."""
+        if not self._db.shared:
+            return
+        now = asyncio.get_running_loop().time()
+        if now - self._caught_up_at < CATCH_UP_EVERY:
+            return
+        self._caught_up_at = now
+        async with self._db.read() as tx:
+            await self.catch_up(tx)
 
     async def screen_post(self, post: Post) -> Verdict | None:
         """Screen a post (or an edit of one) in a resident group and act on the verdict; None
@@ -187,9 +205,7 @@ class ScreeningService:
         community = await self._groups.community_of_group(post.chat_id)
         if community is None:
             return None
-        if self._db.shared:  # other workers decide too (on SQLite this one alone does)
-            async with self._db.read() as tx:
-                await self.catch_up(tx)
+        await self._catch_up_now_and_then()
         verdict = self.screener(community).screen(
             post.text, forwarded_from_channel=post.forwarded_from_channel
         )
@@ -207,7 +223,9 @@ class ScreeningService:
             if verdict.action == "known":
                 return verdict  # withdrawn just now again: the next post will tell
         if verdict.action == "review":
-            await self._flag(post, verdict, community)
+            verdict = await self._flag(post, verdict, community)
+            if verdict.action == "known":  # another worker confirmed it a moment ago
+                await self._answer_known(post, verdict, community)
         return verdict
 
     async def _edited_on_card(self, post: Post) -> bool:
@@ -295,12 +313,20 @@ class ScreeningService:
         await self._show_card(tx, flag)
         return True
 
-    async def _flag(self, post: Post, verdict: Verdict, community: str) -> None:
+    async def _flag(self, post: Post, verdict: Verdict, community: str) -> Verdict:
+        """Flag a post for review: it joins a pending card or makes one. Returns the verdict
+        acted on: when other workers' decisions read here change it (a repeat of a text just
+        confirmed or dismissed there), nothing is flagged and the new verdict is returned."""
         moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
-            await self.catch_up(tx, pending=True)
+            if await self.catch_up(tx, pending=True):
+                verdict = self.screener(community).screen(
+                    post.text, forwarded_from_channel=post.forwarded_from_channel
+                )
+                if verdict.action != "review":
+                    return verdict
             if await self._join(tx, post, verdict, community):
-                return
+                return verdict
             flag = await tx.flags.create(
                 kind=verdict.kind,
                 chat_id=post.chat_id,
@@ -314,7 +340,7 @@ class ScreeningService:
                 community=community,
             )
             if flag is None:
-                return  # flagged when Telegram first handed this update out
+                return verdict  # flagged when Telegram first handed this update out
             if verdict.nearest is not None:
                 flag = await tx.flags.update(flag.id, nearest_known_id=verdict.nearest.rumour_id)
             made = flag
@@ -338,6 +364,7 @@ class ScreeningService:
                     "chat": flag.chat_id,
                 },
             )
+        return verdict
 
     async def _answer_known(self, post: Post, verdict: Verdict, community: str) -> bool:
         """Answer a repeat of a confirmed text; False when that text was taken back."""
