@@ -2,7 +2,9 @@
 this acts on it. A suspicious post becomes a review card in the moderators' chat and nothing
 more (review.py decides); a repeat of a confirmed rumour or ad is answered at once with the
 stored clarification; a dismissed text is not flagged again. The screen's memory of decided
-texts is loaded from the database and kept up to date by review.py after each commit.
+texts (one per community: a decision holds where it was made) is loaded from the database,
+kept up to date by review.py after each commit, and, with several workers, read again from
+the database for what the others decided (catch_up).
 """
 
 from __future__ import annotations
