@@ -321,12 +321,14 @@ class ScreeningService:
         confirmed or dismissed there), nothing is flagged and the new verdict is returned."""
         moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
-            if await self.catch_up(tx, pending=True):
-                verdict = self.screener(community).screen(
-                    post.text, forwarded_from_channel=post.forwarded_from_channel
-                )
-                if verdict.action != "review":
-                    return verdict
+            await self.catch_up(tx, pending=True)
+            # Screened again, now that the memory holds every decision committed before this
+            # transaction: read here or by a post handled alongside this one.
+            verdict = self.screener(community).screen(
+                post.text, forwarded_from_channel=post.forwarded_from_channel
+            )
+            if verdict.action != "review":
+                return verdict
             if await self._join(tx, post, verdict, community):
                 return verdict
             flag = await tx.flags.create(
