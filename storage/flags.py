@@ -107,15 +107,12 @@ class FlagRepository:
     async def pending(self, older_than: datetime | None = None) -> list[Flag]:
         """Flags still waiting for a decision (open, or being checked), oldest first."""
         if older_than is None:
-            rows = await self.tx.fetchall(
-                "SELECT * FROM flags WHERE status IN ('open', 'checking') ORDER BY id"
-            )
-        else:
-            rows = await self.tx.fetchall(
-                "SELECT * FROM flags WHERE status IN ('open', 'checking') AND created_at < ?"
-                " ORDER BY id",
-                (to_db(older_than),),
-            )
+            return await self.pending_since(0)
+        rows = await self.tx.fetchall(
+            "SELECT * FROM flags WHERE status IN ('open', 'checking') AND created_at < ?"
+            " ORDER BY id",
+            (to_db(older_than),),
+        )
         return [_flag(r) for r in rows]
 
     async def add_post(

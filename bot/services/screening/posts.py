@@ -169,18 +169,16 @@ class ScreeningService:
             self._pending_ids.add(flag.id)
             self.memory(flag.community).pending.add(flag.id, flag.text)
 
-    async def catch_up(self, tx: Tx, *, pending: bool = False) -> int:
+    async def catch_up(self, tx: Tx, *, pending: bool = False) -> None:
         """Read what other workers decided (and, with `pending`, flagged) since this worker
-        last looked (by primary key); returns the decisions read."""
-        decided = await tx.known.since(self._known_seen)
-        for known_id, kind, text, community in decided:
+        last looked (by primary key)."""
+        for known_id, kind, text, community in await tx.known.since(self._known_seen):
             self.remember(kind, known_id, text, community)
             self._known_seen = max(self._known_seen, known_id)
         if pending:
             for flag in await tx.flags.pending_since(self._pending_seen):
                 self._pend(flag)
                 self._pending_seen = max(self._pending_seen, flag.id)
-        return len(decided)
 
     async def _catch_up_now_and_then(self) -> None:
         """On a shared database, before screening: at most every CATCH_UP_EVERY seconds (a
@@ -196,6 +194,12 @@ class ScreeningService:
         async with self._db.read() as tx:
             await self.catch_up(tx)
 
+    def _screen(self, post: Post, community: str) -> Verdict:
+        """The screen's verdict on a post, with its community's memory as it is now."""
+        return self.screener(community).screen(
+            post.text, forwarded_from_channel=post.forwarded_from_channel
+        )
+
     async def screen_post(self, post: Post) -> Verdict | None:
         """Screen a post (or an edit of one) in a resident group and act on the verdict; None
         when it is not screened: not a resident group, empty, or a bot's. A request (#投诉)
@@ -208,9 +212,7 @@ class ScreeningService:
         if community is None:
             return None
         await self._catch_up_now_and_then()
-        verdict = self.screener(community).screen(
-            post.text, forwarded_from_channel=post.forwarded_from_channel
-        )
+        verdict = self._screen(post, community)
         if post.edited and await self._edited_on_card(post):
             return verdict  # still the same words as on its card: nothing new
         if verdict.action == "none" or await self._exempt(post.author.id, community):
@@ -219,9 +221,7 @@ class ScreeningService:
             # Taken back (撤销确认) by another worker since this one learnt it: forget what
             # was taken back and screen the post again.
             await self.load()
-            verdict = self.screener(community).screen(
-                post.text, forwarded_from_channel=post.forwarded_from_channel
-            )
+            verdict = self._screen(post, community)
             if verdict.action == "known":
                 return verdict  # withdrawn just now again: the next post will tell
         if verdict.action == "review":
@@ -324,9 +324,7 @@ class ScreeningService:
             await self.catch_up(tx, pending=True)
             # Screened again, now that the memory holds every decision committed before this
             # transaction: read here or by a post handled alongside this one.
-            verdict = self.screener(community).screen(
-                post.text, forwarded_from_channel=post.forwarded_from_channel
-            )
+            verdict = self._screen(post, community)
             if verdict.action != "review":
                 return verdict
             if await self._join(tx, post, verdict, community):
