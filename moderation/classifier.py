@@ -1,6 +1,12 @@
 """The shipped rumour classifier: logistic regression over idf-weighted hashed character
 1-4-grams, in a numpy .npz (no pickle). See moderation/model/MODEL_CARD.md for what it was
-trained on and how well it does."""
+trained on and how well it does.
+
+Three linear models share the features: the main one (every set, weighted towards group
+chat), a register model that tells a Weibo-style news post from a group-chat message, and a
+news model trained on Weibo posts alone (CED). A post the register model reads as a news post
+is judged on its own by the news model, with a threshold of its own: one model for both
+registers has to keep chat below its cap and so misses most news-style rumours."""
 
 from __future__ import annotations
 
@@ -16,6 +22,9 @@ from moderation.features import N_FEATURES, slots, style_marks, weighted
 from moderation.normalize import normalize, strip_markup
 
 MODEL_FILE = "rumour_lr.npz"
+# From this register probability up, a post is read as a Weibo-style news post. Not tuned:
+# the even odds of a model trained with balanced classes.
+NEWS_AT = 0.5
 
 
 def model_text(text: str) -> str:
@@ -25,36 +34,79 @@ def model_text(text: str) -> str:
     return normalize(plain) + style_marks(plain)
 
 
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The classifier's reading of one post."""
+
+    probability: float  # the main model's: how likely a rumour, 0-1
+    news: float | None  # the news model's, when the post reads as a news post; else None
+
+
 @dataclass(frozen=True)
 class RumourModel:
-    weights: np.ndarray  # float32, N_FEATURES
+    weights: np.ndarray  # float32, N_FEATURES: the main model
     idf: np.ndarray  # float32, N_FEATURES
     bias: float
     threshold: float  # from this probability up, a post is worth a moderator's look alone
     cue_threshold: float  # from this one up, together with one strong rumour cue
     meta: dict
+    register_weights: np.ndarray  # news post (1) or group-chat message (0)
+    register_bias: float
+    news_weights: np.ndarray  # rumour or not, for news posts
+    news_bias: float
+    news_threshold: float  # the news model's probability from which a news post is a look
 
     @classmethod
     def load(cls) -> RumourModel:
         with resources.files("moderation.model").joinpath(MODEL_FILE).open("rb") as f:
             data = np.load(f, allow_pickle=False)
             # Stored as float16 to keep the file small; computed in float32.
-            weights = data["weights"].astype(np.float32)
-            idf = data["idf"].astype(np.float32)
-            bias, threshold = float(data["bias"][0]), float(data["threshold"][0])
-            cue_threshold = float(data["cue_threshold"][0])
-            meta = json.loads(str(data["meta"]))
-        if weights.shape != (N_FEATURES,) or idf.shape != (N_FEATURES,):
-            raise ValueError("the model was trained with other features")
-        return cls(weights, idf, bias, threshold, cue_threshold, meta)
+            weights, idf, register_weights, news_weights = (
+                data[name].astype(np.float32)
+                for name in ("weights", "idf", "register_weights", "news_weights")
+            )
 
-    def probability(self, prepared: str) -> float:
-        """How likely a text already passed through model_text() is a rumour, 0-1."""
+            def scalar(name: str) -> float:
+                return float(data[name][0])
+
+            meta = json.loads(str(data["meta"]))
+            model = cls(
+                weights=weights,
+                idf=idf,
+                bias=scalar("bias"),
+                threshold=scalar("threshold"),
+                cue_threshold=scalar("cue_threshold"),
+                meta=meta,
+                register_weights=register_weights,
+                register_bias=scalar("register_bias"),
+                news_weights=news_weights,
+                news_bias=scalar("news_bias"),
+                news_threshold=scalar("news_threshold"),
+            )
+        arrays = (weights, idf, register_weights, news_weights)
+        if any(a.shape != (N_FEATURES,) for a in arrays):
+            raise ValueError("the model was trained with other features")
+        return model
+
+    def scores(self, prepared: str) -> Scores:
+        """The main model's probability of a text already passed through model_text(), and
+        the news model's when the text reads as a news post."""
         found = slots(prepared)
         if not found.size:
-            return 0.0
-        z = float(weighted(found, self.idf) @ self.weights[found]) + self.bias
-        return 1.0 / (1.0 + math.exp(-z))
+            return Scores(0.0, None)
+        x = weighted(found, self.idf)
+        p = sigmoid(float(x @ self.weights[found]) + self.bias)
+        if sigmoid(float(x @ self.register_weights[found]) + self.register_bias) < NEWS_AT:
+            return Scores(p, None)
+        return Scores(p, sigmoid(float(x @ self.news_weights[found]) + self.news_bias))
+
+    def probability(self, prepared: str) -> float:
+        """The main model's probability that a prepared text is a rumour, 0-1."""
+        return self.scores(prepared).probability
 
     def score(self, text: str) -> float:
         """probability() of a raw post."""

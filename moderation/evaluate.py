@@ -18,11 +18,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from moderation import screen
 from moderation.datasets import Post, read_labelled
+
+if TYPE_CHECKING:
+    from moderation.classifier import RumourModel
+    from moderation.train import RuleEvidence, Scored, Thresholds
 
 FIGURES = (
     ("chain_recall", "chain-rumour recall"),
@@ -95,7 +100,7 @@ def honest_figures(folds: int = 5) -> list[str]:
     from moderation.classifier import RumourModel, model_text
     from moderation.datasets import load
     from moderation.features import slots
-    from moderation.train import RuleEvidence, choose_thresholds, fit, flagged, rates
+    from moderation.train import RuleEvidence, Thresholds, choose_thresholds, fit, flagged, rates
 
     posts = load()
     train = [p for p in posts if not p.dev]
@@ -105,25 +110,25 @@ def honest_figures(folds: int = 5) -> list[str]:
     train_rules = RuleEvidence.of(train)
 
     model = RumourModel.load()
-    dev_p = np.array([model.probability(model_text(p.text)) for p in dev])
-    dev_flags = flagged(dev_rules, dev_p, model.threshold, model.cue_threshold)
+    shipped = Thresholds(model.threshold, model.cue_threshold, model.news_threshold)
+    dev_scores = scored(model, dev)
+    dev_flags = flagged(dev_rules, dev_scores, shipped)
 
     oof = np.zeros(len(train), dtype=bool)
     groups = [f"{p.kind}:{p.family}" for p in train]
     chosen = []
     for fit_rows, test_rows in GroupKFold(n_splits=folds).split(train, groups=groups):
         fitted = fit([train[i] for i in fit_rows])
-        threshold, cue_threshold = choose_thresholds(
-            dev, dev_rules, fitted.probabilities(dev_found)
-        )
-        chosen.append((threshold, cue_threshold))
-        test_p = fitted.probabilities([slots(model_text(train[i].text)) for i in test_rows])
+        th = choose_thresholds(dev, dev_rules, fitted.scores(dev_found))
+        chosen.append(th)
+        test_scores = fitted.scores([slots(model_text(train[i].text)) for i in test_rows])
         rules = train_rules.subset(test_rows)
-        oof[test_rows] = flagged(rules, test_p, threshold, cue_threshold)
+        oof[test_rows] = flagged(rules, test_scores, th)
 
     lines = [
         f"shipped thresholds: {model.threshold:.2f} alone, {model.cue_threshold:.2f} with a"
-        f" strong cue; per fold: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in chosen)}",
+        f" strong cue, {model.news_threshold:.2f} for a news post; per fold: "
+        + ", ".join(f"{t.alone:.2f}/{t.cue:.2f}/{t.news:.2f}" for t in chosen),
         "",
         "| figure | goal | cross-validated (training part) [95% CI] | development split"
         " (chose the thresholds) [95% CI] |",
@@ -155,7 +160,7 @@ def honest_figures(folds: int = 5) -> list[str]:
         + ", ".join(f"{k} {a}/{b}" for k, (a, b) in counts.items())
     )
     lines += ["", *across_writers(posts)]
-    lines += ["", *rules_table(dev, dev_rules, dev_p, model)]
+    lines += ["", *rules_table(dev, dev_rules, dev_scores, shipped)]
     return lines
 
 
@@ -182,17 +187,17 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
         later = [p for p in posts if p.writer == writer]
         dev = [p for p in others if p.dev]
         fitted = fit([p for p in others if not p.dev])
-        threshold, cue_threshold = choose_thresholds(
+        th = choose_thresholds(
             dev,
             RuleEvidence.of(dev),
-            fitted.probabilities([slots(model_text(p.text)) for p in dev]),
+            fitted.scores([slots(model_text(p.text)) for p in dev]),
         )
-        p = fitted.probabilities([slots(model_text(post.text)) for post in later])
-        flags = flagged(RuleEvidence.of(later), p, threshold, cue_threshold)
+        scores = fitted.scores([slots(model_text(post.text)) for post in later])
+        flags = flagged(RuleEvidence.of(later), scores, th)
         counts = ", ".join(
             f"{k} {sum(q.kind == k for q in later)}" for k in ("chain", "hard", "chat")
         )
-        note = f"thresholds {threshold:.2f} / {cue_threshold:.2f}; posts: {counts}"
+        note = f"thresholds {th.alone:.2f} / {th.cue:.2f} / {th.news:.2f}; posts: {counts}"
         columns.append(
             (writer, note, group_rates(later, flags), bootstrap(later, flags, group_rates))
         )
@@ -219,18 +224,30 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
     return lines
 
 
-def rules_table(posts: Sequence[Post], rules: object, p: np.ndarray, model: object) -> list[str]:
+def scored(model: RumourModel, posts: Sequence[Post]) -> Scored:
+    """What the shipped model says of the posts, as moderation.train.Scored."""
+    from moderation.classifier import model_text
+    from moderation.train import Scored
+
+    scores = [model.scores(model_text(p.text)) for p in posts]
+    return Scored(
+        np.array([s.probability for s in scores]),
+        np.array([np.nan if s.news is None else s.news for s in scores]),
+    )
+
+
+def rules_table(
+    posts: Sequence[Post], rules: RuleEvidence, scores: Scored, th: Thresholds
+) -> list[str]:
     """What each rule catches on the development split and what it costs.
 
-    The three ways to review: each one's catch, and in brackets the chain rumours only it
+    The ways to review: each one's catch, and in brackets the chain rumours only it
     catches. Then each cue family: posts carrying it / of those, flagged by the whole screen,
     and in brackets the chain rumours flagged that the classifier alone would have missed.
     """
-    from moderation.classifier import RumourModel
     from moderation.screen import CUES, REVIEW_AT, Screener
-    from moderation.train import RuleEvidence, flagged
+    from moderation.train import flagged
 
-    assert isinstance(rules, RuleEvidence) and isinstance(model, RumourModel)
     screener = Screener()
     evidence = [screener.evidence(post.text) for post in posts]
     kinds = np.array([post.kind for post in posts])
@@ -242,12 +259,17 @@ def rules_table(posts: Sequence[Post], rules: object, p: np.ndarray, model: obje
         (kinds == "ced") & rumour,
         (kinds == "ced") & ~rumour,
     ]
-    every = flagged(rules, p, model.threshold, model.cue_threshold)
-    alone = rules.long & (p >= model.threshold)
+    every = flagged(rules, scores, th)
+    news = scores.is_news
+    main_alone = rules.long & ~news & (scores.p >= th.alone)
+    news_alone = rules.news_long & news & (np.nan_to_num(scores.news) >= th.news)
+    alone = main_alone | news_alone
     ways = {
-        f"classifier alone (p ≥ {model.threshold:.2f}, 8+ letters, not a debunking)": alone,
-        f"one strong cue + p ≥ {model.cue_threshold:.2f}": rules.strong
-        & (p >= model.cue_threshold),
+        f"main model alone (p ≥ {th.alone:.2f}, 8+ letters, not a debunking)": main_alone,
+        f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim false)": (
+            news_alone
+        ),
+        f"one strong cue + main model p ≥ {th.cue:.2f}": rules.strong & (scores.p >= th.cue),
         "cues together reach 0.6 (no classifier)": np.round(rules.base, 3) >= REVIEW_AT,
     }
     lines = [

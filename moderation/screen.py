@@ -298,10 +298,6 @@ _DEBUNK = (
     "不能信",
     "造谣",
     "澄清",
-    "是诈骗",
-    "骗子",
-    "别上当",
-    "不要上当",
     # How true notices and neighbours say a claim is false or a trick.
     "没有依据",
     "没这回事",
@@ -313,6 +309,10 @@ _DEBUNK = (
     "骗老人的",
     "骗钱的",
 )
+# Words that warn of a trick without calling a claim false: a debunking in group chat, where
+# true warnings are common (the main model's score alone does not flag one), but in CED's
+# Weibo posts as often a false scare ("新骗局，千万别上当"), which the news model weighs itself.
+_WARNING = ("是诈骗", "骗子", "别上当", "不要上当")
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子)"
 )
@@ -480,6 +480,10 @@ class Evidence:
     probability: float | None  # the classifier's, None without a model
     length: int = 0  # letters and digits the classifier read (links and markup left out)
     debunking: bool = False  # the post calls something false (辟谣, 是假的, 别信)
+    # The news model's, for a post that reads as a Weibo-style news post (else None): such a
+    # post is judged alone by it, with its own threshold (moderation.classifier).
+    news_probability: float | None = None
+    calls_false: bool = False  # a debunking that calls a claim false, not a mere warning
 
     @property
     def strong(self) -> bool:
@@ -489,18 +493,24 @@ class Evidence:
 
 
 def decide(
-    evidence: Evidence, threshold: float, cue_threshold: float
+    evidence: Evidence, threshold: float, cue_threshold: float, news_threshold: float = 1.0
 ) -> tuple[float, tuple[Signal, ...]]:
     """The score of a post and the signals behind it, given the classifier's thresholds.
-    Reaches REVIEW_AT when the classifier alone is sure enough, when one strong cue meets a
-    moderately high score, or when the rules' own signals together say so
-    (moderation.train.flagged is the same decision for many posts at once)."""
+    Reaches REVIEW_AT when the classifier alone is sure enough (the news model for a news
+    post, the main model for the rest), when one strong cue meets a moderately high score of
+    the main model, or when the rules' own signals together say so (moderation.train.flagged
+    is the same decision for many posts at once)."""
     signals = list(evidence.signals)
     p = evidence.probability
-    if p is not None and p >= threshold and evidence.length >= SHORT and not evidence.debunking:
-        # From the model's threshold up, enough for a look on its own; not for a debunking,
-        # which repeats a rumour's words to call them false.
-        weight = REVIEW_AT + (1 - REVIEW_AT) * (p - threshold) / max(1e-6, 1 - threshold)
+    # A debunking repeats a rumour's words to call them false, so a model's score alone does
+    # not flag one. For a news post only one that calls a claim false: in CED's Weibo posts,
+    # on which the news model learnt, many rumours are false scam warnings (骗子, 别上当).
+    alone, bar, excused = p, threshold, evidence.debunking
+    if evidence.news_probability is not None:
+        alone, bar, excused = evidence.news_probability, news_threshold, evidence.calls_false
+    if alone is not None and alone >= bar and evidence.length >= SHORT and not excused:
+        # From the model's threshold up, enough for a look on its own.
+        weight = REVIEW_AT + (1 - REVIEW_AT) * (alone - bar) / max(1e-6, 1 - bar)
         signals.append(Signal(round(weight, 3), "内容像常见谣言"))
     elif p is not None and p >= cue_threshold and evidence.strong:
         # One strong cue and a moderately suspicious text: together worth a look.
@@ -513,7 +523,14 @@ def debunks(normalised: str) -> bool:
     return bool(_DEBUNK_WORDS.search(_NEGATED.sub("", normalised)))
 
 
-_DEBUNK_WORDS = re.compile("|".join(_DEBUNK))
+_DEBUNK_WORDS = re.compile("|".join(_DEBUNK + _WARNING))
+_CALLS_FALSE = re.compile("|".join(_DEBUNK))
+
+
+def calls_false(normalised: str) -> bool:
+    """Whether a (normalised) post calls a claim false (辟谣, 谣言, 不是真的), not only warns
+    of a trick (骗子, 别上当)."""
+    return bool(_CALLS_FALSE.search(_NEGATED.sub("", normalised)))
 
 
 @dataclass
@@ -571,9 +588,16 @@ class Screener:
             prepared = normalised + style_marks(plain.strip())
         else:
             prepared = model_text(plain)
-        p = self.model.probability(prepared) if self.model is not None else None
+        scores = self.model.scores(prepared) if self.model is not None else None
         words = prepared.partition(STYLE)[0]
-        return Evidence(tuple(signals), p, len(words), debunks(normalised))
+        return Evidence(
+            tuple(signals),
+            scores.probability if scores else None,
+            len(words),
+            debunks(normalised),
+            scores.news if scores else None,
+            calls_false(normalised),
+        )
 
     def screen(self, text: str, *, forwarded_from_channel: bool = False) -> Verdict:
         plain = unicodedata.normalize("NFKC", strip_ignorable(text))
@@ -595,9 +619,12 @@ class Screener:
                 return Verdict("review", 0.6, (reason,), hit, memory_kind, debunk_quote=True)
             return Verdict("known", 1.0, (f"与已确认{what}#{hit.rumour_id}相似",), hit, memory_kind)
         evidence = self._evidence(plain, normalised, forwarded_from_channel)
-        threshold = self.model.threshold if self.model is not None else 1.0
-        cue_threshold = self.model.cue_threshold if self.model is not None else 1.0
-        score, signals = decide(evidence, threshold, cue_threshold)
+        model = self.model
+        score, signals = (
+            decide(evidence, model.threshold, model.cue_threshold, model.news_threshold)
+            if model is not None
+            else decide(evidence, 1.0, 1.0)
+        )
         if not signals:
             return Verdict("none", 0.0)
         reasons = tuple(dict.fromkeys(s.reason for s in signals))

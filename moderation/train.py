@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from moderation.classifier import model_text
+from moderation.classifier import NEWS_AT, model_text, sigmoid
 from moderation.datasets import Post, load
 from moderation.features import N_FEATURES, NGRAMS, slots, weighted
 from moderation.normalize import strip_markup
@@ -76,37 +76,81 @@ def matrix(found: list[np.ndarray], idf: np.ndarray) -> Any:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """What the classifier says of many posts (see moderation.classifier.Scores)."""
+
+    p: np.ndarray  # the main model's probabilities
+    news: np.ndarray  # the news model's, NaN where a post does not read as a news post
+
+    @property
+    def is_news(self) -> np.ndarray:
+        return ~np.isnan(self.news)
+
+
+@dataclass(frozen=True)
 class Fitted:
     weights: np.ndarray
     idf: np.ndarray
     bias: float
+    register_weights: np.ndarray
+    register_bias: float
+    news_weights: np.ndarray
+    news_bias: float
 
-    def probabilities(self, found: list[np.ndarray]) -> np.ndarray:
-        # The same arithmetic as RumourModel.probability, with float16-rounded weights as
-        # shipped.
-        w = self.weights.astype(np.float16).astype(np.float32)
-        idf = self.idf.astype(np.float16).astype(np.float32)
-        z = np.array([float(weighted(f, idf) @ w[f]) if f.size else -np.inf for f in found])
-        return 1.0 / (1.0 + np.exp(-(z + self.bias)))
+    def scores(self, found: list[np.ndarray]) -> Scored:
+        # The same arithmetic as RumourModel.scores, with float16-rounded weights as shipped.
+        def rounded(a: np.ndarray) -> np.ndarray:
+            return a.astype(np.float16).astype(np.float32)
+
+        w, reg, news, idf = map(
+            rounded, (self.weights, self.register_weights, self.news_weights, self.idf)
+        )
+        p = np.zeros(len(found))
+        pn = np.full(len(found), np.nan)
+        for i, f in enumerate(found):
+            if not f.size:
+                continue
+            x = weighted(f, idf)
+            p[i] = sigmoid(float(x @ w[f]) + self.bias)
+            if sigmoid(float(x @ reg[f]) + self.register_bias) >= NEWS_AT:
+                pn[i] = sigmoid(float(x @ news[f]) + self.news_bias)
+        return Scored(p, pn)
+
+
+def _logistic(x: Any, y: np.ndarray, weight: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """Weights and bias of a logistic regression with balanced classes after `weight`; a
+    model that never says yes when one class is missing (no CED, say)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if y.all() or not y.any():
+        return np.zeros(N_FEATURES, dtype=np.float32), -60.0
+    weight = weight.astype(np.float64).copy()
+    for label in (True, False):
+        weight[y == label] *= len(y) / (2 * weight[y == label].sum())
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit(x, y, sample_weight=weight)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
 def fit(posts: Sequence[Post], *, c: float = C) -> Fitted:
-    """Logistic regression on the posts and the sentences cut from their ordinary ones."""
-    from sklearn.linear_model import LogisticRegression
-
+    """The main model on the posts and the sentences cut from their ordinary ones; the
+    register model (CED's Weibo posts against the group-chat sets) and the news model (CED
+    alone) on the posts, with no cut sentences (a sentence cut from a news post is no longer
+    one)."""
     cuts = cut_sentences(posts)
     texts = [p.text for p in posts] + cuts
     found = [slots(model_text(t)) for t in texts]
     y = np.array([p.rumour for p in posts] + [False] * len(cuts))
-    kinds = [p.kind for p in posts] + ["cut"] * len(cuts)
-    weight = np.array([KIND_WEIGHT[k] for k in kinds])
-    # Balanced classes, after the kind weights.
-    for label in (True, False):
-        weight[y == label] *= len(y) / (2 * weight[y == label].sum())
+    kinds = np.array([p.kind for p in posts] + ["cut"] * len(cuts))
     idf = inverse_frequency(found)
-    model = LogisticRegression(C=c, max_iter=5000)
-    model.fit(matrix(found, idf), y, sample_weight=weight)
-    return Fitted(model.coef_[0].astype(np.float32), idf, float(model.intercept_[0]))
+    x = matrix(found, idf)
+    weights, bias = _logistic(x, y, np.array([KIND_WEIGHT[k] for k in kinds]), c)
+    whole = np.arange(len(posts))
+    is_ced = kinds[whole] == "ced"
+    register_weights, register_bias = _logistic(x[whole], is_ced, np.ones(len(posts)), c)
+    ced = whole[is_ced]
+    news_weights, news_bias = _logistic(x[ced], y[ced], np.ones(len(ced)), c)
+    return Fitted(weights, idf, bias, register_weights, register_bias, news_weights, news_bias)
 
 
 @dataclass(frozen=True)
@@ -115,31 +159,44 @@ class RuleEvidence:
 
     base: np.ndarray  # combined weight of the rules' signals
     strong: np.ndarray  # bool
-    long: np.ndarray  # bool: the classifier alone may flag it (long enough, not a debunking)
+    long: np.ndarray  # bool: the main model alone may flag it (long enough, not a debunking)
+    news_long: np.ndarray  # bool: the news model alone may flag it (long enough, not calling
+    # a claim false)
 
     @classmethod
     def of(cls, posts: Sequence[Post]) -> RuleEvidence:
         screener = Screener()
-        base, strong, long = [], [], []
+        base, strong, long, news_long = [], [], [], []
         for post in posts:
             evidence = screener.evidence(post.text)
             base.append(_combined(evidence.signals))
             strong.append(evidence.strong)
             long.append(evidence.length >= SHORT and not evidence.debunking)
-        return cls(np.array(base), np.array(strong), np.array(long))
+            news_long.append(evidence.length >= SHORT and not evidence.calls_false)
+        return cls(np.array(base), np.array(strong), np.array(long), np.array(news_long))
 
     def subset(self, rows: np.ndarray) -> RuleEvidence:
-        return RuleEvidence(self.base[rows], self.strong[rows], self.long[rows])
+        return RuleEvidence(
+            self.base[rows], self.strong[rows], self.long[rows], self.news_long[rows]
+        )
 
 
-def flagged(
-    rules: RuleEvidence, p: np.ndarray, threshold: float, cue_threshold: float
-) -> np.ndarray:
+@dataclass(frozen=True)
+class Thresholds:
+    alone: float  # the main model's, alone
+    cue: float  # the main model's, with one strong cue
+    news: float  # the news model's, alone, for a news post
+
+
+def flagged(rules: RuleEvidence, scored: Scored, th: Thresholds) -> np.ndarray:
     """What screen() decides (see moderation.screen.decide), for many posts at once."""
+    alone = np.where(scored.is_news, np.nan_to_num(scored.news), scored.p)
+    bar = np.where(scored.is_news, th.news, th.alone)
+    may = np.where(scored.is_news, rules.news_long, rules.long)
     return (
         (np.round(rules.base, 3) >= REVIEW_AT)
-        | (rules.long & (p >= threshold))
-        | (rules.strong & (p >= cue_threshold))
+        | (may & (alone >= bar))
+        | (rules.strong & (scored.p >= th.cue))
     )
 
 
@@ -172,27 +229,45 @@ def macro_f1(y: np.ndarray, flags: np.ndarray) -> float:
     return (f1(y, flags) + f1(~y, ~flags)) / 2
 
 
-def choose_thresholds(
-    posts: Sequence[Post], rules: RuleEvidence, p: np.ndarray
-) -> tuple[float, float]:
+def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored) -> Thresholds:
     """The thresholds that, on these (development) posts, flag at most CHAT_CAP of ordinary
     chat and HARD_CAP of hard negatives, and among those catch the most chain rumours and
-    give the best CED macro-F1 (ties: the higher thresholds, flagging less)."""
-    best: tuple[float, float, float] | None = None
-    grid = np.round(np.arange(0.2, 0.996, 0.01), 3)
-    for threshold in grid:
-        for cue_threshold in grid[grid <= threshold]:
-            figures = rates(posts, flagged(rules, p, threshold, cue_threshold))
-            if figures["chat_flagged"] > CHAT_CAP or figures["hard_flagged"] > HARD_CAP:
+    give the best CED macro-F1 (ties: the higher thresholds, flagging less). The main
+    model's pair and the news model's threshold are chosen in turn, twice."""
+    kinds = np.array([p.kind for p in posts])
+    rumour = np.array([p.rumour for p in posts])
+    chain, hard, chat = kinds == "chain", kinds == "hard", kinds == "chat"
+    ced = kinds == "ced"
+
+    def gain(th: Thresholds) -> float | None:
+        flags = flagged(rules, scored, th)
+        if (chat.any() and flags[chat].mean() > CHAT_CAP) or (
+            hard.any() and flags[hard].mean() > HARD_CAP
+        ):
+            return None
+        recall = float(flags[chain].mean()) if chain.any() else 0.0
+        f1 = macro_f1(rumour[ced], flags[ced]) if ced.any() else 0.0
+        return recall + CED_WEIGHT * f1
+
+    def best(candidates: list[Thresholds]) -> Thresholds | None:
+        top: tuple[float, float, Thresholds] | None = None
+        for th in candidates:
+            g = gain(th)
+            if g is None:
                 continue
-            gain = figures["chain_recall"] + CED_WEIGHT * figures["ced_macro_f1"]
-            if best is None or gain > best[0] + 1e-9:
-                best = (gain, float(threshold), float(cue_threshold))
-            elif abs(gain - best[0]) <= 1e-9 and threshold + cue_threshold > best[1] + best[2]:
-                best = (gain, float(threshold), float(cue_threshold))
-    if best is None:
-        return 1.0, 1.0
-    return best[1], best[2]
+            height = th.alone + th.cue + th.news
+            if top is None or g > top[0] + 1e-9 or (abs(g - top[0]) <= 1e-9 and height > top[1]):
+                top = (g, height, th)
+        return top[2] if top else None
+
+    grid = [float(t) for t in np.round(np.arange(0.2, 0.996, 0.01), 3)]
+    chosen = Thresholds(1.0, 1.0, 1.0)
+    for _ in range(2):
+        pair = best([Thresholds(a, c, chosen.news) for a in grid for c in grid if c <= a])
+        if pair is None:
+            return Thresholds(1.0, 1.0, 1.0)
+        chosen = best([Thresholds(pair.alone, pair.cue, n) for n in grid]) or pair
+    return chosen
 
 
 def main() -> int:
@@ -203,8 +278,8 @@ def main() -> int:
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
     fitted = fit(train, c=args.c)
-    dev_p = fitted.probabilities([slots(model_text(p.text)) for p in dev])
-    threshold, cue_threshold = choose_thresholds(dev, RuleEvidence.of(dev), dev_p)
+    dev_scores = fitted.scores([slots(model_text(p.text)) for p in dev])
+    th = choose_thresholds(dev, RuleEvidence.of(dev), dev_scores)
     meta = {
         "trained": date.today().isoformat(),
         "posts": len(train),
@@ -213,8 +288,10 @@ def main() -> int:
         "n_features": N_FEATURES,
         "C": args.c,
         "kind_weight": KIND_WEIGHT,
-        "threshold": threshold,
-        "cue_threshold": cue_threshold,
+        "threshold": th.alone,
+        "cue_threshold": th.cue,
+        "news_threshold": th.news,
+        "news_at": NEWS_AT,
         "caps": {"chat_flagged": CHAT_CAP, "hard_flagged": HARD_CAP},
         "features": "binary character 1-4-grams, idf-weighted, unit length; markup stripped",
         "data": [
@@ -237,13 +314,19 @@ def main() -> int:
         weights=fitted.weights.astype(np.float16),
         idf=fitted.idf.astype(np.float16),
         bias=np.array([fitted.bias], dtype=np.float32),
-        threshold=np.array([threshold], dtype=np.float32),
-        cue_threshold=np.array([cue_threshold], dtype=np.float32),
+        threshold=np.array([th.alone], dtype=np.float32),
+        cue_threshold=np.array([th.cue], dtype=np.float32),
+        register_weights=fitted.register_weights.astype(np.float16),
+        register_bias=np.array([fitted.register_bias], dtype=np.float32),
+        news_weights=fitted.news_weights.astype(np.float16),
+        news_bias=np.array([fitted.news_bias], dtype=np.float32),
+        news_threshold=np.array([th.news], dtype=np.float32),
         meta=np.array(json.dumps(meta, ensure_ascii=False)),
     )
     print(
         f"wrote {OUT} ({OUT.stat().st_size / 1024:.0f} KiB) from {len(train)} posts;"
-        f" thresholds {threshold:.2f} alone, {cue_threshold:.2f} with a strong cue"
+        f" thresholds {th.alone:.2f} alone, {th.cue:.2f} with a strong cue,"
+        f" {th.news:.2f} for a news post"
     )
     return 0
 

@@ -76,18 +76,66 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     import numpy as np
 
     from moderation.datasets import Post
-    from moderation.train import RuleEvidence, choose_thresholds, flagged, rates
+    from moderation.train import RuleEvidence, Scored, choose_thresholds, flagged, rates
 
     posts = [Post("ordinary", "chat", str(i), "x") for i in range(400)]
     posts += [Post("ordinary", "hard", f"h{i}", "x") for i in range(40)]
     posts += [Post("rumour", "chain", f"r{i}", "x") for i in range(40)]
     p = np.concatenate([np.linspace(0, 0.6, 400), np.linspace(0, 0.7, 40), np.linspace(0.3, 1, 40)])
     n = len(posts)
-    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
-    threshold, cue_threshold = choose_thresholds(posts, rules, p)
-    figures = rates(posts, flagged(rules, p, threshold, cue_threshold))
+    yes = np.ones(n, dtype=bool)
+    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), yes, yes)
+    scored = Scored(p, np.full(n, np.nan))
+    th = choose_thresholds(posts, rules, scored)
+    figures = rates(posts, flagged(rules, scored, th))
     assert figures["chat_flagged"] <= 0.005 and figures["hard_flagged"] <= 0.05
     assert figures["chain_recall"] > 0.4  # as many as the hard negatives allow
+
+
+def test_news_posts_get_the_news_models_threshold_under_the_same_caps() -> None:
+    import numpy as np
+
+    from moderation.datasets import Post
+    from moderation.train import (
+        RuleEvidence,
+        Scored,
+        Thresholds,
+        choose_thresholds,
+        flagged,
+        macro_f1,
+        rates,
+    )
+
+    # Group posts the main model reads perfectly; news posts only the news model can sort
+    # (rumours from 0.4 up), and two chat messages that read as news posts with news scores
+    # of 0.3 and 0.9.
+    posts = [Post("ordinary", "chat", f"c{i}", "x") for i in range(400)]
+    posts += [Post("rumour", "chain", f"r{i}", "x") for i in range(40)]
+    posts += [Post("rumour", "ced", f"cr{i}", "x") for i in range(50)]
+    posts += [Post("ordinary", "ced", f"co{i}", "x") for i in range(50)]
+    p = np.concatenate([np.zeros(400), np.ones(40), np.full(100, 0.5)])
+    news = np.concatenate(
+        [
+            [0.3, 0.9],
+            np.full(398, np.nan),
+            np.full(40, np.nan),
+            np.linspace(0.4, 1, 50),
+            np.linspace(0, 0.39, 50),
+        ]
+    )
+    n = len(posts)
+    yes = np.ones(n, dtype=bool)
+    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), yes, yes)
+    scored = Scored(p, news)
+    th = choose_thresholds(posts, rules, scored)
+    flags = flagged(rules, scored, th)
+    figures = rates(posts, flags)
+    assert figures["chat_flagged"] <= 0.005 and figures["chain_recall"] == 1.0
+    assert 0.3 < th.news <= 0.4 and figures["ced_macro_f1"] == 1.0
+    # Without the news model's threshold the news posts are not sorted at all.
+    one = Thresholds(th.alone, th.cue, 1.0)
+    y = np.array([q.rumour for q in posts[440:]])
+    assert macro_f1(y, flagged(rules, scored, one)[440:]) < 0.5
 
 
 def test_the_screen_reads_a_post_as_the_classifier_was_trained_to() -> None:
@@ -101,3 +149,45 @@ def test_the_screen_reads_a_post_as_the_classifier_was_trained_to() -> None:
         "  好的  ",
     ]:
         assert screener.evidence(text).probability == model.probability(model_text(text))
+
+
+def test_a_news_style_rumour_is_judged_by_the_news_model() -> None:
+    import dataclasses
+
+    from moderation.classifier import model_text
+
+    rumour = (
+        "【某市副市长被曝包养情妇】有网友爆料，某市分管城建的副市长长期包养多名情妇，"
+        "并在海外购置多套豪宅，其妻儿早已移民加拿大。目前相关部门尚未回应。"
+    )
+    model = RumourModel.load()
+    scores = model.scores(model_text(rumour))
+    assert scores.news is not None and scores.probability < model.cue_threshold
+    assert screen(rumour).action == "review"
+    one_model = Screener(model=dataclasses.replace(model, news_threshold=1.0))
+    assert one_model.screen(rumour).action == "none"
+    for chat in ["谁家的猫丢了？在3号楼楼下", "明天上午九点物业在南门发放门禁卡，请带好身份证"]:
+        assert model.scores(model_text(chat)).news is None
+
+
+def test_a_news_post_that_calls_a_claim_false_is_not_flagged_by_its_score() -> None:
+    from moderation.screen import REVIEW_AT, Evidence, calls_false, debunks, decide
+
+    debunking = normalize("【警方辟谣】网传菜市场有人扎针系谣言，请勿转发")
+    warning = normalize("【新骗局】最近有骗子冒充快递员，千万别上当")
+    assert debunks(debunking) and calls_false(debunking)
+    assert debunks(warning) and not calls_false(warning)
+
+    def score(text: str, news: float | None) -> float:
+        evidence = Evidence(
+            (), 0.9, 20, debunks(text), news_probability=news, calls_false=calls_false(text)
+        )
+        return decide(evidence, 0.6, 0.4, 0.4)[0]
+
+    assert score(debunking, 0.9) < REVIEW_AT
+    # A news post is judged alone by the news model, not the main one.
+    assert decide(Evidence((), 0.9, 20, news_probability=0.3), 0.6, 0.4, 0.4)[0] < REVIEW_AT
+    # A warning in a news post is weighed by the news model, which learnt from CED that
+    # many such scares are false; in group chat it stays a debunking.
+    assert score(warning, 0.9) >= REVIEW_AT
+    assert score(warning, None) < REVIEW_AT
