@@ -5,8 +5,9 @@ trained on and how well it does.
 Three linear models share the features: the main one (every set, weighted towards group
 chat), a register model that tells a Weibo-style news post from a group-chat message, and a
 news model trained on Weibo posts alone (CED). A post the register model reads as a news post
-is judged on its own by the news model, with a threshold of its own: one model for both
-registers has to keep chat below its cap and so misses most news-style rumours."""
+is read by the news model too, with a threshold of its own: one model for both registers has
+to keep chat below its cap and so misses most news-style rumours; the main model still reads
+every post, so a rumour given a Weibo look is not let off by the news model."""
 
 from __future__ import annotations
 

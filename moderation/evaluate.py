@@ -261,7 +261,7 @@ def rules_table(
     ]
     every = flagged(rules, scores, th)
     news = scores.is_news
-    main_alone = rules.long & ~news & (scores.p >= th.alone)
+    main_alone = rules.long & (scores.p >= th.alone)
     news_alone = rules.news_long & news & (np.nan_to_num(scores.news) >= th.news)
     alone = main_alone | news_alone
     ways = {

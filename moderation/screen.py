@@ -496,22 +496,26 @@ def decide(
     evidence: Evidence, threshold: float, cue_threshold: float, news_threshold: float = 1.0
 ) -> tuple[float, tuple[Signal, ...]]:
     """The score of a post and the signals behind it, given the classifier's thresholds.
-    Reaches REVIEW_AT when the classifier alone is sure enough (the news model for a news
-    post, the main model for the rest), when one strong cue meets a moderately high score of
-    the main model, or when the rules' own signals together say so (moderation.train.flagged
-    is the same decision for many posts at once)."""
+    Reaches REVIEW_AT when the classifier alone is sure enough (the main model, or for a news
+    post the news model), when one strong cue meets a moderately high score of the main
+    model, or when the rules' own signals together say so (moderation.train.flagged is the
+    same decision for many posts at once)."""
     signals = list(evidence.signals)
     p = evidence.probability
-    # A debunking repeats a rumour's words to call them false, so a model's score alone does
-    # not flag one. For a news post only one that calls a claim false: in CED's Weibo posts,
-    # on which the news model learnt, many rumours are false scam warnings (骗子, 别上当).
-    alone, bar, excused = p, threshold, evidence.debunking
-    if evidence.news_probability is not None:
-        alone, bar, excused = evidence.news_probability, news_threshold, evidence.calls_false
-    if alone is not None and alone >= bar and evidence.length >= SHORT and not excused:
-        # From the model's threshold up, enough for a look on its own.
-        weight = REVIEW_AT + (1 - REVIEW_AT) * (alone - bar) / max(1e-6, 1 - bar)
-        signals.append(Signal(round(weight, 3), "内容像常见谣言"))
+    # Either model's score alone, from its threshold up: the main model's for every post, the
+    # news model's too for a news post (a rumour dressed as news is still read by the main
+    # model). A debunking repeats a rumour's words to call them false, so a score alone does
+    # not flag one; for the news model only one that calls a claim false, because in CED's
+    # Weibo posts, on which it learnt, many rumours are false scam warnings (骗子, 别上当).
+    alone = [(p, threshold)] if p is not None and not evidence.debunking else []
+    news = evidence.news_probability
+    if news is not None and not evidence.calls_false:
+        alone.append((news, news_threshold))
+    sure = [
+        REVIEW_AT + (1 - REVIEW_AT) * (q - bar) / max(1e-6, 1 - bar) for q, bar in alone if q >= bar
+    ]
+    if sure and evidence.length >= SHORT:
+        signals.append(Signal(round(max(sure), 3), "内容像常见谣言"))
     elif p is not None and p >= cue_threshold and evidence.strong:
         # One strong cue and a moderately suspicious text: together worth a look.
         signals.append(Signal(REVIEW_AT, "内容有些像谣言"))

@@ -3,7 +3,7 @@
 Data (moderation/datasets.py): CED's Weibo posts (../shared/rumours/ced.tsv) and the project's
 own group-chat sets (moderation/data/: chain rumours, ordinary chat, hard negatives). The
 development split (a quarter of the families, by a stable hash) is never trained on: it only
-chooses the two decision thresholds, under caps on the ordinary chat and hard negatives it may
+chooses the three decision thresholds, under caps on the ordinary chat and hard negatives it may
 flag. Sentences cut from the ordinary training posts are added as more ordinary examples, so
 a short factual sentence does not look like a rumour because ordinary posts are long news.
 Weibo21 is not used (see the model card). Needs the `train` extra (scikit-learn, scipy);
@@ -190,12 +190,11 @@ class Thresholds:
 
 def flagged(rules: RuleEvidence, scored: Scored, th: Thresholds) -> np.ndarray:
     """What screen() decides (see moderation.screen.decide), for many posts at once."""
-    alone = np.where(scored.is_news, np.nan_to_num(scored.news), scored.p)
-    bar = np.where(scored.is_news, th.news, th.alone)
-    may = np.where(scored.is_news, rules.news_long, rules.long)
+    news_alone = scored.is_news & rules.news_long & (np.nan_to_num(scored.news) >= th.news)
     return (
         (np.round(rules.base, 3) >= REVIEW_AT)
-        | (may & (alone >= bar))
+        | (rules.long & (scored.p >= th.alone))
+        | news_alone
         | (rules.strong & (scored.p >= th.cue))
     )
 
