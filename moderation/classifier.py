@@ -36,6 +36,8 @@ def model_text(text: str) -> str:
 
 
 def sigmoid(z: float) -> float:
+    if not math.isfinite(z):
+        raise ValueError("the model's weights are broken: a score is not a number")
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -60,11 +62,19 @@ class RumourModel:
     news_weights: np.ndarray  # rumour or not, for news posts
     news_bias: float
     news_threshold: float  # the news model's probability from which a news post is a look
+    # From this main-model probability up, debunking words (辟谣, 别上当) no longer excuse a
+    # post: "…赶紧去抢购，别信那些辟谣" is still the rumour. Infinity: they always excuse.
+    debunk_threshold: float = math.inf
 
     @classmethod
     def load(cls) -> RumourModel:
         with resources.files("moderation.model").joinpath(MODEL_FILE).open("rb") as f:
             data = np.load(f, allow_pickle=False)
+            missing = {"register_weights", "news_weights", "debunk_threshold"} - set(data.files)
+            if missing:
+                raise ValueError(
+                    "the model file predates the news model: retrain (python -m moderation.train)"
+                )
             # Stored as float16 to keep the file small; computed in float32.
             weights, idf, register_weights, news_weights = (
                 data[name].astype(np.float32)
@@ -87,6 +97,7 @@ class RumourModel:
                 news_weights=news_weights,
                 news_bias=scalar("news_bias"),
                 news_threshold=scalar("news_threshold"),
+                debunk_threshold=scalar("debunk_threshold"),
             )
         arrays = (weights, idf, register_weights, news_weights)
         if any(a.shape != (N_FEATURES,) for a in arrays):

@@ -110,7 +110,9 @@ def honest_figures(folds: int = 5) -> list[str]:
     train_rules = RuleEvidence.of(train)
 
     model = RumourModel.load()
-    shipped = Thresholds(model.threshold, model.cue_threshold, model.news_threshold)
+    shipped = Thresholds(
+        model.threshold, model.cue_threshold, model.news_threshold, model.debunk_threshold
+    )
     dev_scores = scored(model, dev)
     dev_flags = flagged(dev_rules, dev_scores, shipped)
 
@@ -127,8 +129,9 @@ def honest_figures(folds: int = 5) -> list[str]:
 
     lines = [
         f"shipped thresholds: {model.threshold:.2f} alone, {model.cue_threshold:.2f} with a"
-        f" strong cue, {model.news_threshold:.2f} for a news post; per fold: "
-        + ", ".join(f"{t.alone:.2f}/{t.cue:.2f}/{t.news:.2f}" for t in chosen),
+        f" strong cue, {model.news_threshold:.2f} for a news post, {model.debunk_threshold:.2f}"
+        " for a debunking; per fold: "
+        + ", ".join(f"{t.alone:.2f}/{t.cue:.2f}/{t.news:.2f}/{t.debunk:.2f}" for t in chosen),
         "",
         "| figure | goal | cross-validated (training part) [95% CI] | development split"
         " (chose the thresholds) [95% CI] |",
@@ -197,7 +200,10 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
         counts = ", ".join(
             f"{k} {sum(q.kind == k for q in later)}" for k in ("chain", "hard", "chat")
         )
-        note = f"thresholds {th.alone:.2f} / {th.cue:.2f} / {th.news:.2f}; posts: {counts}"
+        note = (
+            f"thresholds {th.alone:.2f} / {th.cue:.2f} / {th.news:.2f} / {th.debunk:.2f};"
+            f" posts: {counts}"
+        )
         columns.append(
             (writer, note, group_rates(later, flags), bootstrap(later, flags, group_rates))
         )
@@ -261,11 +267,12 @@ def rules_table(
     ]
     every = flagged(rules, scores, th)
     news = scores.is_news
-    main_alone = rules.long & (scores.p >= th.alone)
+    main_alone = (rules.long | (rules.excused & (scores.p >= th.debunk))) & (scores.p >= th.alone)
     news_alone = rules.news_long & news & (np.nan_to_num(scores.news) >= th.news)
     alone = main_alone | news_alone
     ways = {
-        f"main model alone (p ≥ {th.alone:.2f}, 8+ letters, not a debunking)": main_alone,
+        f"main model alone (p ≥ {th.alone:.2f}, 8+ letters; a debunking from p ≥"
+        f" {th.debunk:.2f})": main_alone,
         f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim false)": (
             news_alone
         ),

@@ -9,6 +9,7 @@ thresholds are chosen and each rule is measured (moderation/train.py, moderation
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -314,7 +315,7 @@ _DEBUNK = (
 # Weibo posts as often a false scare ("新骗局，千万别上当"), which the news model weighs itself.
 _WARNING = ("是诈骗", "骗子", "别上当", "不要上当")
 _NEGATED = re.compile(
-    r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子)"
+    r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子|诈骗)"
 )
 
 _URL = re.compile(
@@ -481,7 +482,7 @@ class Evidence:
     length: int = 0  # letters and digits the classifier read (links and markup left out)
     debunking: bool = False  # the post calls something false (辟谣, 是假的, 别信)
     # The news model's, for a post that reads as a Weibo-style news post (else None): such a
-    # post is judged alone by it, with its own threshold (moderation.classifier).
+    # post is read by it too, with its own threshold (moderation.classifier).
     news_probability: float | None = None
     calls_false: bool = False  # a debunking that calls a claim false, not a mere warning
 
@@ -493,7 +494,11 @@ class Evidence:
 
 
 def decide(
-    evidence: Evidence, threshold: float, cue_threshold: float, news_threshold: float = 1.0
+    evidence: Evidence,
+    threshold: float,
+    cue_threshold: float,
+    news_threshold: float = math.inf,
+    debunk_threshold: float = math.inf,
 ) -> tuple[float, tuple[Signal, ...]]:
     """The score of a post and the signals behind it, given the classifier's thresholds.
     Reaches REVIEW_AT when the classifier alone is sure enough (the main model, or for a news
@@ -505,9 +510,15 @@ def decide(
     # Either model's score alone, from its threshold up: the main model's for every post, the
     # news model's too for a news post (a rumour dressed as news is still read by the main
     # model). A debunking repeats a rumour's words to call them false, so a score alone does
-    # not flag one; for the news model only one that calls a claim false, because in CED's
-    # Weibo posts, on which it learnt, many rumours are false scam warnings (骗子, 别上当).
-    alone = [(p, threshold)] if p is not None and not evidence.debunking else []
+    # not flag one, unless the main model is very sure (debunk_threshold: a rumour with
+    # "别信辟谣" tacked on is still the rumour); for the news model only a post that calls a
+    # claim false is excused, because in CED's Weibo posts, on which it learnt, many rumours
+    # are false scam warnings (骗子, 别上当).
+    alone = (
+        [(p, threshold)]
+        if p is not None and (not evidence.debunking or p >= debunk_threshold)
+        else []
+    )
     news = evidence.news_probability
     if news is not None and not evidence.calls_false:
         alone.append((news, news_threshold))
@@ -625,9 +636,15 @@ class Screener:
         evidence = self._evidence(plain, normalised, forwarded_from_channel)
         model = self.model
         score, signals = (
-            decide(evidence, model.threshold, model.cue_threshold, model.news_threshold)
+            decide(
+                evidence,
+                model.threshold,
+                model.cue_threshold,
+                model.news_threshold,
+                model.debunk_threshold,
+            )
             if model is not None
-            else decide(evidence, 1.0, 1.0)
+            else decide(evidence, math.inf, math.inf)
         )
         if not signals:
             return Verdict("none", 0.0)

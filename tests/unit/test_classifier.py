@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from moderation import RumourModel, Screener, normalize, screen
 from tests.conftest import ROOT
 
@@ -84,7 +86,7 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     p = np.concatenate([np.linspace(0, 0.6, 400), np.linspace(0, 0.7, 40), np.linspace(0.3, 1, 40)])
     n = len(posts)
     yes = np.ones(n, dtype=bool)
-    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), yes, yes)
+    rules = RuleEvidence(np.zeros(n), ~yes, yes, ~yes, yes)
     scored = Scored(p, np.full(n, np.nan))
     th = choose_thresholds(posts, rules, scored)
     figures = rates(posts, flagged(rules, scored, th))
@@ -125,7 +127,7 @@ def test_news_posts_get_the_news_models_threshold_under_the_same_caps() -> None:
     )
     n = len(posts)
     yes = np.ones(n, dtype=bool)
-    rules = RuleEvidence(np.zeros(n), np.zeros(n, dtype=bool), yes, yes)
+    rules = RuleEvidence(np.zeros(n), ~yes, yes, ~yes, yes)
     scored = Scored(p, news)
     th = choose_thresholds(posts, rules, scored)
     flags = flagged(rules, scored, th)
@@ -133,7 +135,7 @@ def test_news_posts_get_the_news_models_threshold_under_the_same_caps() -> None:
     assert figures["chat_flagged"] <= 0.005 and figures["chain_recall"] == 1.0
     assert 0.3 < th.news <= 0.4 and figures["ced_macro_f1"] == 1.0
     # Without the news model's threshold the news posts are not sorted at all.
-    one = Thresholds(th.alone, th.cue, 1.0)
+    one = Thresholds(th.alone, th.cue, math.inf)
     y = np.array([q.rumour for q in posts[440:]])
     assert macro_f1(y, flagged(rules, scored, one)[440:]) < 0.5
 
@@ -164,7 +166,7 @@ def test_a_news_style_rumour_is_judged_by_the_news_model() -> None:
     scores = model.scores(model_text(rumour))
     assert scores.news is not None and scores.probability < model.cue_threshold
     assert screen(rumour).action == "review"
-    one_model = Screener(model=dataclasses.replace(model, news_threshold=1.0))
+    one_model = Screener(model=dataclasses.replace(model, news_threshold=math.inf))
     assert one_model.screen(rumour).action == "none"
     for chat in ["谁家的猫丢了？在3号楼楼下", "明天上午九点物业在南门发放门禁卡，请带好身份证"]:
         assert model.scores(model_text(chat)).news is None
@@ -194,3 +196,23 @@ def test_a_news_post_that_calls_a_claim_false_is_not_flagged_by_its_score() -> N
     # many such scares are false; in group chat it stays a debunking.
     assert score(warning, 0.9) >= REVIEW_AT
     assert score(warning, None) < REVIEW_AT
+
+
+def test_debunking_words_tacked_onto_a_rumour_do_not_hide_it() -> None:
+    rumour = "内部消息，下周全市封控，超市要关门，赶紧去抢购米面油"
+    for tail in ["别上当", "小心骗子", "我可没造谣", "别信那些辟谣", "官方说是谣言，其实是真的"]:
+        assert screen(f"{rumour}，{tail}").action == "review", tail
+    # True debunkings and warnings in a neighbour's words are still left alone.
+    for notice in [
+        "网上说下周全市封控是谣言，居委会刚核实过，大家别信，也别去抢购",
+        "小心骗子！有人冒充物业打电话让交燃气费，物业从来不打电话收费，大家别上当",
+        "【警方辟谣】网传“城西菜市场有人用针扎人”系谣言，经核查，近期辖区未接到此类警情。",
+    ]:
+        assert screen(notice).action == "none", notice
+
+
+def test_saying_something_is_not_a_scam_is_no_debunking() -> None:
+    from moderation.screen import debunks
+
+    assert debunks(normalize("这是诈骗，别转账"))
+    assert not debunks(normalize("放心，这不是诈骗，是社区正规的补贴，扫码就能领"))
