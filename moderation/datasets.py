@@ -69,7 +69,12 @@ def load(ced: Path | None = CED) -> list[Post]:
         (
             "ordinary",
             "chat",
-            ("resident_chat_more.tsv", "resident_chat_2.tsv", "resident_chat_3.tsv"),
+            (
+                "resident_chat_more.tsv",
+                "resident_chat_acks.tsv",
+                "resident_chat_2.tsv",
+                "resident_chat_3.tsv",
+            ),
         ),
         (
             "ordinary",

@@ -276,7 +276,9 @@ def rules_table(
         f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim false)": (
             news_alone
         ),
-        f"one strong cue + main model p ≥ {th.cue:.2f}": rules.strong & (scores.p >= th.cue),
+        f"one strong cue + main model p ≥ {th.cue:.2f}, 8+ letters": (rules.long | rules.excused)
+        & rules.strong
+        & (scores.p >= th.cue),
         "cues together reach 0.6 (no classifier)": np.round(rules.base, 3) >= REVIEW_AT,
     }
     lines = [

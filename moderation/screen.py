@@ -378,6 +378,11 @@ _LINK_OFFERS = (
 )
 # Asking NOT to pass something on ("请勿转发", "不要再转了") is the opposite of a forwarding plea.
 _NOT_FORWARD = re.compile(r"(?:请勿|切勿|不要|别)再?(?:转发|转告|扩散|传播|转了|转)")
+# Saying one has passed a notice on (已转发, 转告了, 转给我妈了) is no plea to forward.
+_FORWARDED = re.compile(
+    r"(?:已经?|刚刚?|我)(?:转发|转告|转给|转到|告诉)|(?:转发|转告|转过|转)了(?!吧)"
+    r"|转(?:给|到)[\u4e00-\u9fff0-9a-z]{1,8}?了"
+)
 _REPOST_MARK = re.compile(r"【转】|\[转\]|^\s*转[:：]")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _CONTACT = (
@@ -527,8 +532,9 @@ def decide(
     ]
     if sure and evidence.length >= SHORT:
         signals.append(Signal(round(max(sure), 3), "内容像常见谣言"))
-    elif p is not None and p >= cue_threshold and evidence.strong:
-        # One strong cue and a moderately suspicious text: together worth a look.
+    elif p is not None and p >= cue_threshold and evidence.strong and evidence.length >= SHORT:
+        # One strong cue and a moderately suspicious text: together worth a look (not a bare
+        # "转发！" or "扩散", which carries nothing a moderator could check).
         signals.append(Signal(REVIEW_AT, "内容有些像谣言"))
     return round(_combined(signals), 3), tuple(signals)
 
@@ -573,7 +579,7 @@ class Screener:
         self._link_offers = _any_of(words(_LINK_OFFERS))
 
     def _cue_signals(self, normalised: str, plain: str) -> Iterable[Signal]:
-        pleas = _NOT_FORWARD.sub("", normalised)
+        pleas = _FORWARDED.sub("", _NOT_FORWARD.sub("", normalised))
         for reason, weight, strong, cue_words in self._cues:
             if (
                 cue_words.search(pleas if reason == "催促转发" else normalised)

@@ -210,7 +210,7 @@ def flagged(rules: RuleEvidence, scored: Scored, th: Thresholds) -> np.ndarray:
         (np.round(rules.base, 3) >= REVIEW_AT)
         | main_alone
         | news_alone
-        | (rules.strong & (scored.p >= th.cue))
+        | ((rules.long | rules.excused) & rules.strong & (scored.p >= th.cue))
     )
 
 
@@ -323,6 +323,7 @@ def main() -> int:
             "CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
             "moderation/data/resident_chat.tsv",
             "moderation/data/resident_chat_more.tsv",
+            "moderation/data/resident_chat_acks.tsv",
             "moderation/data/resident_chat_2.tsv",
             "moderation/data/resident_chat_3.tsv",
             "moderation/data/hard_negatives.tsv",

@@ -164,7 +164,7 @@ def test_a_news_style_rumour_is_judged_by_the_news_model() -> None:
     )
     model = RumourModel.load()
     scores = model.scores(model_text(rumour))
-    assert scores.news is not None and scores.probability < model.cue_threshold
+    assert scores.news is not None and scores.probability < model.threshold
     assert screen(rumour).action == "review"
     one_model = Screener(model=dataclasses.replace(model, news_threshold=math.inf))
     assert one_model.screen(rumour).action == "none"

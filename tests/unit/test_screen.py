@@ -190,9 +190,11 @@ def test_one_strong_cue_and_a_moderately_high_score_reach_review() -> None:
 
     forward = Signal(0.45, "催促转发", strong=True)
     urgent = Signal(0.25, "制造紧迫感")
-    assert decide(Evidence((forward,), 0.3), 0.5, 0.25)[0] >= REVIEW_AT
-    assert decide(Evidence((forward,), 0.2), 0.5, 0.25)[0] < REVIEW_AT  # the score is low
-    assert decide(Evidence((urgent,), 0.3), 0.5, 0.25)[0] < REVIEW_AT  # the cue is weak
+    assert decide(Evidence((forward,), 0.3, 20), 0.5, 0.25)[0] >= REVIEW_AT
+    assert decide(Evidence((forward,), 0.2, 20), 0.5, 0.25)[0] < REVIEW_AT  # the score is low
+    assert decide(Evidence((urgent,), 0.3, 20), 0.5, 0.25)[0] < REVIEW_AT  # the cue is weak
+    # A bare plea ("转发！", "扩散") carries nothing a moderator could check.
+    assert decide(Evidence((forward,), 0.3, 2), 0.5, 0.25)[0] < REVIEW_AT
     assert decide(Evidence((), 0.55, 20), 0.5, 0.25)[0] >= REVIEW_AT  # the classifier alone
     assert decide(Evidence((), 0.55, 4), 0.5, 0.25)[0] < REVIEW_AT  # too short for it alone
 
@@ -254,3 +256,18 @@ def test_short_facts_and_true_notices_are_left_alone(text: str) -> None:
 )
 def test_chain_messages_of_residents_groups_go_to_review(text: str) -> None:
     assert screen(text).action == "review"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "已转发",
+        "转发了",
+        "收到，已转告家里老人",
+        "收到收到，已告诉家里老人",
+        "转给我妈了",
+        "转发！",
+    ],
+)
+def test_a_neighbour_saying_they_passed_a_notice_on_is_left_alone(reply: str) -> None:
+    assert screen(reply).action == "none"
