@@ -107,7 +107,10 @@ class RumourModel:
     def scores(self, prepared: str) -> Scores:
         """The main model's probability of a text already passed through model_text(), and
         the news model's when the text reads as a news post."""
-        found = slots(prepared)
+        return self.read(slots(prepared))
+
+    def read(self, found: np.ndarray) -> Scores:
+        """scores() of a text's feature slots (moderation.features.slots)."""
         if not found.size:
             return Scores(0.0, None)
         x = weighted(found, self.idf)

@@ -235,11 +235,7 @@ def scored(model: RumourModel, posts: Sequence[Post]) -> Scored:
     from moderation.classifier import model_text
     from moderation.train import Scored
 
-    scores = [model.scores(model_text(p.text)) for p in posts]
-    return Scored(
-        np.array([s.probability for s in scores]),
-        np.array([np.nan if s.news is None else s.news for s in scores]),
-    )
+    return Scored.of([model.scores(model_text(p.text)) for p in posts])
 
 
 def rules_table(
@@ -251,8 +247,8 @@ def rules_table(
     catches. Then each cue family: posts carrying it / of those, flagged by the whole screen,
     and in brackets the chain rumours flagged that the classifier alone would have missed.
     """
-    from moderation.screen import CUES, REVIEW_AT, Screener
-    from moderation.train import flagged
+    from moderation.screen import CUES, Screener
+    from moderation.train import ways
 
     screener = Screener()
     evidence = [screener.evidence(post.text) for post in posts]
@@ -265,30 +261,25 @@ def rules_table(
         (kinds == "ced") & rumour,
         (kinds == "ced") & ~rumour,
     ]
-    every = flagged(rules, scores, th)
-    news = scores.is_news
-    main_alone = (rules.long | (rules.excused & (scores.p >= th.debunk))) & (scores.p >= th.alone)
-    news_alone = rules.news_long & news & (np.nan_to_num(scores.news) >= th.news)
-    alone = main_alone | news_alone
-    ways = {
+    way = ways(rules, scores, th)
+    every = np.logical_or.reduce(way)
+    alone = way.main_alone | way.news_alone
+    named = {
         f"main model alone (p ≥ {th.alone:.2f}, 8+ letters; a debunking from p ≥"
-        f" {th.debunk:.2f})": main_alone,
-        f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim false)": (
-            news_alone
-        ),
-        f"one strong cue + main model p ≥ {th.cue:.2f}, 8+ letters": (rules.long | rules.excused)
-        & rules.strong
-        & (scores.p >= th.cue),
-        "cues together reach 0.6 (no classifier)": np.round(rules.base, 3) >= REVIEW_AT,
+        f" {th.debunk:.2f})": way.main_alone,
+        f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim"
+        " false)": way.news_alone,
+        f"one strong cue + main model p ≥ {th.cue:.2f}, 8+ letters": way.cue,
+        "cues together reach 0.6 (no classifier)": way.rules,
     }
     lines = [
         "| rule (development split) | chain rumours | hard negatives | ordinary chat |"
         " CED rumours | CED ordinary |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, mask in ways.items():
+    for name, mask in named.items():
         others = np.zeros_like(mask)
-        for other, other_mask in ways.items():
+        for other, other_mask in named.items():
             if other != name:
                 others |= other_mask
         only = int((mask & ~others & columns[0]).sum())

@@ -17,14 +17,14 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from moderation.classifier import NEWS_AT, model_text, sigmoid
+from moderation.classifier import NEWS_AT, RumourModel, Scores, model_text
 from moderation.datasets import Post, load
 from moderation.features import N_FEATURES, NGRAMS, slots, weighted
 from moderation.normalize import strip_markup
@@ -87,6 +87,13 @@ class Scored:
     p: np.ndarray  # the main model's probabilities
     news: np.ndarray  # the news model's, NaN where a post does not read as a news post
 
+    @classmethod
+    def of(cls, scores: Sequence[Scores]) -> Scored:
+        return cls(
+            np.array([s.probability for s in scores]),
+            np.array([np.nan if s.news is None else s.news for s in scores]),
+        )
+
     @property
     def is_news(self) -> np.ndarray:
         return ~np.isnan(self.news)
@@ -102,24 +109,30 @@ class Fitted:
     news_weights: np.ndarray
     news_bias: float
 
-    def scores(self, found: list[np.ndarray]) -> Scored:
-        # The same arithmetic as RumourModel.scores, with float16-rounded weights as shipped.
+    def shipped(self) -> RumourModel:
+        """The model as written to the .npz: float16 weights, float32 biases (no thresholds)."""
+
         def rounded(a: np.ndarray) -> np.ndarray:
             return a.astype(np.float16).astype(np.float32)
 
-        w, reg, news, idf = map(
-            rounded, (self.weights, self.register_weights, self.news_weights, self.idf)
+        return RumourModel(
+            weights=rounded(self.weights),
+            idf=rounded(self.idf),
+            bias=float(np.float32(self.bias)),
+            threshold=math.inf,
+            cue_threshold=math.inf,
+            meta={},
+            register_weights=rounded(self.register_weights),
+            register_bias=float(np.float32(self.register_bias)),
+            news_weights=rounded(self.news_weights),
+            news_bias=float(np.float32(self.news_bias)),
+            news_threshold=math.inf,
         )
-        p = np.zeros(len(found))
-        pn = np.full(len(found), np.nan)
-        for i, f in enumerate(found):
-            if not f.size:
-                continue
-            x = weighted(f, idf)
-            p[i] = sigmoid(float(x @ w[f]) + float(np.float32(self.bias)))
-            if sigmoid(float(x @ reg[f]) + float(np.float32(self.register_bias))) >= NEWS_AT:
-                pn[i] = sigmoid(float(x @ news[f]) + float(np.float32(self.news_bias)))
-        return Scored(p, pn)
+
+    def scores(self, found: list[np.ndarray]) -> Scored:
+        """What the shipped model would say of the posts (RumourModel.read, not a copy)."""
+        model = self.shipped()
+        return Scored.of([model.read(f) for f in found])
 
 
 def _logistic(x: Any, y: np.ndarray, weight: np.ndarray, c: float) -> tuple[np.ndarray, float]:
@@ -160,38 +173,29 @@ def fit(posts: Sequence[Post], *, c: float = C) -> Fitted:
 
 @dataclass(frozen=True)
 class RuleEvidence:
-    """Per post, what the rules alone say: score without the classifier, any strong cue."""
+    """Per post, what the rules alone say (moderation.screen.Evidence, without the
+    classifier): the rules' score, any strong cue, and what may excuse a post."""
 
     base: np.ndarray  # combined weight of the rules' signals
     strong: np.ndarray  # bool
-    long: np.ndarray  # bool: the main model alone may flag it (long enough, not a debunking)
-    # bool: long enough but a debunking: the main model alone flags it only from the debunk
-    # threshold up
-    excused: np.ndarray
-    news_long: np.ndarray  # bool: the news model alone may flag it (long enough, not calling
-    # a claim false)
+    letters: np.ndarray  # bool: long enough for a model's score (SHORT letters or more)
+    debunking: np.ndarray  # bool: calls something false or warns of a trick
+    calls_false: np.ndarray  # bool: calls a claim false (a debunking that excuses a news post)
 
     @classmethod
     def of(cls, posts: Sequence[Post]) -> RuleEvidence:
         screener = Screener()
-        base, strong, long, excused, news_long = [], [], [], [], []
-        for post in posts:
-            evidence = screener.evidence(post.text)
-            base.append(_combined(evidence.signals))
-            strong.append(evidence.strong)
-            long.append(evidence.length >= SHORT and not evidence.debunking)
-            excused.append(evidence.length >= SHORT and evidence.debunking)
-            news_long.append(evidence.length >= SHORT and not evidence.calls_false)
-        return cls(*map(np.array, (base, strong, long, excused, news_long)))
+        evidence = [screener.evidence(post.text) for post in posts]
+        return cls(
+            np.array([_combined(e.signals) for e in evidence]),
+            np.array([e.strong for e in evidence], dtype=bool),
+            np.array([e.length >= SHORT for e in evidence], dtype=bool),
+            np.array([e.debunking for e in evidence], dtype=bool),
+            np.array([e.calls_false for e in evidence], dtype=bool),
+        )
 
     def subset(self, rows: np.ndarray) -> RuleEvidence:
-        return RuleEvidence(
-            self.base[rows],
-            self.strong[rows],
-            self.long[rows],
-            self.excused[rows],
-            self.news_long[rows],
-        )
+        return RuleEvidence(*(getattr(self, f.name)[rows] for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -202,16 +206,31 @@ class Thresholds:
     debunk: float = math.inf  # the main model's, alone, for a debunking (inf: never)
 
 
+class Ways(NamedTuple):
+    """The ways a post reaches review (moderation.screen.decide), for many posts at once."""
+
+    main_alone: np.ndarray  # the main model's score alone
+    news_alone: np.ndarray  # a news post, by the news model's score alone
+    cue: np.ndarray  # one strong cue and a moderate main-model score
+    rules: np.ndarray  # the rules' own signals together
+
+
+def ways(rules: RuleEvidence, scored: Scored, th: Thresholds) -> Ways:
+    excused = rules.debunking & (scored.p < th.debunk)
+    return Ways(
+        main_alone=rules.letters & ~excused & (scored.p >= th.alone),
+        news_alone=rules.letters
+        & scored.is_news
+        & ~rules.calls_false
+        & (np.nan_to_num(scored.news) >= th.news),
+        cue=rules.letters & rules.strong & (scored.p >= th.cue),
+        rules=np.round(rules.base, 3) >= REVIEW_AT,
+    )
+
+
 def flagged(rules: RuleEvidence, scored: Scored, th: Thresholds) -> np.ndarray:
     """What screen() decides (see moderation.screen.decide), for many posts at once."""
-    news_alone = scored.is_news & rules.news_long & (np.nan_to_num(scored.news) >= th.news)
-    main_alone = (rules.long | (rules.excused & (scored.p >= th.debunk))) & (scored.p >= th.alone)
-    return (
-        (np.round(rules.base, 3) >= REVIEW_AT)
-        | main_alone
-        | news_alone
-        | ((rules.long | rules.excused) & rules.strong & (scored.p >= th.cue))
-    )
+    return np.logical_or.reduce(ways(rules, scored, th))
 
 
 def rates(posts: Sequence[Post], flags: np.ndarray) -> dict[str, float]:
