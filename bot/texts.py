@@ -641,6 +641,8 @@ MUTED_CHANNEL_LOG = (
 PENDING_AGAIN = "⏳ 有 {n} 条群消息等待审核超过一天了，卡片重新发在下面，请尽快处理。"
 BTN_UNMUTE = "解除禁言"
 UNMUTED_LOG = "\n✅ {who} 已解除禁言"
+UNDO_UNMUTED_LOG = "\n↩️ {who} 撤销了确认，已解除禁言"
+CLARIFICATION_WITHDRAWN = "谣言#{k} 的确认已由 {who} 撤销，不用再写澄清了。"
 ANSWER_UNMUTED = "已解除禁言"
 MUTED_PRIVATE = (
     "您好，您在「{group}」发的广告已经多次被管理员确认，暂时不能在群里发言 {hours} 小时。"

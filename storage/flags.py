@@ -180,12 +180,19 @@ class FlagRepository:
         return [FlagPost.model_validate(dict(r)) for r in rows]
 
     async def add_mute(
-        self, *, community: str, chat_id: int, user_id: int, user_name: str, until: datetime
+        self,
+        *,
+        community: str,
+        chat_id: int,
+        user_id: int,
+        user_name: str,
+        until: datetime,
+        flag_id: int | None,
     ) -> int:
         new_id = await self.tx.insert(
-            "INSERT INTO mutes (community, chat_id, user_id, user_name, until, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (community, chat_id, user_id, user_name, to_db(until), self.tx.now_db),
+            "INSERT INTO mutes (community, chat_id, user_id, user_name, until, flag_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (community, chat_id, user_id, user_name, to_db(until), flag_id, self.tx.now_db),
         )
         assert new_id is not None
         return new_id
@@ -193,6 +200,13 @@ class FlagRepository:
     async def mute(self, mute_id: int) -> Mute | None:
         row = await self.tx.fetchone("SELECT * FROM mutes WHERE id = ?", (mute_id,))
         return Mute.model_validate(dict(row)) if row else None
+
+    async def mutes_of(self, flag_id: int) -> list[Mute]:
+        """The mutes a flag's confirmation caused that nobody has lifted yet."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM mutes WHERE flag_id = ? AND lifted_at IS NULL ORDER BY id", (flag_id,)
+        )
+        return [Mute.model_validate(dict(r)) for r in rows]
 
     async def update_mute(self, mute_id: int, **fields: Any) -> None:
         names = list(fields)

@@ -287,6 +287,7 @@ class Mute(Record):
     user_name: str
     until: UtcTime
     notice_outbox_id: int | None
+    flag_id: int | None  # the confirmation that caused it (撤销确认 lifts it)
     lifted_by: int | None
     lifted_at: UtcTime | None
     created_at: UtcTime

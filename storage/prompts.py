@@ -41,3 +41,15 @@ class PromptRepository:
         await self.tx.execute(
             "UPDATE prompts SET answered_at = ? WHERE id = ?", (self.tx.now_db, prompt_id)
         )
+
+    async def close(self, kind: PromptKind, subject_id: int) -> list[Prompt]:
+        """Close the open prompts of a kind about a subject (nothing left to answer); the
+        prompts closed."""
+        rows = await self.tx.fetchall(
+            "SELECT * FROM prompts WHERE kind = ? AND subject_id = ? AND answered_at IS NULL"
+            " ORDER BY id",
+            (kind, subject_id),
+        )
+        for row in rows:
+            await self.answered(int(row["id"]))
+        return [Prompt.model_validate(dict(r)) for r in rows]

@@ -359,6 +359,51 @@ async def test_a_muted_advertiser_is_told_why_and_a_moderator_can_lift_it(town: 
     assert "已解除禁言" in (await sb.wait_for_edit(note, "已解除禁言")).text
 
 
+async def test_undoing_a_mistaken_ad_confirmation_lifts_the_mute_it_caused(town: Town) -> None:
+    """确认广告 was a mistake: the repeat it made the bot remove muted the neighbour; 撤销确认
+    lets them post again, marks the mute note and tells them in private."""
+    sb, c = town.sb, town.c
+    await sb.send(c.neighbour, None, "/start")
+    await sb.next_message(c.neighbour)
+    await post(town, c.neighbour, c.building, AD)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认广告")
+    card = await sb.wait_for_edit(card, "陈管理")
+    assert card.button_texts == ["撤销确认"]
+    await flushed(town)
+    await post(town, c.neighbour, c.building, AD.replace("详聊", "私聊"))
+    note = await sb.next_message(town.mods, containing="禁言")
+    await sb.next_message(c.neighbour, containing="不能在群里发言")
+    await flushed(town)
+    assert c.building.member(c.neighbour.id).is_muted
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    await flushed(town)
+    assert c.building.member(c.neighbour.id).status == "member"
+    lifted = await sb.wait_for_edit(note, "撤销了确认")
+    assert "已解除禁言" in lifted.text and lifted.buttons == []
+    assert "恢复" in (await sb.next_message(c.neighbour, containing="恢复")).text
+    # The mute is lifted once: 解除禁言 under the old note has nothing left to do.
+    assert await answer(sb, town.moderator, note, "解除禁言") != texts.ANSWER_UNMUTED
+
+
+async def test_after_an_undo_the_clarification_prompt_is_withdrawn(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认谣言")
+    prompt = await sb.next_message(town.mods, containing="写一句澄清")
+    card = await sb.wait_for_edit(card, "确认为谣言")
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    withdrawn = await sb.wait_for_edit(prompt, "不用再写澄清")
+    assert "陈管理" in withdrawn.text
+    await flushed(town)
+    before = len(sb.sent_to(c.building))
+    await sb.send(town.moderator, town.mods, "经核实没有停水计划", reply_to=prompt.message_id)
+    await flushed(town)
+    assert not any("已保存" in s.text for s in sb.sent_to(town.mods))
+    assert len(sb.sent_to(c.building)) == before  # nothing posted in the group
+
+
 async def test_a_channel_repeating_an_ad_is_banned_from_the_group_until_lifted(
     town: Town,
 ) -> None:

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.buttons import UnmuteButton
 from bot.community import DEFAULT_COMMUNITY, Screening
-from bot.services.messaging import html, text_message
+from bot.services.messaging import edit_text, html, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
 from storage import Tx
-from storage.models import ChatRecord, Flag, OutboxMessage
+from storage.models import ChatRecord, Flag, Mute, OutboxMessage
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,18 @@ class ModerationActions:
         return self._zone
 
     async def mute_if_repeated(
-        self, tx: Tx, author: Person, chat_id: int, group: str, can_act: bool, community: str
+        self,
+        tx: Tx,
+        author: Person,
+        chat_id: int,
+        group: str,
+        can_act: bool,
+        community: str,
+        *,
+        flag_id: int | None,
     ) -> None:
+        """Mute an author whose confirmed ads reach the community's limit; `flag_id` is the
+        confirmation that tipped it (撤销确认 of that flag lifts the mute)."""
         confirmed = await tx.flags.confirmed_ads_by(author.id) + await tx.known.ad_hits_by(
             author.id
         )
@@ -126,6 +136,7 @@ class ModerationActions:
             user_id=author.id,
             user_name=author.name,
             until=until,
+            flag_id=flag_id,
         )
         log_text = texts.MUTED_CHANNEL_LOG if channel else texts.MUTED_LOG
         notice = await tx.outbox.enqueue(
@@ -156,6 +167,37 @@ class ModerationActions:
                 "until": None if channel else until.isoformat(),
             },
         )
+
+    async def lift_mute(self, tx: Tx, mute: Mute, by: Person, log_line: str) -> None:
+        """Let a muted author post again: the group's restriction lifted, the mute note in
+        the moderators' chat marked (`log_line` appended, its button gone) and the person told
+        in private (a channel has nobody to tell)."""
+        await tx.outbox.enqueue(unsilence(mute.chat_id, mute.user_id))
+        await tx.flags.update_mute(mute.id, lifted_by=by.id, lifted_at=tx.now)
+        await tx.events.append(
+            "unmuted",
+            actor_id=by.id,
+            subject=f"{'chat' if is_channel(mute.user_id) else 'person'}:{mute.user_id}",
+            detail={"chat": mute.chat_id, "by": by.name, "flag": mute.flag_id},
+        )
+        notice = (
+            await tx.outbox.get(mute.notice_outbox_id)
+            if mute.notice_outbox_id is not None
+            else None
+        )
+        if notice is not None:
+            await tx.outbox.enqueue(
+                edit_text(
+                    notice.chat_id,
+                    str(notice.params.get("text", "")) + log_line,
+                    target_row=notice.id,
+                )
+            )
+        if not is_channel(mute.user_id):
+            group = html(await self.group_name(tx, mute.chat_id))
+            await tx.outbox.enqueue(
+                text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
+            )
 
     def delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:
         return OutgoingMessage(

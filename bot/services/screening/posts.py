@@ -411,7 +411,13 @@ class ScreeningService:
             )
             if known.kind == "ad":
                 await self._actions.mute_if_repeated(
-                    tx, post.author, post.chat_id, group, deletable, community
+                    tx,
+                    post.author,
+                    post.chat_id,
+                    group,
+                    deletable,
+                    community,
+                    flag_id=known.flag_id,
                 )
         return True
 

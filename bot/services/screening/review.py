@@ -19,8 +19,6 @@ from bot.services.screening import views
 from bot.services.screening.actions import (
     ModerationActions,
     can_delete,
-    is_channel,
-    unsilence,
 )
 from bot.services.screening.posts import ScreeningService
 from storage import Database, Tx
@@ -167,7 +165,13 @@ class ReviewService:
                     notices.append(row)
             if flag.kind == "ad":
                 await self._actions.mute_if_repeated(
-                    tx, Person(author_id, author_name), chat_id, group, deletable, flag.community
+                    tx,
+                    Person(author_id, author_name),
+                    chat_id,
+                    group,
+                    deletable,
+                    flag.community,
+                    flag_id=flag.id,
                 )
         flag = await tx.flags.update(flag.id, notices=notices)
         if not posts:
@@ -222,6 +226,20 @@ class ReviewService:
             notice = await tx.outbox.get(notice_id)
             if notice is not None:
                 await tx.outbox.enqueue(delete_own(notice.chat_id, notice_id))
+        # The mutes the mistaken 确认广告 caused are lifted; the clarification it asked for is
+        # no longer wanted (a reply to that prompt is not taken as one).
+        lifted = texts.UNDO_UNMUTED_LOG.format(who=html(person.name))
+        for mute in await tx.flags.mutes_of(flag.id):
+            await self._actions.lift_mute(tx, mute, person, lifted)
+        if known is not None:
+            for prompt in await tx.prompts.close("clarification", known.id):
+                await tx.outbox.enqueue(
+                    edit_text(
+                        prompt.chat_id,
+                        texts.CLARIFICATION_WITHDRAWN.format(k=known.id, who=html(person.name)),
+                        target_row=prompt.outbox_id,
+                    )
+                )
         flag = await tx.flags.update(
             flag.id,
             status="open",
@@ -273,23 +291,12 @@ class ReviewService:
                 return texts.ONLY_MODERATORS
             if mute.lifted_at is not None:
                 return texts.ANSWER_ALREADY_DECIDED
-            await tx.outbox.enqueue(unsilence(mute.chat_id, mute.user_id))
-            await tx.flags.update_mute(mute.id, lifted_by=press.user_id, lifted_at=tx.now)
-            await tx.events.append(
-                "unmuted",
-                actor_id=press.user_id,
-                subject=f"person:{mute.user_id}",
-                detail={"chat": mute.chat_id, "by": press.user_name},
+            await self._actions.lift_mute(
+                tx,
+                mute,
+                Person(press.user_id, press.user_name),
+                texts.UNMUTED_LOG.format(who=html(press.user_name)),
             )
-            text = str(notice.params.get("text", "")) + texts.UNMUTED_LOG.format(
-                who=html(press.user_name)
-            )
-            await tx.outbox.enqueue(edit_text(press.chat_id, text, message_id=press.message_id))
-            if not is_channel(mute.user_id):
-                group = html(await self._actions.group_name(tx, mute.chat_id))
-                await tx.outbox.enqueue(
-                    text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
-                )
         return texts.ANSWER_UNMUTED
 
     async def _dismiss(self, tx: Tx, flag: Flag, person: Person) -> None:
