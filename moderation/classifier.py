@@ -1,5 +1,5 @@
 """The shipped rumour classifier: logistic regression over idf-weighted hashed character
-1-4-grams, in a numpy .npz (no pickle). See moderation/model/MODEL_CARD.md for what it was
+1-3-grams, in a numpy .npz (no pickle). See moderation/model/MODEL_CARD.md for what it was
 trained on and how well it does.
 
 Three linear models share the features: the main one (every set, weighted towards group

@@ -1,4 +1,4 @@
-"""Features of a text for the rumour classifier: which hashed character 1-4-grams its
+"""Features of a text for the rumour classifier: which hashed character 1-3-grams its
 normalised words contain (presence, not counts) and a few marks of style read before
 punctuation is dropped (length, exclamations, questions, clock times, emoji), each weighted by
 its inverse document frequency in the training posts, unit length. The same code serves
@@ -12,7 +12,7 @@ import zlib
 import numpy as np
 
 N_FEATURES = 2**19
-NGRAMS = (1, 2, 3, 4)
+NGRAMS = (1, 2, 3)
 # Separates the normalised words from the style marks in a prepared text (a private-use
 # character: normalisation never leaves one in the words).
 STYLE = "\ue000"

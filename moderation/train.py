@@ -337,7 +337,7 @@ def main() -> int:
         "debunk_threshold": th.debunk,
         "news_at": NEWS_AT,
         "caps": {"chat_flagged": CHAT_CAP, "hard_flagged": HARD_CAP},
-        "features": "binary character 1-4-grams, idf-weighted, unit length; markup stripped",
+        "features": "binary character 1-3-grams, idf-weighted, unit length; markup stripped",
         "data": [
             "CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
             "moderation/data/resident_chat.tsv",
