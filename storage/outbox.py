@@ -70,6 +70,27 @@ class OutboxRepository:
         row = await self.get(row_id)
         return row is not None and row.chat_id == chat_id and row.telegram_message_id == message_id
 
+    async def sent_as(
+        self, row_id: int | None, chat_id: int, message_id: int | None
+    ) -> bool | None:
+        """is_message(), or None when that is not known yet: row `row_id`, for that chat, is
+        still pending with no message id (in flight, perhaps, not yet recorded by the worker
+        that sent it) and the message pressed is newer than every one recorded there (an
+        older one cannot be it). See bot.services.messaging.once_recorded."""
+        if row_id is None or message_id is None:
+            return False
+        row = await self.get(row_id)
+        if row is None or row.chat_id != chat_id:
+            return False
+        if row.telegram_message_id == message_id:
+            return True
+        if row.telegram_message_id is not None or row.status != "pending":
+            return False
+        newest = await self.tx.fetchone(
+            "SELECT MAX(telegram_message_id) FROM outbox WHERE chat_id = ?", (chat_id,)
+        )
+        return None if newest is None or newest[0] is None or newest[0] < message_id else False
+
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self.tx.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
         return _outbox(row) if row else None

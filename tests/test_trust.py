@@ -5,6 +5,7 @@ person, staff chats that change, and texts measured as Telegram measures them.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from bot.buttons import (
 from bot.clock import ManualClock
 from sandbox import Sandbox, Sent
 from sandbox.world import Chat, Member, User
-from storage.models import Ticket
+from storage.models import Ticket, to_db
 from tests.conftest import Community, StartLinli, stopped
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -117,6 +118,42 @@ async def test_staff_and_review_buttons_work_only_on_their_own_card(estate: Esta
     assert await answer(sb, c.admin, ack, ReviewButton("confirm", 1).pack()) == GONE
     assert (await ticket(estate.linli, 1)).status == "new"  # type: ignore[union-attr]
     assert await answer(sb, c.staff, card, data) == texts.ANSWER_ACCEPTED
+
+
+async def test_a_press_on_a_card_whose_id_is_not_recorded_yet_waits_for_it(
+    estate: Estate,
+) -> None:
+    """The card is out, but the worker that sent it has not yet written down its message id
+    (another worker; a worker quick off the mark): 受理 waits for the id instead of calling
+    the card stale, and the same data under an older message is still refused."""
+    sb, c, linli = estate.sb, estate.c, estate.linli
+    await sb.send(c.staff, c.committee, "/id")
+    older = await sb.next_message(c.committee)
+    await sb.send(c.auntie, c.building, "#投诉 楼道里堆满了杂物")
+    card = await sb.next_message(c.committee)
+    await flushed(linli)
+    row = (await ticket(linli, 1)).card_outbox_id  # type: ignore[union-attr]
+    assert linli.db
+    async with linli.db.transaction() as tx:  # as if still in flight
+        await tx.execute(
+            "UPDATE outbox SET telegram_message_id = NULL, status = 'pending',"
+            " next_attempt_at = ? WHERE id = ?",
+            (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
+        )
+    assert await answer(sb, c.staff, older, card.button_data("受理") or "") == GONE
+
+    async def recorded_a_moment_later() -> None:
+        await asyncio.sleep(0.3)
+        async with linli.db.transaction() as tx:  # type: ignore[union-attr]
+            await tx.execute(
+                "UPDATE outbox SET telegram_message_id = ?, status = 'sent' WHERE id = ?",
+                (card.message_id, row),
+            )
+
+    recording = asyncio.create_task(recorded_a_moment_later())
+    assert await answer(sb, c.staff, card, card.button_data("受理") or "") == texts.ANSWER_ACCEPTED
+    await recording
+    assert (await ticket(linli, 1)).status == "in_progress"  # type: ignore[union-attr]
 
 
 async def test_a_rating_counts_only_on_the_question_sent_to_the_reporter(estate: Estate) -> None:

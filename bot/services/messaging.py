@@ -3,16 +3,21 @@ links, and the one way dates are written for people."""
 
 from __future__ import annotations
 
+import asyncio
 import html as _html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.buttons import Keyboard
 from storage.outbox import OutgoingMessage
+
+T = TypeVar("T")
+# A press on a message whose id is not recorded yet waits this long at most (20 x 0.1 s).
+RECORDING_TRIES, RECORDING_WAIT_S = 20, 0.1
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"
@@ -216,3 +221,17 @@ def deep_link(bot_username: str, payload: str | None = None) -> str:
 
 def mention(user_id: int, name: str) -> str:
     return f'<a href="tg://user?id={user_id}">{html(name)}</a>'
+
+
+async def once_recorded(look: Callable[[], Awaitable[tuple[T, bool | None]]]) -> tuple[T, bool]:
+    """Whether a press (or a reply) came under the bot's own message, as `look()` finds it:
+    what it found and True/False, or None while the message is out but the worker that sent
+    it has not yet written down its id (someone quick off the mark, or another worker). Then
+    look again a little later, for two seconds at most; never guess."""
+    for _ in range(RECORDING_TRIES - 1):
+        found, verdict = await look()
+        if verdict is not None:
+            return found, verdict
+        await asyncio.sleep(RECORDING_WAIT_S)
+    found, verdict = await look()
+    return found, bool(verdict)

@@ -22,7 +22,14 @@ from bot.buttons import Press, VolunteerButton, VolunteerDoneButton
 from bot.community import DEFAULT_COMMUNITY, CommunityRules
 from bot.services.households.address import building_label
 from bot.services.households.service import home_label
-from bot.services.messaging import edit_text, html, mention, shorten, text_message
+from bot.services.messaging import (
+    edit_text,
+    html,
+    mention,
+    once_recorded,
+    shorten,
+    text_message,
+)
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.tickets import TicketCards, TicketService
@@ -104,6 +111,16 @@ class VolunteerService:
         if not await self._roles.is_volunteer(press.user_id):
             return texts.ONLY_VOLUNTEERS
         volunteer = Person(press.user_id, press.user_name)
+
+        async def look() -> tuple[None, bool | None]:
+            async with self._db.read() as tx:
+                ticket = await tx.tickets.get(ticket_id)
+                row = ticket.volunteer_outbox_id if ticket is not None else None
+                return None, await tx.outbox.sent_as(row, chat, press.message_id)
+
+        _, on_card = await once_recorded(look)
+        if not on_card:
+            return texts.UNKNOWN_BUTTON
         async with self._db.transaction(update_id=update_id, what="volunteer_claim") as tx:
             ticket = await tx.tickets.get(ticket_id)
             if ticket is None or not await tx.outbox.is_message(

@@ -20,7 +20,7 @@ from bot.services.households.address import (
     parse_building,
     parse_household,
 )
-from bot.services.messaging import deep_link, edit_text, html, text_message
+from bot.services.messaging import deep_link, edit_text, html, once_recorded, text_message
 from bot.services.people import Person
 from bot.services.roles import Roles
 from storage import AlreadyHandled, Database, Tx
@@ -277,9 +277,8 @@ class HouseholdService:
 
     async def card_press(self, update_id: int, press: Press, button: HomeCardButton) -> str:
         """确认 / 不是本户: on the card's own message, by staff of the household's community."""
-        async with self._db.read() as tx:
-            member = await tx.households.membership_by_id(button.member)
-            on_card = member is not None and await self._on_card(tx, member, press)
+
+        member, on_card = await once_recorded(lambda: self._on_card(button.member, press))
         if member is None or not on_card:
             return UNKNOWN_BUTTON
         if press.chat_id != self._roles.committee_chat(member.community) or not (
@@ -325,12 +324,16 @@ class HouseholdService:
         except AlreadyHandled:
             return ""
 
-    @staticmethod
-    async def _on_card(tx: Tx, member: Membership, press: Press) -> bool:
-        if member.card_chat_id != press.chat_id or member.card_outbox_id is None:
-            return False
-        card = await tx.outbox.get(member.card_outbox_id)
-        return card is not None and card.telegram_message_id == press.message_id
+    async def _on_card(self, member_id: int, press: Press) -> tuple[Membership | None, bool | None]:
+        """The membership, and whether this was pressed under its card's own message (None:
+        the card has no recorded message id yet)."""
+        async with self._db.read() as tx:
+            member = await tx.households.membership_by_id(member_id)
+            if member is None or member.card_chat_id != press.chat_id:
+                return member, False
+            return member, await tx.outbox.sent_as(
+                member.card_outbox_id, press.chat_id, press.message_id
+            )
 
     async def register_of(
         self, update_id: int, user_id: int, chat_id: int, message_id: int, argument: str

@@ -5,14 +5,20 @@ the source. A press counts only on the flag's own card, from someone whose role 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
 from bot import texts
 from bot.buttons import Press, ReviewButton, UnmuteButton
 from bot.community import DEFAULT_COMMUNITY
-from bot.services.messaging import delete_own, edit_text, html, shorten, text_message
+from bot.services.messaging import (
+    delete_own,
+    edit_text,
+    html,
+    once_recorded,
+    shorten,
+    text_message,
+)
 from bot.services.people import Person
 from bot.services.roles import Roles
 from bot.services.screening import views
@@ -28,8 +34,6 @@ log = logging.getLogger(__name__)
 
 CLARIFICATION_LIMIT = 500
 UNDO_WINDOW = timedelta(minutes=10)  # how long a mistaken 确认 can be taken back
-# A press on a card whose message id is not recorded yet waits this long at most.
-CARD_RECORDING_TRIES, CARD_RECORDING_WAIT_S = 20, 0.1
 
 
 class ReviewService:
@@ -49,15 +53,13 @@ class ReviewService:
         """A review card's button. Its scope: the card itself, in the moderators' chat (or its
         copy in the committee chat); the role is checked here, on every press."""
         person = Person(press.user_id, press.user_name)
-        for _ in range(CARD_RECORDING_TRIES):
+
+        async def look() -> tuple[Flag | None, bool | None]:
             async with self._db.read() as tx:
                 flag = await tx.flags.get(button.flag)
-                on_card = await self._on_card(tx, flag, press) if flag is not None else False
-            if on_card is not None:
-                break
-            # The card is out but the worker that sent it has not yet written down its
-            # message id (a moderator quick off the mark): wait for it, never guess.
-            await asyncio.sleep(CARD_RECORDING_WAIT_S)
+                return flag, await self._on_card(tx, flag, press) if flag is not None else False
+
+        flag, on_card = await once_recorded(look)
         if flag is None or not on_card:
             return texts.UNKNOWN_BUTTON
         action = button.action
@@ -89,20 +91,17 @@ class ReviewService:
     async def _on_card(tx: Tx, flag: Flag, press: Press) -> bool | None:
         """Was this pressed under the flag's own review card (or its committee copy)? None:
         not known yet, the card in this chat has no recorded message id."""
-        unrecorded = False
-        for chat_id, row_id in (
-            (flag.card_chat_id, flag.card_outbox_id),
-            (flag.check_chat_id, flag.check_outbox_id),
-        ):
-            if chat_id != press.chat_id or row_id is None:
-                continue
-            row = await tx.outbox.get(row_id)
-            if row is not None and row.telegram_message_id == press.message_id:
-                return True
-            unrecorded = unrecorded or (
-                row is not None and row.telegram_message_id is None and row.status == "pending"
+        verdicts = [
+            await tx.outbox.sent_as(row_id, press.chat_id, press.message_id)
+            for chat_id, row_id in (
+                (flag.card_chat_id, flag.card_outbox_id),
+                (flag.check_chat_id, flag.check_outbox_id),
             )
-        return None if unrecorded else False
+            if chat_id == press.chat_id
+        ]
+        if True in verdicts:
+            return True
+        return None if None in verdicts else False
 
     async def _decided(self, tx: Tx, flag: Flag, person: Person, status: str) -> Flag:
         return await tx.flags.update(

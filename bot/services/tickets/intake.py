@@ -29,6 +29,7 @@ from bot.community import (
 from bot.services.messaging import (
     deep_link,
     html,
+    once_recorded,
     text_message,
     urgent,
     utf16_len,
@@ -558,11 +559,17 @@ class TicketIntake:
         """A reply in a group to the bot's "请在 #投诉 后面写上具体内容": words or a voice note
         answering that very message (found by its id, never by its words), from the person it
         asked, are filed. False when it answers no such prompt."""
-        async with self._db.read() as tx:
-            draft = await tx.drafts.of_user(origin.person.id)
-            asked = draft is not None and await tx.outbox.is_message(
-                draft.prompt_outbox_id, origin.chat_id, replied_message_id
-            )
+
+        async def look() -> tuple[Draft | None, bool | None]:
+            async with self._db.read() as tx:
+                draft = await tx.drafts.of_user(origin.person.id)
+                if draft is None:
+                    return None, False
+                return draft, await tx.outbox.sent_as(
+                    draft.prompt_outbox_id, origin.chat_id, replied_message_id
+                )
+
+        draft, asked = await once_recorded(look)
         if draft is None or not asked or draft.chat_id != origin.chat_id or said.empty:
             return False
         attachments = said.attachments

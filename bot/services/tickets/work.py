@@ -27,6 +27,7 @@ from bot.community import DEFAULT_COMMUNITY, CommunityRules, Party
 from bot.services.messaging import (
     edit_text,
     html,
+    once_recorded,
     photo_message,
     plain,
     shorten,
@@ -71,9 +72,8 @@ class TicketService:
         """A staff card's button. Scope: the card's own message in the chat it lives in; right:
         the presser may handle this ticket's party from that chat. Returns the answer."""
         staff = Person(press.user_id, press.user_name)
-        async with self._db.read() as tx:
-            ticket = await tx.tickets.get(button.ticket)
-            on_card = ticket is not None and await self._on_card(tx, ticket, press)
+
+        ticket, on_card = await once_recorded(lambda: self._on_card(button.ticket, press))
         if ticket is None or not on_card:
             return texts.UNKNOWN_BUTTON
         if not await self._roles.may_handle_ticket(
@@ -120,12 +120,16 @@ class TicketService:
             )
             return texts.ANSWER_REPLY_REASON
 
-    @staticmethod
-    async def _on_card(tx: Tx, ticket: Ticket, press: Press) -> bool:
-        if ticket.card_chat_id != press.chat_id or ticket.card_outbox_id is None:
-            return False
-        card = await tx.outbox.get(ticket.card_outbox_id)
-        return card is not None and card.telegram_message_id == press.message_id
+    async def _on_card(self, ticket_id: int, press: Press) -> tuple[Ticket | None, bool | None]:
+        """The ticket, and whether this was pressed under its card's own message (None: the
+        card has no recorded message id yet)."""
+        async with self._db.read() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            if ticket is None or ticket.card_chat_id != press.chat_id:
+                return ticket, False
+            return ticket, await tx.outbox.sent_as(
+                ticket.card_outbox_id, press.chat_id, press.message_id
+            )
 
     async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
         ticket = await tx.tickets.update(
@@ -339,6 +343,14 @@ class TicketService:
         """满意 / 基本满意 / 不满意 or 未解决, pressed by the reporter under the very rating
         question the bot sent them (the family's private scope is checked before this)."""
         person = Person(press.user_id, press.user_name)
+
+        async def look() -> tuple[None, bool | None]:
+            async with self._db.read() as tx:
+                ticket = await tx.tickets.get(button.ticket)
+                row = ticket.rating_outbox_id if ticket is not None else None
+                return None, await tx.outbox.sent_as(row, press.chat_id, press.message_id)
+
+        await once_recorded(look)  # the transaction below judges; this only waits for the id
         async with self._db.transaction(update_id=update_id, what="ticket_rating") as tx:
             ticket = await tx.tickets.get(button.ticket)
             if ticket is None or ticket.reporter_id != person.id:
