@@ -28,8 +28,8 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2, 3: the rounds of sets written later by other writers (files ending in _2, _3), each
-    # after a model trained without it was shipped.
+    # 2, 3, 4: the rounds of sets written later by other writers (files ending in _2, _3,
+    # _4), each after a model trained without it was shipped.
     writer: int = 1
 
     @property
@@ -74,14 +74,29 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "resident_chat_acks.tsv",
                 "resident_chat_2.tsv",
                 "resident_chat_3.tsv",
+                "resident_chat_4.tsv",
             ),
         ),
         (
             "ordinary",
             "hard",
-            ("hard_negatives.tsv", "hard_negatives_2.tsv", "hard_negatives_3.tsv"),
+            (
+                "hard_negatives.tsv",
+                "hard_negatives_2.tsv",
+                "hard_negatives_3.tsv",
+                "hard_negatives_4.tsv",
+            ),
         ),
-        ("rumour", "chain", ("chain_rumours.tsv", "chain_rumours_2.tsv", "chain_rumours_3.tsv")),
+        (
+            "rumour",
+            "chain",
+            (
+                "chain_rumours.tsv",
+                "chain_rumours_2.tsv",
+                "chain_rumours_3.tsv",
+                "chain_rumours_4.tsv",
+            ),
+        ),
     )
     for label, kind, names in sets:
         for name in names:
