@@ -28,8 +28,8 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2, 3, 4: the rounds of sets written later by other writers (files ending in _2, _3,
-    # _4), each after a model trained without it was shipped.
+    # 2-5: the rounds of sets written later by other writers (files ending in _2 to _5),
+    # each after a model trained without it was shipped.
     writer: int = 1
 
     @property
@@ -75,6 +75,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "resident_chat_2.tsv",
                 "resident_chat_3.tsv",
                 "resident_chat_4.tsv",
+                "resident_chat_5.tsv",
             ),
         ),
         (
@@ -85,6 +86,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "hard_negatives_2.tsv",
                 "hard_negatives_3.tsv",
                 "hard_negatives_4.tsv",
+                "hard_negatives_5.tsv",
             ),
         ),
         (
@@ -95,6 +97,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "chain_rumours_2.tsv",
                 "chain_rumours_3.tsv",
                 "chain_rumours_4.tsv",
+                "chain_rumours_5.tsv",
             ),
         ),
     )
