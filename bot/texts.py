@@ -90,6 +90,7 @@ PRIVATE_FALLBACK = (
 SORRY = "抱歉，刚才出了点问题，请稍后再试。"
 TRY_LATER = "抱歉，系统有点忙，刚才这条没能记下，请稍后再试。"
 ONLY_STAFF = "抱歉，这个按钮只有社区工作人员能用。"
+NOT_RECORDED_YET = "这条消息还在发送中，请过几秒再按一次。"
 UNKNOWN_BUTTON = "这个按钮已经失效了，请重新打开菜单。"  # also: pressed outside its place
 
 # Command menu descriptions (Telegram shows them next to each command) -----------------------
@@ -641,7 +642,8 @@ MUTED_CHANNEL_LOG = (
 PENDING_AGAIN = "⏳ 有 {n} 条群消息等待审核超过一天了，卡片重新发在下面，请尽快处理。"
 BTN_UNMUTE = "解除禁言"
 UNMUTED_LOG = "\n✅ {who} 已解除禁言"
-UNDO_UNMUTED_LOG = "\n↩️ {who} 撤销了确认，已解除禁言"
+UNDO_UNMUTED_LOG = "\n↩️ {who} 撤销了广告确认，禁言已解除"
+UNDO_UNMUTED_PRIVATE = "您好，刚才在「{group}」的禁言是误判，已经解除，您可以正常发言了。抱歉！"
 CLARIFICATION_WITHDRAWN = "谣言#{k} 的确认已由 {who} 撤销，不用再写澄清了。"
 ANSWER_UNMUTED = "已解除禁言"
 MUTED_PRIVATE = (

@@ -208,6 +208,16 @@ class FlagRepository:
         )
         return [Mute.model_validate(dict(r)) for r in rows]
 
+    async def muted_otherwise(self, mute: Mute) -> bool:
+        """Whether another mute of the same author in the same chat is still in force: Telegram
+        keeps one restriction a person a group, so lifting this one must leave it be."""
+        row = await self.tx.fetchone(
+            "SELECT 1 FROM mutes WHERE chat_id = ? AND user_id = ? AND id <> ?"
+            " AND lifted_at IS NULL AND until > ?",
+            (mute.chat_id, mute.user_id, mute.id, self.tx.now_db),
+        )
+        return row is not None
+
     async def update_mute(self, mute_id: int, **fields: Any) -> None:
         names = list(fields)
         values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
@@ -336,7 +346,7 @@ class KnownTextRepository:
     async def ad_hits_by(self, author_id: int) -> int:
         row = await self.tx.fetchone(
             "SELECT COUNT(*) FROM known_hits h JOIN known_texts k ON k.id = h.known_id"
-            " WHERE h.author_id = ? AND k.kind = 'ad'",
+            " WHERE h.author_id = ? AND k.kind = 'ad' AND k.withdrawn_at IS NULL",
             (author_id,),
         )
         return int(row[0]) if row else 0

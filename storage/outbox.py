@@ -74,9 +74,9 @@ class OutboxRepository:
         self, row_id: int | None, chat_id: int, message_id: int | None
     ) -> bool | None:
         """is_message(), or None when that is not known yet: row `row_id`, for that chat, is
-        still pending with no message id (in flight, perhaps, not yet recorded by the worker
-        that sent it) and the message pressed is newer than every one recorded there (an
-        older one cannot be it). See bot.services.messaging.once_recorded."""
+        still pending with no message id (queued, backing off, or sent but not yet recorded
+        by the worker that sent it) and the message pressed is newer than every one recorded
+        there (an older one cannot be it). See bot.services.messaging.once_recorded."""
         if row_id is None or message_id is None:
             return False
         row = await self.get(row_id)

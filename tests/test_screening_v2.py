@@ -15,6 +15,7 @@ from sandbox import Sandbox
 from tests.conftest import Community, StartLinli
 from tests.test_moderation_flow import (
     AD,
+    CLARIFICATION,
     RUMOUR,
     Town,
     answer,
@@ -25,6 +26,8 @@ from tests.test_moderation_flow import (
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+AD2 = "高薪招聘网络刷单员，每单佣金50元，加V 15912345678"
+AD3 = "手机兼职，一单30元，加V 13912345678 详聊"
 
 
 @pytest.fixture
@@ -379,9 +382,9 @@ async def test_undoing_a_mistaken_ad_confirmation_lifts_the_mute_it_caused(town:
     assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
     await flushed(town)
     assert c.building.member(c.neighbour.id).status == "member"
-    lifted = await sb.wait_for_edit(note, "撤销了确认")
-    assert "已解除禁言" in lifted.text and lifted.buttons == []
-    assert "恢复" in (await sb.next_message(c.neighbour, containing="恢复")).text
+    lifted = await sb.wait_for_edit(note, "撤销了广告确认")
+    assert "禁言已解除" in lifted.text and lifted.buttons == []
+    assert "误判" in (await sb.next_message(c.neighbour, containing="解除")).text
     # The mute is lifted once: 解除禁言 under the old note has nothing left to do.
     assert await answer(sb, town.moderator, note, "解除禁言") != texts.ANSWER_UNMUTED
 
@@ -402,6 +405,77 @@ async def test_after_an_undo_the_clarification_prompt_is_withdrawn(town: Town) -
     await flushed(town)
     assert not any("已保存" in s.text for s in sb.sent_to(town.mods))
     assert len(sb.sent_to(c.building)) == before  # nothing posted in the group
+
+
+async def test_an_undo_leaves_a_mute_that_another_confirmation_still_holds(town: Town) -> None:
+    """Three ads by one neighbour, each confirmed (the limit is 2): the second and third each
+    muted them. Undoing the third leaves them muted by the second, which stands."""
+    sb, c = town.sb, town.c
+    cards = []
+    for text in (AD, AD2, AD3):
+        await post(town, c.neighbour, c.building, text)
+        cards.append(await sb.next_message(town.mods, containing="待审核"))
+    for card in cards:
+        assert await answer(sb, town.moderator, card, "确认广告") == texts.ANSWER_DONE
+        await flushed(town)
+    assert c.building.member(c.neighbour.id).is_muted
+    last = await sb.wait_for_edit(cards[2], "陈管理")
+    assert await answer(sb, town.moderator, last, "撤销确认") == texts.ANSWER_UNDONE
+    await flushed(town)
+    assert c.building.member(c.neighbour.id).is_muted
+
+
+async def test_a_reconfirmation_after_an_undo_answers_the_group_again(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.neighbour, c.building, AD)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认广告")
+    await sb.next_message(c.building, containing="广告已被管理员移除")
+    card = await sb.wait_for_edit(card, "陈管理")
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    reopened = await sb.wait_for_edit(card, "撤销了确认")
+    await flushed(town)
+    assert await answer(sb, town.moderator, reopened, "确认广告") == texts.ANSWER_DONE
+    notice = await sb.next_message(c.building, containing="广告已被管理员移除")
+    await flushed(town)
+    assert is_visible(sb, c.building, notice.message_id)
+
+
+async def test_an_undo_takes_back_the_clarification_already_posted(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认谣言")
+    prompt = await sb.next_message(town.mods, containing="写一句澄清")
+    card = await sb.wait_for_edit(card, "确认为谣言")
+    await sb.send(town.moderator, town.mods, CLARIFICATION, reply_to=prompt.message_id)
+    said = await sb.next_message(c.building, containing=CLARIFICATION)
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    await flushed(town)
+    assert not is_visible(sb, c.building, said.message_id)
+
+
+async def test_an_undone_ad_no_longer_counts_towards_a_mute(town: Town) -> None:
+    """确认广告 by mistake, a repeat removed on its strength, then 撤销确认 and 误报/放行: that
+    repeat is not held against the neighbour, whose next confirmed ad is their first."""
+    sb, c = town.sb, town.c
+    await post(town, c.neighbour, c.building, AD)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "确认广告")
+    card = await sb.wait_for_edit(card, "陈管理")
+    await flushed(town)
+    await post(town, c.neighbour, c.building, AD.replace("详聊", "私聊"))
+    await sb.next_message(town.mods, containing="禁言")
+    await flushed(town)
+    assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
+    reopened = await sb.wait_for_edit(card, "撤销了确认")
+    assert await answer(sb, town.moderator, reopened, "误报/放行") == texts.ANSWER_DONE
+    await flushed(town)
+    await post(town, c.neighbour, c.building, AD2)
+    other = await sb.next_message(town.mods, containing="待审核")
+    assert await answer(sb, town.moderator, other, "确认广告") == texts.ANSWER_DONE
+    await flushed(town)
+    assert not c.building.member(c.neighbour.id).is_muted
 
 
 async def test_a_channel_repeating_an_ad_is_banned_from_the_group_until_lifted(
@@ -474,6 +548,19 @@ async def test_the_committee_member_who_checked_writes_the_clarification(town: T
     )
     assert "已保存" in (await sb.next_message(c.committee, containing="已保存")).text
     assert "没有停水计划" in (await sb.next_message(c.building, containing="澄清")).text
+
+
+async def test_the_committee_member_who_confirmed_may_undo_it_there(town: Town) -> None:
+    sb, c = town.sb, town.c
+    await post(town, c.auntie, c.building, RUMOUR)
+    card = await sb.next_message(town.mods)
+    await sb.press(town.moderator, card, "需核实")
+    ask = await sb.next_message(c.committee, containing="请帮忙核实")
+    await sb.press(c.staff, ask, "确认谣言")
+    ask = await sb.wait_for_edit(ask, "确认为谣言")
+    assert ask.button_texts == ["撤销确认"]
+    assert await answer(sb, c.staff, ask, "撤销确认") == texts.ANSWER_UNDONE
+    assert "确认谣言" in (await sb.wait_for_edit(card, "撤销了确认")).button_texts
 
 
 async def test_a_post_debunking_a_known_rumour_goes_to_review_not_removal(town: Town) -> None:

@@ -125,7 +125,8 @@ async def test_a_press_on_a_card_whose_id_is_not_recorded_yet_waits_for_it(
 ) -> None:
     """The card is out, but the worker that sent it has not yet written down its message id
     (another worker; a worker quick off the mark): 受理 waits for the id instead of calling
-    the card stale, and the same data under an older message is still refused."""
+    the card stale (and, the id still missing after the wait, asks to press again), and the
+    same data under an older message is still refused."""
     sb, c, linli = estate.sb, estate.c, estate.linli
     await sb.send(c.staff, c.committee, "/id")
     older = await sb.next_message(c.committee)
@@ -141,6 +142,11 @@ async def test_a_press_on_a_card_whose_id_is_not_recorded_yet_waits_for_it(
             (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
         )
     assert await answer(sb, c.staff, older, card.button_data("受理") or "") == GONE
+    # Never recorded within the wait: slow, not stale, and nothing changed.
+    assert await answer(sb, c.staff, card, card.button_data("受理") or "") == (
+        texts.NOT_RECORDED_YET
+    )
+    assert (await ticket(linli, 1)).status == "new"  # type: ignore[union-attr]
 
     async def recorded_a_moment_later() -> None:
         await asyncio.sleep(0.3)

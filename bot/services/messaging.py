@@ -223,15 +223,17 @@ def mention(user_id: int, name: str) -> str:
     return f'<a href="tg://user?id={user_id}">{html(name)}</a>'
 
 
-async def once_recorded(look: Callable[[], Awaitable[tuple[T, bool | None]]]) -> tuple[T, bool]:
+async def once_recorded(
+    look: Callable[[], Awaitable[tuple[T, bool | None]]],
+) -> tuple[T, bool | None]:
     """Whether a press (or a reply) came under the bot's own message, as `look()` finds it:
     what it found and True/False, or None while the message is out but the worker that sent
     it has not yet written down its id (someone quick off the mark, or another worker). Then
-    look again a little later, for two seconds at most; never guess."""
+    look again a little later, for two seconds at most; never guess (still None then: the
+    message is slow, not stale, and the presser may try again)."""
     for _ in range(RECORDING_TRIES - 1):
         found, verdict = await look()
         if verdict is not None:
             return found, verdict
         await asyncio.sleep(RECORDING_WAIT_S)
-    found, verdict = await look()
-    return found, bool(verdict)
+    return await look()

@@ -119,6 +119,8 @@ class VolunteerService:
                 return None, await tx.outbox.sent_as(row, chat, press.message_id)
 
         _, on_card = await once_recorded(look)
+        if on_card is None:
+            return texts.NOT_RECORDED_YET
         if not on_card:
             return texts.UNKNOWN_BUTTON
         async with self._db.transaction(update_id=update_id, what="volunteer_claim") as tx:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot import texts as common
 from bot.buttons import HomeButton, HomeCardButton, Press
 from bot.community import CommunityRules
 from bot.services.households import texts
@@ -28,6 +29,7 @@ from storage.households import Membership, MemberStatus
 
 REMOVE_WORDS = frozenset({"删除", "刪除", "delete", "remove", "取消登记"})
 UNKNOWN_BUTTON = "这个按钮已经失效了。"
+NOT_RECORDED_YET = common.NOT_RECORDED_YET
 
 
 def home_label(key: str) -> str:
@@ -280,7 +282,7 @@ class HouseholdService:
 
         member, on_card = await once_recorded(lambda: self._on_card(button.member, press))
         if member is None or not on_card:
-            return UNKNOWN_BUTTON
+            return NOT_RECORDED_YET if on_card is None else UNKNOWN_BUTTON
         if press.chat_id != self._roles.committee_chat(member.community) or not (
             await self._roles.is_committee(press.user_id, member.community)
         ):

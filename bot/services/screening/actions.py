@@ -168,7 +168,9 @@ class ModerationActions:
             },
         )
 
-    async def lift_mute(self, tx: Tx, mute: Mute, by: Person, log_line: str) -> None:
+    async def lift_mute(
+        self, tx: Tx, mute: Mute, by: Person, log_line: str, *, private: str = texts.UNMUTED_PRIVATE
+    ) -> None:
         """Let a muted author post again: the group's restriction lifted, the mute note in
         the moderators' chat marked (`log_line` appended, its button gone) and the person told
         in private (a channel has nobody to tell)."""
@@ -195,9 +197,7 @@ class ModerationActions:
             )
         if not is_channel(mute.user_id):
             group = html(await self.group_name(tx, mute.chat_id))
-            await tx.outbox.enqueue(
-                text_message(mute.user_id, texts.UNMUTED_PRIVATE.format(group=group))
-            )
+            await tx.outbox.enqueue(text_message(mute.user_id, private.format(group=group)))
 
     def delete(self, chat_id: int, message_id: int, group: str) -> OutgoingMessage:
         return OutgoingMessage(

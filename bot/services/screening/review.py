@@ -61,14 +61,18 @@ class ReviewService:
 
         flag, on_card = await once_recorded(look)
         if flag is None or not on_card:
-            return texts.UNKNOWN_BUTTON
+            return texts.NOT_RECORDED_YET if on_card is None else texts.UNKNOWN_BUTTON
         action = button.action
-        allowed = await self._roles.is_moderator(person.id, flag.community) or (
-            # The committee, asked to check with the source, may answer on its copy.
-            flag.status == "checking"
-            and press.chat_id == flag.check_chat_id
-            and action != "check"
-            and await self._roles.is_committee(person.id, flag.community)
+        allowed = (
+            await self._roles.is_moderator(person.id, flag.community)
+            or (action == "undo" and await self._may_undo(flag, person, press.chat_id))
+            or (
+                # The committee, asked to check with the source, may answer on its copy.
+                flag.status == "checking"
+                and press.chat_id == flag.check_chat_id
+                and action != "check"
+                and await self._roles.is_committee(person.id, flag.community)
+            )
         )
         if not allowed:
             return texts.ONLY_MODERATORS
@@ -76,6 +80,8 @@ class ReviewService:
             flag = await tx.flags.get(button.flag)
             assert flag is not None
             if action == "undo":
+                if not await self._may_undo(flag, person, press.chat_id):
+                    return texts.ONLY_MODERATORS
                 return await self._undo(tx, flag, person)
             if flag.is_decided or (action == "check" and flag.status == "checking"):
                 return texts.ANSWER_ALREADY_DECIDED
@@ -86,6 +92,16 @@ class ReviewService:
             else:
                 await self._ask_committee(tx, flag, person)
         return texts.ANSWER_DONE
+
+    async def _may_undo(self, flag: Flag, person: Person, chat_id: int) -> bool:
+        """撤销确认: a moderator, or the committee member who confirmed it on the committee's
+        copy (after 需核实), there."""
+        return await self._roles.is_moderator(person.id, flag.community) or (
+            flag.status == "confirmed"
+            and flag.decided_by == person.id
+            and chat_id == flag.check_chat_id
+            and await self._roles.is_committee(person.id, flag.community)
+        )
 
     @staticmethod
     async def _on_card(tx: Tx, flag: Flag, press: Press) -> bool | None:
@@ -129,6 +145,7 @@ class ReviewService:
         notices: list[int] = []
         deleted_any, kept_any = False, False
         answered: set[int] = set()
+        muted: set[tuple[int, int]] = set()
         for chat_id, message_id, author_id, author_name in posts:
             chat = await tx.chats.get(chat_id)
             deletable = can_delete(chat)
@@ -136,7 +153,9 @@ class ReviewService:
             group = html(chat.title if chat and chat.title else chat_id)
             if deletable:
                 await tx.outbox.enqueue(self._actions.delete(chat_id, message_id, group))
-            if chat_id not in answered:  # one calm notice a group, however many posts
+            # One calm notice a group, however many posts (a confirmation made again after
+            # 撤销确认 is a new decision: its groups hear it again).
+            if chat_id not in answered:
                 answered.add(chat_id)
                 if flag.kind == "rumour":
                     notice = (
@@ -147,7 +166,6 @@ class ReviewService:
                             chat_id,
                             notice,
                             reply_to=None if deletable else message_id,
-                            dedupe_key=f"flag:{flag.id}:notice:{chat_id}",
                         )
                     )
                 elif deletable:
@@ -155,14 +173,14 @@ class ReviewService:
                         text_message(
                             chat_id,
                             texts.GROUP_AD_REMOVED,
-                            dedupe_key=f"flag:{flag.id}:notice:{chat_id}",
                         )
                     )
                 else:
                     row = None
                 if row is not None:
                     notices.append(row)
-            if flag.kind == "ad":
+            if flag.kind == "ad" and (author_id, chat_id) not in muted:
+                muted.add((author_id, chat_id))  # two of their posts on the card: one mute
                 await self._actions.mute_if_repeated(
                     tx,
                     Person(author_id, author_name),
@@ -229,7 +247,13 @@ class ReviewService:
         # no longer wanted (a reply to that prompt is not taken as one).
         lifted = texts.UNDO_UNMUTED_LOG.format(who=html(person.name))
         for mute in await tx.flags.mutes_of(flag.id):
-            await self._actions.lift_mute(tx, mute, person, lifted)
+            if await tx.flags.muted_otherwise(mute):
+                # Muted there by another confirmation too, one that stands: that mute holds.
+                await tx.flags.update_mute(mute.id, lifted_by=person.id, lifted_at=tx.now)
+            else:
+                await self._actions.lift_mute(
+                    tx, mute, person, lifted, private=texts.UNDO_UNMUTED_PRIVATE
+                )
         if known is not None:
             for prompt in await tx.prompts.close("clarification", known.id):
                 await tx.outbox.enqueue(
@@ -381,12 +405,17 @@ class ReviewService:
             flag = await tx.flags.get(known.flag_id) if known.flag_id else None
             if flag is not None and known.clarification is None:
                 groups = [flag.chat_id, *(p.chat_id for p in await tx.flags.posts(flag.id))]
+                posted = []
                 for chat_id in dict.fromkeys(groups):  # each group where it was, once
-                    await tx.outbox.enqueue(
+                    row = await tx.outbox.enqueue(
                         text_message(
                             chat_id, texts.GROUP_CLARIFICATION.format(clarification=html(text))
                         )
                     )
+                    if row is not None:
+                        posted.append(row)
+                # Kept with the group notices, so that 撤销确认 takes them back too.
+                await tx.flags.update(flag.id, notices=[*(flag.notices or []), *posted])
         return True
 
     async def _show_cards(self, tx: Tx, flag: Flag, note: str = "", *, undo: bool = False) -> None:

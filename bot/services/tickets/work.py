@@ -75,7 +75,7 @@ class TicketService:
 
         ticket, on_card = await once_recorded(lambda: self._on_card(button.ticket, press))
         if ticket is None or not on_card:
-            return texts.UNKNOWN_BUTTON
+            return texts.NOT_RECORDED_YET if on_card is None else texts.UNKNOWN_BUTTON
         if not await self._roles.may_handle_ticket(
             staff.id, ticket.party, press.chat_id, ticket.community
         ):
