@@ -316,6 +316,10 @@ _DEBUNK = (
 _WARNING = ("是诈骗", "骗子", "别上当", "不要上当")
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子|诈骗)"
+    # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
+    # "官方说是谣言，其实是真的".
+    r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"
+    r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
 )
 
 _URL = re.compile(
