@@ -28,7 +28,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-5: the rounds of sets written later by other writers (files ending in _2 to _5),
+    # 2-6: the rounds of sets written later by other writers (files ending in _2 to _6),
     # each after a model trained without it was shipped.
     writer: int = 1
 
@@ -76,6 +76,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "resident_chat_3.tsv",
                 "resident_chat_4.tsv",
                 "resident_chat_5.tsv",
+                "resident_chat_6.tsv",
             ),
         ),
         (
@@ -87,6 +88,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "hard_negatives_3.tsv",
                 "hard_negatives_4.tsv",
                 "hard_negatives_5.tsv",
+                "hard_negatives_6.tsv",
             ),
         ),
         (
@@ -98,6 +100,7 @@ def load(ced: Path | None = CED) -> list[Post]:
                 "chain_rumours_3.tsv",
                 "chain_rumours_4.tsv",
                 "chain_rumours_5.tsv",
+                "chain_rumours_6.tsv",
             ),
         ),
     )
