@@ -11,7 +11,7 @@ import pytest
 
 from bot import texts
 from bot.clock import ManualClock
-from sandbox import Sandbox
+from sandbox import Sandbox, Sent
 from tests.conftest import Community, StartLinli
 from tests.test_moderation_flow import (
     AD,
@@ -59,6 +59,25 @@ async def confirmed_in_building(town: Town, text: str) -> None:
     card = await town.sb.next_message(town.mods, containing="待审核")
     await town.sb.press(town.moderator, card, "确认谣言")
     await town.sb.next_message(town.c.building, containing="内容不实")
+
+
+async def confirmed_with_prompt(town: Town) -> tuple[Sent, Sent]:
+    """王阿姨's rumour in 3号楼's group, confirmed by the moderator: the decided card (with
+    撤销确认) and the clarification prompt."""
+    await post(town, town.c.auntie, town.c.building, RUMOUR)
+    card = await town.sb.next_message(town.mods, containing="待审核")
+    await town.sb.press(town.moderator, card, "确认谣言")
+    prompt = await town.sb.next_message(town.mods, containing="写一句澄清")
+    return await town.sb.wait_for_edit(card, "确认为谣言"), prompt
+
+
+async def sent_to_the_committee(town: Town) -> tuple[Sent, Sent]:
+    """王阿姨's rumour, handed to the committee with 需核实: the moderators' card and the
+    committee's copy."""
+    await post(town, town.c.auntie, town.c.building, RUMOUR)
+    card = await town.sb.next_message(town.mods)
+    await town.sb.press(town.moderator, card, "需核实")
+    return card, await town.sb.next_message(town.c.committee, containing="请帮忙核实")
 
 
 def clock_of(town: Town) -> ManualClock:
@@ -391,11 +410,7 @@ async def test_undoing_a_mistaken_ad_confirmation_lifts_the_mute_it_caused(town:
 
 async def test_after_an_undo_the_clarification_prompt_is_withdrawn(town: Town) -> None:
     sb, c = town.sb, town.c
-    await post(town, c.auntie, c.building, RUMOUR)
-    card = await sb.next_message(town.mods, containing="待审核")
-    await sb.press(town.moderator, card, "确认谣言")
-    prompt = await sb.next_message(town.mods, containing="写一句澄清")
-    card = await sb.wait_for_edit(card, "确认为谣言")
+    card, prompt = await confirmed_with_prompt(town)
     assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
     withdrawn = await sb.wait_for_edit(prompt, "不用再写澄清")
     assert "陈管理" in withdrawn.text
@@ -443,11 +458,7 @@ async def test_a_reconfirmation_after_an_undo_answers_the_group_again(town: Town
 
 async def test_an_undo_takes_back_the_clarification_already_posted(town: Town) -> None:
     sb, c = town.sb, town.c
-    await post(town, c.auntie, c.building, RUMOUR)
-    card = await sb.next_message(town.mods, containing="待审核")
-    await sb.press(town.moderator, card, "确认谣言")
-    prompt = await sb.next_message(town.mods, containing="写一句澄清")
-    card = await sb.wait_for_edit(card, "确认为谣言")
+    card, prompt = await confirmed_with_prompt(town)
     await sb.send(town.moderator, town.mods, CLARIFICATION, reply_to=prompt.message_id)
     said = await sb.next_message(c.building, containing=CLARIFICATION)
     assert await answer(sb, town.moderator, card, "撤销确认") == texts.ANSWER_UNDONE
@@ -537,10 +548,7 @@ async def test_when_moderators_and_committee_are_one_chat_check_says_so(
 
 async def test_the_committee_member_who_checked_writes_the_clarification(town: Town) -> None:
     sb, c = town.sb, town.c
-    await post(town, c.auntie, c.building, RUMOUR)
-    card = await sb.next_message(town.mods)
-    await sb.press(town.moderator, card, "需核实")
-    ask = await sb.next_message(c.committee, containing="请帮忙核实")
+    _, ask = await sent_to_the_committee(town)
     await sb.press(c.staff, ask, "确认谣言")
     prompt = await sb.next_message(c.committee, containing="回复这条消息")
     await sb.send(
@@ -552,10 +560,7 @@ async def test_the_committee_member_who_checked_writes_the_clarification(town: T
 
 async def test_the_committee_member_who_confirmed_may_undo_it_there(town: Town) -> None:
     sb, c = town.sb, town.c
-    await post(town, c.auntie, c.building, RUMOUR)
-    card = await sb.next_message(town.mods)
-    await sb.press(town.moderator, card, "需核实")
-    ask = await sb.next_message(c.committee, containing="请帮忙核实")
+    card, ask = await sent_to_the_committee(town)
     await sb.press(c.staff, ask, "确认谣言")
     ask = await sb.wait_for_edit(ask, "确认为谣言")
     assert ask.button_texts == ["撤销确认"]
