@@ -22,6 +22,50 @@ Kind = Literal["chain", "chat", "hard", "ced"]
 KINDS: tuple[Kind, ...] = ("chain", "chat", "hard", "ced")
 
 
+# The project's own sets besides resident_chat.tsv (label<TAB>text): family<TAB>text files,
+# by label and kind; a file ending in _N is the N-th round's.
+SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
+    (
+        "ordinary",
+        "chat",
+        (
+            "resident_chat_more.tsv",
+            "resident_chat_acks.tsv",
+            "resident_chat_2.tsv",
+            "resident_chat_3.tsv",
+            "resident_chat_4.tsv",
+            "resident_chat_5.tsv",
+            "resident_chat_6.tsv",
+        ),
+    ),
+    (
+        "ordinary",
+        "hard",
+        (
+            "hard_negatives.tsv",
+            "hard_negatives_2.tsv",
+            "hard_negatives_3.tsv",
+            "hard_negatives_4.tsv",
+            "hard_negatives_5.tsv",
+            "hard_negatives_6.tsv",
+        ),
+    ),
+    (
+        "rumour",
+        "chain",
+        (
+            "chain_rumours.tsv",
+            "chain_rumours_2.tsv",
+            "chain_rumours_3.tsv",
+            "chain_rumours_4.tsv",
+            "chain_rumours_5.tsv",
+            "chain_rumours_6.tsv",
+        ),
+    ),
+)
+FILES = ("resident_chat.tsv", *(name for _, _, names in SETS for name in names))
+
+
 @dataclass(frozen=True)
 class Post:
     label: str  # "rumour" or "ordinary"
@@ -65,46 +109,7 @@ def _families(path: Path) -> Iterator[tuple[str, str]]:
 def load(ced: Path | None = CED) -> list[Post]:
     """Every labelled post: the project's own sets, and CED when its file is there."""
     posts = [Post("ordinary", "chat", t, t) for _, t in read_labelled(DATA / "resident_chat.tsv")]
-    sets: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
-        (
-            "ordinary",
-            "chat",
-            (
-                "resident_chat_more.tsv",
-                "resident_chat_acks.tsv",
-                "resident_chat_2.tsv",
-                "resident_chat_3.tsv",
-                "resident_chat_4.tsv",
-                "resident_chat_5.tsv",
-                "resident_chat_6.tsv",
-            ),
-        ),
-        (
-            "ordinary",
-            "hard",
-            (
-                "hard_negatives.tsv",
-                "hard_negatives_2.tsv",
-                "hard_negatives_3.tsv",
-                "hard_negatives_4.tsv",
-                "hard_negatives_5.tsv",
-                "hard_negatives_6.tsv",
-            ),
-        ),
-        (
-            "rumour",
-            "chain",
-            (
-                "chain_rumours.tsv",
-                "chain_rumours_2.tsv",
-                "chain_rumours_3.tsv",
-                "chain_rumours_4.tsv",
-                "chain_rumours_5.tsv",
-                "chain_rumours_6.tsv",
-            ),
-        ),
-    )
-    for label, kind, names in sets:
+    for label, kind, names in SETS:
         for name in names:
             writer = int(m.group(1)) if (m := re.search(r"_(\d)\.tsv$", name)) else 1
             posts += [Post(label, kind, f, t, writer) for f, t in _families(DATA / name)]

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from moderation.classifier import NEWS_AT, RumourModel, Scores, model_text
-from moderation.datasets import Post, load
+from moderation.datasets import FILES, Post, load
 from moderation.features import N_FEATURES, NGRAMS, slots, weighted
 from moderation.normalize import strip_markup
 from moderation.screen import REVIEW_AT, SHORT, Screener, _combined
@@ -340,26 +340,7 @@ def main() -> int:
         "features": "binary character 1-3-grams, idf-weighted, unit length; markup stripped",
         "data": [
             "CED (thunlp/Chinese_Rumor_Dataset), shared/rumours/ced.tsv",
-            "moderation/data/resident_chat.tsv",
-            "moderation/data/resident_chat_more.tsv",
-            "moderation/data/resident_chat_acks.tsv",
-            "moderation/data/resident_chat_2.tsv",
-            "moderation/data/resident_chat_3.tsv",
-            "moderation/data/resident_chat_4.tsv",
-            "moderation/data/resident_chat_5.tsv",
-            "moderation/data/resident_chat_6.tsv",
-            "moderation/data/hard_negatives.tsv",
-            "moderation/data/hard_negatives_2.tsv",
-            "moderation/data/hard_negatives_3.tsv",
-            "moderation/data/hard_negatives_4.tsv",
-            "moderation/data/hard_negatives_5.tsv",
-            "moderation/data/hard_negatives_6.tsv",
-            "moderation/data/chain_rumours.tsv",
-            "moderation/data/chain_rumours_2.tsv",
-            "moderation/data/chain_rumours_3.tsv",
-            "moderation/data/chain_rumours_4.tsv",
-            "moderation/data/chain_rumours_5.tsv",
-            "moderation/data/chain_rumours_6.tsv",
+            *(f"moderation/data/{name}" for name in FILES),
         ],
         "not_used": "Weibo21 (its terms allow research use only)",
     }

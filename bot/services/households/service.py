@@ -29,7 +29,6 @@ from storage.households import Membership, MemberStatus
 
 REMOVE_WORDS = frozenset({"删除", "刪除", "delete", "remove", "取消登记"})
 UNKNOWN_BUTTON = "这个按钮已经失效了。"
-NOT_RECORDED_YET = common.NOT_RECORDED_YET
 
 
 def home_label(key: str) -> str:
@@ -282,7 +281,7 @@ class HouseholdService:
 
         member, on_card = await once_recorded(lambda: self._on_card(button.member, press))
         if member is None or not on_card:
-            return NOT_RECORDED_YET if on_card is None else UNKNOWN_BUTTON
+            return common.NOT_RECORDED_YET if on_card is None else UNKNOWN_BUTTON
         if press.chat_id != self._roles.committee_chat(member.community) or not (
             await self._roles.is_committee(press.user_id, member.community)
         ):
@@ -329,13 +328,10 @@ class HouseholdService:
     async def _on_card(self, member_id: int, press: Press) -> tuple[Membership | None, bool | None]:
         """The membership, and whether this was pressed under its card's own message (None:
         the card has no recorded message id yet)."""
-        async with self._db.read() as tx:
+        async with self._db.read() as tx:  # sent_as checks the card's chat too
             member = await tx.households.membership_by_id(member_id)
-            if member is None or member.card_chat_id != press.chat_id:
-                return member, False
-            return member, await tx.outbox.sent_as(
-                member.card_outbox_id, press.chat_id, press.message_id
-            )
+            card = member.card_outbox_id if member is not None else None
+            return member, await tx.outbox.sent_as(card, press.chat_id, press.message_id)
 
     async def register_of(
         self, update_id: int, user_id: int, chat_id: int, message_id: int, argument: str

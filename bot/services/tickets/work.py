@@ -123,13 +123,10 @@ class TicketService:
     async def _on_card(self, ticket_id: int, press: Press) -> tuple[Ticket | None, bool | None]:
         """The ticket, and whether this was pressed under its card's own message (None: the
         card has no recorded message id yet)."""
-        async with self._db.read() as tx:
+        async with self._db.read() as tx:  # sent_as checks the card's chat too
             ticket = await tx.tickets.get(ticket_id)
-            if ticket is None or ticket.card_chat_id != press.chat_id:
-                return ticket, False
-            return ticket, await tx.outbox.sent_as(
-                ticket.card_outbox_id, press.chat_id, press.message_id
-            )
+            card = ticket.card_outbox_id if ticket is not None else None
+            return ticket, await tx.outbox.sent_as(card, press.chat_id, press.message_id)
 
     async def _start_work(self, tx: Tx, ticket: Ticket, staff: Person) -> str:
         ticket = await tx.tickets.update(
