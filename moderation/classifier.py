@@ -1,13 +1,19 @@
 """The shipped rumour classifier: logistic regression over idf-weighted hashed character
-1-3-grams, in a numpy .npz (no pickle). See moderation/model/MODEL_CARD.md for what it was
-trained on and how well it does.
+1-3-grams, with a naive-Bayes term beside it, in a numpy .npz (no pickle). See
+moderation/model/MODEL_CARD.md for what it was trained on and how well it does.
 
 Three linear models share the features: the main one (every set, weighted towards group
 chat), a register model that tells a Weibo-style news post from a group-chat message, and a
 news model trained on Weibo posts alone (CED). A post the register model reads as a news post
 is read by the news model too, with a threshold of its own: one model for both registers has
 to keep chat below its cap and so misses most news-style rumours; the main model still reads
-every post, so a rumour given a Weibo look is not let off by the news model."""
+every post, so a rumour given a Weibo look is not let off by the news model.
+
+The main model's score also adds a naive-Bayes term: the mean, scaled by the square root of
+their number, of the log-count ratios (how much likelier in a rumour than in an ordinary post)
+of the slots a post contains. Logistic regression alone leans on few n-grams; the ratios give
+every n-gram seen in training its say, and posts in voices the model never saw were caught
+more often with them (see the model card)."""
 
 from __future__ import annotations
 
@@ -65,20 +71,23 @@ class RumourModel:
     # From this main-model probability up, debunking words (辟谣, 别上当) no longer excuse a
     # post: "…赶紧去抢购，别信那些辟谣" is still the rumour. Infinity: they always excuse.
     debunk_threshold: float = math.inf
+    # Log-count ratio of each slot, already multiplied by the term's weight (moderation.train).
+    nb_weights: np.ndarray | None = None
 
     @classmethod
     def load(cls) -> RumourModel:
         with resources.files("moderation.model").joinpath(MODEL_FILE).open("rb") as f:
             data = np.load(f, allow_pickle=False)
-            missing = {"register_weights", "news_weights", "debunk_threshold"} - set(data.files)
-            if missing:
+            missing = {"register_weights", "news_weights", "debunk_threshold", "nb_weights"}
+            if missing - set(data.files):
                 raise ValueError(
-                    "the model file predates the news model: retrain (python -m moderation.train)"
+                    "the model file predates its naive-Bayes term: retrain"
+                    " (python -m moderation.train)"
                 )
             # Stored as float16 to keep the file small; computed in float32.
-            weights, idf, register_weights, news_weights = (
+            weights, idf, register_weights, news_weights, nb_weights = (
                 data[name].astype(np.float32)
-                for name in ("weights", "idf", "register_weights", "news_weights")
+                for name in ("weights", "idf", "register_weights", "news_weights", "nb_weights")
             )
 
             def scalar(name: str) -> float:
@@ -98,8 +107,9 @@ class RumourModel:
                 news_bias=scalar("news_bias"),
                 news_threshold=scalar("news_threshold"),
                 debunk_threshold=scalar("debunk_threshold"),
+                nb_weights=nb_weights,
             )
-        arrays = (weights, idf, register_weights, news_weights)
+        arrays = (weights, idf, register_weights, news_weights, nb_weights)
         if any(a.shape != (N_FEATURES,) for a in arrays):
             raise ValueError("the model was trained with other features")
         return model
@@ -114,7 +124,10 @@ class RumourModel:
         if not found.size:
             return Scores(0.0, None)
         x = weighted(found, self.idf)
-        p = sigmoid(float(x @ self.weights[found]) + self.bias)
+        z = float(x @ self.weights[found]) + self.bias
+        if self.nb_weights is not None:
+            z += float(self.nb_weights[found].sum()) / math.sqrt(found.size)
+        p = sigmoid(z)
         if sigmoid(float(x @ self.register_weights[found]) + self.register_bias) < NEWS_AT:
             return Scores(p, None)
         return Scores(p, sigmoid(float(x @ self.news_weights[found]) + self.news_bias))

@@ -216,3 +216,41 @@ def test_saying_something_is_not_a_scam_is_no_debunking() -> None:
 
     assert debunks(normalize("这是诈骗，别转账"))
     assert not debunks(normalize("放心，这不是诈骗，是社区正规的补贴，扫码就能领"))
+
+
+def test_the_naive_bayes_term_favours_what_rumours_say() -> None:
+    import numpy as np
+
+    from moderation.train import NB_WEIGHT, log_count_ratio
+
+    rumour_only, ordinary_only, both = 11, 22, 33
+    found = [np.array([rumour_only, both]), np.array([ordinary_only, both])] * 3
+    y = np.array([True, False] * 3)
+    ratio = log_count_ratio(found, y, np.ones(len(y)))
+    assert ratio[rumour_only] > 0 > ratio[ordinary_only]
+    assert abs(ratio[both]) < 1e-6
+    assert ratio[rumour_only] == -ratio[ordinary_only]
+    # A slot never seen says nothing either way.
+    assert abs(ratio[44]) < 1e-6 and NB_WEIGHT > 0
+
+
+def test_the_main_score_adds_the_naive_bayes_term() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from moderation.classifier import model_text, sigmoid
+    from moderation.features import slots, weighted
+
+    model = RumourModel.load()
+    assert model.nb_weights is not None
+    text = "下个月起水费要翻倍了，赶紧告诉家里人"
+    found = slots(model_text(text))
+    by_hand = sigmoid(
+        float(weighted(found, model.idf) @ model.weights[found])
+        + model.bias
+        + float(model.nb_weights[found].sum()) / np.sqrt(found.size)
+    )
+    assert math.isclose(model.score(text), by_hand, rel_tol=1e-6)
+    without = dataclasses.replace(model, nb_weights=None)
+    assert model.score(text) > without.score(text)
