@@ -36,6 +36,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_4.tsv",
             "resident_chat_5.tsv",
             "resident_chat_6.tsv",
+            "resident_chat_8.tsv",
         ),
     ),
     (
@@ -48,6 +49,8 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_4.tsv",
             "hard_negatives_5.tsv",
             "hard_negatives_6.tsv",
+            "hard_negatives_7.tsv",
+            "hard_negatives_8.tsv",
         ),
     ),
     (
@@ -60,6 +63,8 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_4.tsv",
             "chain_rumours_5.tsv",
             "chain_rumours_6.tsv",
+            "chain_rumours_7.tsv",
+            "chain_rumours_8.tsv",
         ),
     ),
 )
@@ -72,7 +77,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-6: the rounds of sets written later by other writers (files ending in _2 to _6),
+    # 2-8: the rounds of sets written later by other writers (files ending in _2 to _8),
     # each after a model trained without it was shipped.
     writer: int = 1
 
