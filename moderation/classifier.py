@@ -9,9 +9,9 @@ is read by the news model too, with a threshold of its own: one model for both r
 to keep chat below its cap and so misses most news-style rumours; the main model still reads
 every post, so a rumour given a Weibo look is not let off by the news model.
 
-The main model's score also adds a naive-Bayes term: the mean, scaled by the square root of
-their number, of the log-count ratios (how much likelier in a rumour than in an ordinary post)
-of the slots a post contains. Logistic regression alone leans on few n-grams; the ratios give
+The main model's score also adds a naive-Bayes term: the sum of the log-count ratios (how
+much likelier in a rumour than in an ordinary post) of the slots a post contains, divided by
+the square root of their number. Logistic regression alone leans on few n-grams; the ratios give
 every n-gram seen in training its say, and posts in voices the model never saw were caught
 more often with them (see the model card)."""
 

@@ -153,13 +153,18 @@ def balanced(y: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 def log_count_ratio(found: list[np.ndarray], y: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Each slot's log ratio of its smoothed (NB_ALPHA) share of the rumours' slots to its share
-    of the ordinary posts' (weighted presence counts, balanced classes), times NB_WEIGHT."""
+    of the ordinary posts' (weighted presence counts, balanced classes), times NB_WEIGHT; 0 for
+    a slot no training post has. (Smoothing alone would give every unseen slot the same small
+    ratio, and a rumour padded with letters nobody writes would sink by it.)"""
+    if y.all() or not y.any():
+        return np.zeros(N_FEATURES, dtype=np.float32)
     weight = balanced(y, weight)
     counts = {True: np.full(N_FEATURES, NB_ALPHA), False: np.full(N_FEATURES, NB_ALPHA)}
     for f, label, w in zip(found, y, weight, strict=True):
         counts[bool(label)][f] += w
     rumour, ordinary = counts[True], counts[False]
     ratio = np.log(rumour / rumour.sum()) - np.log(ordinary / ordinary.sum())
+    ratio[(rumour == NB_ALPHA) & (ordinary == NB_ALPHA)] = 0.0
     return (NB_WEIGHT * ratio).astype(np.float32)
 
 

@@ -230,8 +230,22 @@ def test_the_naive_bayes_term_favours_what_rumours_say() -> None:
     assert ratio[rumour_only] > 0 > ratio[ordinary_only]
     assert abs(ratio[both]) < 1e-6
     assert ratio[rumour_only] == -ratio[ordinary_only]
-    # A slot never seen says nothing either way.
-    assert abs(ratio[44]) < 1e-6 and NB_WEIGHT > 0
+    # A slot never seen says nothing either way, even when the classes' posts differ in length.
+    longer = [np.array([rumour_only, both, 55, 66]), np.array([ordinary_only, both])] * 3
+    assert log_count_ratio(longer, y, np.ones(len(y)))[44] == 0 and NB_WEIGHT > 0
+    assert not log_count_ratio(found, np.ones(len(y), dtype=bool), np.ones(len(y))).any()
+
+
+def test_letters_nobody_writes_do_not_talk_a_rumour_down() -> None:
+    import numpy as np
+
+    model = RumourModel.load()
+    assert model.nb_weights is not None
+    # A slot no training post has weighs nothing: the commonest weight is 0, not the small
+    # negative ratio smoothing alone gives it (a rumour padded with letters nobody writes
+    # would sink by it).
+    values, counts = np.unique(model.nb_weights, return_counts=True)
+    assert values[counts.argmax()] == 0
 
 
 def test_the_main_score_adds_the_naive_bayes_term() -> None:
