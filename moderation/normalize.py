@@ -5,9 +5,10 @@ marks, variation selectors: a rumour padded with them reads as the rumour), full
 half-width (NFKC), traditional → simplified (OpenCC), lower case, Chinese numerals → digits (三天
 and 3天 match), accents off Latin letters, and everything that is not a Han ideograph, a Latin
 letter or a digit removed: spacing, punctuation, emoji, 【】★ decoration, and the other scripts'
-letters, among them the dot-like ones (ꞏ, ㆍ) put between a rumour's characters. strip_markup()
-also drops what marks a Weibo post as news or a repost (#话题#, @names, links, 展开全文,
-[表情]), for the classifier.
+letters, among them the dot-like ones (ꞏ, ㆍ) put between a rumour's characters; a letter, digit
+or character woven between every two of them (紧1急1通1知, 刚丶得丶到) is dropped too.
+strip_markup() also drops what marks a Weibo post as news or a repost (#话题#, @names, links,
+展开全文, [表情]), for the classifier.
 """
 
 from __future__ import annotations
@@ -126,6 +127,33 @@ def strip_markup(text: str) -> str:
     return _MARKUP.sub(" ", strip_ignorable(text))
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_WORD = f"0-9a-z{_HAN}"
+# A letter or digit woven between the characters of a text (紧1急1通1知, 停l水l通l知): five
+# Han characters or more, each followed by one to three Latin letters or digits (two where
+# punctuation between them was dropped, three round a digit of the text's own, which goes too).
+_WOVEN_ASCII = re.compile(f"(?:[{_HAN}][0-9a-z]{{1,3}}){{4,}}(?=[{_HAN}]|$)")
+# One Han character woven the same way (刚丶得丶到丶可丶靠), between any letters or digits.
+_WOVEN_HAN = re.compile(f"[{_WORD}]([{_HAN}])\\1?(?:[{_WORD}]\\1\\1?){{3,}}(?=[{_WORD}]|$)")
+
+
+def unweave(words: str) -> str:
+    """Normalised words without a letter, digit or character woven between every two of
+    them: read by eye past the filler, so the screen must read past it too. Needs four
+    fillers in a row, between at least three different characters: "1号楼2单元",
+    "周1周2周3周4", "好的好的好的" stay as they are."""
+
+    def drop_ascii(m: re.Match[str]) -> str:
+        kept = re.sub("[0-9a-z]", "", m.group())
+        return kept if len(set(kept)) >= 3 else m.group()
+
+    def drop_han(m: re.Match[str]) -> str:
+        kept = m.group().replace(m.group(1), "")
+        return kept if len(set(re.findall(f"[{_HAN}]", kept))) >= 3 else m.group()
+
+    return _WOVEN_HAN.sub(drop_han, _WOVEN_ASCII.sub(drop_ascii, words))
+
+
 def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", strip_ignorable(text))
     folded = strip_ignorable(folded)  # NFKC maps some fillers onto others (U+3164 → U+1160)
@@ -133,4 +161,4 @@ def normalize(text: str) -> str:
     # Accents come off Latin letters (pinyin tone marks: tíng → ting) before what is not a
     # letter or digit goes.
     folded = unicodedata.normalize("NFD", _numerals(folded))
-    return _NOT_WORD.sub("", folded)
+    return unweave(_NOT_WORD.sub("", folded))

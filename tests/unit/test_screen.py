@@ -122,6 +122,45 @@ def test_a_rumour_padded_with_filler_letters_is_screened_like_the_rumour() -> No
         assert padded.action == "review" and padded.reasons == screen(text).reasons
 
 
+def test_a_rumour_with_a_letter_woven_between_its_characters_is_screened_like_it() -> None:
+    from moderation.normalize import normalize
+
+    text = "紧急通知！内部消息，明天全小区停水三天，赶紧转发！"
+    for weave in ("1", "l", "丶", "乀"):
+        woven = weave.join(text)
+        verdict = screen(woven)
+        if weave.isascii():  # a woven digit or letter takes the text's own "3" with it
+            assert verdict.action == "review", weave
+            assert {"无来源的内部消息", "催促转发"} <= set(verdict.reasons), weave
+        else:
+            assert normalize(woven) == normalize(text), weave
+            assert verdict.reasons == screen(text).reasons, weave
+    # Different letters in turn, too.
+    assert normalize("紧a急b通c知d！明e天f停g水") == normalize("紧急通知！明天停水")
+    known = KnownTexts.build([(12, text)])
+    assert Screener(known=known).screen("丶".join(text)).action == "known"
+
+
+@pytest.mark.parametrize(
+    "chat",
+    [
+        "1号楼2单元3层",
+        "3栋2单元5楼住户",
+        "第1天第2天第3天第4天",
+        "周1周2周3周4周5",
+        "A栋B栋C栋D栋E栋",
+        "好的好的好的好的好的",
+        "哈哈哈哈哈哈哈哈",
+        "电话13812345678找王阿姨",
+    ],
+)
+def test_ordinary_numbers_and_repeats_are_not_taken_for_weaving(chat: str) -> None:
+    from moderation.normalize import _NOT_WORD, unweave
+
+    plain = _NOT_WORD.sub("", chat.lower())
+    assert unweave(plain) == plain
+
+
 RUMOUR = "内部消息，小区要拆迁了，每户补偿200万"
 
 
