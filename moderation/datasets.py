@@ -36,6 +36,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_4.tsv",
             "resident_chat_5.tsv",
             "resident_chat_6.tsv",
+            "resident_chat_7.tsv",
             "resident_chat_8.tsv",
         ),
     ),
