@@ -78,8 +78,8 @@ class RumourModel:
     def load(cls) -> RumourModel:
         with resources.files("moderation.model").joinpath(MODEL_FILE).open("rb") as f:
             data = np.load(f, allow_pickle=False)
-            missing = {"register_weights", "news_weights", "debunk_threshold", "nb_weights"}
-            if missing - set(data.files):
+            required = {"register_weights", "news_weights", "debunk_threshold", "nb_weights"}
+            if required - set(data.files):
                 raise ValueError(
                     "the model file predates its naive-Bayes term: retrain"
                     " (python -m moderation.train)"

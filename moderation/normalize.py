@@ -39,7 +39,9 @@ _NUMERAL_RUN = re.compile(r"(\d+)?([零〇一二两三四五六七八九十百�
 # dropped, letters included: kana, Hangul, Greek, Cyrillic, Yi and the many letters that look
 # like a dot or a bar (ꞏ U+A78F, ㆍ U+318D, ǀ U+01C0, ꓸ U+A4F8, ｰ U+FF70, 〡 U+3021) are read
 # past by eye, so between a rumour's letters they must not break its words apart.
-_NOT_WORD = re.compile("[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_WORD = f"0-9a-z{_HAN}"
+_NOT_WORD = re.compile(f"[^{_WORD}]+")
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15): characters
 # that render as nothing. Some are letters (U+3164 HANGUL FILLER is Lo), so the \W rule keeps
@@ -127,14 +129,14 @@ def strip_markup(text: str) -> str:
     return _MARKUP.sub(" ", strip_ignorable(text))
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_WORD = f"0-9a-z{_HAN}"
 # A letter or digit woven between the characters of a text (紧1急1通1知, 停l水l通l知): five
 # Han characters or more, each followed by one to three Latin letters or digits (two where
 # punctuation between them was dropped, three round a digit of the text's own, which goes too).
 _WOVEN_ASCII = re.compile(f"(?:[{_HAN}][0-9a-z]{{1,3}}){{4,}}(?=[{_HAN}]|$)")
 # One Han character woven the same way (刚丶得丶到丶可丶靠), between any letters or digits.
 _WOVEN_HAN = re.compile(f"[{_WORD}]([{_HAN}])\\1?(?:[{_WORD}]\\1\\1?){{3,}}(?=[{_WORD}]|$)")
+_ASCII_CHAR = re.compile("[0-9a-z]")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 def unweave(words: str) -> str:
@@ -144,12 +146,12 @@ def unweave(words: str) -> str:
     "周1周2周3周4", "好的好的好的" stay as they are."""
 
     def drop_ascii(m: re.Match[str]) -> str:
-        kept = re.sub("[0-9a-z]", "", m.group())
+        kept = _ASCII_CHAR.sub("", m.group())
         return kept if len(set(kept)) >= 3 else m.group()
 
     def drop_han(m: re.Match[str]) -> str:
         kept = m.group().replace(m.group(1), "")
-        return kept if len(set(re.findall(f"[{_HAN}]", kept))) >= 3 else m.group()
+        return kept if len(set(_HAN_CHAR.findall(kept))) >= 3 else m.group()
 
     return _WOVEN_HAN.sub(drop_han, _WOVEN_ASCII.sub(drop_ascii, words))
 
