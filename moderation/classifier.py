@@ -13,19 +13,24 @@ The main model's score also adds a naive-Bayes term: the sum of the log-count ra
 much likelier in a rumour than in an ordinary post) of the slots a post contains, divided by
 the square root of their number. Logistic regression alone leans on few n-grams; the ratios give
 every n-gram seen in training its say, and posts in voices the model never saw were caught
-more often with them (see the model card)."""
+more often with them (see the model card).
+
+A long group-chat post is also read by the main model in windows (moderation.features.readings),
+with a threshold of its own for the highest window's score: padding a rumour with ordinary
+sentences dilutes the whole post's score but not its window's."""
 
 from __future__ import annotations
 
 import json
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
-from moderation.features import N_FEATURES, slots, style_marks, weighted
+from moderation.features import N_FEATURES, readings, style_marks, weighted
 from moderation.normalize import normalize, strip_markup
 
 MODEL_FILE = "rumour_lr.npz"
@@ -53,6 +58,9 @@ class Scores:
 
     probability: float  # the main model's: how likely a rumour, 0-1
     news: float | None  # the news model's, when the post reads as a news post; else None
+    # The main model's highest for a window of a long group-chat post (features.readings);
+    # None for a short post or a news post.
+    window: float | None = None
 
 
 @dataclass(frozen=True)
@@ -73,15 +81,17 @@ class RumourModel:
     debunk_threshold: float = math.inf
     # Log-count ratio of each slot, already multiplied by the term's weight (moderation.train).
     nb_weights: np.ndarray | None = None
+    # From this main-model probability of one of its windows up, a long post is a look.
+    window_threshold: float = math.inf
 
     @classmethod
     def load(cls) -> RumourModel:
         with resources.files("moderation.model").joinpath(MODEL_FILE).open("rb") as f:
             data = np.load(f, allow_pickle=False)
-            required = {"register_weights", "news_weights", "debunk_threshold", "nb_weights"}
+            required = {"news_weights", "debunk_threshold", "nb_weights", "window_threshold"}
             if required - set(data.files):
                 raise ValueError(
-                    "the model file predates its naive-Bayes term: retrain"
+                    "the model file predates its windows' threshold: retrain"
                     " (python -m moderation.train)"
                 )
             # Stored as float16 to keep the file small; computed in float32.
@@ -108,6 +118,7 @@ class RumourModel:
                 news_threshold=scalar("news_threshold"),
                 debunk_threshold=scalar("debunk_threshold"),
                 nb_weights=nb_weights,
+                window_threshold=scalar("window_threshold"),
             )
         arrays = (weights, idf, register_weights, news_weights, nb_weights)
         if any(a.shape != (N_FEATURES,) for a in arrays):
@@ -117,20 +128,28 @@ class RumourModel:
     def scores(self, prepared: str) -> Scores:
         """The main model's probability of a text already passed through model_text(), and
         the news model's when the text reads as a news post."""
-        return self.read(slots(prepared))
+        return self.read(*readings(prepared))
 
-    def read(self, found: np.ndarray) -> Scores:
-        """scores() of a text's feature slots (moderation.features.slots)."""
-        if not found.size:
-            return Scores(0.0, None)
+    def _main(self, found: np.ndarray) -> tuple[np.ndarray, float]:
         x = weighted(found, self.idf)
         z = float(x @ self.weights[found]) + self.bias
         if self.nb_weights is not None:
             z += float(self.nb_weights[found].sum()) / math.sqrt(found.size)
+        return x, z
+
+    def read(self, found: np.ndarray, windows: Sequence[np.ndarray] = ()) -> Scores:
+        """scores() of a text's feature slots and its windows' (moderation.features.readings).
+        The register and news models read the whole text; the main model reads the windows
+        of a group-chat post too (a news post is read whole, by the news model as well)."""
+        if not found.size:
+            return Scores(0.0, None)
+        x, z = self._main(found)
         p = sigmoid(z)
-        if sigmoid(float(x @ self.register_weights[found]) + self.register_bias) < NEWS_AT:
+        if sigmoid(float(x @ self.register_weights[found]) + self.register_bias) >= NEWS_AT:
+            return Scores(p, sigmoid(float(x @ self.news_weights[found]) + self.news_bias))
+        if not windows:
             return Scores(p, None)
-        return Scores(p, sigmoid(float(x @ self.news_weights[found]) + self.news_bias))
+        return Scores(p, None, sigmoid(max(self._main(w)[1] for w in windows)))
 
     def probability(self, prepared: str) -> float:
         """The main model's probability that a prepared text is a rumour, 0-1."""

@@ -99,19 +99,23 @@ def honest_figures(folds: int = 5) -> list[str]:
 
     from moderation.classifier import RumourModel, model_text
     from moderation.datasets import load
-    from moderation.features import slots
+    from moderation.features import readings
     from moderation.train import RuleEvidence, Thresholds, choose_thresholds, fit, flagged, rates
 
     posts = load()
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
-    dev_found = [slots(model_text(p.text)) for p in dev]
+    dev_found = [readings(model_text(p.text)) for p in dev]
     dev_rules = RuleEvidence.of(dev)
     train_rules = RuleEvidence.of(train)
 
     model = RumourModel.load()
     shipped = Thresholds(
-        model.threshold, model.cue_threshold, model.news_threshold, model.debunk_threshold
+        model.threshold,
+        model.cue_threshold,
+        model.news_threshold,
+        model.debunk_threshold,
+        model.window_threshold,
     )
     dev_scores = scored(model, dev)
     dev_flags = flagged(dev_rules, dev_scores, shipped)
@@ -123,15 +127,17 @@ def honest_figures(folds: int = 5) -> list[str]:
         fitted = fit([train[i] for i in fit_rows])
         th = choose_thresholds(dev, dev_rules, fitted.scores(dev_found))
         chosen.append(th)
-        test_scores = fitted.scores([slots(model_text(train[i].text)) for i in test_rows])
+        test_scores = fitted.scores([readings(model_text(train[i].text)) for i in test_rows])
         rules = train_rules.subset(test_rows)
         oof[test_rows] = flagged(rules, test_scores, th)
 
     lines = [
         f"shipped thresholds: {model.threshold:.2f} alone, {model.cue_threshold:.2f} with a"
         f" strong cue, {model.news_threshold:.2f} for a news post, {model.debunk_threshold:.2f}"
-        " for a debunking; per fold: "
-        + ", ".join(f"{t.alone:.2f}/{t.cue:.2f}/{t.news:.2f}/{t.debunk:.2f}" for t in chosen),
+        f" for a debunking, {model.window_threshold:.2f} for a window of a long post; per fold: "
+        + ", ".join(
+            f"{t.alone:.2f}/{t.cue:.2f}/{t.news:.2f}/{t.debunk:.2f}/{t.window:.2f}" for t in chosen
+        ),
         "",
         "| figure | goal | cross-validated (training part) [95% CI] | development split"
         " (chose the thresholds) [95% CI] |",
@@ -176,7 +182,7 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
     reading the second writer's hard negatives this test flagged (without them: 8.8% flagged,
     not 7.5%). Nothing was tuned on the `_3` round."""
     from moderation.classifier import model_text
-    from moderation.features import slots
+    from moderation.features import readings
     from moderation.train import RuleEvidence, choose_thresholds, fit, flagged, rates
 
     kept = ("chain_recall", "hard_flagged", "chat_flagged")
@@ -193,15 +199,16 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
         th = choose_thresholds(
             dev,
             RuleEvidence.of(dev),
-            fitted.scores([slots(model_text(p.text)) for p in dev]),
+            fitted.scores([readings(model_text(p.text)) for p in dev]),
         )
-        scores = fitted.scores([slots(model_text(post.text)) for post in later])
+        scores = fitted.scores([readings(model_text(post.text)) for post in later])
         flags = flagged(RuleEvidence.of(later), scores, th)
         counts = ", ".join(
             f"{k} {sum(q.kind == k for q in later)}" for k in ("chain", "hard", "chat")
         )
         note = (
-            f"thresholds {th.alone:.2f} / {th.cue:.2f} / {th.news:.2f} / {th.debunk:.2f};"
+            f"thresholds {th.alone:.2f} / {th.cue:.2f} / {th.news:.2f} / {th.debunk:.2f}"
+            f" / {th.window:.2f};"
             f" posts: {counts}"
         )
         columns.append(
@@ -263,13 +270,14 @@ def rules_table(
     ]
     way = ways(rules, scores, th)
     every = np.logical_or.reduce(way)
-    alone = way.main_alone | way.news_alone
+    alone = way.main_alone | way.news_alone | way.window_alone
     named = {
         f"main model alone (p ≥ {th.alone:.2f}, 8+ letters; a debunking from p ≥"
         f" {th.debunk:.2f})": way.main_alone,
         f"news post: news model alone (p ≥ {th.news:.2f}, 8+ letters, not calling a claim"
         " false)": way.news_alone,
         f"one strong cue + main model p ≥ {th.cue:.2f}, 8+ letters": way.cue,
+        f"a window of a long group-chat post: main model p ≥ {th.window:.2f}": way.window_alone,
         "cues together reach 0.6 (no classifier)": way.rules,
     }
     lines = [

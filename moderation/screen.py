@@ -494,6 +494,9 @@ class Evidence:
     # post is read by it too, with its own threshold (moderation.classifier).
     news_probability: float | None = None
     calls_false: bool = False  # a debunking that calls a claim false, not a mere warning
+    # The main model's highest for a window of a long group-chat post (else None): a rumour
+    # padded with ordinary sentences is still one in its window.
+    window_probability: float | None = None
 
     @property
     def strong(self) -> bool:
@@ -508,6 +511,7 @@ def decide(
     cue_threshold: float,
     news_threshold: float = math.inf,
     debunk_threshold: float = math.inf,
+    window_threshold: float = math.inf,
 ) -> tuple[float, tuple[Signal, ...]]:
     """The score of a post and the signals behind it, given the classifier's thresholds.
     Reaches REVIEW_AT when the classifier alone is sure enough (the main model, or for a news
@@ -523,11 +527,12 @@ def decide(
     # "别信辟谣" tacked on is still the rumour); for the news model only a post that calls a
     # claim false is excused, because in CED's Weibo posts, on which it learnt, many rumours
     # are false scam warnings (骗子, 别上当).
-    alone = (
-        [(p, threshold)]
-        if p is not None and (not evidence.debunking or p >= debunk_threshold)
-        else []
-    )
+    # A long post's windows are read by the main model too, with a threshold of their own.
+    alone = [
+        (q, bar)
+        for q, bar in ((p, threshold), (evidence.window_probability, window_threshold))
+        if q is not None and (not evidence.debunking or q >= debunk_threshold)
+    ]
     news = evidence.news_probability
     if news is not None and not evidence.calls_false:
         alone.append((news, news_threshold))
@@ -622,6 +627,7 @@ class Screener:
             debunks(normalised),
             scores.news if scores else None,
             calls_false(normalised),
+            scores.window if scores else None,
         )
 
     def screen(self, text: str, *, forwarded_from_channel: bool = False) -> Verdict:
@@ -652,6 +658,7 @@ class Screener:
                 model.cue_threshold,
                 model.news_threshold,
                 model.debunk_threshold,
+                model.window_threshold,
             )
             if model is not None
             else decide(evidence, math.inf, math.inf)

@@ -3,7 +3,7 @@
 Data (moderation/datasets.py): CED's Weibo posts (../shared/rumours/ced.tsv) and the project's
 own group-chat sets (moderation/data/: chain rumours, ordinary chat, hard negatives). The
 development split (a quarter of the families, by a stable hash) is never trained on: it only
-chooses the three decision thresholds, under caps on the ordinary chat and hard negatives it may
+chooses the decision thresholds, under caps on the ordinary chat and hard negatives it may
 flag. Sentences cut from the ordinary training posts are added as more ordinary examples, so
 a short factual sentence does not look like a rumour because ordinary posts are long news.
 Weibo21 is not used (see the model card). Needs the `train` extra (scikit-learn, scipy);
@@ -17,7 +17,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,16 @@ import numpy as np
 
 from moderation.classifier import NEWS_AT, RumourModel, Scores, model_text
 from moderation.datasets import FILES, Post, load
-from moderation.features import N_FEATURES, NGRAMS, slots, weighted
+from moderation.features import (
+    N_FEATURES,
+    NGRAMS,
+    STRIDE,
+    WINDOW,
+    Reading,
+    readings,
+    slots,
+    weighted,
+)
 from moderation.normalize import strip_markup
 from moderation.screen import REVIEW_AT, SHORT, Screener, _combined
 
@@ -92,12 +101,14 @@ class Scored:
 
     p: np.ndarray  # the main model's probabilities
     news: np.ndarray  # the news model's, NaN where a post does not read as a news post
+    window: np.ndarray  # the main model's highest for a window, NaN where a post has none
 
     @classmethod
     def of(cls, scores: Sequence[Scores]) -> Scored:
         return cls(
             np.array([s.probability for s in scores]),
             np.array([np.nan if s.news is None else s.news for s in scores]),
+            np.array([np.nan if s.window is None else s.window for s in scores]),
         )
 
     @property
@@ -137,10 +148,10 @@ class Fitted:
             nb_weights=rounded(self.nb_weights),
         )
 
-    def scores(self, found: list[np.ndarray]) -> Scored:
+    def scores(self, read: list[Reading]) -> Scored:
         """What the shipped model would say of the posts (RumourModel.read, not a copy)."""
         model = self.shipped()
-        return Scored.of([model.read(f) for f in found])
+        return Scored.of([model.read(*r) for r in read])
 
 
 def balanced(y: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -238,6 +249,7 @@ class Thresholds:
     cue: float  # the main model's, with one strong cue
     news: float  # the news model's, alone, for a news post
     debunk: float = math.inf  # the main model's, alone, for a debunking (inf: never)
+    window: float = math.inf  # the main model's, for a window of a long group-chat post
 
 
 class Ways(NamedTuple):
@@ -246,11 +258,14 @@ class Ways(NamedTuple):
     main_alone: np.ndarray  # the main model's score alone
     news_alone: np.ndarray  # a news post, by the news model's score alone
     cue: np.ndarray  # one strong cue and a moderate main-model score
+    window_alone: np.ndarray  # a long post, by the main model's score of one of its windows
     rules: np.ndarray  # the rules' own signals together
 
 
 def ways(rules: RuleEvidence, scored: Scored, th: Thresholds) -> Ways:
     excused = rules.debunking & (scored.p < th.debunk)
+    window = np.nan_to_num(scored.window)
+    window_excused = rules.debunking & (window < th.debunk)
     return Ways(
         main_alone=rules.letters & ~excused & (scored.p >= th.alone),
         news_alone=rules.letters
@@ -258,6 +273,7 @@ def ways(rules: RuleEvidence, scored: Scored, th: Thresholds) -> Ways:
         & ~rules.calls_false
         & (np.nan_to_num(scored.news) >= th.news),
         cue=rules.letters & rules.strong & (scored.p >= th.cue),
+        window_alone=rules.letters & ~window_excused & (window >= th.window),
         rules=np.round(rules.base, 3) >= REVIEW_AT,
     )
 
@@ -324,7 +340,7 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
             g = gain(th)
             if g is None:
                 continue
-            height = sum(min(t, 2.0) for t in (th.alone, th.cue, th.news, th.debunk))
+            height = sum(min(getattr(th, f.name), 2.0) for f in fields(th))
             if top is None or g > top[0] + 1e-9 or (abs(g - top[0]) <= 1e-9 and height > top[1]):
                 top = (g, height, th)
         return top[2] if top else None
@@ -333,17 +349,14 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
     off = Thresholds(math.inf, math.inf, math.inf)
     chosen = off
     for _ in range(2):
-        pair = best(
-            [Thresholds(a, c, chosen.news, chosen.debunk) for a in grid for c in grid if c <= a]
-        )
+        pair = best([replace(chosen, alone=a, cue=c) for a in grid for c in grid if c <= a])
         if pair is None:
             return off
-        with_news = best([Thresholds(pair.alone, pair.cue, n, pair.debunk) for n in grid]) or pair
-        debunks = [d for d in grid if d >= max(with_news.alone, DEBUNK_FLOOR)] + [math.inf]
-        chosen = (
-            best([Thresholds(with_news.alone, with_news.cue, with_news.news, d) for d in debunks])
-            or with_news
-        )
+        with_news = best([replace(pair, news=n) for n in grid]) or pair
+        windows = [w for w in grid if w >= with_news.alone] + [math.inf]
+        with_windows = best([replace(with_news, window=w) for w in windows]) or with_news
+        debunks = [d for d in grid if d >= max(with_windows.alone, DEBUNK_FLOOR)] + [math.inf]
+        chosen = best([replace(with_windows, debunk=d) for d in debunks]) or with_windows
     return chosen
 
 
@@ -355,7 +368,7 @@ def main() -> int:
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
     fitted = fit(train, c=args.c)
-    dev_scores = fitted.scores([slots(model_text(p.text)) for p in dev])
+    dev_scores = fitted.scores([readings(model_text(p.text)) for p in dev])
     th = choose_thresholds(dev, RuleEvidence.of(dev), dev_scores)
     meta = {
         "trained": date.today().isoformat(),
@@ -371,6 +384,8 @@ def main() -> int:
         "cue_threshold": th.cue,
         "news_threshold": th.news,
         "debunk_threshold": th.debunk,
+        "window_threshold": th.window,
+        "window": {"letters": WINDOW, "stride": STRIDE},
         "news_at": NEWS_AT,
         "caps": {"chat_flagged": CHAT_CAP, "hard_flagged": HARD_CAP},
         "features": "binary character 1-3-grams, idf-weighted, unit length; markup stripped;"
@@ -394,13 +409,15 @@ def main() -> int:
         news_bias=np.array([fitted.news_bias], dtype=np.float32),
         news_threshold=np.array([th.news], dtype=np.float32),
         debunk_threshold=np.array([th.debunk], dtype=np.float32),
+        window_threshold=np.array([th.window], dtype=np.float32),
         nb_weights=fitted.nb_weights.astype(np.float16),
         meta=np.array(json.dumps(meta, ensure_ascii=False)),
     )
     print(
         f"wrote {OUT} ({OUT.stat().st_size / 1024:.0f} KiB) from {len(train)} posts;"
         f" thresholds {th.alone:.2f} alone, {th.cue:.2f} with a strong cue,"
-        f" {th.news:.2f} for a news post, {th.debunk:.2f} for a debunking"
+        f" {th.news:.2f} for a news post, {th.debunk:.2f} for a debunking,"
+        f" {th.window:.2f} for a window of a long post"
     )
     return 0
 

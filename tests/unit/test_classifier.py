@@ -87,7 +87,7 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     n = len(posts)
     yes = np.ones(n, dtype=bool)
     rules = RuleEvidence(np.zeros(n), ~yes, yes, ~yes, ~yes)
-    scored = Scored(p, np.full(n, np.nan))
+    scored = Scored(p, np.full(n, np.nan), np.full(n, np.nan))
     th = choose_thresholds(posts, rules, scored)
     figures = rates(posts, flagged(rules, scored, th))
     assert figures["chat_flagged"] <= 0.005 and figures["hard_flagged"] <= 0.05
@@ -128,7 +128,7 @@ def test_news_posts_get_the_news_models_threshold_under_the_same_caps() -> None:
     n = len(posts)
     yes = np.ones(n, dtype=bool)
     rules = RuleEvidence(np.zeros(n), ~yes, yes, ~yes, ~yes)
-    scored = Scored(p, news)
+    scored = Scored(p, news, np.full(n, np.nan))
     th = choose_thresholds(posts, rules, scored)
     flags = flagged(rules, scored, th)
     figures = rates(posts, flags)
@@ -268,3 +268,38 @@ def test_the_main_score_adds_the_naive_bayes_term() -> None:
     assert math.isclose(model.score(text), by_hand, rel_tol=1e-6)
     without = dataclasses.replace(model, nb_weights=None)
     assert model.score(text) > without.score(text)
+
+
+def test_a_long_post_is_also_read_in_windows() -> None:
+    import numpy as np
+
+    from moderation.classifier import model_text
+    from moderation.features import STRIDE, STYLE, WINDOW, WINDOW_LENGTH, readings, slots
+
+    short = model_text("明天上午九点物业在南门发放门禁卡，请带好身份证")
+    whole, windows = readings(short)
+    assert np.array_equal(whole, slots(short)) and windows == ()
+
+    long = model_text(
+        "早上好，今天天气真不错。楼下的桂花开了，好香啊。谁家的快递放错了，在3号楼门口。"
+        "听说下个月起水费要翻倍了，赶紧告诉家里人。我先去买菜了，晚上广场见。大家注意保暖。"
+    )
+    words, _, marks = long.partition(STYLE)
+    whole, windows = readings(long)
+    assert np.array_equal(whole, slots(long)) and len(words) > WINDOW + STRIDE
+    # Every STRIDE letters a window of WINDOW letters, the last one flush with the end, each
+    # read as a post of a window's length with the post's other marks of style.
+    expected = [
+        slots(words[s : s + WINDOW] + STYLE + WINDOW_LENGTH + marks[1:])
+        for s in [*range(0, len(words) - WINDOW, STRIDE), len(words) - WINDOW]
+    ]
+    assert len(windows) == len(expected)
+    assert all(np.array_equal(w, e) for w, e in zip(windows, expected, strict=True))
+
+    model = RumourModel.load()
+    scores = model.read(whole, windows)
+    assert scores.news is None and scores.probability == model.read(whole).probability
+    assert scores.window is not None
+    assert math.isclose(scores.window, max(model.read(w).probability for w in windows))
+    assert scores.window > scores.probability
+    assert 0 < model.window_threshold < 1 and model.window_threshold >= model.threshold

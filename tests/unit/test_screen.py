@@ -238,6 +238,46 @@ def test_one_strong_cue_and_a_moderately_high_score_reach_review() -> None:
     assert decide(Evidence((), 0.55, 4), 0.5, 0.25)[0] < REVIEW_AT  # too short for it alone
 
 
+def test_a_window_of_a_long_post_reaches_review_by_its_own_threshold() -> None:
+    from moderation.screen import REVIEW_AT, Evidence, decide
+
+    def score(window: float | None, debunking: bool = False) -> float:
+        evidence = Evidence((), 0.1, 90, debunking, window_probability=window)
+        return decide(evidence, 0.5, 0.4, window_threshold=0.8, debunk_threshold=0.95)[0]
+
+    assert score(0.85) >= REVIEW_AT
+    assert score(0.75) < REVIEW_AT and score(None) < REVIEW_AT
+    # A debunking quotes the rumour it calls false: its window alone does not flag it.
+    assert score(0.85, debunking=True) < REVIEW_AT
+    assert score(0.97, debunking=True) >= REVIEW_AT
+
+
+_BEFORE = "早上好，今天天气真不错。楼下的桂花开了，好香啊。谁家的快递放错了，在3号楼门口。"
+_AFTER = "我先去买菜了，晚上广场见。大家出门注意保暖。明天见啦。"
+
+
+@pytest.mark.parametrize(
+    "rumour",
+    [
+        "刚在老家群看到的，这几天别吃西瓜，打了针的，已经有孩子吃进医院了",
+        "下周开始全市停气一个月，天然气管道要全部换新",
+        "微信下个月起转账要收百分之三的手续费",
+    ],
+)
+def test_a_rumour_padded_with_ordinary_chat_is_still_flagged(rumour: str) -> None:
+    import dataclasses
+
+    from moderation import RumourModel
+
+    padded = f"{_BEFORE}{rumour}。{_AFTER}"
+    assert screen(rumour).action == "review"
+    assert screen(padded).action == "review"
+    # Read only whole, the ordinary sentences would hide it.
+    whole_only = dataclasses.replace(RumourModel.load(), window_threshold=float("inf"))
+    assert Screener(model=whole_only).screen(padded).action == "none"
+    assert screen(_BEFORE + _AFTER).action == "none"
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
