@@ -64,7 +64,14 @@ def _mark_slots(marks: str) -> np.ndarray:
 def slots(prepared: str) -> np.ndarray:
     """The distinct hashed feature slots of a prepared text (int64, sorted)."""
     words, _, marks = prepared.partition(STYLE)
-    return np.unique(np.concatenate([*_grams(words), _mark_slots(marks)]))
+    # A set, not numpy: for a chat message's few dozen n-grams it is twice as fast.
+    found = {
+        zlib.crc32(words[i : i + n].encode()) % N_FEATURES
+        for n in NGRAMS
+        for i in range(len(words) - n + 1)
+    }
+    found.update(zlib.crc32((STYLE + m).encode()) % N_FEATURES for m in marks)
+    return np.fromiter(sorted(found), dtype=np.int64, count=len(found))
 
 
 def readings(prepared: str) -> Reading:
@@ -74,10 +81,10 @@ def readings(prepared: str) -> Reading:
     window): a rumour padded with ordinary sentences before and after is still one in its
     window, where the whole post's score is diluted."""
     words, _, marks = prepared.partition(STYLE)
+    if len(words) <= WINDOW + STRIDE:
+        return slots(prepared), ()
     grams = _grams(words)
     whole = np.unique(np.concatenate([*grams, _mark_slots(marks)]))
-    if len(words) <= WINDOW + STRIDE:
-        return whole, ()
     window_marks = _mark_slots(WINDOW_LENGTH + marks[1:])
     last = len(words) - WINDOW
     starts = [*range(0, last, STRIDE), last]
