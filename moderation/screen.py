@@ -301,6 +301,8 @@ _DEBUNK = (
     "澄清",
     # How true notices and neighbours say a claim is false or a trick.
     "没有依据",
+    "没有科学依据",
+    "没有这个通知",
     "没这回事",
     "没有这回事",
     "不是真的",
@@ -313,7 +315,7 @@ _DEBUNK = (
 # Words that warn of a trick without calling a claim false: a debunking in group chat, where
 # true warnings are common (the main model's score alone does not flag one), but in CED's
 # Weibo posts as often a false scare ("新骗局，千万别上当"), which the news model weighs itself.
-_WARNING = ("是诈骗", "骗子", "别上当", "不要上当")
+_WARNING = ("是诈骗", "骗子", "上当", r"(?:不要|别)\w{0,2}转账")
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子|诈骗)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
@@ -527,12 +529,17 @@ def decide(
     # "别信辟谣" tacked on is still the rumour); for the news model only a post that calls a
     # claim false is excused, because in CED's Weibo posts, on which it learnt, many rumours
     # are false scam warnings (骗子, 别上当).
-    # A long post's windows are read by the main model too, with a threshold of their own.
-    alone = [
-        (q, bar)
-        for q, bar in ((p, threshold), (evidence.window_probability, window_threshold))
-        if q is not None and (not evidence.debunking or q >= debunk_threshold)
-    ]
+    alone = (
+        [(p, threshold)]
+        if p is not None and (not evidence.debunking or p >= debunk_threshold)
+        else []
+    )
+    # A long post's windows are read by the main model too, with a threshold of their own,
+    # but never a debunking's or a warning's: its window reads the rumour or the scam it
+    # quotes without the words around it that call it false.
+    window = evidence.window_probability
+    if window is not None and not evidence.debunking:
+        alone.append((window, window_threshold))
     news = evidence.news_probability
     if news is not None and not evidence.calls_false:
         alone.append((news, news_threshold))

@@ -265,7 +265,6 @@ class Ways(NamedTuple):
 def ways(rules: RuleEvidence, scored: Scored, th: Thresholds) -> Ways:
     excused = rules.debunking & (scored.p < th.debunk)
     window = np.nan_to_num(scored.window)
-    window_excused = rules.debunking & (window < th.debunk)
     return Ways(
         main_alone=rules.letters & ~excused & (scored.p >= th.alone),
         news_alone=rules.letters
@@ -273,7 +272,7 @@ def ways(rules: RuleEvidence, scored: Scored, th: Thresholds) -> Ways:
         & ~rules.calls_false
         & (np.nan_to_num(scored.news) >= th.news),
         cue=rules.letters & rules.strong & (scored.p >= th.cue),
-        window_alone=rules.letters & ~window_excused & (window >= th.window),
+        window_alone=rules.letters & ~rules.debunking & (window >= th.window),
         rules=np.round(rules.base, 3) >= REVIEW_AT,
     )
 
@@ -316,9 +315,9 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
     """The thresholds that, on these (development) posts, flag at most CHAT_CAP of ordinary
     chat and HARD_CAP of hard negatives, and among those catch the most chain rumours and
     give the best CED macro-F1 (ties: the higher thresholds, flagging less). The main
-    model's pair, the news model's threshold and the main model's for debunkings are chosen
-    in turn, twice (a debunking's is never below the main one nor DEBUNK_FLOOR; infinity:
-    never)."""
+    model's pair, the news model's threshold, the windows' (the lowest that flags no more
+    ordinary posts) and the main model's for debunkings are chosen in turn, twice (a
+    debunking's is never below the main one nor DEBUNK_FLOOR; infinity: never)."""
     kinds = np.array([p.kind for p in posts])
     rumour = np.array([p.rumour for p in posts])
     chain, hard, chat = kinds == "chain", kinds == "hard", kinds == "chat"
@@ -333,6 +332,17 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
         recall = float(flags[chain].mean()) if chain.any() else 0.0
         f1 = macro_f1(rumour[ced], flags[ced]) if ced.any() else 0.0
         return recall + CED_WEIGHT * f1
+
+    def free_window(th: Thresholds) -> float:
+        # The windows are there for what the split lacks (a rumour padded with ordinary
+        # sentences), so their threshold is the lowest, never below the main one, at which
+        # they flag none of its ordinary posts that the other ways leave alone.
+        ordinary = ~rumour
+        others = flagged(rules, scored, replace(th, window=math.inf))
+        for w in (w for w in grid if w >= th.alone):
+            if not (flagged(rules, scored, replace(th, window=w)) & ~others & ordinary).any():
+                return w
+        return math.inf
 
     def best(candidates: list[Thresholds]) -> Thresholds | None:
         top: tuple[float, float, Thresholds] | None = None
@@ -353,8 +363,7 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
         if pair is None:
             return off
         with_news = best([replace(pair, news=n) for n in grid]) or pair
-        windows = [w for w in grid if w >= with_news.alone] + [math.inf]
-        with_windows = best([replace(with_news, window=w) for w in windows]) or with_news
+        with_windows = replace(with_news, window=free_window(with_news))
         debunks = [d for d in grid if d >= max(with_windows.alone, DEBUNK_FLOOR)] + [math.inf]
         chosen = best([replace(with_windows, debunk=d) for d in debunks]) or with_windows
     return chosen

@@ -247,9 +247,10 @@ def test_a_window_of_a_long_post_reaches_review_by_its_own_threshold() -> None:
 
     assert score(0.85) >= REVIEW_AT
     assert score(0.75) < REVIEW_AT and score(None) < REVIEW_AT
-    # A debunking quotes the rumour it calls false: its window alone does not flag it.
+    # A debunking or a warning quotes the rumour or scam it calls false: its windows alone
+    # never flag it (the whole post's score still can, from the debunking threshold up).
     assert score(0.85, debunking=True) < REVIEW_AT
-    assert score(0.97, debunking=True) >= REVIEW_AT
+    assert score(0.99, debunking=True) < REVIEW_AT
 
 
 _BEFORE = "早上好，今天天气真不错。楼下的桂花开了，好香啊。谁家的快递放错了，在3号楼门口。"
@@ -276,6 +277,22 @@ def test_a_rumour_padded_with_ordinary_chat_is_still_flagged(rumour: str) -> Non
     whole_only = dataclasses.replace(RumourModel.load(), window_threshold=float("inf"))
     assert Screener(model=whole_only).screen(padded).action == "none"
     assert screen(_BEFORE + _AFTER).action == "none"
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "居委会提醒：有人打电话自称是孩子学校的老师，说孩子在学校受伤了，让家长赶紧转医药费。"
+        "遇到这种情况先给孩子班主任打电话确认，千万不要慌乱转账。",
+        "分享一下我家老人上当的经历，给大家提个醒。上个月我爸在小区门口被人拉去听了一个什么"
+        "健康讲座，人家说他们的保健品能治高血压糖尿病，吃三个月就能把药停了，还送鸡蛋送大米。"
+        "我爸一下子花了八千多买了一堆，后来我们拿去问医生，医生说就是普通的压片糖果。",
+    ],
+)
+def test_a_long_warning_that_quotes_a_scam_is_left_alone(warning: str) -> None:
+    # Its windows read the scam without the words around it; a warning is never flagged by
+    # a window alone.
+    assert screen(warning).action == "none"
 
 
 @pytest.mark.parametrize(
