@@ -516,10 +516,10 @@ def decide(
     window_threshold: float = math.inf,
 ) -> tuple[float, tuple[Signal, ...]]:
     """The score of a post and the signals behind it, given the classifier's thresholds.
-    Reaches REVIEW_AT when the classifier alone is sure enough (the main model, or for a news
-    post the news model), when one strong cue meets a moderately high score of the main
-    model, or when the rules' own signals together say so (moderation.train.flagged is the
-    same decision for many posts at once)."""
+    Reaches REVIEW_AT when the classifier alone is sure enough (the main model, on the whole
+    post or on one window of a long one, or for a news post the news model), when one strong
+    cue meets a moderately high score of the main model, or when the rules' own signals
+    together say so (moderation.train.flagged is the same decision for many posts at once)."""
     signals = list(evidence.signals)
     p = evidence.probability
     # Either model's score alone, from its threshold up: the main model's for every post, the
