@@ -105,7 +105,7 @@ def honest_figures(folds: int = 5) -> list[str]:
     posts = load()
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
-    dev_found = [readings(model_text(p.text)) for p in dev]
+    dev_read = [readings(model_text(p.text)) for p in dev]
     dev_rules = RuleEvidence.of(dev)
     train_rules = RuleEvidence.of(train)
 
@@ -125,7 +125,7 @@ def honest_figures(folds: int = 5) -> list[str]:
     chosen = []
     for fit_rows, test_rows in GroupKFold(n_splits=folds).split(train, groups=groups):
         fitted = fit([train[i] for i in fit_rows])
-        th = choose_thresholds(dev, dev_rules, fitted.scores(dev_found))
+        th = choose_thresholds(dev, dev_rules, fitted.scores(dev_read))
         chosen.append(th)
         test_scores = fitted.scores([readings(model_text(train[i].text)) for i in test_rows])
         rules = train_rules.subset(test_rows)
