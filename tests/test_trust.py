@@ -178,6 +178,41 @@ async def test_a_rating_counts_only_on_the_question_sent_to_the_reporter(estate:
     assert rated == "谢谢您的评价：满意"
 
 
+async def test_a_rating_press_before_its_question_is_recorded_asks_to_press_again(
+    estate: Estate,
+) -> None:
+    """The rating question is out, but its message id is not written down yet: 满意 is slow,
+    not stale (the reporter is asked to press again, and nothing is rated), and counts once
+    the id is there."""
+    sb, c, linli = estate.sb, estate.c, estate.linli
+    await sb.send(c.auntie, None, "/complain 楼下有人遛狗不拴绳")
+    await sb.next_message(c.auntie)
+    card = await sb.next_message(c.committee)
+    await sb.press(c.staff, card, "受理")
+    await sb.next_message(c.auntie)
+    await sb.press(c.staff, await sb.wait_for_edit(card, "处理中"), "完成")
+    question = await sb.next_message(c.auntie)
+    await flushed(linli)
+    row = (await ticket(linli, 1)).rating_outbox_id  # type: ignore[union-attr]
+    assert linli.db
+    async with linli.db.transaction() as tx:  # as if still in flight
+        await tx.execute(
+            "UPDATE outbox SET telegram_message_id = NULL, status = 'pending',"
+            " next_attempt_at = ? WHERE id = ?",
+            (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
+        )
+    data = question.button_data("满意")
+    assert await answer(sb, c.auntie, question, data) == texts.NOT_RECORDED_YET
+    assert (await ticket(linli, 1)).status == "done"  # type: ignore[union-attr]
+    async with linli.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET telegram_message_id = ?, status = 'sent' WHERE id = ?",
+            (question.message_id, row),
+        )
+    assert await answer(sb, c.auntie, question, data) == "谢谢您的评价：满意"
+    assert (await ticket(linli, 1)).status == "rated"  # type: ignore[union-attr]
+
+
 async def test_plus_one_follows_the_offered_ticket_whatever_the_data_says(estate: Estate) -> None:
     sb, c = estate.sb, estate.c
     await sb.send(c.neighbour, None, "/start")

@@ -347,7 +347,11 @@ class TicketService:
                 row = ticket.rating_outbox_id if ticket is not None else None
                 return None, await tx.outbox.sent_as(row, press.chat_id, press.message_id)
 
-        await once_recorded(look)  # the transaction below judges; this only waits for the id
+        # The transaction below judges; this only waits for the id (still missing after
+        # the wait: slow, not stale).
+        _, asked = await once_recorded(look)
+        if asked is None:
+            return texts.NOT_RECORDED_YET
         async with self._db.transaction(update_id=update_id, what="ticket_rating") as tx:
             ticket = await tx.tickets.get(button.ticket)
             if ticket is None or ticket.reporter_id != person.id:
