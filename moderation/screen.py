@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -684,3 +684,34 @@ class Screener:
         # A reworded repeat the memory does not match: show the closest confirmed one.
         nearest = self.known.nearest_normalised(normalised)
         return Verdict("review", score, reasons, kind=kind, nearest=nearest)
+
+    def screen_pieces(self, texts: Sequence[str]) -> Verdict:
+        """Consecutive posts of one author, read as one: a rumour cut into pieces ("内部消息",
+        "明天全区停水", "快转告") says in none of them what it says in all. The join reaches
+        review only when the main model is as sure of it, whole or in one window, as a
+        window of a long post must be (`window_threshold`: reading beyond one post costs
+        more chat than reading one), and never for a debunking or a warning. A repeat of a
+        confirmed rumour or ad cut in pieces is a review, not a removal: a person decides
+        which pieces go. Nothing is ever flagged on a join without a model."""
+        if len(texts) < 2 or self.model is None:
+            return Verdict("none", 0.0)
+        joined = "\n".join(texts)
+        verdict = self.screen(joined)
+        pieces = f"分{len(texts)}条发"
+        if verdict.action == "known":
+            reasons = tuple(f"{pieces}，{r}" for r in verdict.reasons)
+            return Verdict("review", 1.0, reasons, kind=verdict.kind)
+        if verdict.action != "review" or verdict.debunk_quote:
+            return Verdict("none", verdict.score)
+        evidence = self.evidence(joined)
+        sure = max(evidence.probability or 0.0, evidence.window_probability or 0.0)
+        if evidence.debunking or evidence.length < SHORT or sure < self.model.window_threshold:
+            return Verdict("none", verdict.score)
+        reasons = (f"{pieces}，合起来像常见谣言", *verdict.reasons)
+        return Verdict(
+            "review",
+            verdict.score,
+            tuple(dict.fromkeys(reasons)),
+            kind=verdict.kind,
+            nearest=verdict.nearest,
+        )

@@ -578,3 +578,33 @@ async def test_a_post_debunking_a_known_rumour_goes_to_review_not_removal(town: 
     assert "辟谣" in card.text
     await flushed(town)
     assert is_visible(sb, town.annex, debunk)
+
+
+async def test_a_rumour_cut_in_pieces_is_read_whole_and_removed_whole(town: Town) -> None:
+    """Each piece is too short to judge alone; one resident's pieces, a few seconds apart,
+    are read as one message (a neighbour's line in between is not theirs), and one 确认
+    removes every piece. Ordinary chat in pieces makes no card."""
+    sb, c = town.sb, town.c
+    first = await post(town, c.auntie, c.building, "今晚有大地震，")
+    await flushed(town)
+    between = await post(town, c.neighbour, c.building, "今天天气真不错")
+    await flushed(town)
+    assert not [s for s in sb.sent_to(town.mods) if "待审核" in s.text]
+    second = await post(town, c.auntie, c.building, "别睡太死")
+    card = await sb.next_message(town.mods, containing="待审核")
+    assert "分2条发" in card.text and "另见 1 条" in card.text
+    assert "今晚有大地震" in card.text and "别睡太死" in card.text
+    assert "今天天气" not in card.text
+    assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
+    await flushed(town)
+    assert not is_visible(sb, c.building, first) and not is_visible(sb, c.building, second)
+    assert is_visible(sb, c.building, between)
+    assert len([s for s in sb.sent_to(c.building) if "内容不实" in s.text]) == 1
+    # A resident who writes in short lines is left alone.
+    ids = [
+        await post(town, c.neighbour, town.annex, line)
+        for line in ("下午三点开会", "记得带身份证", "在居委会二楼")
+    ]
+    await flushed(town)
+    assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
+    assert all(is_visible(sb, town.annex, i) for i in ids)

@@ -367,3 +367,50 @@ def test_chain_messages_of_residents_groups_go_to_review(text: str) -> None:
 )
 def test_a_neighbour_saying_they_passed_a_notice_on_is_left_alone(reply: str) -> None:
     assert screen(reply).action == "none"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Screener:
+    from moderation import RumourModel
+
+    return Screener(model=RumourModel.load())
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ("今晚有大地震，", "别睡太死"),
+        ("明天起全城封路，", "快去加油"),
+        ("食用油要限购了，每户一桶，", "我表姐在粮油公司，说下周就执行，", "赶紧囤几桶"),
+    ],
+)
+def test_a_rumour_cut_in_pieces_is_read_as_one(shipped: Screener, pieces: tuple[str, ...]) -> None:
+    assert all(shipped.screen(piece).action == "none" for piece in pieces)
+    verdict = shipped.screen_pieces(pieces)
+    assert verdict.action == "review"
+    assert verdict.reasons[0] == f"分{len(pieces)}条发，合起来像常见谣言"
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ("下午三点开会", "记得带身份证", "在居委会二楼"),
+        ("今天菜场的青菜好便宜", "两块钱一斤"),
+        ("群里说今晚有地震，", "是谣言，地震局辟谣了", "大家别信"),
+    ],
+)
+def test_pieces_of_ordinary_chat_or_a_debunking_are_left_alone(
+    shipped: Screener, pieces: tuple[str, ...]
+) -> None:
+    assert shipped.screen_pieces(pieces).action == "none"
+
+
+def test_a_confirmed_rumour_cut_in_pieces_goes_to_review_not_removal() -> None:
+    from moderation import RumourModel
+
+    rumour = "内部消息，明天全小区停水三天，赶紧转发"
+    screener = Screener(known=KnownTexts.build([(12, rumour)]), model=RumourModel.load())
+    verdict = screener.screen_pieces(("内部消息，明天全小区停水三天，", "赶紧转发"))
+    assert verdict.action == "review" and verdict.known is None
+    assert verdict.reasons == ("分2条发，与已确认谣言#12相似",)
+    assert Screener().screen_pieces(("今晚有大地震，", "别睡太死")).action == "none"  # no model

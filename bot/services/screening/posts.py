@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot import texts
@@ -36,6 +37,12 @@ PENDING_REMINDER_HOUR = 9  # local time, once a day
 PENDING_REPOSTED = 10  # at most this many cards a day; the summary counts them all
 # With several workers, how often one reads the others' decisions before screening (seconds).
 CATCH_UP_EVERY = 0.5
+# A rumour cut into pieces: an author's posts in one group this close together are also read
+# as one (at most PIECES of them), by this worker (with several workers, pieces that reach
+# different workers are read apart).
+PIECES = 3
+PIECES_WITHIN_S = 180.0
+PIECES_AUTHORS = 10_000  # authors remembered at most (the oldest are forgotten first)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,9 @@ class ScreeningService:
         self._pending_seen = 0
         self._caught_up_at = float("-inf")
         self._reloads: set[asyncio.Task[int]] = set()
+        # (group, author) -> their latest posts that the screen let through, with the loop's
+        # time each came, for reading a rumour cut into pieces.
+        self._pieces: OrderedDict[tuple[int, int], list[tuple[float, Post]]] = OrderedDict()
 
     def _new_memory(
         self,
@@ -215,7 +225,9 @@ class ScreeningService:
         verdict = self._screen(post, community)
         if post.edited and await self._edited_on_card(post):
             return verdict  # still the same words as on its card: nothing new
-        if verdict.action == "none" or await self._exempt(post.author.id, community):
+        if verdict.action == "none":
+            return await self._screen_pieces(post, community) or verdict
+        if await self._exempt(post.author.id, community):
             return verdict
         if verdict.action == "known" and not await self._answer_known(post, verdict, community):
             # Taken back (撤销确认) by another worker since this one learnt it: forget what
@@ -228,6 +240,39 @@ class ScreeningService:
             verdict = await self._flag(post, verdict, community)
             if verdict.action == "known":  # another worker confirmed it a moment ago
                 await self._answer_known(post, verdict, community)
+        return verdict
+
+    def _earlier_pieces(self, post: Post) -> list[Post]:
+        """Remember a post the screen let through; return its author's earlier ones in the
+        group still close enough to be pieces of one message with it (oldest first)."""
+        key = (post.chat_id, post.author.id)
+        now = asyncio.get_running_loop().time()
+        earlier = [
+            piece
+            for at, piece in self._pieces.pop(key, [])
+            if now - at <= PIECES_WITHIN_S and piece.message_id != post.message_id
+        ][-(PIECES - 1) :]
+        self._pieces[key] = [*((now, p) for p in earlier), (now, post)][-PIECES:]
+        while len(self._pieces) > PIECES_AUTHORS:
+            self._pieces.popitem(last=False)
+        return earlier
+
+    async def _screen_pieces(self, post: Post, community: str) -> Verdict | None:
+        """A post the screen let through, read with its author's posts just before it: a
+        rumour cut in pieces goes to review as one card holding every piece (one 确认 removes
+        them all). None when the pieces read together are nothing either."""
+        if post.edited:
+            return None  # an edit is not a new piece
+        earlier = self._earlier_pieces(post)
+        if not earlier:
+            return None
+        pieces = sorted((*earlier, post), key=lambda p: p.message_id)
+        verdict = self.screener(community).screen_pieces([p.text for p in pieces])
+        if verdict.action != "review" or await self._exempt(post.author.id, community):
+            return None
+        verdict = await self._flag(post, verdict, community, earlier=earlier)
+        if verdict.action == "review":
+            self._pieces.pop((post.chat_id, post.author.id), None)
         return verdict
 
     async def _edited_on_card(self, post: Post) -> bool:
@@ -276,7 +321,9 @@ class ScreeningService:
                 )
             )
 
-    async def _join(self, tx: Tx, post: Post, verdict: Verdict, community: str) -> bool:
+    async def _join(
+        self, tx: Tx, post: Post, verdict: Verdict, community: str, earlier: Sequence[Post] = ()
+    ) -> bool:
         """A near-duplicate of a pending flag of the same community joins its card ("另见 3
         条") instead of making a card of its own: one rumour in 200 groups is one decision.
         A post that debunks the rumour never joins (确认 would remove the warning with it).
@@ -297,14 +344,7 @@ class ScreeningService:
             return False
         if (flag.chat_id, flag.message_id) == (post.chat_id, post.message_id):
             return True  # an edit of the flagged post itself: already on its card
-        if not await tx.flags.add_post(
-            flag.id,
-            chat_id=post.chat_id,
-            message_id=post.message_id,
-            author_id=post.author.id,
-            author_name=post.author.name,
-            source_update_id=post.update_id,
-        ):
+        if not await self._add_posts(tx, flag.id, [post, *earlier]):
             return True  # joined when Telegram first handed this update out
         await tx.events.append(
             "flag_joined",
@@ -315,19 +355,28 @@ class ScreeningService:
         await self._show_card(tx, flag)
         return True
 
-    async def _flag(self, post: Post, verdict: Verdict, community: str) -> Verdict:
-        """Flag a post for review: it joins a pending card or makes one. Returns the verdict
-        acted on: when other workers' decisions read here change it (a repeat of a text just
-        confirmed or dismissed there), nothing is flagged and the new verdict is returned."""
+    async def _flag(
+        self, post: Post, verdict: Verdict, community: str, *, earlier: Sequence[Post] = ()
+    ) -> Verdict:
+        """Flag a post for review (with `earlier`: the pieces it ends, read as one; the card
+        holds them all): it joins a pending card or makes one. Returns the verdict acted on:
+        when other workers' decisions read here change it (a repeat of a text just confirmed
+        or dismissed there), nothing is flagged and the new verdict is returned."""
         moderators = self._roles.moderator_chat(community)
         async with self._db.transaction() as tx:
             await self.catch_up(tx, pending=True)
             # Screened again, now that the memory holds every decision committed before this
             # transaction: read here or by a post handled alongside this one.
-            verdict = self._screen(post, community)
+            if earlier:  # in the order they were posted, whichever was handled first
+                ordered = sorted((*earlier, post), key=lambda p: p.message_id)
+                pieces = [p.text for p in ordered]
+                verdict = self.screener(community).screen_pieces(pieces)
+                post = replace(post, text="\n".join(pieces))
+            else:
+                verdict = self._screen(post, community)
             if verdict.action != "review":
                 return verdict
-            if await self._join(tx, post, verdict, community):
+            if await self._join(tx, post, verdict, community, earlier):
                 return verdict
             flag = await tx.flags.create(
                 kind=verdict.kind,
@@ -343,6 +392,7 @@ class ScreeningService:
             )
             if flag is None:
                 return verdict  # flagged when Telegram first handed this update out
+            await self._add_posts(tx, flag.id, earlier)
             if verdict.nearest is not None:
                 flag = await tx.flags.update(flag.id, nearest_known_id=verdict.nearest.rumour_id)
             made = flag
@@ -367,6 +417,22 @@ class ScreeningService:
                 },
             )
         return verdict
+
+    @staticmethod
+    async def _add_posts(tx: Tx, flag_id: int, posts: Iterable[Post]) -> bool:
+        """Put posts on a flag's card; False when the first of them was there already."""
+        added = [
+            await tx.flags.add_post(
+                flag_id,
+                chat_id=p.chat_id,
+                message_id=p.message_id,
+                author_id=p.author.id,
+                author_name=p.author.name,
+                source_update_id=p.update_id,
+            )
+            for p in posts
+        ]
+        return not added or added[0]
 
     async def _answer_known(self, post: Post, verdict: Verdict, community: str) -> bool:
         """Answer a repeat of a confirmed text; False when that text was taken back."""
