@@ -22,6 +22,10 @@ from moderation.known import KnownMatch, KnownTexts
 from moderation.normalize import normalize, strip_ignorable, strip_markup
 
 REVIEW_AT = 0.6
+# Even odds: a post let through with at least this score from the main model is read again
+# with its author's next posts (a rumour cut into pieces has one piece that carries the
+# claim; a join of pieces all below this is not read, which spares most chat the cost).
+PIECE_AT = 0.5
 # A post with fewer letters than this ("已经转了") is too short for the classifier alone to
 # judge: it needs a strong cue beside it.
 SHORT = 8
@@ -40,6 +44,9 @@ class Verdict:
     debunk_quote: bool = False
     # Of a review with no repeat: the closest confirmed rumour, if one is alike enough to show.
     nearest: KnownMatch | None = None
+    # The main model's score of the whole post, when it was read (0 without a model): a post
+    # let through from PIECE_AT up may be a piece of a rumour cut up (Screener.screen_pieces).
+    probability: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -670,8 +677,9 @@ class Screener:
             if model is not None
             else decide(evidence, math.inf, math.inf)
         )
+        p = evidence.probability or 0.0
         if not signals:
-            return Verdict("none", 0.0)
+            return Verdict("none", 0.0, probability=p)
         reasons = tuple(dict.fromkeys(s.reason for s in signals))
         kind: Kind = (
             "ad"
@@ -680,10 +688,10 @@ class Screener:
             else "rumour"
         )
         if score < REVIEW_AT or self.dismissed.match_normalised(normalised) is not None:
-            return Verdict("none", score, reasons, kind=kind)
+            return Verdict("none", score, reasons, kind=kind, probability=p)
         # A reworded repeat the memory does not match: show the closest confirmed one.
         nearest = self.known.nearest_normalised(normalised)
-        return Verdict("review", score, reasons, kind=kind, nearest=nearest)
+        return Verdict("review", score, reasons, kind=kind, nearest=nearest, probability=p)
 
     def screen_pieces(self, texts: Sequence[str]) -> Verdict:
         """Consecutive posts of one author, read as one: a rumour cut into pieces ("内部消息",

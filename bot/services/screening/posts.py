@@ -26,7 +26,7 @@ from bot.services.screening import views
 from bot.services.screening.actions import ModerationActions, can_delete
 from moderation import KnownTexts, RumourModel, Screener, Verdict
 from moderation.normalize import normalize
-from moderation.screen import debunks
+from moderation.screen import PIECE_AT, debunks
 from storage import Database, Tx
 from storage.models import Flag
 
@@ -99,7 +99,7 @@ class ScreeningService:
         self._reloads: set[asyncio.Task[int]] = set()
         # (group, author) -> their latest posts that the screen let through, with the loop's
         # time each came, for reading a rumour cut into pieces.
-        self._pieces: OrderedDict[tuple[int, int], list[tuple[float, Post]]] = OrderedDict()
+        self._pieces: OrderedDict[tuple[int, int], list[tuple[float, Post, float]]] = OrderedDict()
 
     def _new_memory(
         self,
@@ -226,7 +226,7 @@ class ScreeningService:
         if post.edited and await self._edited_on_card(post):
             return verdict  # still the same words as on its card: nothing new
         if verdict.action == "none":
-            return await self._screen_pieces(post, community) or verdict
+            return await self._screen_pieces(post, verdict, community) or verdict
         if await self._exempt(post.author.id, community):
             return verdict
         if verdict.action == "known" and not await self._answer_known(post, verdict, community):
@@ -242,35 +242,39 @@ class ScreeningService:
                 await self._answer_known(post, verdict, community)
         return verdict
 
-    def _earlier_pieces(self, post: Post) -> list[Post]:
-        """Remember a post the screen let through; return its author's earlier ones in the
-        group still close enough to be pieces of one message with it (oldest first)."""
+    def _earlier_pieces(self, post: Post, probability: float) -> list[tuple[Post, float]]:
+        """Remember a post the screen let through (with the main model's score of it); return
+        its author's earlier ones in the group still close enough to be pieces of one message
+        with it (oldest first)."""
         key = (post.chat_id, post.author.id)
         now = asyncio.get_running_loop().time()
         earlier = [
-            piece
-            for at, piece in self._pieces.pop(key, [])
+            (piece, p)
+            for at, piece, p in self._pieces.pop(key, [])
             if now - at <= PIECES_WITHIN_S and piece.message_id != post.message_id
         ][-(PIECES - 1) :]
-        self._pieces[key] = [*((now, p) for p in earlier), (now, post)][-PIECES:]
+        self._pieces[key] = [*((now, piece, p) for piece, p in earlier), (now, post, probability)]
         while len(self._pieces) > PIECES_AUTHORS:
             self._pieces.popitem(last=False)
         return earlier
 
-    async def _screen_pieces(self, post: Post, community: str) -> Verdict | None:
+    async def _screen_pieces(self, post: Post, verdict: Verdict, community: str) -> Verdict | None:
         """A post the screen let through, read with its author's posts just before it: a
         rumour cut in pieces goes to review as one card holding every piece (one 确认 removes
-        them all). None when the pieces read together are nothing either."""
+        them all). None when the pieces read together are nothing either, or are not read:
+        when none of them scored even odds alone (PIECE_AT), as nearly all chat."""
         if post.edited:
             return None  # an edit is not a new piece
-        earlier = self._earlier_pieces(post)
-        if not earlier:
+        earlier = self._earlier_pieces(post, verdict.probability)
+        if not earlier or max(p for _, p in (*earlier, (post, verdict.probability))) < PIECE_AT:
             return None
-        pieces = sorted((*earlier, post), key=lambda p: p.message_id)
+        pieces = sorted((*(piece for piece, _ in earlier), post), key=lambda p: p.message_id)
         verdict = self.screener(community).screen_pieces([p.text for p in pieces])
         if verdict.action != "review" or await self._exempt(post.author.id, community):
             return None
-        verdict = await self._flag(post, verdict, community, earlier=earlier)
+        verdict = await self._flag(
+            post, verdict, community, earlier=[piece for piece, _ in earlier]
+        )
         if verdict.action == "review":
             self._pieces.pop((post.chat_id, post.author.id), None)
         return verdict
