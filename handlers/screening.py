@@ -49,6 +49,7 @@ async def screen(update: Update, context: LinliContext) -> None:
             forwarded_from_channel=isinstance(message.forward_origin, MessageOriginChannel),
             author_is_bot=is_bot,
             edited=update.edited_message is not None,
+            sent_at=message.date,
         )
     )
 

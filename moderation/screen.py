@@ -26,6 +26,8 @@ REVIEW_AT = 0.6
 # with its author's next posts (a rumour cut into pieces has one piece that carries the
 # claim; a join of pieces all below this is not read, which spares most chat the cost).
 PIECE_AT = 0.5
+# Only a short post is a piece: a longer one says what it says, and is read in windows.
+PIECE_LETTERS = 50
 # A post with fewer letters than this ("已经转了") is too short for the classifier alone to
 # judge: it needs a strong cue beside it.
 SHORT = 8
@@ -700,9 +702,15 @@ class Screener:
         window of a long post must be (`window_threshold`: reading beyond one post costs
         more chat than reading one), and never for a debunking or a warning. A repeat of a
         confirmed rumour or ad cut in pieces is a review, not a removal: a person decides
-        which pieces go. Nothing is ever flagged on a join without a model."""
+        whether to remove them. Only short posts are pieces (PIECE_LETTERS), and none that a
+        moderator let through (误报) alone. Nothing is ever flagged on a join without a
+        model."""
         if len(texts) < 2 or self.model is None:
             return Verdict("none", 0.0)
+        for text in texts:
+            normalised = normalize(unicodedata.normalize("NFKC", strip_ignorable(text)))
+            if len(normalised) > PIECE_LETTERS or self.dismissed.match_normalised(normalised):
+                return Verdict("none", 0.0)  # not a piece; or one a moderator let through
         joined = "\n".join(texts)
         verdict = self.screen(joined)
         pieces = f"分{len(texts)}条发"

@@ -324,10 +324,13 @@ class KnownTextRepository:
     async def since(self, after_id: int) -> list[tuple[int, str, str, str]]:
         """Like all(), only the texts with an id above `after_id`: what other workers decided
         since this one last looked (ids grow in commit order: writers take turns)."""
+        # A rumour or ad confirmed in pieces is not looked for in single posts: one piece
+        # alone ("家里老人孩子都注意一下") may be most of the joined words and nothing at all.
         rows = await self.tx.fetchall(
             "SELECT k.id, k.kind, k.text, f.community FROM known_texts k"
             " LEFT JOIN flags f ON f.id = k.flag_id"
-            " WHERE k.id > ? AND k.withdrawn_at IS NULL ORDER BY k.id",
+            " WHERE k.id > ? AND k.withdrawn_at IS NULL"
+            " AND (f.pieces IS NULL OR k.kind = 'dismissed') ORDER BY k.id",
             (after_id,),
         )
         return [(r["id"], r["kind"], r["text"], r["community"] or "default") for r in rows]

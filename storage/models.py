@@ -249,6 +249,13 @@ class Flag(Record):
     nearest_known_id: int | None = None  # the confirmed rumour it resembles
     notices: Annotated[list[int] | None, BeforeValidator(_parse_json)] = None  # group notices
     edited_text: str | None = None  # the post's words since its author edited it away
+    # A rumour cut into pieces: each piece's (message id, words), in the order posted; the
+    # flag's own post is one of them and `text` is their words joined.
+    pieces: Annotated[list[tuple[int, str]] | None, BeforeValidator(_parse_json)] = None
+
+    def piece_text(self, message_id: int) -> str | None:
+        """The words of the piece with this message id, or None (not a piece of this flag)."""
+        return next((text for mid, text in self.pieces or () if mid == message_id), None)
 
     @property
     def is_decided(self) -> bool:

@@ -592,8 +592,8 @@ async def test_a_rumour_cut_in_pieces_is_read_whole_and_removed_whole(town: Town
     assert not [s for s in sb.sent_to(town.mods) if "待审核" in s.text]
     second = await post(town, c.auntie, c.building, "别睡太死")
     card = await sb.next_message(town.mods, containing="待审核")
-    assert "分2条发" in card.text and "另见 1 条" in card.text
-    assert "今晚有大地震" in card.text and "别睡太死" in card.text
+    assert "分2条发" in card.text and "确认会把这 2 条都删除" in card.text
+    assert "今晚有大地震， ／ 别睡太死" in card.text and "另见" not in card.text
     assert "今天天气" not in card.text
     assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
     await flushed(town)
@@ -608,3 +608,86 @@ async def test_a_rumour_cut_in_pieces_is_read_whole_and_removed_whole(town: Town
     await flushed(town)
     assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1
     assert all(is_visible(sb, town.annex, i) for i in ids)
+
+
+async def pieces_on_a_card(town: Town) -> tuple[int, int, Sent]:
+    """王阿姨's rumour in two pieces, each too short to judge alone, on one card."""
+    first = await post(town, town.c.auntie, town.c.building, "明天起全城封路，")
+    await flushed(town)
+    second = await post(town, town.c.auntie, town.c.building, "家里老人孩子都注意一下")
+    return first, second, await town.sb.next_message(town.mods, containing="分2条发")
+
+
+async def test_a_rumour_confirmed_in_pieces_never_removes_a_single_piece_posted_later(
+    town: Town,
+) -> None:
+    """The joined words are most of what the second piece says: a neighbour who later posts
+    that line alone must not lose it to the memory of confirmed rumours."""
+    sb, c = town.sb, town.c
+    *_, card = await pieces_on_a_card(town)
+    assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
+    await flushed(town)
+    line = await post(town, c.neighbour, town.annex, "家里老人孩子都注意一下")
+    await flushed(town)
+    assert is_visible(sb, town.annex, line)
+    assert not [s for s in sb.sent_to(town.annex) if "不实" in s.text]
+    assert not [s for s in sb.sent_to(town.mods) if "与已确认谣言" in s.text]
+
+
+async def test_a_piece_edited_by_a_letter_stays_on_the_card_and_is_removed(town: Town) -> None:
+    sb, c = town.sb, town.c
+    first, second, card = await pieces_on_a_card(town)
+    await sb.edit(c.auntie, c.building, first, "明天起全城封路！")
+    await sb.edit(c.auntie, c.building, second, "家里老人孩子都注意一下!")
+    await flushed(town)
+    card = sb.edited(town.mods, card.message_id)
+    assert "确认会把这 2 条都删除" in card.text and "改成" not in card.text
+    assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
+    await flushed(town)
+    assert not is_visible(sb, c.building, first) and not is_visible(sb, c.building, second)
+
+
+async def test_a_piece_edited_into_an_apology_leaves_the_card(town: Town) -> None:
+    sb, c = town.sb, town.c
+    first, second, card = await pieces_on_a_card(town)
+    await sb.edit(c.auntie, c.building, first, "刚才发错群了，不好意思")
+    card = await sb.wait_for_edit(card, "确认会把这 1 条都删除")
+    assert "明天起全城封路" not in card.text
+    assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
+    await flushed(town)
+    assert is_visible(sb, c.building, first) and not is_visible(sb, c.building, second)
+
+
+async def test_pieces_are_read_with_their_words_as_edited(town: Town) -> None:
+    """Edited before the next piece came: the join reads the new words; edited into a piece
+    after posting: the join reads that too."""
+    sb, c = town.sb, town.c
+    first = await post(town, c.auntie, c.building, "今晚有大地震，")
+    await flushed(town)
+    await sb.edit(c.auntie, c.building, first, "刚才发错群了，不好意思")
+    await flushed(town)
+    await post(town, c.auntie, c.building, "别睡太死")
+    await flushed(town)
+    assert not [s for s in sb.sent_to(town.mods) if "待审核" in s.text]
+    harmless = await post(town, c.neighbour, town.annex, "收到")
+    await flushed(town)
+    await post(town, c.neighbour, town.annex, "别睡太死")
+    await flushed(town)
+    await sb.edit(c.neighbour, town.annex, harmless, "今晚有大地震，")
+    card = await sb.next_message(town.mods, containing="分2条发")
+    assert "今晚有大地震， ／ 别睡太死" in card.text
+
+
+async def test_a_line_let_through_is_not_made_a_piece_of_a_rumour(town: Town) -> None:
+    """误报 on a text holds when its author adds a friendly line after it."""
+    sb, c = town.sb, town.c
+    text = "明天起全城封路，家里老人孩子都注意一下"
+    await post(town, c.auntie, c.building, text)
+    card = await sb.next_message(town.mods, containing="待审核")
+    await sb.press(town.moderator, card, "误报/放行")
+    await flushed(town)
+    await post(town, c.auntie, c.building, text)
+    await flushed(town)
+    await post(town, c.auntie, c.building, "大家早点准备，路上注意安全哦")
+    await flushed(town)
+    assert len([s for s in sb.sent_to(town.mods) if "待审核" in s.text]) == 1

@@ -381,7 +381,7 @@ def shipped() -> Screener:
     [
         ("今晚有大地震，", "别睡太死"),
         ("明天起全城封路，", "快去加油"),
-        ("食用油要限购了，每户一桶，", "我表姐在粮油公司，说下周就执行，", "赶紧囤几桶"),
+        ("我女儿在银行上班说的，", "我们那个农商行下礼拜冻结取款，", "有钱的赶紧取"),
     ],
 )
 def test_a_rumour_cut_in_pieces_is_read_as_one(shipped: Screener, pieces: tuple[str, ...]) -> None:
@@ -414,3 +414,16 @@ def test_a_confirmed_rumour_cut_in_pieces_goes_to_review_not_removal() -> None:
     assert verdict.action == "review" and verdict.known is None
     assert verdict.reasons == ("分2条发，与已确认谣言#12相似",)
     assert Screener().screen_pieces(("今晚有大地震，", "别睡太死")).action == "none"  # no model
+
+
+def test_a_long_post_is_no_piece_and_a_dismissed_one_none(shipped: Screener) -> None:
+    pieces = ("今晚有大地震，", "别睡太死")
+    assert shipped.screen_pieces(pieces).action == "review"
+    long = "这周末小区组织大家去郊区摘草莓，报名的邻居请在群里接龙，" * 2
+    assert shipped.screen_pieces((long, *pieces)).action == "none"
+    import dataclasses
+
+    forgiven = dataclasses.replace(
+        shipped, dismissed=KnownTexts.build([(1, "别睡太死")], min_score=85.0)
+    )
+    assert forgiven.screen_pieces(pieces).action == "none"

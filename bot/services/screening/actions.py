@@ -234,8 +234,13 @@ class ModerationActions:
     ) -> str:
         if group is None:
             group = await self.group_name(tx, flag.chat_id)
+        pieces = {mid for mid, _ in flag.pieces or ()}
         others = tuple(
-            [await self.group_name(tx, p.chat_id) for p in await tx.flags.posts(flag.id)]
+            [
+                await self.group_name(tx, p.chat_id)
+                for p in await tx.flags.posts(flag.id)
+                if not (p.chat_id == flag.chat_id and p.message_id in pieces)
+            ]
         )
         nearest = (
             await tx.known.get(flag.nearest_known_id) if flag.nearest_known_id is not None else None

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import texts
 from bot.community import Screening
@@ -58,6 +59,7 @@ class Post:
     forwarded_from_channel: bool = False
     author_is_bot: bool = False
     edited: bool = False  # an edit of a post: screened again, as if posted now
+    sent_at: datetime | None = None  # when Telegram says it was posted (pieces: how far apart)
 
 
 @dataclass
@@ -244,27 +246,34 @@ class ScreeningService:
 
     def _earlier_pieces(self, post: Post, probability: float) -> list[tuple[Post, float]]:
         """Remember a post the screen let through (with the main model's score of it); return
-        its author's earlier ones in the group still close enough to be pieces of one message
-        with it (oldest first)."""
+        its author's other posts in the group, posted close enough to it by Telegram's dates
+        to be pieces of one message with it. An edit of a remembered post changes its words
+        (keeping its date), and the pieces are read again with them."""
         key = (post.chat_id, post.author.id)
-        now = asyncio.get_running_loop().time()
-        earlier = [
-            (piece, p)
-            for at, piece, p in self._pieces.pop(key, [])
-            if now - at <= PIECES_WITHIN_S and piece.message_id != post.message_id
+        remembered = self._pieces.pop(key, [])
+        at = post.sent_at.timestamp() if post.sent_at is not None else time.time()
+        if post.edited:
+            dates = [when for when, piece, _ in remembered if piece.message_id == post.message_id]
+            if not dates:  # not a piece (flagged alone, or long ago): nothing to read again
+                if remembered:
+                    self._pieces[key] = remembered
+                return []
+            at = dates[0]
+        others = [
+            (when, piece, p)
+            for when, piece, p in remembered
+            if piece.message_id != post.message_id and abs(at - when) <= PIECES_WITHIN_S
         ][-(PIECES - 1) :]
-        self._pieces[key] = [*((now, piece, p) for piece, p in earlier), (now, post, probability)]
+        self._pieces[key] = sorted([*others, (at, post, probability)], key=lambda e: e[0])
         while len(self._pieces) > PIECES_AUTHORS:
             self._pieces.popitem(last=False)
-        return earlier
+        return [(piece, p) for _, piece, p in others]
 
     async def _screen_pieces(self, post: Post, verdict: Verdict, community: str) -> Verdict | None:
         """A post the screen let through, read with its author's posts just before it: a
         rumour cut in pieces goes to review as one card holding every piece (one 确认 removes
         them all). None when the pieces read together are nothing either, or are not read:
         when none of them scored even odds alone (PIECE_AT), as nearly all chat."""
-        if post.edited:
-            return None  # an edit is not a new piece
         earlier = self._earlier_pieces(post, verdict.probability)
         if not earlier or max(p for _, p in (*earlier, (post, verdict.probability))) < PIECE_AT:
             return None
@@ -289,13 +298,21 @@ class ScreeningService:
             if found is None:
                 return False
             flag, joined = found
-            if self._same_words(flag.text, post.text):
+            # A piece of a rumour cut up is compared with its own words, not all of them.
+            piece = flag.piece_text(post.message_id) if post.chat_id == flag.chat_id else None
+            if self._same_words(piece or flag.text, post.text):
                 if joined is None and flag.edited_text is not None:
                     flag = await tx.flags.update(flag.id, edited_text=None)  # edited back
                     await self._show_card(tx, flag)
                 return True
             if joined is not None:
                 await tx.flags.remove_post(joined.id)
+                if piece is not None:  # no longer one of the pieces the card shows
+                    assert flag.pieces is not None
+                    flag = await tx.flags.update(
+                        flag.id,
+                        pieces=[[m, t] for m, t in flag.pieces if m != post.message_id],
+                    )
             else:
                 flag = await tx.flags.update(flag.id, edited_text=post.text)
             await tx.events.append(
@@ -371,8 +388,8 @@ class ScreeningService:
             await self.catch_up(tx, pending=True)
             # Screened again, now that the memory holds every decision committed before this
             # transaction: read here or by a post handled alongside this one.
+            ordered = sorted((*earlier, post), key=lambda p: p.message_id)
             if earlier:  # in the order they were posted, whichever was handled first
-                ordered = sorted((*earlier, post), key=lambda p: p.message_id)
                 pieces = [p.text for p in ordered]
                 verdict = self.screener(community).screen_pieces(pieces)
                 post = replace(post, text="\n".join(pieces))
@@ -396,7 +413,11 @@ class ScreeningService:
             )
             if flag is None:
                 return verdict  # flagged when Telegram first handed this update out
-            await self._add_posts(tx, flag.id, earlier)
+            if earlier:
+                await self._add_posts(tx, flag.id, earlier)
+                flag = await tx.flags.update(
+                    flag.id, pieces=[[p.message_id, p.text] for p in ordered]
+                )
             if verdict.nearest is not None:
                 flag = await tx.flags.update(flag.id, nearest_known_id=verdict.nearest.rumour_id)
             made = flag

@@ -201,9 +201,10 @@ class ReviewService:
         known = await tx.known.add(
             kind=flag.kind, text=flag.text, flag_id=flag.id, created_by=person.id
         )
-        tx.after_commit(
-            lambda: self._screening.remember(flag.kind, known.id, flag.text, flag.community)
-        )
+        if flag.pieces is None:  # pieces: see storage.flags (known since()); read anew
+            tx.after_commit(
+                lambda: self._screening.remember(flag.kind, known.id, flag.text, flag.community)
+            )
         if flag.kind == "rumour":
             await tx.prompts.ask(
                 text_message(

@@ -24,10 +24,16 @@ def review_card(
     nearest: KnownText | None = None,
 ) -> str:
     """The review card; the committee's copy (需核实) does not name the author. `others`: the
-    groups of further posts of the same text (one decision acts on all); `nearest`: the
-    confirmed rumour the post resembles without repeating it."""
+    groups of further posts of the same text (one decision acts on all; a rumour's own pieces
+    are counted apart); `nearest`: the confirmed rumour the post resembles without repeating
+    it."""
     group = html(group)
-    reasons, text = "、".join(flag.reasons), html(shorten(flag.text, CARD_TEXT_LIMIT))
+    words = (
+        texts.PIECES_SEPARATOR.join(" ".join(t.split()) for _, t in flag.pieces)
+        if flag.pieces
+        else flag.text
+    )
+    reasons, text = "、".join(flag.reasons), html(shorten(words, CARD_TEXT_LIMIT))
     if for_committee:
         card = texts.CHECK_CARD.format(n=flag.id, group=group, reasons=reasons, text=text)
     else:
@@ -41,6 +47,8 @@ def review_card(
         )
     if flag.edited_text is not None:
         card += texts.REVIEW_EDITED.format(text=html(shorten(flag.edited_text, CARD_TEXT_LIMIT)))
+    if flag.pieces:
+        card += texts.REVIEW_PIECES.format(n=len(flag.pieces))
     if others:
         names = "、".join(html(shorten(g, 20)) for g in dict.fromkeys(others))
         card += texts.REVIEW_ALSO.format(n=len(others), groups=shorten(names, 200))
