@@ -39,6 +39,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_7.tsv",
             "resident_chat_8.tsv",
             "resident_chat_9.tsv",
+            "resident_chat_10.tsv",
         ),
     ),
     (
@@ -54,6 +55,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_7.tsv",
             "hard_negatives_8.tsv",
             "hard_negatives_9.tsv",
+            "hard_negatives_10.tsv",
         ),
     ),
     (
@@ -69,6 +71,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_7.tsv",
             "chain_rumours_8.tsv",
             "chain_rumours_9.tsv",
+            "chain_rumours_10.tsv",
         ),
     ),
 )
@@ -81,7 +84,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-9: the rounds of sets written later by other writers (files ending in _2 to _9),
+    # 2-10: the rounds of sets written later by other writers (files ending in _2 to _10),
     # each after a model trained without it was shipped.
     writer: int = 1
 
@@ -120,7 +123,7 @@ def load(ced: Path | None = CED) -> list[Post]:
     posts = [Post("ordinary", "chat", t, t) for _, t in read_labelled(DATA / "resident_chat.tsv")]
     for label, kind, names in SETS:
         for name in names:
-            writer = int(m.group(1)) if (m := re.search(r"_(\d)\.tsv$", name)) else 1
+            writer = int(m.group(1)) if (m := re.search(r"_(\d+)\.tsv$", name)) else 1
             posts += [Post(label, kind, f, t, writer) for f, t in _families(DATA / name)]
     if ced is not None and ced.exists():
         posts += [Post(label, "ced", t, t) for label, t in read_labelled(ced)]

@@ -97,15 +97,16 @@ def honest_figures(folds: int = 5) -> list[str]:
     """The development split and the cross-validated estimate, as Markdown tables."""
     from sklearn.model_selection import GroupKFold
 
-    from moderation.classifier import RumourModel, model_text
+    from moderation.classifier import RumourModel
     from moderation.datasets import load
     from moderation.features import readings
+    from moderation.screen import classifier_text
     from moderation.train import RuleEvidence, Thresholds, choose_thresholds, fit, flagged, rates
 
     posts = load()
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
-    dev_read = [readings(model_text(p.text)) for p in dev]
+    dev_read = [readings(classifier_text(p.text)) for p in dev]
     dev_rules = RuleEvidence.of(dev)
     train_rules = RuleEvidence.of(train)
 
@@ -127,7 +128,7 @@ def honest_figures(folds: int = 5) -> list[str]:
         fitted = fit([train[i] for i in fit_rows])
         th = choose_thresholds(dev, dev_rules, fitted.scores(dev_read))
         chosen.append(th)
-        test_scores = fitted.scores([readings(model_text(train[i].text)) for i in test_rows])
+        test_scores = fitted.scores([readings(classifier_text(train[i].text)) for i in test_rows])
         rules = train_rules.subset(test_rows)
         oof[test_rows] = flagged(rules, test_scores, th)
 
@@ -181,8 +182,8 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
     either, except the debunking phrases from 没有依据 to 骗钱的 (moderation.screen), added after
     reading the second writer's hard negatives this test flagged (without them: 8.8% flagged,
     not 7.5%). Nothing was tuned on the `_3` round."""
-    from moderation.classifier import model_text
     from moderation.features import readings
+    from moderation.screen import classifier_text
     from moderation.train import RuleEvidence, choose_thresholds, fit, flagged, rates
 
     kept = ("chain_recall", "hard_flagged", "chat_flagged")
@@ -199,9 +200,9 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
         th = choose_thresholds(
             dev,
             RuleEvidence.of(dev),
-            fitted.scores([readings(model_text(p.text)) for p in dev]),
+            fitted.scores([readings(classifier_text(p.text)) for p in dev]),
         )
-        scores = fitted.scores([readings(model_text(post.text)) for post in later])
+        scores = fitted.scores([readings(classifier_text(post.text)) for post in later])
         flags = flagged(RuleEvidence.of(later), scores, th)
         counts = ", ".join(
             f"{k} {sum(q.kind == k for q in later)}" for k in ("chain", "hard", "chat")
@@ -239,10 +240,10 @@ def across_writers(posts: Sequence[Post]) -> list[str]:
 
 def scored(model: RumourModel, posts: Sequence[Post]) -> Scored:
     """What the shipped model says of the posts, as moderation.train.Scored."""
-    from moderation.classifier import model_text
+    from moderation.screen import classifier_text
     from moderation.train import Scored
 
-    return Scored.of([model.scores(model_text(p.text)) for p in posts])
+    return Scored.of([model.scores(classifier_text(p.text)) for p in posts])
 
 
 def rules_table(

@@ -13,13 +13,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from moderation.classifier import RumourModel, model_text
 from moderation.features import STYLE, style_marks
 from moderation.known import KnownMatch, KnownTexts
-from moderation.normalize import normalize, strip_ignorable, strip_markup
+from moderation.normalize import LINK, normalize, strip_ignorable, strip_markup
 
 REVIEW_AT = 0.6
 # Even odds: a post let through with at least this score from the main model is read again
@@ -324,7 +324,18 @@ _DEBUNK = (
 # Words that warn of a trick without calling a claim false: a debunking in group chat, where
 # true warnings are common (the main model's score alone does not flag one), but in CED's
 # Weibo posts as often a false scare ("新骗局，千万别上当"), which the news model weighs itself.
-_WARNING = ("是诈骗", "骗子", "上当", r"(?:不要|别)\w{0,2}转账")
+_WARNING = (
+    "是诈骗",
+    "骗子",
+    "上当",
+    r"(?:不要|别)\w{0,2}转账",
+    # Naming a scam or its site in order to warn of it (added after reading the tenth round's
+    # true notices, which the screen flagged for the scam's own words).
+    "骗局",
+    "骗取",
+    r"假(?:网站|链接)",
+    r"(?:钓鱼|诈骗)(?:网站|链接|短信)",
+)
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子|诈骗)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
@@ -333,17 +344,7 @@ _NEGATED = re.compile(
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
 )
 
-_URL = re.compile(
-    # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
-    r"https?://[\x21-\x7e]+"
-    # A bare IPv4 address, with or without a port and a path.
-    r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
-    # A bare host name, by the endings links in chat letters use.
-    r"|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
-    r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
-    r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
-    re.IGNORECASE,
-)
+_URL = LINK  # the screen's link rules and the classifier's markup agree on what a link is
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
 # phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
 _LINK_ASKS = (
@@ -564,6 +565,52 @@ def decide(
     return round(_combined(signals), 3), tuple(signals)
 
 
+def classifier_text(text: str) -> str:
+    """What the classifier reads of a post in the screen (training and evaluation read posts
+    the same way): moderation.classifier.model_text, except for a warning that names a
+    scam's site."""
+    plain = unicodedata.normalize("NFKC", strip_ignorable(text))
+    normalised = normalize(plain)
+    return _classifier_text(plain, normalised, debunks(normalised) and _links_warned_of(plain))
+
+
+# Around a link a warning names: quotation marks, or words that warn of it close by.
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
+_WARNED_NEAR = re.compile(
+    "别点|不要点|勿点|别打开|不要打开|别装|别下载|假网站|假链接|钓鱼|诈骗|骗局|骗取"
+)
+_NEAR = 12
+
+
+def _links_warned_of(plain: str) -> bool:
+    """Whether every link in a post is one it warns of: inside quotation marks, or within a
+    few letters of 别点, 假网站, 钓鱼, 骗局 and the like. A lure with "小心骗子" tacked on
+    offers its link: that is not a link warned of."""
+    found = list(_URL.finditer(plain))
+    if not found:
+        return False
+    for link in found:
+        before, after = plain[: link.start()], plain[link.end() :]
+        quoted = any(
+            before.rfind(open_) > before.rfind(close) and close in after for open_, close in _QUOTES
+        )
+        near = _WARNED_NEAR.search(before[-_NEAR:]) or _WARNED_NEAR.search(after[:_NEAR])
+        if not (quoted or near):
+            return False
+    return True
+
+
+def _classifier_text(plain: str, normalised: str, warned: bool) -> str:
+    if warned:
+        # A warning that names a scam's site quotes it ("别点 dianfei-butie.top，是假网站"):
+        # the classifier reads the warning without it, since a lure's host name alone reads
+        # as the lure. (A lure's own name is read: it says what the lure offers.)
+        return model_text(_URL.sub(" ", plain))
+    if strip_markup(plain) == plain:  # no markup (most chat): the words are normalised
+        return normalised + style_marks(plain.strip())
+    return model_text(plain)
+
+
 def debunks(normalised: str) -> bool:
     """Whether a (normalised) post carries words that call something false."""
     return bool(_DEBUNK_WORDS.search(_NEGATED.sub("", normalised)))
@@ -620,9 +667,16 @@ class Screener:
         return self._evidence(plain, normalised, forwarded_from_channel)
 
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
+        debunking = debunks(normalised)
+        links = _links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers)
+        warned = debunking and _links_warned_of(plain)
+        if warned:
+            # A warning that names a scam's link ("别点 xx-butie.cc，是假网站") is how neighbours
+            # warn each other: its link is quoted, not offered, and cannot reach review alone.
+            links = (replace(s, weight=s.weight / 2) for s in links)
         signals = [
             *self._cue_signals(normalised, plain),
-            *_links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers),
+            *links,
             *_contact(normalised, plain, self._contact_words),
             *_money(normalised, self._money_words),
         ]
@@ -630,17 +684,14 @@ class Screener:
             signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
             signals.extend(check(plain, normalised))
-        if strip_markup(plain) == plain:  # no markup (most chat): the words are normalised
-            prepared = normalised + style_marks(plain.strip())
-        else:
-            prepared = model_text(plain)
+        prepared = _classifier_text(plain, normalised, warned)
         scores = self.model.scores(prepared) if self.model is not None else None
         words = prepared.partition(STYLE)[0]
         return Evidence(
             tuple(signals),
             scores.probability if scores else None,
             len(words),
-            debunks(normalised),
+            debunking,
             scores.news if scores else None,
             calls_false(normalised),
             scores.window if scores else None,

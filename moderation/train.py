@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from moderation.classifier import NEWS_AT, RumourModel, Scores, model_text
+from moderation.classifier import NEWS_AT, RumourModel, Scores
 from moderation.datasets import FILES, Post, load
 from moderation.features import (
     N_FEATURES,
@@ -37,7 +37,7 @@ from moderation.features import (
     weighted,
 )
 from moderation.normalize import strip_markup
-from moderation.screen import REVIEW_AT, SHORT, Screener, _combined
+from moderation.screen import REVIEW_AT, SHORT, Screener, _combined, classifier_text
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "model" / "rumour_lr.npz"
@@ -198,7 +198,7 @@ def fit(posts: Sequence[Post], *, c: float = C) -> Fitted:
     is no longer one)."""
     cuts = cut_sentences(posts)
     texts = [p.text for p in posts] + cuts
-    found = [slots(model_text(t)) for t in texts]
+    found = [slots(classifier_text(t)) for t in texts]
     y = np.array([p.rumour for p in posts] + [False] * len(cuts))
     kinds = np.array([p.kind for p in posts] + ["cut"] * len(cuts))
     idf = inverse_frequency(found)
@@ -377,7 +377,7 @@ def main() -> int:
     train = [p for p in posts if not p.dev]
     dev = [p for p in posts if p.dev]
     fitted = fit(train, c=args.c)
-    dev_scores = fitted.scores([readings(model_text(p.text)) for p in dev])
+    dev_scores = fitted.scores([readings(classifier_text(p.text)) for p in dev])
     th = choose_thresholds(dev, RuleEvidence.of(dev), dev_scores)
     meta = {
         "trained": date.today().isoformat(),

@@ -381,7 +381,7 @@ def shipped() -> Screener:
     [
         ("今晚有大地震，", "别睡太死"),
         ("明天起全城封路，", "快去加油"),
-        ("我女儿在银行上班说的，", "我们那个农商行下礼拜冻结取款，", "有钱的赶紧取"),
+        ("我外甥说的，", "银行要倒闭了，", "快去取钱"),
     ],
 )
 def test_a_rumour_cut_in_pieces_is_read_as_one(shipped: Screener, pieces: tuple[str, ...]) -> None:
@@ -427,3 +427,30 @@ def test_a_long_post_is_no_piece_and_a_dismissed_one_none(shipped: Screener) -> 
         shipped, dismissed=KnownTexts.build([(1, "别睡太死")], min_score=85.0)
     )
     assert forgiven.screen_pieces(pieces).action == "none"
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "提醒大家：有短信说电费补贴已到账，让点 dianfei-butie.top 领取，"
+        "这是假网站，会骗银行卡和验证码。",
+        "反诈提醒：最近有短信冒充国家电网，说“电费补贴已到账，点击 dianfei-butie.top 领取”。"
+        "供电公司不会通过短信链接发补贴，是诈骗。",
+        "医保余额提现是骗局，yibao-tixian.top 别点。",
+    ],
+)
+def test_a_warning_that_names_a_scam_link_is_left_alone(warning: str) -> None:
+    assert screen(warning).action == "none"
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "电费补贴已到账，点击 dianfei-butie.top 领取，限今天",
+        # A warning tacked on does not make the link one warned of.
+        "电费补贴已到账，点击 dianfei-butie.top 领取，限今天。小心骗子",
+    ],
+)
+def test_the_lure_itself_is_still_flagged(lure: str) -> None:
+    verdict = screen(lure)
+    assert verdict.action == "review" and "站外链接要求认证或领钱" in verdict.reasons
