@@ -120,6 +120,17 @@ async def test_staff_and_review_buttons_work_only_on_their_own_card(estate: Esta
     assert await answer(sb, c.staff, card, data) == texts.ANSWER_ACCEPTED
 
 
+async def in_flight(linli: Linli, row: int | None) -> None:
+    """Outbox row `row` as if still being sent: out, but its message id not yet written down."""
+    assert linli.db
+    async with linli.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET telegram_message_id = NULL, status = 'pending',"
+            " next_attempt_at = ? WHERE id = ?",
+            (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
+        )
+
+
 async def test_a_press_on_a_card_whose_id_is_not_recorded_yet_waits_for_it(
     estate: Estate,
 ) -> None:
@@ -134,13 +145,7 @@ async def test_a_press_on_a_card_whose_id_is_not_recorded_yet_waits_for_it(
     card = await sb.next_message(c.committee)
     await flushed(linli)
     row = (await ticket(linli, 1)).card_outbox_id  # type: ignore[union-attr]
-    assert linli.db
-    async with linli.db.transaction() as tx:  # as if still in flight
-        await tx.execute(
-            "UPDATE outbox SET telegram_message_id = NULL, status = 'pending',"
-            " next_attempt_at = ? WHERE id = ?",
-            (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
-        )
+    await in_flight(linli, row)
     assert await answer(sb, c.staff, older, card.button_data("受理") or "") == GONE
     # Never recorded within the wait: slow, not stale, and nothing changed.
     assert await answer(sb, c.staff, card, card.button_data("受理") or "") == (
@@ -194,16 +199,11 @@ async def test_a_rating_press_before_its_question_is_recorded_asks_to_press_agai
     question = await sb.next_message(c.auntie)
     await flushed(linli)
     row = (await ticket(linli, 1)).rating_outbox_id  # type: ignore[union-attr]
-    assert linli.db
-    async with linli.db.transaction() as tx:  # as if still in flight
-        await tx.execute(
-            "UPDATE outbox SET telegram_message_id = NULL, status = 'pending',"
-            " next_attempt_at = ? WHERE id = ?",
-            (to_db(datetime(2099, 1, 1, tzinfo=SHANGHAI)), row),
-        )
+    await in_flight(linli, row)
     data = question.button_data("满意")
     assert await answer(sb, c.auntie, question, data) == texts.NOT_RECORDED_YET
     assert (await ticket(linli, 1)).status == "done"  # type: ignore[union-attr]
+    assert linli.db
     async with linli.db.transaction() as tx:
         await tx.execute(
             "UPDATE outbox SET telegram_message_id = ?, status = 'sent' WHERE id = ?",
