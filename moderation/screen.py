@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from moderation.classifier import RumourModel, model_text
@@ -329,15 +329,14 @@ _WARNING = (
     "骗子",
     "上当",
     r"(?:不要|别)\w{0,2}转账",
-    # Naming a scam or its site in order to warn of it (added after reading the tenth round's
-    # true notices, which the screen flagged for the scam's own words).
-    "骗局",
+    # Describing how a scam takes what it takes (added after reading a true notice of the
+    # tenth round). Words that only name a scam or its site (骗局, 假网站, 钓鱼链接, 诈骗短信)
+    # were tried and taken out again: lures carry them too ("谨防诈骗短信", "不是骗局").
     "骗取",
-    r"假(?:网站|链接)",
-    r"(?:钓鱼|诈骗)(?:网站|链接|短信)",
 )
 _NEGATED = re.compile(
-    r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)(?:谣言|假的|假消息|假新闻|骗子|诈骗)"
+    r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)"
+    r"(?:谣言|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
     r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"
@@ -567,45 +566,15 @@ def decide(
 
 def classifier_text(text: str) -> str:
     """What the classifier reads of a post in the screen (training and evaluation read posts
-    the same way): moderation.classifier.model_text, except for a warning that names a
-    scam's site."""
+    the same way)."""
     plain = unicodedata.normalize("NFKC", strip_ignorable(text))
-    normalised = normalize(plain)
-    return _classifier_text(plain, normalised, debunks(normalised) and _links_warned_of(plain))
+    return _classifier_text(plain, normalize(plain))
 
 
-# Around a link a warning names: quotation marks, or words that warn of it close by.
-_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
-_WARNED_NEAR = re.compile(
-    "别点|不要点|勿点|别打开|不要打开|别装|别下载|假网站|假链接|钓鱼|诈骗|骗局|骗取"
-)
-_NEAR = 12
-
-
-def _links_warned_of(plain: str) -> bool:
-    """Whether every link in a post is one it warns of: inside quotation marks, or within a
-    few letters of 别点, 假网站, 钓鱼, 骗局 and the like. A lure with "小心骗子" tacked on
-    offers its link: that is not a link warned of."""
-    found = list(_URL.finditer(plain))
-    if not found:
-        return False
-    for link in found:
-        before, after = plain[: link.start()], plain[link.end() :]
-        quoted = any(
-            before.rfind(open_) > before.rfind(close) and close in after for open_, close in _QUOTES
-        )
-        near = _WARNED_NEAR.search(before[-_NEAR:]) or _WARNED_NEAR.search(after[:_NEAR])
-        if not (quoted or near):
-            return False
-    return True
-
-
-def _classifier_text(plain: str, normalised: str, warned: bool) -> str:
-    if warned:
-        # A warning that names a scam's site quotes it ("别点 dianfei-butie.top，是假网站"):
-        # the classifier reads the warning without it, since a lure's host name alone reads
-        # as the lure. (A lure's own name is read: it says what the lure offers.)
-        return model_text(_URL.sub(" ", plain))
+def _classifier_text(plain: str, normalised: str) -> str:
+    """A link is read as it is: a lure's host name (dianfei-butie.top) says what it offers.
+    (Reading a warning that names a scam's link without the link was tried and undone: a lure
+    with a warning word beside its link then read as a warning; see the model card.)"""
     if strip_markup(plain) == plain:  # no markup (most chat): the words are normalised
         return normalised + style_marks(plain.strip())
     return model_text(plain)
@@ -669,11 +638,6 @@ class Screener:
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
         debunking = debunks(normalised)
         links = _links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers)
-        warned = debunking and _links_warned_of(plain)
-        if warned:
-            # A warning that names a scam's link ("别点 xx-butie.cc，是假网站") is how neighbours
-            # warn each other: its link is quoted, not offered, and cannot reach review alone.
-            links = (replace(s, weight=s.weight / 2) for s in links)
         signals = [
             *self._cue_signals(normalised, plain),
             *links,
@@ -684,7 +648,7 @@ class Screener:
             signals.append(Signal(0.3, "转发自频道", "ad"))
         for check in self.extra_checks:
             signals.extend(check(plain, normalised))
-        prepared = _classifier_text(plain, normalised, warned)
+        prepared = _classifier_text(plain, normalised)
         scores = self.model.scores(prepared) if self.model is not None else None
         words = prepared.partition(STYLE)[0]
         return Evidence(

@@ -430,25 +430,12 @@ def test_a_long_post_is_no_piece_and_a_dismissed_one_none(shipped: Screener) -> 
 
 
 @pytest.mark.parametrize(
-    "warning",
-    [
-        "提醒大家：有短信说电费补贴已到账，让点 dianfei-butie.top 领取，"
-        "这是假网站，会骗银行卡和验证码。",
-        "反诈提醒：最近有短信冒充国家电网，说“电费补贴已到账，点击 dianfei-butie.top 领取”。"
-        "供电公司不会通过短信链接发补贴，是诈骗。",
-        "医保余额提现是骗局，yibao-tixian.top 别点。",
-    ],
-)
-def test_a_warning_that_names_a_scam_link_is_left_alone(warning: str) -> None:
-    assert screen(warning).action == "none"
-
-
-@pytest.mark.parametrize(
     "lure",
     [
         "电费补贴已到账，点击 dianfei-butie.top 领取，限今天",
-        # A warning tacked on does not make the link one warned of.
+        # A warning tacked on, or a reassurance, does not excuse the link it offers.
         "电费补贴已到账，点击 dianfei-butie.top 领取，限今天。小心骗子",
+        "社保卡升级不是骗局！请持卡人尽快点击 sbk-shengji.top 完成升级认证，否则停用",
     ],
 )
 def test_the_lure_itself_is_still_flagged(lure: str) -> None:
