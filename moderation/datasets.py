@@ -40,6 +40,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_8.tsv",
             "resident_chat_9.tsv",
             "resident_chat_10.tsv",
+            "resident_chat_11.tsv",
         ),
     ),
     (
@@ -56,6 +57,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_8.tsv",
             "hard_negatives_9.tsv",
             "hard_negatives_10.tsv",
+            "hard_negatives_11.tsv",
         ),
     ),
     (
@@ -72,6 +74,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_8.tsv",
             "chain_rumours_9.tsv",
             "chain_rumours_10.tsv",
+            "chain_rumours_11.tsv",
         ),
     ),
 )
@@ -84,7 +87,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-10: the rounds of sets written later by other writers (files ending in _2 to _10),
+    # 2-11: the rounds of sets written later by other writers (files ending in _2 to _11),
     # each after a model trained without it was shipped.
     writer: int = 1
 

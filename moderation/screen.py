@@ -310,6 +310,8 @@ _DEBUNK = (
     "澄清",
     # How true notices and neighbours say a claim is false or a trick.
     "没有依据",
+    "无依据",
+    r"(?:经|已向)\w{0,10}核实",  # 经向区住建局核实，本小区未列入征收计划
     "没有科学依据",
     "没有这个通知",
     "没这回事",

@@ -94,7 +94,7 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     assert figures["chain_recall"] > 0.4  # as many as the hard negatives allow
 
 
-def test_the_windows_threshold_is_the_lowest_that_flags_no_more_ordinary_posts() -> None:
+def test_the_windows_threshold_is_the_lowest_that_flags_at_most_one_more_ordinary_post() -> None:
     import dataclasses
 
     import numpy as np
@@ -105,10 +105,10 @@ def test_the_windows_threshold_is_the_lowest_that_flags_no_more_ordinary_posts()
     posts = [Post("ordinary", "chat", f"c{i}", "x") for i in range(400)]
     posts += [Post("rumour", "chain", f"r{i}", "x") for i in range(40)]
     p = np.concatenate([np.linspace(0, 0.6, 400), np.linspace(0.3, 1, 40)])
-    # Two long chat messages whose windows score 0.7 and 0.84, and ten long chain rumours
-    # that the whole post's score misses, whose windows score 0.9 to 1.
+    # Three long chat messages whose windows score 0.7, 0.84 and 0.88, and ten long chain
+    # rumours that the whole post's score misses, whose windows score 0.9 to 1.
     window = np.full(440, np.nan)
-    window[[10, 20]] = [0.7, 0.84]
+    window[[10, 20, 30]] = [0.7, 0.84, 0.88]
     window[400:410] = np.linspace(0.9, 1, 10)
     n = len(posts)
     yes = np.ones(n, dtype=bool)
@@ -117,9 +117,9 @@ def test_the_windows_threshold_is_the_lowest_that_flags_no_more_ordinary_posts()
     th = choose_thresholds(posts, rules, scored)
     assert th.alone < 0.84 and th.window == 0.85
     without = flagged(rules, scored, dataclasses.replace(th, window=math.inf))
-    assert (flagged(rules, scored, th) & ~without)[:400].sum() == 0
+    assert (flagged(rules, scored, th) & ~without)[:400].sum() == 1  # the one allowed
     lower = flagged(rules, scored, dataclasses.replace(th, window=0.84))
-    assert (lower & ~without)[:400].sum() == 1
+    assert (lower & ~without)[:400].sum() == 2
     assert flagged(rules, scored, th)[400:410].all()  # the long rumours, by their windows
 
 
