@@ -69,7 +69,7 @@ _IGNORABLE = re.compile(
     "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in DEFAULT_IGNORABLE) + "]+"
 )
 
-# A link as the screen reads one, with or without its scheme.
+# A link as the screen's link rules read one, with or without its scheme.
 LINK = re.compile(
     # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
     r"https?://[\x21-\x7e]+"

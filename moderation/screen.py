@@ -345,7 +345,7 @@ _NEGATED = re.compile(
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
 )
 
-_URL = LINK  # the screen's link rules and the classifier's markup agree on what a link is
+_URL = LINK  # what the link rules read as a link
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
 # phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
 _LINK_ASKS = (
@@ -638,11 +638,9 @@ class Screener:
         return self._evidence(plain, normalised, forwarded_from_channel)
 
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
-        debunking = debunks(normalised)
-        links = _links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers)
         signals = [
             *self._cue_signals(normalised, plain),
-            *links,
+            *_links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers),
             *_contact(normalised, plain, self._contact_words),
             *_money(normalised, self._money_words),
         ]
@@ -657,7 +655,7 @@ class Screener:
             tuple(signals),
             scores.probability if scores else None,
             len(words),
-            debunking,
+            debunks(normalised),
             scores.news if scores else None,
             calls_false(normalised),
             scores.window if scores else None,
