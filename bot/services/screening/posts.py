@@ -27,7 +27,7 @@ from bot.services.screening import views
 from bot.services.screening.actions import ModerationActions, can_delete
 from moderation import KnownTexts, RumourModel, Screener, Verdict
 from moderation.normalize import normalize
-from moderation.screen import PIECE_AT, debunks
+from moderation.screen import PIECE_AT, PIECE_LETTERS, debunks
 from storage import Database, Tx
 from storage.models import Flag
 
@@ -44,6 +44,9 @@ CATCH_UP_EVERY = 0.5
 PIECES = 3
 PIECES_WITHIN_S = 180.0
 PIECES_AUTHORS = 10_000  # authors remembered at most (the oldest are forgotten first)
+# A post longer than this (characters as sent) is no piece and is not remembered: a piece has
+# at most PIECE_LETTERS letters once normalised, and memory stays small.
+PIECE_CHARS = 4 * PIECE_LETTERS
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,13 @@ class ScreeningService:
         rumour cut in pieces goes to review as one card holding every piece (one 确认 removes
         them all). None when the pieces read together are nothing either, or are not read:
         when none of them scored even odds alone (PIECE_AT), as nearly all chat."""
+        if len(post.text) > PIECE_CHARS:
+            key = (post.chat_id, post.author.id)
+            if post.edited and key in self._pieces:  # a piece edited long is a piece no more
+                self._pieces[key] = [
+                    e for e in self._pieces[key] if e[1].message_id != post.message_id
+                ]
+            return None
         earlier = self._earlier_pieces(post, verdict.probability)
         if not earlier or max(p for _, p in (*earlier, (post, verdict.probability))) < PIECE_AT:
             return None
