@@ -651,7 +651,7 @@ async def test_a_piece_edited_into_an_apology_leaves_the_card(town: Town) -> Non
     sb, c = town.sb, town.c
     first, second, card = await pieces_on_a_card(town)
     await sb.edit(c.auntie, c.building, first, "刚才发错群了，不好意思")
-    card = await sb.wait_for_edit(card, "确认会把这 1 条都删除")
+    card = await sb.wait_for_edit(card, "确认只删除上面这一条")
     assert "明天起全城封路" not in card.text
     assert await answer(sb, town.moderator, card, "确认谣言") == texts.ANSWER_DONE
     await flushed(town)

@@ -48,7 +48,11 @@ def review_card(
     if flag.edited_text is not None:
         card += texts.REVIEW_EDITED.format(text=html(shorten(flag.edited_text, CARD_TEXT_LIMIT)))
     if flag.pieces:
-        card += texts.REVIEW_PIECES.format(n=len(flag.pieces))
+        card += (
+            texts.REVIEW_PIECES.format(n=len(flag.pieces))
+            if len(flag.pieces) > 1
+            else texts.REVIEW_PIECES_ONE
+        )
     if others:
         names = "、".join(html(shorten(g, 20)) for g in dict.fromkeys(others))
         card += texts.REVIEW_ALSO.format(n=len(others), groups=shorten(names, 200))
