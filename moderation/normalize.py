@@ -69,18 +69,6 @@ _IGNORABLE = re.compile(
     "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in DEFAULT_IGNORABLE) + "]+"
 )
 
-# A link as the screen's link rules read one, with or without its scheme.
-LINK = re.compile(
-    # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
-    r"https?://[\x21-\x7e]+"
-    # A bare IPv4 address, with or without a port and a path.
-    r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
-    # A bare host name, by the endings links in chat letters use.
-    r"|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
-    r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
-    r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
-    re.IGNORECASE,
-)
 # Markup of Weibo posts: it says "news" or "repost", not "rumour", so the classifier must not
 # learn it (group chat never carries it). A link with its scheme is markup; a bare host name is
 # not: a lure's name (shuifei-tuihuan.cc) says what it offers, and the classifier reads it.

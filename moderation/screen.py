@@ -19,7 +19,7 @@ from typing import Literal
 from moderation.classifier import RumourModel, model_text
 from moderation.features import STYLE, style_marks
 from moderation.known import KnownMatch, KnownTexts
-from moderation.normalize import LINK, normalize, strip_ignorable, strip_markup
+from moderation.normalize import normalize, strip_ignorable, strip_markup
 
 REVIEW_AT = 0.6
 # Even odds: a post let through with at least this score from the main model is read again
@@ -345,7 +345,17 @@ _NEGATED = re.compile(
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
 )
 
-_URL = LINK  # what the link rules read as a link
+_URL = re.compile(
+    # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
+    r"https?://[\x21-\x7e]+"
+    # A bare IPv4 address, with or without a port and a path.
+    r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
+    # A bare host name, by the endings links in chat letters use.
+    r"|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
+    r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
+    r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
+    re.IGNORECASE,
+)
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
 # phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
 _LINK_ASKS = (

@@ -102,8 +102,9 @@ class ScreeningService:
         self._pending_seen = 0
         self._caught_up_at = float("-inf")
         self._reloads: set[asyncio.Task[int]] = set()
-        # (group, author) -> their latest posts that the screen let through, with the loop's
-        # time each came, for reading a rumour cut into pieces.
+        # (group, author) -> their latest posts that the screen let through, each with the
+        # time Telegram dates it and the main model's score of it, for reading a rumour cut
+        # into pieces.
         self._pieces: OrderedDict[tuple[int, int], list[tuple[float, Post, float]]] = OrderedDict()
 
     def _new_memory(
