@@ -303,7 +303,12 @@ def rules_table(
         " ordinary chat | CED rumours | CED ordinary |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    link_reasons = ["站外链接要求认证或领钱", "站外链接要求点击领取或办理", "冒充官方网站的链接"]
+    link_reasons = [
+        "站外链接要求认证或领钱",
+        "站外链接要求点击领取或办理",
+        "冒充官方网站的链接",
+        "网址被改写来躲避识别",
+    ]
     for reason in [*CUES, *link_reasons]:
         has = np.array([any(s.reason == reason for s in e.signals) for e in evidence])
         strong = any(s.strong for e in evidence for s in e.signals if s.reason == reason)

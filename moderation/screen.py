@@ -356,6 +356,18 @@ _URL = re.compile(
     r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
 )
+# A host name written so that no link is recognised: its dots as 点, 。, "dot" or a bracketed
+# dot ("icbc-jd点cc", "abc [.] top"), by the same endings. Nobody writes a shop's address so
+# except to get a lure past a filter (or to defang a scam's link in a warning: see _links).
+_DOT_WORDS = r"\s*(?:点|。|dot|[\[(（【〔]\s*(?:\.|点|dot)\s*[\])）】〕])\s*"
+_DISGUISED_HOST = re.compile(
+    rf"(?<![a-z0-9-])(?=[a-z0-9-]*[a-z])[a-z0-9-]{{2,}}(?:{_DOT_WORDS}[a-z0-9-]+)*{_DOT_WORDS}"
+    r"(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|site|club|icu|online|"
+    r"info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|pw|cyou|sbs|buzz|tk|"
+    r"ml|ga|cf|gq)(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_DOT_WORD = re.compile(_DOT_WORDS, re.IGNORECASE)
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
 # phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
 _LINK_ASKS = (
@@ -469,12 +481,19 @@ def _links(
     allowed_domains: tuple[str, ...],
     asks: re.Pattern[str],
     offers: re.Pattern[str],
+    debunking: bool,
 ) -> Iterable[Signal]:
+    disguised = [_DOT_WORD.sub(".", m.group(0)) for m in _DISGUISED_HOST.finditer(plain)]
     off_list = [
-        m.group(0) for m in _URL.finditer(plain) if not allowed(m.group(0), allowed_domains)
+        link
+        for link in (*(m.group(0) for m in _URL.finditer(plain)), *disguised)
+        if not allowed(link, allowed_domains)
     ]
     if not off_list:
         return
+    if any(not allowed(link, allowed_domains) for link in disguised) and not debunking:
+        # A warning may write a scam's link so on purpose, so that nobody can tap it.
+        yield Signal(0.45, "网址被改写来躲避识别", "ad", strong=True)
     if any("gov" in _host_and_path(link)[0] for link in off_list):
         yield Signal(0.6, "冒充官方网站的链接", "ad", strong=True)
     elif asks.search(normalised) and offers.search(normalised):
@@ -650,7 +669,14 @@ class Screener:
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
         signals = [
             *self._cue_signals(normalised, plain),
-            *_links(plain, normalised, self.allowed_domains, self._link_asks, self._link_offers),
+            *_links(
+                plain,
+                normalised,
+                self.allowed_domains,
+                self._link_asks,
+                self._link_offers,
+                debunks(normalised),
+            ),
             *_contact(normalised, plain, self._contact_words),
             *_money(normalised, self._money_words),
         ]

@@ -328,6 +328,37 @@ def test_links_on_the_allow_list_and_their_subdomains_are_not_cues() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "卡被冻了的看这里 icbc-jd点cc 解冻很快",
+        "医保卡余额要清零了 快转出来 ybk-tuikuan 点 xyz",
+        "领红包 hb-lq[.]top",
+        "退税到账了，你们也去看看 www。gs-ts。top",
+        "积分兑换礼品 10086-jf dot cc",
+    ],
+)
+def test_a_link_written_so_that_it_is_not_one_goes_to_review(text: str) -> None:
+    verdict = screen(text)  # no classifier: the rules alone
+    assert verdict.action == "review" and "网址被改写来躲避识别" in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我下午3点cc来接你",
+        "淘宝点com上买的，挺便宜",
+        "明天8点top班车",
+        "区政府网站 www点shanghai点gov点cn 有公告",
+        # A warning writes the scam's link so on purpose, so that nobody can tap it.
+        "大家注意：icbc-jd点cc 是假网站，是骗子的，千万别点",
+    ],
+)
+def test_times_shops_and_defanged_links_in_warnings_are_not_disguised_links(text: str) -> None:
+    reasons = screen(text).reasons
+    assert "网址被改写来躲避识别" not in reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "我今年35岁，住在3号楼",
         "美国的物价比我们这贵多了",
         "物业电话13912345678，晚上也有人接",
