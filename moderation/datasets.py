@@ -41,6 +41,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_9.tsv",
             "resident_chat_10.tsv",
             "resident_chat_11.tsv",
+            "resident_chat_12.tsv",
         ),
     ),
     (
@@ -58,6 +59,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_9.tsv",
             "hard_negatives_10.tsv",
             "hard_negatives_11.tsv",
+            "hard_negatives_12.tsv",
         ),
     ),
     (
@@ -75,6 +77,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_9.tsv",
             "chain_rumours_10.tsv",
             "chain_rumours_11.tsv",
+            "chain_rumours_12.tsv",
         ),
     ),
 )
@@ -87,7 +90,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-11: the rounds of sets written later by other writers (files ending in _2 to _11),
+    # 2-12: the rounds of sets written later by other writers (files ending in _2 to _12),
     # each after a model trained without it was shipped.
     writer: int = 1
 
