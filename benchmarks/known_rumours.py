@@ -7,8 +7,9 @@ distinct texts as needed (deterministic). Queries: half are reworded repeats of 
 (clauses shuffled, punctuation and tails changed), half are texts from the other half of the
 clauses, which no entry contains; screen() also gets ordinary resident chat. Goal (issue #4):
 screen() p99 <= 2 ms at 100k, growth 1k -> 100k <= 1.5x, RSS <= 150 MB with 100k loaded (the
-screen as the bot holds it: rules, classifier, index). Memory is read in fresh processes, beside
-one holding the screen with no known rumours.
+screen as the bot holds it: rules, classifier, index). Also the slowest of posts built to make
+a pattern backtrack, against an ordinary post as long (goal <= 3x). Memory is read in fresh
+processes, beside one holding the screen with no known rumours.
 """
 
 from __future__ import annotations
@@ -121,6 +122,59 @@ def screens(
     }
 
 
+# Units repeated into posts of Telegram's limit (4,096 characters) that make a careless
+# pattern backtrack: hosts without an ending (a.a.a…), dot words (adotadot…, ab点ab点…), runs of
+# digits before no numeral, and the like. A post is screened on the event loop, so the slowest
+# one stalls every chat.
+HOSTILE = (
+    "a.",
+    "1.",
+    "adot",
+    "ab点",
+    "dian ",
+    "a-",
+    "1",
+    "a1",
+    "1万",
+    "一1",
+    "a点",
+    "a。",
+    "转",
+    "【a】",
+    "http://a",
+    "@a ",
+    "#a",
+)
+LONGEST = 4096
+
+
+def hostile_posts(
+    model: RumourModel, size: int = 10_000, rounds: int = 3
+) -> dict[str, float | str]:
+    """screen() of the HOSTILE posts against an ordinary post of the same length (chat lines
+    joined), each the best of `rounds`, with `size` known rumours."""
+    screener = Screener(known=KnownTexts.build(enumerate(corpus(size))), model=model)
+    chat = [line.split("\t", 1)[-1] for line in CHAT.read_text(encoding="utf-8").splitlines()[1:]]
+    ordinary = ("。".join(chat) * 2)[:LONGEST]
+
+    def best(text: str) -> float:
+        timings = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            screener.screen(text)
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    base = best(ordinary)
+    worst, unit = max((best((u * LONGEST)[:LONGEST]), u) for u in HOSTILE)
+    return {
+        "ordinary_ms": 1000 * base,
+        "worst_ms": 1000 * worst,
+        "worst": unit,
+        "ratio": worst / base,
+    }
+
+
 def rss_mb(size: int) -> float:
     """Resident memory of a fresh process holding the screen with `size` known rumours."""
     code = (
@@ -154,6 +208,13 @@ def run() -> list[str]:
     rows += [
         f"screen() p99 growth 1k → 100k: {screened[-1]['p99_ms'] / screened[0]['p99_ms']:.2f}×"
         f" (goal ≤ 1.5×); p99 at 100k {screened[-1]['p99_ms']:.2f} ms (goal ≤ 2 ms)",
+        "",
+    ]
+    hostile = hostile_posts(model)
+    rows += [
+        f"the slowest of {len(HOSTILE)} posts of {LONGEST:,} characters built to make a pattern"
+        f" backtrack ({hostile['worst']!r} repeated): {hostile['worst_ms']:.1f} ms; an ordinary"
+        f" post as long: {hostile['ordinary_ms']:.1f} ms: {hostile['ratio']:.1f}× (goal ≤ 3×)",
         "",
     ]
     results = [lookups(size) for size in (1_000, 10_000, 100_000)]

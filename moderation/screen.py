@@ -350,24 +350,44 @@ _URL = re.compile(
     r"https?://[\x21-\x7e]+"
     # A bare IPv4 address, with or without a port and a path.
     r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
-    # A bare host name, by the endings links in chat letters use.
-    r"|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
+    # A bare host name, by the endings links in chat letters use. It starts where a run of host
+    # letters starts: tried from inside one too, "a.a.a.a…" (no ending) took seconds.
+    r"|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
     r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
     r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
 )
-# A host name written so that no link is recognised: its dots as 点, 。, "dot" or a bracketed
-# dot ("icbc-jd点cc", "abc [.] top"), by the same endings. Nobody writes a shop's address so
-# except to get a lure past a filter (or to defang a scam's link in a warning: see _links).
-_DOT_WORDS = r"\s*(?:点|。|dot|[\[(（【〔]\s*(?:\.|点|dot)\s*[\])）】〕])\s*"
+# A host name written so that no link is recognised: its dots as 点 (點), 。, "dot", " dian " or
+# a bracketed dot ("icbc-jd点cc", "abc [.] top"), by the same endings. Nobody writes a shop's
+# address so except to get a lure past a filter (or to defang a scam's link in a warning: see
+# _links). The dot words are marked first, so that no letters can be read both as a label and
+# as a dot ("dot" is letters): one pattern for both backtracks exponentially on "adotadota…".
+_DOT_WORD = re.compile(
+    r"\s*(?:点|點|。|dot|[\[(（【〔]\s*(?:\.|点|點|dot)\s*[\])）】〕])\s*|\s+dian\s+",
+    re.IGNORECASE,
+)
+_DOT_MARK = "\x00"
 _DISGUISED_HOST = re.compile(
-    rf"(?<![a-z0-9-])(?=[a-z0-9-]*[a-z])[a-z0-9-]{{2,}}(?:{_DOT_WORDS}[a-z0-9-]+)*{_DOT_WORDS}"
+    r"(?<![a-z0-9\x00-])[a-z0-9-]{2,}(?:\x00[a-z0-9-]+)*\x00"
     r"(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|site|club|icu|online|"
     r"info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|pw|cyou|sbs|buzz|tk|"
     r"ml|ga|cf|gq)(?![a-z0-9])",
     re.IGNORECASE,
 )
-_DOT_WORD = re.compile(_DOT_WORDS, re.IGNORECASE)
+
+
+def _disguised_hosts(plain: str) -> list[str]:
+    """The host names in a post written with dot words, with their dots put back."""
+    marked = _DOT_WORD.sub(_DOT_MARK, plain)
+    if _DOT_MARK not in marked:
+        return []
+    return [
+        m.group(0).replace(_DOT_MARK, ".")
+        for m in _DISGUISED_HOST.finditer(marked)
+        if re.search("[a-z]", m.group(0).split(_DOT_MARK)[0], re.IGNORECASE)
+    ]
+
+
 # Asking to click, claim, apply or register: with a link off the allow-list, the shape of a
 # phishing message (补贴, 退税, 认证, 解冻 are what such links offer).
 _LINK_ASKS = (
@@ -483,7 +503,7 @@ def _links(
     offers: re.Pattern[str],
     debunking: bool,
 ) -> Iterable[Signal]:
-    disguised = [_DOT_WORD.sub(".", m.group(0)) for m in _DISGUISED_HOST.finditer(plain)]
+    disguised = _disguised_hosts(plain)
     off_list = [
         link
         for link in (*(m.group(0) for m in _URL.finditer(plain)), *disguised)

@@ -18,3 +18,12 @@ def test_the_screen_benchmark_times_every_post() -> None:
 
     result = screens(50, RumourModel.load(), queries=30, rounds=1)
     assert result["size"] == 50 and 0 < result["p50_ms"] <= result["p99_ms"]
+
+
+def test_the_hostile_posts_benchmark_times_each_against_an_ordinary_post() -> None:
+    from benchmarks.known_rumours import HOSTILE, hostile_posts
+    from moderation import RumourModel
+
+    result = hostile_posts(RumourModel.load(), size=20, rounds=1)
+    assert result["worst"] in HOSTILE
+    assert 0 < float(result["ordinary_ms"]) and float(result["ratio"]) > 0

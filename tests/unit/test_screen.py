@@ -333,6 +333,8 @@ def test_links_on_the_allow_list_and_their_subdomains_are_not_cues() -> None:
         "领红包 hb-lq[.]top",
         "退税到账了，你们也去看看 www。gs-ts。top",
         "积分兑换礼品 10086-jf dot cc",
+        "領補貼 icbc-jd點cc",
+        "领补贴 icbc-jd dian cc",
     ],
 )
 def test_a_link_written_so_that_it_is_not_one_goes_to_review(text: str) -> None:
