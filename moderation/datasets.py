@@ -42,6 +42,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_10.tsv",
             "resident_chat_11.tsv",
             "resident_chat_12.tsv",
+            "resident_chat_13.tsv",
         ),
     ),
     (
@@ -60,6 +61,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_10.tsv",
             "hard_negatives_11.tsv",
             "hard_negatives_12.tsv",
+            "hard_negatives_13.tsv",
         ),
     ),
     (
@@ -78,6 +80,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_10.tsv",
             "chain_rumours_11.tsv",
             "chain_rumours_12.tsv",
+            "chain_rumours_13.tsv",
         ),
     ),
 )
@@ -90,7 +93,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-12: the rounds of sets written later by other writers (files ending in _2 to _12),
+    # 2-13: the rounds of sets written later by other writers (files ending in _2 to _13),
     # each after a model trained without it was shipped.
     writer: int = 1
 
