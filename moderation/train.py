@@ -50,6 +50,11 @@ C = 16.0
 # this: true notices that debunk (警方辟谣…) in a voice the split lacks scored 0.54-0.85 and the
 # split's choice then flagged 9% of the third round's true notices (see the model card).
 DEBUNK_FLOOR = 0.9
+# A strong cue reaches review with "a moderately high" score of the main model (the issue's
+# words), so its threshold is chosen on the development split but never below even odds (not
+# tuned, like NEWS_AT): with thirteen rounds the split chose 0.34, which sent "快递柜坏了，大家转告
+# 一下别往里放" (0.43) to review.
+CUE_FLOOR = 0.5
 # The windows' threshold is the lowest at which they flag at most this many of the development
 # split's ordinary posts that the other ways leave alone (they are for padding, which the split
 # lacks, so they are not chosen for recall there).
@@ -321,7 +326,8 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
     give the best CED macro-F1 (ties: the higher thresholds, flagging less). The main
     model's pair, the news model's threshold, the windows' (the lowest that flags no more
     ordinary posts) and the main model's for debunkings are chosen in turn, twice (a
-    debunking's is never below the main one nor DEBUNK_FLOOR; infinity: never)."""
+    debunking's is never below the main one nor DEBUNK_FLOOR, a strong cue's never below
+    CUE_FLOOR unless the main one is; infinity: never)."""
     kinds = np.array([p.kind for p in posts])
     rumour = np.array([p.rumour for p in posts])
     chain, hard, chat = kinds == "chain", kinds == "hard", kinds == "chat"
@@ -366,7 +372,14 @@ def choose_thresholds(posts: Sequence[Post], rules: RuleEvidence, scored: Scored
     off = Thresholds(math.inf, math.inf, math.inf)
     chosen = off
     for _ in range(2):
-        pair = best([replace(chosen, alone=a, cue=c) for a in grid for c in grid if c <= a])
+        pair = best(
+            [
+                replace(chosen, alone=a, cue=c)
+                for a in grid
+                for c in grid
+                if min(a, CUE_FLOOR) <= c <= a
+            ]
+        )
         if pair is None:
             return off
         with_news = best([replace(pair, news=n) for n in grid]) or pair
@@ -404,6 +417,7 @@ def main() -> int:
         "window": {"letters": WINDOW, "stride": STRIDE},
         "news_at": NEWS_AT,
         "caps": {"chat_flagged": CHAT_CAP, "hard_flagged": HARD_CAP},
+        "floors": {"debunk": DEBUNK_FLOOR, "cue": CUE_FLOOR},
         "features": "binary character 1-3-grams, idf-weighted, unit length; markup stripped;"
         " the main model adds a naive-Bayes term over the same slots",
         "data": [

@@ -94,6 +94,28 @@ def test_thresholds_are_chosen_under_the_caps() -> None:
     assert figures["chain_recall"] > 0.4  # as many as the hard negatives allow
 
 
+def test_a_strong_cue_needs_at_least_even_odds_from_the_main_model() -> None:
+    import numpy as np
+
+    from moderation.datasets import Post
+    from moderation.train import CUE_FLOOR, RuleEvidence, Scored, choose_thresholds, flagged
+
+    # Chat (no cue) scores up to 0.7 on this split; chain rumours with a forwarding plea score
+    # 0.3-0.6. Without the floor, the split would choose 0.3 for a cue and catch them all.
+    posts = [Post("ordinary", "chat", f"c{i}", "x") for i in range(400)]
+    posts += [Post("rumour", "chain", f"r{i}", "x") for i in range(40)]
+    p = np.concatenate([np.linspace(0, 0.7, 400), np.linspace(0.3, 0.6, 40)])
+    n = len(posts)
+    yes = np.ones(n, dtype=bool)
+    plea = np.arange(n) >= 400
+    rules = RuleEvidence(np.zeros(n), plea, yes, ~yes, ~yes)
+    scored = Scored(p, np.full(n, np.nan), np.full(n, np.nan))
+    th = choose_thresholds(posts, rules, scored)
+    assert CUE_FLOOR == 0.5 and th.cue == 0.5
+    caught = flagged(rules, scored, th)[400:]
+    assert not caught[p[400:] < 0.5].any() and caught[p[400:] >= 0.5].all()
+
+
 def test_the_windows_threshold_is_the_lowest_that_flags_at_most_one_more_ordinary_post() -> None:
     import dataclasses
 
