@@ -144,6 +144,8 @@ HOSTILE = (
     "http://a",
     "@a ",
     "#a",
+    " ",
+    "\n",
 )
 LONGEST = 4096
 

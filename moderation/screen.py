@@ -363,7 +363,9 @@ _URL = re.compile(
 # _links). The dot words are marked first, so that no letters can be read both as a label and
 # as a dot ("dot" is letters): one pattern for both backtracks exponentially on "adotadota…".
 _DOT_WORD = re.compile(
-    r"\s*(?:点|點|。|dot|[\[(（【〔]\s*(?:\.|点|點|dot)\s*[\])）】〕])\s*|\s+dian\s+",
+    # From where a run of spaces starts: tried from inside one too, 4,000 spaces took 0.3 s.
+    r"(?<!\s)\s*(?:点|點|。|dot|[\[(（【〔]\s*(?:\.|点|點|dot)\s*[\])）】〕])\s*"
+    r"|(?<!\s)\s+dian\s+",
     re.IGNORECASE,
 )
 _DOT_MARK = "\x00"

@@ -474,3 +474,9 @@ def test_a_long_post_is_no_piece_and_a_dismissed_one_none(shipped: Screener) -> 
 def test_the_lure_itself_is_still_flagged(lure: str) -> None:
     verdict = screen(lure)
     assert verdict.action == "review" and "站外链接要求认证或领钱" in verdict.reasons
+
+
+def test_a_rumour_with_a_sum_too_long_to_read_is_still_screened() -> None:
+    # "⑳" is "20" once normalised: 2,160 of them before 万 made a number int() refuses.
+    verdict = screen("内部消息，明天停水三天，赶紧转发" + "⑳" * 2160 + "万")
+    assert verdict.action == "review" and "无来源的内部消息" in verdict.reasons

@@ -94,3 +94,18 @@ def test_the_labelled_pairs_meet_the_goals_on_both_parts() -> None:
 def test_it_is_symmetric_and_deterministic() -> None:
     for p in pairs()[:80]:
         assert similarity(p.a, p.b) == similarity(p.b, p.a) == similarity(p.a, p.b)
+
+
+def test_a_complaint_naming_everything_wrong_with_everything_is_read_by_its_words() -> None:
+    from bot.services.tickets.similar import MAX_FAULTS, read
+
+    # Sixty things and twenty problems in one clause: over a thousand pairs, which two such
+    # complaints compared pair by pair for more than half a second.
+    things = (
+        "电梯按钮电梯门屏灯路灯门单元门门禁门禁卡锁自动门道闸水管下水井盖消防栓空调外墙墙墙皮砖吊顶窗"
+        "水箱暖气电表燃气表电箱信号监控扶手信箱台阶路坡秋千滑梯长椅篮筐单杠广告树垃圾桶建筑垃圾烟头"
+        "杂物车电车充电桩工地音响狗猫野猫鸡快递丰巢外卖保安电话饭店"
+    )
+    listed = read(things + "坏停黑闪不抬开着松掉漏冒水霉堵臭满扔屎飞快撬贴该剪枯滑脏")
+    assert listed.faults == frozenset() and MAX_FAULTS == 64
+    assert len(read("电梯坏了，灯也坏了").faults) > 0
