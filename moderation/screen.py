@@ -345,6 +345,12 @@ _NEGATED = re.compile(
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
 )
 
+# The endings of host names that links in chat letters use.
+_ENDINGS = (
+    r"(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|site|club|icu|online|"
+    r"info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|pw|cyou|sbs|buzz|tk|"
+    r"ml|ga|cf|gq)"
+)
 _URL = re.compile(
     # A link with its scheme, whatever its host ends in (.icu, .online, an IP address).
     r"https?://[\x21-\x7e]+"
@@ -352,9 +358,7 @@ _URL = re.compile(
     r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
     # A bare host name, by the endings links in chat letters use. It starts where a run of host
     # letters starts: tried from inside one too, "a.a.a.a…" (no ending) took seconds.
-    r"|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|"
-    r"site|club|icu|online|info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|"
-    r"pw|cyou|sbs|buzz|tk|ml|ga|cf|gq)(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
+    rf"|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+{_ENDINGS}(?![a-z0-9-])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
 )
 # A host name written so that no link is recognised: its dots as 点 (點), 。, "dot", " dian " or
@@ -369,11 +373,9 @@ _DOT_WORD = re.compile(
     re.IGNORECASE,
 )
 _DOT_MARK = "\x00"
+_LETTER = re.compile("[a-z]", re.IGNORECASE)
 _DISGUISED_HOST = re.compile(
-    r"(?<![a-z0-9\x00-])[a-z0-9-]{2,}(?:\x00[a-z0-9-]+)*\x00"
-    r"(?:com|cn|net|org|me|io|top|xyz|vip|cc|co|app|link|ru|hk|tw|shop|site|club|icu|online|"
-    r"info|live|fun|store|wang|ink|work|xin|pro|biz|asia|mobi|tv|cloud|pw|cyou|sbs|buzz|tk|"
-    r"ml|ga|cf|gq)(?![a-z0-9])",
+    rf"(?<![a-z0-9\x00-])[a-z0-9-]{{2,}}(?:\x00[a-z0-9-]+)*\x00{_ENDINGS}(?![a-z0-9])",
     re.IGNORECASE,
 )
 
@@ -386,7 +388,7 @@ def _disguised_hosts(plain: str) -> list[str]:
     return [
         m.group(0).replace(_DOT_MARK, ".")
         for m in _DISGUISED_HOST.finditer(marked)
-        if re.search("[a-z]", m.group(0).split(_DOT_MARK)[0], re.IGNORECASE)
+        if _LETTER.search(m.group(0).split(_DOT_MARK)[0])
     ]
 
 
@@ -505,15 +507,14 @@ def _links(
     offers: re.Pattern[str],
     debunking: bool,
 ) -> Iterable[Signal]:
-    disguised = _disguised_hosts(plain)
+    disguised = [link for link in _disguised_hosts(plain) if not allowed(link, allowed_domains)]
     off_list = [
-        link
-        for link in (*(m.group(0) for m in _URL.finditer(plain)), *disguised)
-        if not allowed(link, allowed_domains)
+        *(m.group(0) for m in _URL.finditer(plain) if not allowed(m.group(0), allowed_domains)),
+        *disguised,
     ]
     if not off_list:
         return
-    if any(not allowed(link, allowed_domains) for link in disguised) and not debunking:
+    if disguised and not debunking:
         # A warning may write a scam's link so on purpose, so that nobody can tap it.
         yield Signal(0.45, "网址被改写来躲避识别", "ad", strong=True)
     if any("gov" in _host_and_path(link)[0] for link in off_list):
@@ -689,6 +690,7 @@ class Screener:
         return self._evidence(plain, normalised, forwarded_from_channel)
 
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
+        debunking = debunks(normalised)
         signals = [
             *self._cue_signals(normalised, plain),
             *_links(
@@ -697,7 +699,7 @@ class Screener:
                 self.allowed_domains,
                 self._link_asks,
                 self._link_offers,
-                debunks(normalised),
+                debunking,
             ),
             *_contact(normalised, plain, self._contact_words),
             *_money(normalised, self._money_words),
@@ -713,7 +715,7 @@ class Screener:
             tuple(signals),
             scores.probability if scores else None,
             len(words),
-            debunks(normalised),
+            debunking,
             scores.news if scores else None,
             calls_false(normalised),
             scores.window if scores else None,
