@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from moderation import RumourModel, Screener
+from moderation.datasets import read_labelled
 from moderation.known import KnownTexts
 
 CED = Path(__file__).resolve().parents[2] / "shared" / "rumours" / "ced.tsv"
@@ -95,7 +96,7 @@ def screens(
     texts = corpus(size)
     screener = Screener(known=KnownTexts.build(enumerate(texts)), model=model)
     rng = random.Random(size)
-    chat = [line.split("\t", 1)[-1] for line in CHAT.read_text(encoding="utf-8").splitlines()[1:]]
+    chat = [text for _, text in read_labelled(CHAT)]
     probes = (
         [reword(rng.choice(texts), rng) for _ in range(queries // 3)]
         + corpus(queries // 3, seed=size + 1, fresh=True)
@@ -156,7 +157,7 @@ def hostile_posts(
     """screen() of the HOSTILE posts against an ordinary post of the same length (chat lines
     joined), each the best of `rounds`, with `size` known rumours."""
     screener = Screener(known=KnownTexts.build(enumerate(corpus(size))), model=model)
-    chat = [line.split("\t", 1)[-1] for line in CHAT.read_text(encoding="utf-8").splitlines()[1:]]
+    chat = [text for _, text in read_labelled(CHAT)]
     ordinary = ("。".join(chat) * 2)[:LONGEST]
 
     def best(text: str) -> float:
