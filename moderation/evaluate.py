@@ -308,6 +308,7 @@ def rules_table(
         "站外链接要求点击领取或办理",
         "冒充官方网站的链接",
         "网址被改写来躲避识别",
+        "只发一个陌生链接",
     ]
     for reason in [*CUES, *link_reasons]:
         has = np.array([any(s.reason == reason for s in e.signals) for e in evidence])

@@ -477,6 +477,88 @@ _MONEY = (
     "免费领取",
 )
 DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
+# Where residents' own links go: shops, maps, videos, forms, documents. A link to one of these
+# with a line beside it is a neighbour sharing something, not a phishing link alone (the other
+# link rules still read it: a lure can be hosted on a form site too).
+PLATFORM_DOMAINS = (
+    "taobao.com",
+    "tmall.com",
+    "tb.cn",
+    "jd.com",
+    "3.cn",
+    "yangkeduo.com",
+    "pinduoduo.com",
+    "meituan.com",
+    "dianping.com",
+    "ele.me",
+    "qq.com",
+    "douyin.com",
+    "kuaishou.com",
+    "bilibili.com",
+    "b23.tv",
+    "xiaohongshu.com",
+    "xhslink.com",
+    "weibo.com",
+    "weibo.cn",
+    "t.cn",
+    "zhihu.com",
+    "baidu.com",
+    "amap.com",
+    "ke.com",
+    "lianjia.com",
+    "58.com",
+    "ctrip.com",
+    "12306.cn",
+    "163.com",
+    "sina.com.cn",
+    "xiachufang.com",
+    "smzdm.com",
+    "wjx.cn",
+    "wjx.top",
+    "jinshuju.net",
+    "feishu.cn",
+    "dingtalk.com",
+    "kdocs.cn",
+    "wps.cn",
+    "alipay.com",
+)
+# What a link posted alone is offered with, beside _LINK_ASKS and _LINK_OFFERS ("中奖名单查询
+# http://…", "电梯维修分摊费缴纳入口 http://…"): only for a link alone, where the words are
+# few; in a longer post they are as often a warning's ("违章查询请用交管12123").
+_LINK_LURES = (
+    "查询",
+    "缴费",
+    "缴纳",
+    "续费",
+    "认领",
+    "认购",
+    "开户",
+    "预约",
+    "升级",
+    "注销",
+    "下载",
+    "安装",
+    "通道",
+    "免费",
+    "福利",
+    "奖品",
+    "领奖",
+    "兑奖",
+    "返现",
+    "赔付",
+    "赔偿",
+    "退款",
+    "退费",
+    "高薪",
+    "收益",
+    "利息",
+    "月息",
+    "异常",
+)
+# A post that is an unknown link and at most this many letters besides it ("医保卡异常处理
+# http://…"): the classifier has next to nothing to read, so the link itself is the evidence.
+LINK_ALONE_LETTERS = 12
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _host_and_path(link: str) -> tuple[str, str]:
@@ -505,6 +587,7 @@ def _links(
     allowed_domains: tuple[str, ...],
     asks: re.Pattern[str],
     offers: re.Pattern[str],
+    lures: re.Pattern[str],
     debunking: bool,
 ) -> Iterable[Signal]:
     disguised = [link for link in _disguised_hosts(plain) if not allowed(link, allowed_domains)]
@@ -514,6 +597,11 @@ def _links(
     ]
     if not off_list:
         return
+    if not debunking and _alone(plain, off_list):
+        # With a lure beside it, it reaches review; without, only with a contact to add (a
+        # neighbour's "健身房的课表 https://…" is a link alone too).
+        lure = asks.search(normalised) or offers.search(normalised) or lures.search(normalised)
+        yield Signal(0.45 if lure else 0.3, "只发一个陌生链接", "ad")
     if disguised and not debunking:
         # A warning may write a scam's link so on purpose, so that nobody can tap it.
         yield Signal(0.45, "网址被改写来躲避识别", "ad", strong=True)
@@ -525,6 +613,16 @@ def _links(
         yield Signal(0.45, "站外链接要求点击领取或办理", "ad", strong=True)
     else:
         yield Signal(0.35, "站外链接", "ad")
+
+
+def _alone(plain: str, off_list: list[str]) -> bool:
+    """Whether a post is little but a link off the allow-list and off the platforms residents
+    share links of: at most LINK_ALONE_LETTERS letters besides its links."""
+    if all(allowed(link, PLATFORM_DOMAINS) for link in off_list):
+        return False
+    rest = _DISGUISED_HOST.sub("", _DOT_WORD.sub(_DOT_MARK, _URL.sub("", plain)))
+    # A 点 left marked is a letter of the words (点击), not a host's dot.
+    return len(_WORD_CHAR.findall(rest)) + rest.count(_DOT_MARK) <= LINK_ALONE_LETTERS
 
 
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -672,6 +770,7 @@ class Screener:
         self._money_words = _any_of(words(_MONEY))
         self._link_asks = _any_of(words(_LINK_ASKS))
         self._link_offers = _any_of(words(_LINK_OFFERS))
+        self._link_lures = _any_of(words(_LINK_LURES))
 
     def _cue_signals(self, normalised: str, plain: str) -> Iterable[Signal]:
         pleas = _FORWARDED.sub("", _NOT_FORWARD.sub("", normalised))
@@ -699,6 +798,7 @@ class Screener:
                 self.allowed_domains,
                 self._link_asks,
                 self._link_offers,
+                self._link_lures,
                 debunking,
             ),
             *_contact(normalised, plain, self._contact_words),

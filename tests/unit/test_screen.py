@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from moderation import KnownTexts, Screener, screen
+from moderation.classifier import RumourModel
 from tests.conftest import ROOT
 
 
@@ -340,6 +341,43 @@ def test_links_on_the_allow_list_and_their_subdomains_are_not_cues() -> None:
 def test_a_link_written_so_that_it_is_not_one_goes_to_review(text: str) -> None:
     verdict = screen(text)  # no classifier: the rules alone
     assert verdict.action == "review" and "网址被改写来躲避识别" in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "医保卡异常处理 http://yibao-jiedong.cc/fix",
+        "中奖名单查询 http://xingyun-yezhu.xyz/list",
+        "电梯维修分摊费缴纳入口 http://wuye-dianti.top/fentan",
+        "http://lingli-mianfei.top/egg 扫码即领",
+        "公租房快速通道 https://gongzufang-kuai.top/",
+    ],
+)
+def test_a_phishing_link_posted_alone_goes_to_review(text: str) -> None:
+    # The shipped classifier has next to nothing to read in such a post: the link decides.
+    verdict = Screener(model=RumourModel.load()).screen(text)
+    assert verdict.action == "review" and "只发一个陌生链接" in verdict.reasons
+
+
+def test_a_link_alone_with_nothing_to_claim_is_a_reason_but_not_enough() -> None:
+    verdict = Screener(model=RumourModel.load()).screen("健身房的课表 https://gym-fit.cn/schedule")
+    assert verdict.action == "none" and "只发一个陌生链接" in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Shops, forms, videos and maps residents share, with a lure word and all.
+        "美团上有这家店的团购券，点这里 https://i.meituan.com/deal/889",
+        "免费领的券 https://m.tb.cn/h.5Xyz",
+        "报名表在这里填写 https://wj.qq.com/s2/1234567",
+        # A warning naming the link it warns of.
+        "医保卡异常处理 http://yibao-jiedong.cc/fix 是骗子，别点",
+    ],
+)
+def test_links_neighbours_share_or_warn_of_are_no_phishing_link_alone(text: str) -> None:
+    verdict = Screener(model=RumourModel.load()).screen(text)
+    assert "只发一个陌生链接" not in verdict.reasons and verdict.action == "none"
 
 
 @pytest.mark.parametrize(
