@@ -477,51 +477,18 @@ _MONEY = (
     "免费领取",
 )
 DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "weixin.qq.com/s")
-# Where residents' own links go: shops, maps, videos, forms, documents. A link to one of these
-# with a line beside it is a neighbour sharing something, not a phishing link alone (the other
-# link rules still read it: a lure can be hosted on a form site too).
-PLATFORM_DOMAINS = (
-    "taobao.com",
-    "tmall.com",
-    "tb.cn",
-    "jd.com",
-    "3.cn",
-    "yangkeduo.com",
-    "pinduoduo.com",
-    "meituan.com",
-    "dianping.com",
-    "ele.me",
-    "qq.com",
-    "douyin.com",
-    "kuaishou.com",
-    "bilibili.com",
-    "b23.tv",
-    "xiaohongshu.com",
-    "xhslink.com",
-    "weibo.com",
-    "weibo.cn",
-    "t.cn",
-    "zhihu.com",
-    "baidu.com",
-    "amap.com",
-    "ke.com",
-    "lianjia.com",
-    "58.com",
-    "ctrip.com",
-    "12306.cn",
-    "163.com",
-    "sina.com.cn",
-    "xiachufang.com",
-    "smzdm.com",
-    "wjx.cn",
-    "wjx.top",
-    "jinshuju.net",
-    "feishu.cn",
-    "dingtalk.com",
-    "kdocs.cn",
-    "wps.cn",
-    "alipay.com",
+# The endings that lures' hosts are registered under, cheap and little checked (the most abused
+# top-level domains in phishing reports). A neighbour's, a shop's, a hospital's or the property
+# company's site is under .cn, .com, .net or .org, where a link alone is left to the other rules:
+# "电费缴费 https://www.95598.cn" is no lure.
+_CHEAP_ENDINGS = frozenset(
+    "top xyz vip cc icu shop site club online live fun store wang ink work xin biz cyou sbs buzz "
+    "tk ml ga cf gq pw link info rest bond cfd ltd life cloud asia mobi pro".split()
 )
+# Form sites residents really use that sit under one of those endings (问卷星, 金数据).
+_FORM_SITES = ("wjx.top", "jsj.top")
+_IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+_HOST_END = re.compile(r"[/?#\\]")
 # What a link posted alone is offered with, beside _LINK_ASKS and _LINK_OFFERS ("中奖名单查询
 # http://…", "电梯维修分摊费缴纳入口 http://…"): only for a link alone, where the words are
 # few; in a longer post they are as often a warning's ("违章查询请用交管12123").
@@ -554,18 +521,35 @@ _LINK_LURES = (
     "利息",
     "月息",
     "异常",
+    "欠费",
+    "补缴",
+    "核验",
+    "验证",
+    "实名",
+    "解封",
+    "年审",
+    "签收",
+    "提取",
+    "补助",
+    "罚款",
+    "登录",
+    "抢购",
+    "秒杀",
 )
 # A post that is an unknown link and at most this many letters besides it ("医保卡异常处理
 # http://…"): the classifier has next to nothing to read, so the link itself is the evidence.
-LINK_ALONE_LETTERS = 12
+LINK_ALONE_LETTERS = 16
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _host_and_path(link: str) -> tuple[str, str]:
+    """A link's host and path as a browser reads them: the host ends at the first / ? # or \\
+    ("evil.cc?.gov.cn" is evil.cc), after any user name ("gov.cn@evil.cc" is evil.cc)."""
     bare = re.sub(r"^https?://", "", link.lower())
-    host, _, path = bare.partition("/")
-    host = re.sub(r":\d{1,5}$", "", host)  # a port is not part of the domain
-    return host, "/" + path
+    end = _HOST_END.search(bare)
+    host, rest = (bare[: end.start()], bare[end.start() :]) if end else (bare, "")
+    host = re.sub(r":\d{1,5}$", "", host.rpartition("@")[2]).rstrip(".")  # no port, no user
+    return host, rest.replace("\\", "/") if rest.startswith(("/", "\\")) else "/"
 
 
 def allowed(link: str, domains: tuple[str, ...]) -> bool:
@@ -615,14 +599,28 @@ def _links(
         yield Signal(0.35, "站外链接", "ad")
 
 
+def _cheap(link: str) -> bool:
+    """Whether a link's host is an address or sits under one of the cheap endings."""
+    host = _host_and_path(link)[0]
+    return bool(_IPV4.fullmatch(host)) or (
+        host.rpartition(".")[2] in _CHEAP_ENDINGS and not allowed(link, _FORM_SITES)
+    )
+
+
 def _alone(plain: str, off_list: list[str]) -> bool:
-    """Whether a post is little but a link off the allow-list and off the platforms residents
-    share links of: at most LINK_ALONE_LETTERS letters besides its links."""
-    if all(allowed(link, PLATFORM_DOMAINS) for link in off_list):
+    """Whether a post is little but a link to a cheap host: at most LINK_ALONE_LETTERS
+    letters besides its links."""
+    if not any(_cheap(link) for link in off_list):
         return False
-    rest = _DISGUISED_HOST.sub("", _DOT_WORD.sub(_DOT_MARK, _URL.sub("", plain)))
-    # A 点 left marked is a letter of the words (点击), not a host's dot.
-    return len(_WORD_CHAR.findall(rest)) + rest.count(_DOT_MARK) <= LINK_ALONE_LETTERS
+    rest = _URL.sub("", plain)
+    marked = _DOT_WORD.sub(_DOT_MARK, rest)
+    hosts = list(_DISGUISED_HOST.finditer(marked))
+    letters = len(_WORD_CHAR.findall(marked)) - sum(
+        len(_WORD_CHAR.findall(m.group(0))) for m in hosts
+    )
+    # A 点 outside a host is a letter of the words (点击), not a dot; 。 is no letter.
+    dots = rest.count("点") + rest.count("點") - sum(m.group(0).count(_DOT_MARK) for m in hosts)
+    return letters + max(0, dots) <= LINK_ALONE_LETTERS
 
 
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -633,6 +631,10 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def _contact(normalised: str, plain: str, contact_words: re.Pattern[str]) -> Iterable[Signal]:
     asks_to_add = bool(contact_words.search(normalised))
+    if asks_to_add and _URL.search(plain):
+        # Read without its links: "www.xinhuanet.com" normalises to "wwwxinhuanetcom", which
+        # holds "wx" (WeChat).
+        asks_to_add = bool(contact_words.search(normalize(_URL.sub(" ", plain))))
     has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", plain)))
     if asks_to_add and has_phone:
         yield Signal(0.7, "留联系方式拉人", "ad")

@@ -351,6 +351,10 @@ def test_a_link_written_so_that_it_is_not_one_goes_to_review(text: str) -> None:
         "电梯维修分摊费缴纳入口 http://wuye-dianti.top/fentan",
         "http://lingli-mianfei.top/egg 扫码即领",
         "公租房快速通道 https://gongzufang-kuai.top/",
+        "社保卡年审 http://sb-ns.top/a",
+        # Dodges a hostile tester tried: a platform's name after a "?", full stops as padding.
+        "医保卡异常处理 http://yibao-jiedong.cc?.qq.com",
+        "中奖名单查询 http://xingyun-yezhu.xyz/list 。。。。。。。",
     ],
 )
 def test_a_phishing_link_posted_alone_goes_to_review(text: str) -> None:
@@ -360,17 +364,24 @@ def test_a_phishing_link_posted_alone_goes_to_review(text: str) -> None:
 
 
 def test_a_link_alone_with_nothing_to_claim_is_a_reason_but_not_enough() -> None:
-    verdict = Screener(model=RumourModel.load()).screen("健身房的课表 https://gym-fit.cn/schedule")
+    verdict = Screener(model=RumourModel.load()).screen("健身房的课表 https://gym-fit.top/schedule")
     assert verdict.action == "none" and "只发一个陌生链接" in verdict.reasons
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        # Shops, forms, videos and maps residents share, with a lure word and all.
+        # Shops, services, forms, videos and news residents share, with a lure word and all:
+        # their sites are under .cn, .com, .net, not the endings lures are registered under.
         "美团上有这家店的团购券，点这里 https://i.meituan.com/deal/889",
         "免费领的券 https://m.tb.cn/h.5Xyz",
         "报名表在这里填写 https://wj.qq.com/s2/1234567",
+        "电费缴费 https://www.95598.cn",
+        "话费查询 https://www.10086.cn",
+        "物业费缴费入口 https://wy.vanke.com/pay",
+        "问卷 https://www.wjx.top/vm/abc.aspx 大家填写一下",
+        # "www.x…" normalises to "wwwx…", which is no WeChat contact ("wx").
+        "学习强国 https://www.xuexi.cn/lgpage/detail/index.html",
         # A warning naming the link it warns of.
         "医保卡异常处理 http://yibao-jiedong.cc/fix 是骗子，别点",
     ],
@@ -378,6 +389,16 @@ def test_a_link_alone_with_nothing_to_claim_is_a_reason_but_not_enough() -> None
 def test_links_neighbours_share_or_warn_of_are_no_phishing_link_alone(text: str) -> None:
     verdict = Screener(model=RumourModel.load()).screen(text)
     assert "只发一个陌生链接" not in verdict.reasons and verdict.action == "none"
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["http://evil.cc?.gov.cn/a", "http://evil.cc#.gov.cn", "https://www.gov.cn@evil.cc/x"],
+)
+def test_a_host_is_read_as_a_browser_reads_it(link: str) -> None:
+    # What follows ? or # is no part of the host, and what precedes @ is a user name.
+    signals = Screener().evidence(f"补贴领取 {link}").signals
+    assert any(s.reason == "站外链接要求认证或领钱" for s in signals)
 
 
 @pytest.mark.parametrize(
