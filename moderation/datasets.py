@@ -45,6 +45,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_13.tsv",
             "resident_chat_14.tsv",
             "resident_chat_15.tsv",
+            "resident_chat_16.tsv",
         ),
     ),
     (
@@ -66,6 +67,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_13.tsv",
             "hard_negatives_14.tsv",
             "hard_negatives_15.tsv",
+            "hard_negatives_16.tsv",
         ),
     ),
     (
@@ -87,6 +89,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_13.tsv",
             "chain_rumours_14.tsv",
             "chain_rumours_15.tsv",
+            "chain_rumours_16.tsv",
         ),
     ),
 )
@@ -99,7 +102,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-15: the rounds of sets written later by other writers (files ending in _2 to _15),
+    # 2-16: the rounds of sets written later by other writers (files ending in _2 to _16),
     # each after a model trained without it was shipped.
     writer: int = 1
 
