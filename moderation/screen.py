@@ -599,6 +599,13 @@ def _links(
         yield Signal(0.35, "站外链接", "ad")
 
 
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _has_link(plain: str) -> bool:
+    return _URL.search(plain) is not None or bool(_disguised_hosts(plain))
+
+
 def _cheap(link: str) -> bool:
     """Whether a link's host is an address or sits under one of the cheap endings."""
     host = _host_and_path(link)[0]
@@ -653,7 +660,9 @@ class Evidence:
 
     signals: tuple[Signal, ...]
     probability: float | None  # the classifier's, None without a model
-    length: int = 0  # letters and digits the classifier read (links and markup left out)
+    # Letters and digits the classifier read (links and markup left out); 0 for Latin letters
+    # alone, which it cannot read (pinyin, English), unless the post is a link.
+    length: int = 0
     debunking: bool = False  # the post calls something false (辟谣, 是假的, 别信)
     # The news model's, for a post that reads as a Weibo-style news post (else None): such a
     # post is read by it too, with its own threshold (moderation.classifier).
@@ -813,10 +822,15 @@ class Screener:
         prepared = _classifier_text(plain, normalised)
         scores = self.model.scores(prepared) if self.model is not None else None
         words = prepared.partition(STYLE)[0]
+        # Latin letters alone (pinyin typed unconverted, English) are nothing the classifier
+        # learnt to read: its Latin n-grams come from lures' host names, and "ming tian xia yu
+        # ma" scored 0.91. Such a post is left to the rules (length 0: too short for a score),
+        # unless it is a link, whose host name says what it offers.
+        readable = _HAN.search(words) is not None or _has_link(plain)
         return Evidence(
             tuple(signals),
             scores.probability if scores else None,
-            len(words),
+            len(words) if readable else 0,
             debunking,
             scores.news if scores else None,
             calls_false(normalised),

@@ -363,6 +363,20 @@ def test_a_phishing_link_posted_alone_goes_to_review(text: str) -> None:
     assert verdict.action == "review" and "只发一个陌生链接" in verdict.reasons
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["jin tian wan shang chi shen me", "ming tian xia yu ma", "zan men ming tian jiu dian jian"],
+)
+def test_a_neighbour_typing_in_pinyin_is_left_alone(text: str) -> None:
+    # The classifier's Latin n-grams come from lures' host names: it scored these 0.91-0.97.
+    assert Screener(model=RumourModel.load()).screen(text).action == "none"
+
+
+def test_a_bare_link_is_still_read_by_the_classifier() -> None:
+    evidence = Screener(model=RumourModel.load()).evidence("yx-fuli.xyz/s/8Kd2")
+    assert evidence.length > 0 and evidence.probability is not None
+
+
 def test_a_link_alone_with_nothing_to_claim_is_a_reason_but_not_enough() -> None:
     verdict = Screener(model=RumourModel.load()).screen("健身房的课表 https://gym-fit.top/schedule")
     assert verdict.action == "none" and "只发一个陌生链接" in verdict.reasons
