@@ -322,6 +322,21 @@ _DEBUNK = (
     "是骗人的",
     "骗老人的",
     "骗钱的",
+    # Added with the seventeenth round, after reading the fifteenth's true notices the
+    # screen flagged ("洋葱泡红酒治糖尿病没有根据…"): more ways of calling a claim false.
+    # (谣传 and 纯属虚构 were tried and left out: CED's rumours say "也有谣传说…", and its
+    # rumour posts quote a denial, "三星昨日回应称纯属虚构".)
+    "无根据",
+    "没有根据",
+    "误传",
+    "不属实",
+    "并无此事",
+    "没有此事",
+    "子虚乌有",
+    "编造",
+    "捏造",
+    "瞎传",
+    "乱传",
 )
 # Words that warn of a trick without calling a claim false: a debunking in group chat, where
 # true warnings are common (the main model's score alone does not flag one), but in CED's
@@ -338,7 +353,7 @@ _WARNING = (
 )
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)"
-    r"(?:谣言|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
+    r"(?:谣言|谣传|瞎传|乱传|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
     r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"

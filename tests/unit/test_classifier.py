@@ -269,6 +269,21 @@ def test_saying_something_is_not_a_scam_is_no_debunking() -> None:
     assert not debunks(normalize("放心，这不是诈骗，是社区正规的补贴，扫码就能领"))
 
 
+def test_the_ways_neighbours_call_a_claim_baseless_are_debunkings() -> None:
+    from moderation.screen import calls_false
+
+    for notice in [
+        "洋葱泡红酒治糖尿病没有根据，医生说了别乱吃",
+        "问了居委会，拆迁补偿的数字都是瞎传的",
+        "家属说了是阑尾炎住院，大家别乱传",
+        "经查，该消息不属实",
+        "网上那个视频是编造的",
+    ]:
+        assert calls_false(normalize(notice)), notice
+    for claim in ["这可不是瞎传，我表哥就在水厂上班", "也有谣传说明天要停水", "这不是乱传的"]:
+        assert not calls_false(normalize(claim)), claim
+
+
 def test_the_naive_bayes_term_favours_what_rumours_say() -> None:
     import numpy as np
 
