@@ -455,7 +455,11 @@ _LINK_OFFERS = (
     "停气",
 )
 # Asking NOT to pass something on ("请勿转发", "不要再转了") is the opposite of a forwarding plea.
-_NOT_FORWARD = re.compile(r"(?:请勿|切勿|不要|别)再?(?:转发|转告|扩散|传播|转了|转)")
+_NOT_FORWARD = re.compile(
+    r"(?:请勿|切勿|不要|别)再?(?:转发|转告|扩散|传播|转了|转)"
+    # Selling something on: "闲置的跑步机，想低价转给有需要的邻居".
+    r"|(?:低价|便宜|半价|折价|原价|平价)转给?"
+)
 # Saying one has passed a notice on (已转发, 转告了, 转给我妈了) is no plea to forward.
 _FORWARDED = re.compile(
     r"(?:已经?|刚刚?|我)(?:转发|转告|转给|转到|告诉)|(?:转发|转告|转过|转)了(?!吧)"
@@ -651,12 +655,28 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
-def _contact(normalised: str, plain: str, contact_words: re.Pattern[str]) -> Iterable[Signal]:
-    asks_to_add = bool(contact_words.search(normalised))
+# A ban or a warning just before an advert's words: "不要私加群成员推销", "别加陌生人微信",
+# "谨防刷单", "不要扫码进所谓任务群" (the group owner's rules, the 居委会's warnings). Only the few
+# words that go between a ban and what it bans may stand between them, so "不要犹豫加我微信"
+# still asks to add.
+_BANNED = (
+    r"(?:禁止|严禁|不要|不得|请勿|切勿|谨防|警惕|别|勿)"
+    r"(?:再|私自|私|随意|随便|轻易|轻信|乱|去|发布|发|参与|添加|加入|进入|陌生人的?|任何|所谓的?)*"
+)
+
+
+def _unbanned(words: re.Pattern[str]) -> Callable[[str], bool]:
+    """Whether a (normalised) text holds one of the words other than just after a ban."""
+    banned = re.compile(f"{_BANNED}(?:{words.pattern})")
+    return lambda text: words.search(banned.sub(" ", text)) is not None
+
+
+def _contact(normalised: str, plain: str, asks: Callable[[str], bool]) -> Iterable[Signal]:
+    asks_to_add = asks(normalised)
     if asks_to_add and _URL.search(plain):
         # Read without its links: "www.xinhuanet.com" normalises to "wwwxinhuanetcom", which
         # holds "wx" (WeChat).
-        asks_to_add = bool(contact_words.search(normalize(_URL.sub(" ", plain))))
+        asks_to_add = asks(normalize(_URL.sub(" ", plain)))
     has_phone = bool(_PHONE.search(re.sub(r"[\s-]", "", plain)))
     if asks_to_add and has_phone:
         yield Signal(0.7, "留联系方式拉人", "ad")
@@ -664,8 +684,8 @@ def _contact(normalised: str, plain: str, contact_words: re.Pattern[str]) -> Ite
         yield Signal(0.35, "拉人加好友或进群", "ad")
 
 
-def _money(normalised: str, money_words: re.Pattern[str]) -> Iterable[Signal]:
-    if money_words.search(normalised):
+def _money(normalised: str, offers: Callable[[str], bool]) -> Iterable[Signal]:
+    if offers(normalised):
         yield Signal(0.45, "刷单兼职或借贷广告", "ad")
 
 
@@ -792,8 +812,8 @@ class Screener:
             (reason, weight, strong, _any_of(words(raw)))
             for reason, (weight, strong, raw) in CUES.items()
         ]
-        self._contact_words = _any_of(words(_CONTACT))
-        self._money_words = _any_of(words(_MONEY))
+        self._contact_words = _unbanned(_any_of(words(_CONTACT)))
+        self._money_words = _unbanned(_any_of(words(_MONEY)))
         self._link_asks = _any_of(words(_LINK_ASKS))
         self._link_offers = _any_of(words(_LINK_OFFERS))
         self._link_lures = _any_of(words(_LINK_LURES))

@@ -44,6 +44,26 @@ def test_ordinary_chat_is_left_alone(text: str) -> None:
     assert screen(text).action == "none"
 
 
+def test_the_group_owners_rules_and_warnings_are_no_advert() -> None:
+    for notice in [
+        "@所有人 本群禁止发布商业广告，请大家不要私加群成员推销，发现一次移出一次",
+        "居委会提醒：近期有人在群里发点赞广告，请勿参与刷单，不要扫码进所谓任务群，别加陌生人微信",
+    ]:
+        verdict = screen(notice)
+        assert verdict.action == "none", notice
+        assert not {"拉人加好友或进群", "刷单兼职或借贷广告"} & set(verdict.reasons), notice
+    # An advert that says "don't" about something else still asks.
+    for advert in ["不要犹豫加我微信，名额有限", "在家刷单日结三百，别错过，私聊我"]:
+        assert {"拉人加好友或进群"} <= set(screen(advert).reasons), advert
+    assert "刷单兼职或借贷广告" in screen("在家刷单日结三百，别错过，私聊我").reasons
+
+
+def test_selling_something_on_to_a_neighbour_is_no_plea_to_forward() -> None:
+    sale = "家里一台闲置的跑步机，九成新，想低价转给有需要的邻居，五百块自提，有兴趣的私聊我"
+    assert screen(sale).action == "none" and "催促转发" not in screen(sale).reasons
+    assert "催促转发" in screen("这个偏方很管用，转给有需要的人").reasons
+
+
 def test_a_link_off_the_allow_list_is_a_reason_but_not_enough_alone() -> None:
     verdict = screen("看看这个 http://t.cn/abc 好玩")
     assert verdict.action == "none" and verdict.reasons == ("站外链接",)
