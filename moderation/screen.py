@@ -456,7 +456,7 @@ _LINK_OFFERS = (
 )
 # Asking NOT to pass something on ("请勿转发", "不要再转了") is the opposite of a forwarding plea.
 _NOT_FORWARD = re.compile(
-    r"(?:请勿|切勿|不要|别)再?(?:转发|转告|扩散|传播|转了|转)"
+    r"(?:请勿|切勿|不要|别)(?:再|轻信|随意|随便|盲目|乱)*(?:转发|转告|扩散|传播|转了|转)"
     # Selling something on: "闲置的跑步机，想低价转给有需要的邻居".
     r"|(?:低价|便宜|半价|折价|原价|平价)转给?"
 )

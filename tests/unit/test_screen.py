@@ -64,6 +64,11 @@ def test_selling_something_on_to_a_neighbour_is_no_plea_to_forward() -> None:
     assert "催促转发" in screen("这个偏方很管用，转给有需要的人").reasons
 
 
+def test_asking_people_not_to_forward_is_no_plea_to_forward() -> None:
+    for text in ["网传春节新规罚款五百不属实，请勿轻信转发", "这种消息不要随意转发", "别再转了"]:
+        assert "催促转发" not in screen(text).reasons, text
+
+
 def test_a_link_off_the_allow_list_is_a_reason_but_not_enough_alone() -> None:
     verdict = screen("看看这个 http://t.cn/abc 好玩")
     assert verdict.action == "none" and verdict.reasons == ("站外链接",)
