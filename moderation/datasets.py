@@ -46,6 +46,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_14.tsv",
             "resident_chat_15.tsv",
             "resident_chat_16.tsv",
+            "resident_chat_17.tsv",
         ),
     ),
     (
@@ -68,6 +69,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_14.tsv",
             "hard_negatives_15.tsv",
             "hard_negatives_16.tsv",
+            "hard_negatives_17.tsv",
         ),
     ),
     (
@@ -90,6 +92,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_14.tsv",
             "chain_rumours_15.tsv",
             "chain_rumours_16.tsv",
+            "chain_rumours_17.tsv",
         ),
     ),
 )
@@ -102,7 +105,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-16: the rounds of sets written later by other writers (files ending in _2 to _16),
+    # 2-17: the rounds of sets written later by other writers (files ending in _2 to _17),
     # each after a model trained without it was shipped.
     writer: int = 1
 
