@@ -337,6 +337,12 @@ _DEBUNK = (
     "捏造",
     "瞎传",
     "乱传",
+    # A claim made up. Added after reading a true debunking of the development split whose
+    # windows the classifier read as the rumour ("…没有文号也没有发文单位，一看就是卖房的编的").
+    "编的",
+    "编出来的",
+    "瞎编",
+    "胡编",
 )
 # Words that warn of a trick without calling a claim false: a debunking in group chat, where
 # true warnings are common (the main model's score alone does not flag one), but in CED's
@@ -353,7 +359,7 @@ _WARNING = (
 )
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)"
-    r"(?:谣言|谣传|瞎传|乱传|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
+    r"(?:谣言|谣传|瞎传|乱传|编的|瞎编|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
     r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"
