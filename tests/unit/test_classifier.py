@@ -278,9 +278,18 @@ def test_the_ways_neighbours_call_a_claim_baseless_are_debunkings() -> None:
         "家属说了是阑尾炎住院，大家别乱传",
         "经查，该消息不属实",
         "网上那个视频是编造的",
+        "截图没有文号也没有发文单位，一看就是中介编的",
+        "问了社区医生，那都是瞎编的",
+        "纯属胡编乱造，大家别信",
     ]:
         assert calls_false(normalize(notice)), notice
-    for claim in ["这可不是瞎传，我表哥就在水厂上班", "也有谣传说明天要停水", "这不是乱传的"]:
+    for claim in [
+        "这可不是瞎传，我表哥就在水厂上班",
+        "也有谣传说明天要停水",
+        "这不是乱传的",
+        "不是编的，我亲眼看见的",
+        "这真不是胡编，物业的人说的",
+    ]:
         assert not calls_false(normalize(claim)), claim
 
 
