@@ -359,11 +359,15 @@ _WARNING = (
 )
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)"
+    # "不是我编的", "不是谁瞎传的": who made it up does not matter, the claim is asserted.
+    r"(?:我|你|他|她|谁|有人|我们|人家|随便|乱)?"
     r"(?:谣言|谣传|瞎传|乱传|编的|瞎编|胡编|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
     r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
+    # "别以为是编的", "不要当成谣言": the claim is asserted.
+    r"|(?:别|不要|莫)(?:以为|当成|当作|当|觉得)(?:这|它)?(?:是)?(?:谣言|假的|编的|瞎编|瞎传|乱传)"
 )
 
 # The endings of host names that links in chat letters use.

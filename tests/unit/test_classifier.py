@@ -281,6 +281,7 @@ def test_the_ways_neighbours_call_a_claim_baseless_are_debunkings() -> None:
         "截图没有文号也没有发文单位，一看就是中介编的",
         "问了社区医生，那都是瞎编的",
         "纯属胡编乱造，大家别信",
+        "这是谣言，不是我说的，是派出所说的",
     ]:
         assert calls_false(normalize(notice)), notice
     for claim in [
@@ -289,6 +290,10 @@ def test_the_ways_neighbours_call_a_claim_baseless_are_debunkings() -> None:
         "这不是乱传的",
         "不是编的，我亲眼看见的",
         "这真不是胡编，物业的人说的",
+        "明天全小区停水三天，不是我编的，快转告家里人",
+        "这事可不是谁瞎传的，银行下月要冻结存款",
+        "别以为是编的，隔夜菜真的致癌",
+        "不要当成谣言，是真的",
     ]:
         assert not calls_false(normalize(claim)), claim
 
