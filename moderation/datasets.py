@@ -47,6 +47,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "resident_chat_15.tsv",
             "resident_chat_16.tsv",
             "resident_chat_17.tsv",
+            "resident_chat_18.tsv",
         ),
     ),
     (
@@ -93,6 +94,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "chain_rumours_15.tsv",
             "chain_rumours_16.tsv",
             "chain_rumours_17.tsv",
+            "chain_rumours_18.tsv",
         ),
     ),
 )
@@ -105,7 +107,7 @@ class Post:
     kind: Kind
     family: str
     text: str
-    # 2-17: the rounds of sets written later by other writers (files ending in _2 to _17),
+    # 2-18: the rounds of sets written later by other writers (files ending in _2 to _18),
     # each after a model trained without it was shipped.
     writer: int = 1
 
