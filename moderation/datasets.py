@@ -71,6 +71,7 @@ SETS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
             "hard_negatives_15.tsv",
             "hard_negatives_16.tsv",
             "hard_negatives_17.tsv",
+            "hard_negatives_18.tsv",
         ),
     ),
     (
