@@ -128,6 +128,20 @@ CUES: dict[str, tuple[float, bool, tuple[str, ...]]] = {
             "不会告诉你",
             "都在瞒",
             "怕引起恐慌",
+            # Waving the debunking away: the debunkers are the ones hiding it (after a hostile
+            # review, 4 December 2026: such rumours passed on the classifier alone).
+            "辟谣的都是",
+            "辟谣都是",
+            "辟谣又怎样",
+            "辟谣了又怎样",
+            "辟谣有什么用",
+            "辟谣是假的",
+            "别信辟谣",
+            "不要信辟谣",
+            "别信那些辟谣",
+            "说是谣言我不信",
+            "说是假的我不信",
+            "现在证实了",
         ),
     ),
     # Every way of asking to pass a message on, as one family.
@@ -311,7 +325,8 @@ _DEBUNK = (
     # How true notices and neighbours say a claim is false or a trick.
     "没有依据",
     "无依据",
-    r"(?:经|已向)\w{0,10}核实",  # 经向区住建局核实，本小区未列入征收计划
+    # 经向区住建局核实，本小区未列入征收计划; not "我已经核实过了，下周停水", which asserts.
+    r"(?:(?<![已曾])经|已经?向)\w{0,10}核实",
     "没有科学依据",
     "没有这个通知",
     "没这回事",
@@ -364,8 +379,14 @@ _NEGATED = re.compile(
     r"(?:谣言|谣传|瞎传|乱传|编的|瞎编|胡编|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
-    r"|(?:别信|不要信|不能信|别听|不要听)(?:那些|什么|官方的?|网上的?|他们的?)?辟谣"
+    r"|(?:别信|不要信|不能信|别听|不要听)[\u4e00-\u9fff]{0,6}?辟谣"
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
+    # Waving the debunking away asserts the rumour: "网上说是谣言，我不信",
+    # "之前说是谣言，现在证实了", "辟谣的都是收了钱的", "辟谣了又怎样".
+    r"|(?:说|说是|都说|都说是)(?:谣言|假的)(?:我|我们|我可|我才)?不信"
+    r"|(?:之前|以前|原来|开始)(?:都)?(?:说|说是)(?:谣言|假的)(?:现在|结果|后来)(?:证实|是真的|坐实)"
+    r"|辟谣的?(?:都是|全是|不可信|信不得)"
+    r"|辟谣(?:了)?又(?:怎样|怎么样|能怎样|有什么用)"
     # "别以为是编的", "不要当成谣言": the claim is asserted.
     r"|(?:别|不要|莫)(?:以为|当成|当作|当|觉得)(?:这|它)?(?:是)?(?:谣言|假的|编的|瞎编|瞎传|乱传)"
 )
@@ -473,6 +494,8 @@ _NOT_FORWARD = re.compile(
 # Saying one has passed a notice on (已转发, 转告了, 转给我妈了) is no plea to forward.
 _FORWARDED = re.compile(
     r"(?:已经?|刚刚?|我)(?:转发|转告|转给|转到|告诉)|(?:转发|转告|转过|转)了(?!吧)"
+    # Telling of someone else's forward ("又看到有人转发…", "谁转发的停水三天？").
+    r"|(?:有人|谁|别人|看到|群里)(?:在[\u4e00-\u9fff]{0,4}?群里?)?转发(?:的|说)?"
     r"|转(?:给|到)[\u4e00-\u9fff0-9a-z]{1,8}?了"
 )
 _REPOST_MARK = re.compile(r"【转】|\[转\]|^\s*转[:：]")

@@ -69,6 +69,39 @@ def test_asking_people_not_to_forward_is_no_plea_to_forward() -> None:
         assert "催促转发" not in screen(text).reasons, text
 
 
+def test_telling_of_someone_elses_forward_is_no_plea_to_forward() -> None:
+    for text in [
+        "又看到有人转发“养老金下月停发”的消息，我问了社区，根本没有这回事，大家不要转了。",
+        "有人在业主群转发说养老金要停发，社区王主任说没有这回事。",
+        "谁转发的停水三天？物业刚说了只停半天，上午就来水。",
+    ]:
+        verdict = screen(text)
+        assert "催促转发" not in verdict.reasons and verdict.action == "none", text
+    # Asking to pass it on is still a plea, whoever forwarded it first.
+    assert "催促转发" in screen("有人在群里转发说明天停水三天，快转告家里人").reasons
+
+
+def test_waving_the_debunking_away_is_no_debunking_but_a_cue() -> None:
+    from moderation.normalize import normalize
+    from moderation.screen import calls_false
+
+    for rumour in [
+        "网上说是谣言，我不信，燃气要涨价一倍了，赶紧充值",
+        "之前说是谣言，现在证实了，咱们这片年底拆，补偿每平三万",
+        "辟谣的都是收了钱的，这个小区地下真的有断层，楼会下沉",
+        "辟谣了又怎样，我邻居家孩子打完那个疫苗就发烧不退",
+        "别信居委会的辟谣，下周停水是真的，水厂都贴通知了",
+        "我已经核实过了，下周一到周三全区停水，多备点水",
+    ]:
+        assert not calls_false(normalize(rumour)), rumour
+    notices = ["已经向物业核实了，没有停水计划", "经核实，该消息不实", "经社区核实，没有这回事"]
+    for notice in notices:
+        assert calls_false(normalize(notice)), notice
+    verdict = screen("网上说是谣言，我不信，燃气要涨价一倍了，赶紧充值")
+    assert verdict.action == "review" and "说有人隐瞒" in verdict.reasons
+    assert "说有人隐瞒" in screen("大家别信辟谣，水厂的水确实检出问题了，这几天别喝自来水").reasons
+
+
 def test_a_link_off_the_allow_list_is_a_reason_but_not_enough_alone() -> None:
     verdict = screen("看看这个 http://t.cn/abc 好玩")
     assert verdict.action == "none" and verdict.reasons == ("站外链接",)
