@@ -130,8 +130,9 @@ CUES: dict[str, tuple[float, bool, tuple[str, ...]]] = {
             "怕引起恐慌",
             # Waving the debunking away: the debunkers are the ones hiding it (after a hostile
             # review, 4 December 2026: such rumours passed on the classifier alone).
-            "辟谣的都是",
-            "辟谣都是",
+            "辟谣的都是收了钱",
+            "辟谣都是收了钱",
+            "辟谣都是骗人",
             "辟谣又怎样",
             "辟谣了又怎样",
             "辟谣有什么用",
@@ -141,7 +142,6 @@ CUES: dict[str, tuple[float, bool, tuple[str, ...]]] = {
             "别信那些辟谣",
             "说是谣言我不信",
             "说是假的我不信",
-            "现在证实了",
         ),
     ),
     # Every way of asking to pass a message on, as one family.
@@ -379,13 +379,14 @@ _NEGATED = re.compile(
     r"(?:谣言|谣传|瞎传|乱传|编的|瞎编|胡编|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
     # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
     # "官方说是谣言，其实是真的".
-    r"|(?:别信|不要信|不能信|别听|不要听)[\u4e00-\u9fff]{0,6}?辟谣"
+    # (Not "别信谣言，以官方辟谣为准": nothing between may be 谣, 以, 看 or 按.)
+    r"|(?:别信|不要信|不能信|别听|不要听)(?:(?![谣以看按])[\u4e00-\u9fff]){0,6}?辟谣"
     r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
     # Waving the debunking away asserts the rumour: "网上说是谣言，我不信",
     # "之前说是谣言，现在证实了", "辟谣的都是收了钱的", "辟谣了又怎样".
     r"|(?:说|说是|都说|都说是)(?:谣言|假的)(?:我|我们|我可|我才)?不信"
     r"|(?:之前|以前|原来|开始)(?:都)?(?:说|说是)(?:谣言|假的)(?:现在|结果|后来)(?:证实|是真的|坐实)"
-    r"|辟谣的?(?:都是|全是|不可信|信不得)"
+    r"|辟谣的?(?:都是|全是)(?:收了钱|骗人|假的|忽悠|糊弄|应付)|辟谣的?(?:不可信|信不得)"
     r"|辟谣(?:了)?又(?:怎样|怎么样|能怎样|有什么用)"
     # "别以为是编的", "不要当成谣言": the claim is asserted.
     r"|(?:别|不要|莫)(?:以为|当成|当作|当|觉得)(?:这|它)?(?:是)?(?:谣言|假的|编的|瞎编|瞎传|乱传)"

@@ -94,7 +94,13 @@ def test_waving_the_debunking_away_is_no_debunking_but_a_cue() -> None:
         "我已经核实过了，下周一到周三全区停水，多备点水",
     ]:
         assert not calls_false(normalize(rumour)), rumour
-    notices = ["已经向物业核实了，没有停水计划", "经核实，该消息不实", "经社区核实，没有这回事"]
+    notices = [
+        "已经向物业核实了，没有停水计划",
+        "经核实，该消息不实",
+        "经社区核实，没有这回事",
+        "大家别信谣言，以官方辟谣为准",
+        "咱们社区的辟谣都是核实过的，这条是谣言",
+    ]
     for notice in notices:
         assert calls_false(normalize(notice)), notice
     verdict = screen("网上说是谣言，我不信，燃气要涨价一倍了，赶紧充值")
