@@ -128,20 +128,7 @@ CUES: dict[str, tuple[float, bool, tuple[str, ...]]] = {
             "不会告诉你",
             "都在瞒",
             "怕引起恐慌",
-            # Waving the debunking away: the debunkers are the ones hiding it (after a hostile
-            # review, 4 December 2026: such rumours passed on the classifier alone).
-            "辟谣的都是收了钱",
-            "辟谣都是收了钱",
-            "辟谣都是骗人",
-            "辟谣又怎样",
-            "辟谣了又怎样",
-            "辟谣有什么用",
-            "辟谣是假的",
-            "别信辟谣",
-            "不要信辟谣",
-            "别信那些辟谣",
-            "说是谣言我不信",
-            "说是假的我不信",
+            # And waving the debunking away (_WAVED_AWAY): the debunkers are the ones hiding it.
         ),
     ),
     # Every way of asking to pass a message on, as one family.
@@ -372,22 +359,26 @@ _WARNING = (
     # were tried and taken out again: lures carry them too ("谨防诈骗短信", "不是骗局").
     "骗取",
 )
+# Waving the debunking away asserts the rumour, and says the debunkers hide the truth (a
+# 说有人隐瞒 cue): "别信那些辟谣", "官方说是谣言，其实是真的", "网上说是谣言，我不信",
+# "之前说是谣言，现在证实了", "辟谣的都是收了钱的", "辟谣了又怎样" (after a hostile review,
+# 4 December 2026: such rumours read as debunkings and passed). On normalised text.
+_WAVED_AWAY = (
+    # (Not "别信谣言，以官方辟谣为准": nothing between may be 谣, 以, 看 or 按.)
+    r"(?:别信|不要信|不能信|别听|不要听)(?:(?![谣以看按])[\u4e00-\u9fff]){0,6}?辟谣"
+    r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
+    r"|(?:说|说是|都说|都说是)(?:谣言|假的)(?:我|我们|我可|我才)?不信"
+    r"|(?:之前|以前|原来|开始)(?:都)?(?:说|说是)(?:谣言|假的)(?:现在|结果|后来)(?:证实|是真的|坐实)"
+    r"|辟谣的?(?:都是|全是)(?:收了钱|骗人|假的|忽悠|糊弄|应付)|辟谣的?(?:不可信|信不得)"
+    r"|辟谣是假的|辟谣(?:了)?又(?:怎样|怎么样|能怎样|有什么用)|辟谣有什么用"
+)
+_WAVED_AWAY_RE = re.compile(_WAVED_AWAY)
 _NEGATED = re.compile(
     r"(?:不是|并非|绝非|并不是|绝对不是|哪里是|不可能是)"
     # "不是我编的", "不是谁瞎传的": who made it up does not matter, the claim is asserted.
     r"(?:我|你|他|她|谁|有人|我们|人家|随便|乱)?"
     r"(?:谣言|谣传|瞎传|乱传|编的|瞎编|胡编|假的|假消息|假新闻|骗子|诈骗|骗局|假网站|假链接|钓鱼|骗人的|骗钱的)"
-    # Telling people to disbelieve the debunking asserts the rumour: "别信那些辟谣",
-    # "官方说是谣言，其实是真的".
-    # (Not "别信谣言，以官方辟谣为准": nothing between may be 谣, 以, 看 or 按.)
-    r"|(?:别信|不要信|不能信|别听|不要听)(?:(?![谣以看按])[\u4e00-\u9fff]){0,6}?辟谣"
-    r"|说(?:是)?(?:谣言|假的)其实(?:是)?真的"
-    # Waving the debunking away asserts the rumour: "网上说是谣言，我不信",
-    # "之前说是谣言，现在证实了", "辟谣的都是收了钱的", "辟谣了又怎样".
-    r"|(?:说|说是|都说|都说是)(?:谣言|假的)(?:我|我们|我可|我才)?不信"
-    r"|(?:之前|以前|原来|开始)(?:都)?(?:说|说是)(?:谣言|假的)(?:现在|结果|后来)(?:证实|是真的|坐实)"
-    r"|辟谣的?(?:都是|全是)(?:收了钱|骗人|假的|忽悠|糊弄|应付)|辟谣的?(?:不可信|信不得)"
-    r"|辟谣(?:了)?又(?:怎样|怎么样|能怎样|有什么用)"
+    f"|{_WAVED_AWAY}"
     # "别以为是编的", "不要当成谣言": the claim is asserted.
     r"|(?:别|不要|莫)(?:以为|当成|当作|当|觉得)(?:这|它)?(?:是)?(?:谣言|假的|编的|瞎编|瞎传|乱传)"
 )
@@ -859,6 +850,7 @@ class Screener:
                 cue_words.search(pleas if reason == "催促转发" else normalised)
                 or (reason == "催促转发" and _REPOST_MARK.search(plain))
                 or (reason == "无来源的内部消息" and _INSIDER.search(plain))
+                or (reason == "说有人隐瞒" and _WAVED_AWAY_RE.search(normalised))
             ):
                 yield Signal(weight, reason, strong=strong)
 
@@ -869,7 +861,10 @@ class Screener:
         return self._evidence(plain, normalised, forwarded_from_channel)
 
     def _evidence(self, plain: str, normalised: str, forwarded_from_channel: bool) -> Evidence:
-        debunking = debunks(normalised)
+        # What the post asserts once the debunking words it turns around are taken out, read
+        # once for both questions (debunks() and calls_false() on their own read it each).
+        asserted = _NEGATED.sub("", normalised)
+        debunking = bool(_DEBUNK_WORDS.search(asserted))
         signals = [
             *self._cue_signals(normalised, plain),
             *_links(
@@ -902,7 +897,7 @@ class Screener:
             len(words) if readable else 0,
             debunking,
             scores.news if scores else None,
-            calls_false(normalised),
+            bool(_CALLS_FALSE.search(asserted)),
             scores.window if scores else None,
         )
 
